@@ -1,0 +1,311 @@
+"""Tidy tables of completed responses: one row per respondent, and the long choice table.
+
+Both are built from plain records, so they come out the same whether the answers were read from
+the platform's database (`pwe.services.export`) or from elsewhere. A record is a mapping with
+`respondent` (pseudonym), `version`, `source`, `language`, `started_at` and `completed_at` (UTC
+datetimes; naive ones are read as UTC) and `answers` ({step id: answer}, as the platform stores
+them). Column names follow the definition's ids.
+"""
+from __future__ import annotations
+
+import math
+import string
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import pandas as pd
+
+from surveys.answers import MOTIVATION_PREFIX, OPT_OUT
+from surveys.definition import (
+    Consultation, Option, PairsPage, PointsPage, PortfolioPage, QuestionsPage, StatementsPage,
+)
+
+Record = Mapping[str, Any]
+Row = dict[str, Any]
+
+RESPONDENT_COLUMNS = ["respondent", "version", "source", "language", "started_at", "completed_at",
+                      "duration_minutes"]
+MOTIVATION_COLUMN_PREFIX = "why."
+
+
+def respondents_table(consultation: Consultation, records: Iterable[Record]) -> pd.DataFrame:
+    """One row per record: who, when, and one column per answer in the order the pages ask them."""
+    columns = answer_columns(consultation)
+    rows = [{**_respondent_fields(record), **_answer_values(columns, record["answers"])}
+            for record in records]
+    return _frame(rows, RESPONDENT_COLUMNS + [column.name for column in columns])
+
+
+def choices_table(consultation: Consultation, records: Iterable[Record]) -> pd.DataFrame:
+    """The long choice table the choice models read: one row per respondent x task x option.
+
+    Costs, budgets and effects are those of the respondent's design version. Rows are sorted by
+    respondent; within a respondent, tasks and options keep the definition's order.
+    """
+    designs = _designs(consultation)
+    resources = _resource_columns(consultation, designs.values())
+    rows = [
+        {"respondent": record["respondent"], **row, "version": record.get("version")}
+        for record in records
+        for row in _choice_rows(_design(designs, record), record["answers"], resources)
+    ]
+    rows.sort(key=lambda row: row["respondent"])  # stable: keeps the definition's order within
+    return _frame(rows, _choice_column_names(consultation, resources))
+
+
+# --- respondents: one column per answer ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerColumn:
+    """A column of the respondent table: its name, the step whose answer holds it, how to read it."""
+
+    name: str
+    step: str
+    read: Callable[[Mapping[str, Any]], Any]
+
+
+def answer_columns(consultation: Consultation) -> list[AnswerColumn]:
+    """The answer columns of every page (and motivation step), in the order respondents see them."""
+    return [column for page in consultation.pages for column in _ANSWER_COLUMNS[page.type](page)]
+
+
+def _respondent_fields(record: Record) -> Row:
+    started, completed = _utc(record.get("started_at")), _utc(record.get("completed_at"))
+    duration = None
+    if started and completed:
+        duration = round((completed - started).total_seconds() / 60, 1)
+    return {
+        "respondent": record["respondent"], "version": record.get("version"),
+        "source": record.get("source"), "language": record.get("language"),
+        "started_at": _iso(started), "completed_at": _iso(completed), "duration_minutes": duration,
+    }
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # the database stores UTC without a zone
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def _answer_values(columns: list[AnswerColumn], answers: Mapping[str, Any]) -> Row:
+    return {column.name: column.read(answers.get(column.step) or {}) for column in columns}
+
+
+def _value(key: str) -> Callable[[Mapping[str, Any]], Any]:
+    return lambda answer: answer.get(key)
+
+
+def _ticked(question_id: str, choice_id: str) -> Callable[[Mapping[str, Any]], Any]:
+    """1 when a multi question's answer includes the choice, 0 when not, empty when unanswered."""
+    def read(answer: Mapping[str, Any]) -> int | None:
+        chosen = answer.get(question_id)
+        return None if chosen is None else int(choice_id in chosen)
+    return read
+
+
+def _keyed(step: str, keys: Iterable[str], name: Callable[[str], str] = str) -> list[AnswerColumn]:
+    """One column per key of a step's answer."""
+    return [AnswerColumn(name(key), step, _value(key)) for key in keys]
+
+
+def _question_columns(page: QuestionsPage) -> list[AnswerColumn]:
+    columns = []
+    for question in page.questions:
+        if question.type == "multi":
+            columns += [AnswerColumn(f"{question.id}.{choice.id}", page.id, _ticked(question.id, choice.id))
+                        for choice in question.choices]
+        else:
+            columns.append(AnswerColumn(question.id, page.id, _value(question.id)))
+    return columns
+
+
+def _statement_columns(page: StatementsPage) -> list[AnswerColumn]:
+    return _keyed(page.id, (statement.id for statement in page.statements))
+
+
+def _portfolio_columns(page: PortfolioPage) -> list[AnswerColumn]:
+    option_ids = [option.id for option in page.options]
+    columns = _keyed(page.id, option_ids)
+    if page.motivation:
+        columns += _keyed(MOTIVATION_PREFIX + page.id, option_ids,
+                          lambda option_id: MOTIVATION_COLUMN_PREFIX + option_id)
+    return columns
+
+
+def _points_columns(page: PointsPage) -> list[AnswerColumn]:
+    return _keyed(page.id, (goal.id for goal in page.goals))
+
+
+def _pairs_columns(page: PairsPage) -> list[AnswerColumn]:
+    numbers = (str(number) for number in range(1, len(page.sets) + 1))
+    return _keyed(page.id, numbers, lambda number: f"{page.id}.{number}")
+
+
+_ANSWER_COLUMNS: dict[str, Callable[[Any], list[AnswerColumn]]] = {
+    "questions": _question_columns,
+    "statements": _statement_columns,
+    "portfolio": _portfolio_columns,
+    "points": _points_columns,
+    "pairs": _pairs_columns,
+}
+
+
+# --- choices: one row per respondent x task x option ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Resource:
+    """The columns of one resource a task's options use: cost per unit, budget, lowest total."""
+
+    constraint: str | None  # None: the points of a points page
+    cost: str
+    budget: str
+    budget_min: str
+
+
+_POINTS = _Resource(None, "cost", "budget", "budget_min")
+
+
+def _designs(consultation: Consultation) -> dict[str | None, Consultation]:
+    """The consultation as each design version shows it (key None: as defined, without a version)."""
+    return {None: consultation,
+            **{version.id: consultation.for_version(version.id) for version in consultation.versions}}
+
+
+def _design(designs: Mapping[str | None, Consultation], record: Record) -> Consultation:
+    version = record.get("version")
+    if version not in designs:
+        raise ValueError(f"respondent {record['respondent']}: design version {version!r} is not "
+                         f"one of the consultation's ({', '.join(v for v in designs if v) or 'none'})")
+    return designs[version]
+
+
+def _resource_columns(consultation: Consultation,
+                      designs: Iterable[Consultation]) -> dict[str, tuple[_Resource, ...]]:
+    """Per portfolio or points page, the resource columns its rows fill.
+
+    A portfolio page names the constraints it uses in any version, so every version's rows have
+    the same columns: plain cost/budget/budget_min for one, cost_<id>... for several.
+    """
+    used: dict[str, set[str]] = {}
+    for design in designs:
+        for page in design.pages:
+            if isinstance(page, PortfolioPage):
+                used.setdefault(page.id, set()).update(page.constraints)
+    resources = {}
+    for page in consultation.pages:
+        if isinstance(page, PointsPage):
+            resources[page.id] = (_POINTS,)
+        elif isinstance(page, PortfolioPage):
+            ids = [c.id for c in consultation.constraints if c.id in used[page.id]]
+            resources[page.id] = _constraint_resources(ids)
+    return resources
+
+
+def _constraint_resources(constraint_ids: list[str]) -> tuple[_Resource, ...]:
+    if len(constraint_ids) == 1:
+        return (_Resource(constraint_ids[0], "cost", "budget", "budget_min"),)
+    return tuple(_Resource(c, f"cost_{c}", f"budget_{c}", f"budget_min_{c}") for c in constraint_ids)
+
+
+def _choice_column_names(consultation: Consultation,
+                         resources: Mapping[str, tuple[_Resource, ...]]) -> list[str]:
+    resource_names = dict.fromkeys(
+        name for page_resources in resources.values() for resource in page_resources
+        for name in (resource.cost, resource.budget, resource.budget_min))
+    return ["respondent", "task", "option", "choice", *resource_names, "group",
+            *(attribute.id for attribute in consultation.attributes), "version"]
+
+
+def _choice_rows(design: Consultation, answers: Mapping[str, Any],
+                 resources: Mapping[str, tuple[_Resource, ...]]) -> Iterator[Row]:
+    for page in design.pages:
+        rows_of = _CHOICE_ROWS.get(page.type)
+        answer = answers.get(page.id)
+        if rows_of is not None and answer is not None:
+            yield from rows_of(design, page, answer, resources.get(page.id, ()))
+
+
+def _attribute_values(design: Consultation, values: Mapping[str, Any], missing: Any) -> Row:
+    return {attribute.id: values.get(attribute.id, missing) for attribute in design.attributes}
+
+
+def _portfolio_rows(design: Consultation, page: PortfolioPage, answer: Mapping[str, Any],
+                    resources: tuple[_Resource, ...]) -> Iterator[Row]:
+    for option in page.options:
+        yield {"task": page.id, "option": option.id, "choice": answer.get(option.id),
+               **_constraint_values(design, page, option, resources), "group": option.group,
+               **_attribute_values(design, option.effects, 0)}
+
+
+def _constraint_values(design: Consultation, page: PortfolioPage, option: Option,
+                       resources: tuple[_Resource, ...]) -> Row:
+    values = {}
+    for resource in resources:
+        constraint = design.constraint(resource.constraint)
+        values[resource.cost] = option.use.get(resource.constraint, 0)
+        values[resource.budget] = constraint.max
+        # must_use_all: the total may not fall below the maximum (surveys.feasibility)
+        use_all = page.leftover == "must_use_all" and constraint.max is not None
+        values[resource.budget_min] = constraint.max if use_all else constraint.min
+    return values
+
+
+def _points_rows(design: Consultation, page: PointsPage, answer: Mapping[str, Any],
+                 resources: tuple[_Resource, ...]) -> Iterator[Row]:
+    points, = resources
+    budget = {points.cost: 1, points.budget: page.total,
+              points.budget_min: page.total if page.must_use_all else 0}
+    for goal in page.goals:
+        yield {"task": page.id, "option": goal.id, "choice": answer.get(goal.id, 0), **budget,
+               **_attribute_values(design, {}, 0)}
+
+
+def _pairs_rows(design: Consultation, page: PairsPage, answer: Mapping[str, Any],
+                resources: tuple[_Resource, ...]) -> Iterator[Row]:
+    """One row per alternative of each answered set: the variants A, B, ... and the opt-out."""
+    for number, variants in enumerate(page.sets, start=1):
+        chosen = answer.get(str(number))
+        if chosen is None:  # an optional set left unanswered holds no choice
+            continue
+        alternatives = list(zip(string.ascii_uppercase, variants))
+        if page.opt_out:
+            alternatives.append((OPT_OUT, {}))
+        for letter, variant in alternatives:
+            yield {"task": f"{page.id}:{number}", "option": letter, "choice": int(chosen == letter),
+                   **_attribute_values(design, variant, math.nan)}
+
+
+_CHOICE_ROWS: dict[str, Callable[..., Iterator[Row]]] = {
+    "portfolio": _portfolio_rows,
+    "points": _points_rows,
+    "pairs": _pairs_rows,
+}
+
+
+# --- both ----------------------------------------------------------------------------------------
+
+
+def _frame(rows: list[Row], columns: list[str]) -> pd.DataFrame:
+    clashes = sorted({name for name in columns if columns.count(name) > 1})
+    if clashes:
+        raise ValueError(f"the definition's ids give more than one column named {', '.join(clashes)}; "
+                         "rename one of the ids")
+    return _whole_numbers_as_integers(pd.DataFrame.from_records(rows, columns=columns))
+
+
+def _whole_numbers_as_integers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns holding only whole numbers become nullable integers: 3 is written "3", not "3.0"."""
+    for name, column in frame.items():
+        if pd.api.types.is_float_dtype(column) and column.dropna().mod(1).eq(0).all():
+            frame[name] = column.astype("Int64")
+    return frame

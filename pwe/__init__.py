@@ -1,0 +1,36 @@
+"""The PWE platform: a Flask application built by create_app."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("PWE_INSTANCE_PATH") or None,
+                instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from pwe import config
+
+    app.config.update(config.DEFAULTS)
+    if test_config is None:
+        app.config.update(config.from_environment(app.instance_path))
+    else:
+        app.config.update(test_config)
+
+    from pwe.extensions import csrf, db
+
+    db.init_app(app)
+    csrf.init_app(app)
+
+    from pwe import errors, i18n, security, templating
+    from pwe.citizens import bp as citizens
+
+    i18n.init_app(app)
+    templating.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(citizens)
+    return app

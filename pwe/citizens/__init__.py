@@ -1,0 +1,6 @@
+"""The citizens' blueprint: landing page, the steps of a consultation, the thank-you page."""
+from flask import Blueprint
+
+bp = Blueprint("citizens", __name__)
+
+from pwe.citizens import routes  # noqa: E402,F401  (registers the views on bp)

@@ -1,0 +1,89 @@
+"""Who is answering which consultation, read from the request and the signed session."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, g, make_response, render_template, session
+
+from pwe.extensions import db
+from pwe.flow import Step
+from pwe.i18n import choose_language
+from pwe.models import Consultation as ConsultationRow
+from pwe.models import Respondent
+from pwe.services import consultations, responses
+from surveys.answers import blank_answer
+from surveys.definition import Consultation
+
+SESSION_KEY = "respondents"
+
+
+@dataclass
+class StepContext:
+    row: ConsultationRow
+    consultation: Consultation       # with the respondent's design version applied
+    respondent: Respondent
+    steps: list[Step]
+    index: int
+    saved: dict[str, dict]
+
+    @property
+    def step(self) -> Step:
+        return self.steps[self.index]
+
+    @property
+    def is_last(self) -> bool:
+        return self.index == len(self.steps) - 1
+
+    @property
+    def next_step(self) -> Step | None:
+        return None if self.is_last else self.steps[self.index + 1]
+
+    @property
+    def previous_step(self) -> Step | None:
+        return self.steps[self.index - 1] if self.index else None
+
+    @property
+    def template(self) -> str:
+        return f"citizens/step_{self.step.template}.html"
+
+    def saved_or_blank(self) -> dict:
+        if self.step.id in self.saved:
+            return self.saved[self.step.id]
+        if self.step.kind == "motivation":
+            return {}
+        return blank_answer(self.consultation, self.step.page)
+
+
+class Closed(Exception):
+    pass
+
+
+def load_consultation(slug: str, allow_closed: bool = False) -> tuple[ConsultationRow, Consultation]:
+    """The consultation behind a URL, and the request's language set from its languages."""
+    row = consultations.find(slug)
+    if row is None or row.status in ("draft", "archived"):
+        abort(404)
+    consultation = consultations.definition_of(row)
+    g.lang = choose_language(consultation.languages, consultation.default_language)
+    g.consultation = consultation
+    if row.status != "open" and not allow_closed:
+        abort(make_response(render_template("citizens/closed.html", row=row, c=consultation), 410))
+    return row, consultation
+
+
+def current_respondent(row: ConsultationRow) -> Respondent | None:
+    pseudonym = session.get(SESSION_KEY, {}).get(row.slug)
+    if not pseudonym:
+        return None
+    respondent = responses.by_pseudonym(pseudonym)
+    if respondent is None or respondent.consultation_id != row.id:
+        return None
+    if respondent.language != g.lang:
+        respondent.language = g.lang  # the language they last used, for the export
+        db.session.commit()
+    return respondent
+
+
+def remember_respondent(row: ConsultationRow, respondent: Respondent) -> None:
+    session.permanent = True  # a respondent who closes the tab comes back to their answers
+    session[SESSION_KEY] = {**session.get(SESSION_KEY, {}), row.slug: respondent.pseudonym}

@@ -1,0 +1,142 @@
+"""Views: each one reads the request, calls plain functions, and renders or redirects."""
+from __future__ import annotations
+
+from flask import abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from pwe.citizens import bp, presenting
+from pwe.citizens.context import StepContext, load_consultation, current_respondent, remember_respondent
+from pwe.flow import next_open_step, step_by_id, steps
+from pwe.i18n import t
+from pwe.services import consultations, responses
+from surveys.answers import parse_motivation, parse_page
+
+
+@bp.get("/")
+def home():
+    rows = consultations.listed()
+    return render_template(
+        "citizens/home.html", items=[(row, consultations.definition_of(row)) for row in rows]
+    )
+
+
+@bp.route("/c/<slug>", methods=["GET", "POST"])
+def landing(slug: str):
+    row, consultation = load_consultation(slug)
+    respondent = current_respondent(row)
+    errors = []
+    if request.method == "POST" and respondent is None:
+        errors = presenting.landing_errors(consultation, request.form)
+        if not errors:
+            respondent = responses.start(row, consultation, g.lang, _rng())
+            remember_respondent(row, respondent)
+            return redirect(url_for("citizens.step", slug=slug, step_id=steps(consultation)[0].id))
+    if request.method == "POST" and respondent is not None:
+        return redirect(_resume_url(slug, respondent, consultation))
+    resume_url = _resume_url(slug, respondent, consultation) if respondent else None
+    done = respondent is not None and responses.is_complete(respondent)
+    return render_template(
+        "citizens/landing.html", row=row, c=consultation, errors=errors, form=request.form,
+        resume_url=resume_url, done=done,
+    ), (422 if errors else 200)
+
+
+@bp.route("/c/<slug>/<step_id>", methods=["GET", "POST"])
+def step(slug: str, step_id: str):
+    ctx = _step_context(slug, step_id)
+    if not isinstance(ctx, StepContext):
+        return ctx
+    if request.method == "GET":
+        return render_template(ctx.template, **presenting.step_view(ctx, ctx.saved_or_blank()))
+    result = _parse(ctx)
+    if request.form.get("action") == "recalculate" or not result.ok:
+        return render_template(ctx.template, **presenting.step_view(ctx, result.answer, result, show_errors=True)), (
+            200 if result.ok else 422
+        )
+    if ctx.is_last:
+        responses.complete(ctx.respondent, ctx.consultation, ctx.step.id, result.answer)
+        return redirect(url_for("citizens.thanks", slug=slug))
+    responses.save_answer(ctx.respondent, ctx.step.id, result.answer)
+    return redirect(url_for("citizens.step", slug=slug, step_id=ctx.next_step.id))
+
+
+@bp.post("/c/<slug>/<step_id>/check")
+def check(slug: str, step_id: str):
+    """Live feedback for the enhanced form: the same server rules, rendered as the same fragment."""
+    ctx = _step_context(slug, step_id)
+    if not isinstance(ctx, StepContext):
+        abort(409)
+    result = _parse(ctx)
+    view = presenting.step_view(ctx, result.answer, result, show_errors=False)
+    html = render_template("citizens/_live_summary.html", **view)
+    return jsonify({"ok": result.ok, "html": html})
+
+
+@bp.get("/c/<slug>/thanks")
+def thanks(slug: str):
+    row, consultation = load_consultation(slug, allow_closed=True)
+    respondent = current_respondent(row)
+    if respondent is None or respondent.response is None:
+        return redirect(url_for("citizens.landing", slug=slug))
+    view = consultation.for_version(respondent.version)
+    return render_template(
+        "citizens/thanks.html", row=row, c=view,
+        advice=presenting.advice_summary(view, respondent.response.answers, respondent.option_order),
+    )
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    """Re-show the step with its saved answers: an oversized body cannot be read back."""
+    slug, step_id = (request.view_args or {}).get("slug"), (request.view_args or {}).get("step_id")
+    if slug and step_id and request.endpoint == "citizens.step":
+        ctx = _step_context(slug, step_id)
+        if isinstance(ctx, StepContext):
+            view = presenting.step_view(ctx, ctx.saved_or_blank(), notice=t("too_large"))
+            return render_template(ctx.template, **view), 413
+    from pwe.errors import error_page
+
+    return error_page(413)
+
+
+def _step_context(slug: str, step_id: str):
+    """The respondent's place in the consultation, or the redirect that puts them back on track."""
+    row, consultation = load_consultation(slug)
+    respondent = current_respondent(row)
+    if respondent is None:
+        return redirect(url_for("citizens.landing", slug=slug))
+    if responses.is_complete(respondent):
+        return redirect(url_for("citizens.thanks", slug=slug))
+    view = consultation.for_version(respondent.version)
+    found = step_by_id(view, step_id)
+    if found is None:
+        abort(404)
+    saved = responses.saved_answers(respondent)
+    open_step = next_open_step(view, set(saved))
+    all_steps = steps(view)
+    if open_step is not None and found[0] > all_steps.index(open_step):
+        # no skipping ahead: every earlier step must have a valid answer first
+        return redirect(url_for("citizens.step", slug=slug, step_id=open_step.id))
+    return StepContext(row=row, consultation=view, respondent=respondent, steps=all_steps,
+                       index=found[0], saved=saved)
+
+
+def _parse(ctx: StepContext):
+    if ctx.step.kind == "motivation":
+        return parse_motivation(ctx.consultation, ctx.step.page, request.form)
+    return parse_page(ctx.consultation, ctx.step.page, request.form)
+
+
+def _resume_url(slug, respondent, consultation) -> str:
+    if respondent.response is not None:
+        return url_for("citizens.thanks", slug=slug)
+    view = consultation.for_version(respondent.version)
+    open_step = next_open_step(view, set(responses.saved_answers(respondent))) or steps(view)[-1]
+    return url_for("citizens.step", slug=slug, step_id=open_step.id)
+
+
+def _rng():
+    import random
+
+    seed = current_app.config.get("PWE_RANDOM_SEED")
+    return random.Random(seed) if seed is not None else random.SystemRandom()

@@ -1,0 +1,133 @@
+"""The `pwe` command line: database, definitions, the server, the demo and exports."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pwe import create_app
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "surveys" / "examples"
+
+
+def _app():
+    app = create_app()
+    app.app_context().push()
+    return app
+
+
+@click.group()
+def main() -> None:
+    """Participatory Value Evaluation platform."""
+
+
+@main.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema."""
+    from pwe.database import upgrade
+
+    app = _app()
+    upgrade()
+    click.echo(f"Database ready: {app.config['SQLALCHEMY_DATABASE_URI']}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def validate(files: tuple[str, ...]) -> None:
+    """Check consultation definitions; list every problem with its place and the fix."""
+    from surveys.load import DefinitionError, load
+
+    failed = False
+    for path in files:
+        try:
+            load(path)
+        except DefinitionError as error:
+            failed = True
+            click.echo(str(error), err=True)
+        else:
+            click.echo(f"{path}: valid")
+    sys.exit(1 if failed else 0)
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def import_(files: tuple[str, ...]) -> None:
+    """Load definitions into the database (idempotent; never changes one with respondents)."""
+    from pwe.database import upgrade
+
+    _app()
+    upgrade()
+    sys.exit(0 if _import_all(files) else 1)
+
+
+def _import_all(files) -> bool:
+    from pwe.services.consultations import ImportRefused, import_definition
+    from surveys.load import DefinitionError
+
+    ok = True
+    for path in files:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+            result = import_definition(text, source=str(path))
+        except (OSError, UnicodeDecodeError) as error:
+            ok = False
+            click.echo(f"{path}: cannot read the file ({error})", err=True)
+        except (DefinitionError, ImportRefused) as error:
+            ok = False
+            click.echo(str(error), err=True)
+        else:
+            click.echo(f"{path}: {result.slug} {result.action}")
+    return ok
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Run the platform (for production use gunicorn with wsgi:app)."""
+    from pwe.database import upgrade
+
+    app = _app()
+    upgrade()
+    app.run(host=host, port=port, threaded=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the database and stop.")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Database, example consultations imported, server started, URLs printed."""
+    from pwe.database import upgrade
+
+    app = _app()
+    upgrade()
+    files = sorted(EXAMPLES.glob("*.yaml"))
+    if not _import_all(files):
+        sys.exit(1)
+    from pwe.services.consultations import listed
+
+    click.echo("\nDemo consultations:")
+    for row in listed():
+        click.echo(f"  http://{host}:{port}/c/{row.slug}")
+    click.echo(f"Home page: http://{host}:{port}/\n")
+    if not no_serve:
+        app.run(host=host, port=port, threaded=True)
+
+
+@main.command()
+@click.argument("consultation")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
+def export(consultation: str, out_dir: str) -> None:
+    """Write respondents.csv and choices.csv of a consultation's completed responses."""
+    from pwe.services.export import ExportError, write_export
+
+    _app()
+    try:
+        written = write_export(consultation, Path(out_dir))
+    except ExportError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    for path, rows in written:
+        click.echo(f"{path}: {rows} rows")

@@ -1,0 +1,159 @@
+"""Platform texts in Dutch and English, and the language of the current request.
+
+Texts of a consultation come from its definition; these are the platform's own words (buttons,
+steps, error summaries). Messages about answers and rules live in surveys.messages and are
+reached through the same `t`.
+"""
+from __future__ import annotations
+
+from flask import Flask, g, request, session
+
+PLATFORM_LANGUAGES = ("nl", "en")
+FALLBACK = "nl"
+
+TEXTS: dict[str, dict[str, str]] = {
+    "platform_name": {"nl": "Participatieve Waardenevaluatie", "en": "Participatory Value Evaluation"},
+    "skip_to_content": {"nl": "Direct naar de inhoud", "en": "Skip to content"},
+    "choose_language": {"nl": "Taal", "en": "Language"},
+    "home_title": {"nl": "Raadplegingen", "en": "Consultations"},
+    "home_intro": {
+        "nl": "Geef uw advies aan de overheid: kies zelf binnen de grenzen van budget, ruimte of punten.",
+        "en": "Advise the government: make your own choices within the limits of budget, space or points.",
+    },
+    "home_empty": {"nl": "Er zijn op dit moment geen open raadplegingen.",
+                   "en": "There are no open consultations at the moment."},
+    "open_consultation": {"nl": "Naar de raadpleging", "en": "Go to the consultation"},
+    "duration": {"nl": "Meedoen duurt ongeveer {minutes} minuten.", "en": "Taking part takes about {minutes} minutes."},
+    "privacy_heading": {"nl": "Privacy", "en": "Privacy"},
+    "consent_legend": {"nl": "Toestemming", "en": "Consent"},
+    "consent_label": {"nl": "Ik heb de privacyverklaring gelezen en doe vrijwillig mee.",
+                      "en": "I have read the privacy statement and take part voluntarily."},
+    "age_label": {"nl": "Ik ben {age} jaar of ouder.", "en": "I am {age} years of age or older."},
+    "consent_required": {"nl": "Geef aan dat u de privacyverklaring heeft gelezen om mee te doen.",
+                         "en": "Confirm that you have read the privacy statement to take part."},
+    "age_required": {"nl": "Meedoen kan vanaf {age} jaar. Vink aan dat u {age} jaar of ouder bent.",
+                     "en": "You can take part from the age of {age}. Tick that you are {age} or older."},
+    "start": {"nl": "Start", "en": "Start"},
+    "resume": {"nl": "Verder waar u was", "en": "Continue where you left off"},
+    "resume_note": {"nl": "U bent eerder begonnen. Uw antwoorden zijn bewaard.",
+                    "en": "You started earlier. Your answers have been saved."},
+    "already_done": {"nl": "U heeft al meegedaan. Bedankt!", "en": "You have already taken part. Thank you!"},
+    "see_advice": {"nl": "Bekijk uw advies", "en": "View your advice"},
+    "step_of": {"nl": "Stap {number} van {total}", "en": "Step {number} of {total}"},
+    "next": {"nl": "Volgende", "en": "Next"},
+    "submit": {"nl": "Verstuur mijn advies", "en": "Send my advice"},
+    "previous": {"nl": "Vorige", "en": "Previous"},
+    "recalculate": {"nl": "Herbereken", "en": "Recalculate"},
+    "required_mark": {"nl": "(verplicht)", "en": "(required)"},
+    "optional_mark": {"nl": "(niet verplicht)", "en": "(optional)"},
+    "error_summary_title": {"nl": "Er is iets niet goed ingevuld", "en": "There is a problem"},
+    "error_summary_intro": {"nl": "Pas het volgende aan:", "en": "Please change the following:"},
+    "error_prefix": {"nl": "Fout:", "en": "Error:"},
+    "title_error_prefix": {"nl": "Fout: ", "en": "Error: "},
+    "too_large": {"nl": "Wat u verstuurde was te groot. Maak uw teksten korter en probeer het opnieuw.",
+                  "en": "What you sent was too large. Shorten your texts and try again."},
+    "session_expired": {"nl": "Uw sessie was verlopen. Controleer uw antwoorden en verstuur ze opnieuw.",
+                        "en": "Your session had expired. Check your answers and send them again."},
+    "choose_option": {"nl": "Kies", "en": "Choose"},
+    "dont_know": {"nl": "Weet ik niet", "en": "Don't know"},
+    "agree_1": {"nl": "Helemaal oneens", "en": "Strongly disagree"},
+    "agree_2": {"nl": "Oneens", "en": "Disagree"},
+    "agree_3": {"nl": "Neutraal", "en": "Neither agree nor disagree"},
+    "agree_4": {"nl": "Eens", "en": "Agree"},
+    "agree_5": {"nl": "Helemaal eens", "en": "Strongly agree"},
+    "postcode_hint": {"nl": "De vier cijfers van uw postcode, bijvoorbeeld 3511.",
+                      "en": "The four digits of your postcode, for example 3511."},
+    "scale_hint": {"nl": "Een getal van 0 tot en met 10.", "en": "A number from 0 to 10."},
+    "number_range": {"nl": "Een getal van {min} tot en met {max}.", "en": "A number from {min} to {max}."},
+    "max_length_hint": {"nl": "Hoogstens {max} tekens.", "en": "At most {max} characters."},
+    "pros": {"nl": "Voordelen", "en": "Pros"},
+    "cons": {"nl": "Nadelen", "en": "Cons"},
+    "effects": {"nl": "Effecten", "en": "Effects"},
+    "per_step": {"nl": "per stap", "en": "per step"},
+    "uses": {"nl": "Gebruikt", "en": "Uses"},
+    "frees": {"nl": "Levert op", "en": "Frees up"},
+    "choice_level": {"nl": "Uw keuze", "en": "Your choice"},
+    "level_on": {"nl": "Ja, dit adviseer ik", "en": "Yes, I advise this"},
+    "option_group_note": {"nl": "U kunt maar één optie uit deze groep kiezen: {options}.",
+                          "en": "You can choose only one option from this group: {options}."},
+    "constraint_status": {"nl": "{label}: {used} van {max} {unit} gebruikt, {left} over.",
+                          "en": "{label}: {used} of {max} {unit} used, {left} left."},
+    "constraint_status_over": {"nl": "{label}: {used} van {max} {unit} gebruikt, {over} te veel.",
+                               "en": "{label}: {used} of {max} {unit} used, {over} too much."},
+    "constraint_status_min": {"nl": "{label}: {used} {unit} (minimaal {min}, maximaal {max}).",
+                              "en": "{label}: {used} {unit} (at least {min}, at most {max})."},
+    "summary_heading": {"nl": "Uw keuze tot nu toe", "en": "Your choice so far"},
+    "effects_heading": {"nl": "Gevolgen van uw keuze", "en": "Consequences of your choice"},
+    "all_ok": {"nl": "Uw keuze past binnen de grenzen.", "en": "Your choice stays within the limits."},
+    "not_ok": {"nl": "Uw keuze past nog niet binnen de grenzen.", "en": "Your choice does not fit the limits yet."},
+    "points_status": {"nl": "{used} van {total} punten verdeeld, {left} over.",
+                      "en": "{used} of {total} points given, {left} left."},
+    "points_label": {"nl": "Punten voor {goal}", "en": "Points for {goal}"},
+    "pair_set": {"nl": "Keuze {number} van {total}", "en": "Choice {number} of {total}"},
+    "variant": {"nl": "Variant {letter}", "en": "Variant {letter}"},
+    "variant_choose": {"nl": "Ik kies variant {letter}", "en": "I choose variant {letter}"},
+    "motivation_title": {"nl": "Waarom deze keuze?", "en": "Why this choice?"},
+    "motivation_intro": {
+        "nl": "Vertel per optie waarom u die wel of niet heeft gekozen. Dit is niet verplicht, maar helpt de overheid uw advies te begrijpen.",
+        "en": "For each option, tell us why you did or did not choose it. This is optional, but it helps the government understand your advice.",
+    },
+    "why_chosen": {"nl": "Waarom koos u voor {option}?", "en": "Why did you choose {option}?"},
+    "why_not_chosen": {"nl": "Waarom koos u niet voor {option}?", "en": "Why did you not choose {option}?"},
+    "why_level": {"nl": "Waarom koos u bij {option} voor: {level}?", "en": "Why did you choose {level} for {option}?"},
+    "thanks_title": {"nl": "Bedankt voor uw advies", "en": "Thank you for your advice"},
+    "your_advice": {"nl": "Uw advies", "en": "Your advice"},
+    "chosen": {"nl": "Gekozen", "en": "Chosen"},
+    "not_chosen": {"nl": "Niet gekozen", "en": "Not chosen"},
+    "points_given": {"nl": "Punten", "en": "Points"},
+    "option": {"nl": "Optie", "en": "Option"},
+    "goal": {"nl": "Doel", "en": "Goal"},
+    "your_level": {"nl": "Uw keuze", "en": "Your choice"},
+    "opt_out_chosen": {"nl": "Geen van beide", "en": "Neither"},
+    "not_found_title": {"nl": "Pagina niet gevonden", "en": "Page not found"},
+    "not_found_text": {"nl": "Deze pagina bestaat niet (meer). Controleer het adres.",
+                       "en": "This page does not exist (any more). Check the address."},
+    "server_error_title": {"nl": "Er ging iets mis", "en": "Something went wrong"},
+    "server_error_text": {"nl": "Er ging bij ons iets mis. Uw eerder opgeslagen antwoorden zijn bewaard. Probeer het later opnieuw.",
+                          "en": "Something went wrong on our side. The answers you saved earlier are kept. Please try again later."},
+    "bad_request_title": {"nl": "Verzoek niet begrepen", "en": "Request not understood"},
+    "bad_request_text": {"nl": "Wij konden dit verzoek niet verwerken. Ga terug en probeer het opnieuw.",
+                         "en": "We could not process this request. Go back and try again."},
+    "closed_title": {"nl": "Deze raadpleging is gesloten", "en": "This consultation is closed"},
+    "closed_text": {"nl": "Meedoen is niet meer mogelijk.", "en": "It is no longer possible to take part."},
+    "back_home": {"nl": "Naar de startpagina", "en": "To the home page"},
+    "not_started": {"nl": "Begin eerst op de startpagina van de raadpleging.",
+                    "en": "Please start on the consultation's first page."},
+}
+
+
+def current_language() -> str:
+    return getattr(g, "lang", FALLBACK)
+
+
+def t(key: str, **params) -> str:
+    """The platform text `key` in the request's language, with {placeholders} filled in."""
+    from surveys.messages import MESSAGES
+
+    entry = TEXTS.get(key) or MESSAGES[key]
+    lang = current_language()
+    text = entry.get(lang) or entry.get(FALLBACK) or entry["en"]
+    return text.format(**params) if params else text
+
+
+def choose_language(available: tuple[str, ...], default: str) -> str:
+    """The request's language: ?lang=, else the one chosen earlier in this session, else `default`."""
+    asked = request.args.get("lang")
+    if asked in available:
+        session["lang"] = asked
+        return asked
+    remembered = session.get("lang")
+    return remembered if remembered in available else default
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def set_platform_language() -> None:
+        g.lang = choose_language(PLATFORM_LANGUAGES, FALLBACK)
+
+    app.jinja_env.globals["t"] = t
+    app.jinja_env.globals["current_language"] = current_language

@@ -1,0 +1,80 @@
+"""Database tables. The database itself enforces what must never happen twice."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pwe.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Consultation(db.Model):
+    """A loaded definition, stored verbatim with its hash."""
+
+    __tablename__ = "consultation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    definition_text: Mapped[str] = mapped_column(Text)
+    definition_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    respondents: Mapped[list["Respondent"]] = relationship(back_populates="consultation")
+
+
+class Respondent(db.Model):
+    """One person taking part: pseudonymous, no IP address, no user agent."""
+
+    __tablename__ = "respondent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(32), unique=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), index=True)
+    definition_hash: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(8))
+    source: Mapped[str] = mapped_column(String(20), default="open")
+    option_order: Mapped[dict] = mapped_column(JSON, default=dict)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="respondents")
+    answers: Mapped[list["PageAnswer"]] = relationship(
+        back_populates="respondent", order_by="PageAnswer.id"
+    )
+    response: Mapped["Response | None"] = relationship(back_populates="respondent")
+
+
+class PageAnswer(db.Model):
+    """The latest valid answer to one step, saved when the step is submitted."""
+
+    __tablename__ = "page_answer"
+    __table_args__ = (UniqueConstraint("respondent_id", "step_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("respondent.id"))
+    step_id: Mapped[str] = mapped_column(String(110))
+    answer: Mapped[dict] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    respondent: Mapped[Respondent] = relationship(back_populates="answers")
+
+
+class Response(db.Model):
+    """A completed response: all answers frozen at completion. At most one per respondent."""
+
+    __tablename__ = "response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("respondent.id"), unique=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), index=True)
+    answers: Mapped[dict] = mapped_column(JSON)
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    respondent: Mapped[Respondent] = relationship(back_populates="response")

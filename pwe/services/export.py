@@ -1,0 +1,65 @@
+"""Export a consultation's completed responses as the two CSV files the analysis reads.
+
+Only completed responses leave the platform: a respondent still on their way is never exported.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from analysis.tables import choices_table, respondents_table
+from pwe.extensions import db
+from pwe.models import Consultation as ConsultationRow
+from pwe.models import Respondent, Response
+from pwe.services.consultations import definition_of, find
+from surveys.definition import Consultation
+
+RESPONDENTS_FILE = "respondents.csv"
+CHOICES_FILE = "choices.csv"
+
+
+class ExportError(Exception):
+    """The export cannot be made; the message says why and what to do."""
+
+
+def completed_records(slug: str) -> tuple[Consultation, list[dict]]:
+    """The consultation and one record per completed response (see analysis.tables), by pseudonym."""
+    row = find(slug)
+    if row is None:
+        known = db.session.scalars(select(ConsultationRow.slug).order_by(ConsultationRow.slug))
+        raise ExportError(f"no consultation '{slug}'; known: {', '.join(known) or 'none'}")
+    completed = db.session.execute(
+        select(Respondent, Response)
+        .join(Response, Response.respondent_id == Respondent.id)
+        .where(Response.consultation_id == row.id)
+        .order_by(Respondent.pseudonym)
+    ).all()
+    records = [
+        {"respondent": respondent.pseudonym, "version": respondent.version,
+         "source": respondent.source, "language": respondent.language,
+         "started_at": respondent.started_at, "completed_at": response.completed_at,
+         "answers": response.answers}
+        for respondent, response in completed
+    ]
+    return definition_of(row), records
+
+
+def write_export(slug: str, out_dir: Path) -> list[tuple[Path, int]]:
+    """Write respondents.csv and choices.csv (UTF-8, with a header even when empty) into out_dir.
+
+    Returns each file written with its number of rows.
+    """
+    consultation, records = completed_records(slug)
+    tables = {RESPONDENTS_FILE: respondents_table(consultation, records),
+              CHOICES_FILE: choices_table(consultation, records)}
+    written = []
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, table in tables.items():
+            path = out_dir / name
+            table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+            written.append((path, len(table)))
+    except OSError as error:
+        raise ExportError(f"cannot write the export to {out_dir}: {error.strerror or error}") from error
+    return written

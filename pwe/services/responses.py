@@ -1,0 +1,94 @@
+"""A respondent's way through a consultation: start, save each step, complete exactly once."""
+from __future__ import annotations
+
+import secrets
+from random import Random
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from pwe.extensions import db
+from pwe.flow import steps
+from pwe.models import Consultation as ConsultationRow
+from pwe.models import PageAnswer, Respondent, Response, utcnow
+from surveys.definition import Consultation, PointsPage, PortfolioPage
+from surveys.ordering import assign_version, option_order
+
+
+def start(row: ConsultationRow, consultation: Consultation, language: str, rng: Random,
+          source: str = "open") -> Respondent:
+    """A new pseudonymous respondent with a balanced design version and their own option order."""
+    counts = dict(db.session.execute(
+        select(Respondent.version, func.count())
+        .where(Respondent.consultation_id == row.id)
+        .group_by(Respondent.version)
+    ).all())
+    version = assign_version(consultation, counts, rng)
+    order = {
+        page.id: option_order(page, rng)
+        for page in consultation.pages
+        if isinstance(page, (PortfolioPage, PointsPage))
+    }
+    respondent = Respondent(
+        pseudonym=secrets.token_hex(16), consultation_id=row.id, definition_hash=row.definition_hash,
+        version=version, language=language, source=source, option_order=order,
+    )
+    db.session.add(respondent)
+    db.session.commit()
+    return respondent
+
+
+def saved_answers(respondent: Respondent) -> dict[str, dict]:
+    rows = db.session.execute(
+        select(PageAnswer.step_id, PageAnswer.answer).where(PageAnswer.respondent_id == respondent.id)
+    ).all()
+    return {step_id: answer for step_id, answer in rows}
+
+
+def _upsert_statement(respondent_id: int, step_id: str, answer: dict):
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(PageAnswer).values(
+        respondent_id=respondent_id, step_id=step_id, answer=answer, saved_at=utcnow()
+    )
+    # an upsert, so two tabs or a double click never create a second row nor fail
+    return statement.on_conflict_do_update(
+        index_elements=["respondent_id", "step_id"],
+        set_={"answer": statement.excluded.answer, "saved_at": statement.excluded.saved_at},
+    )
+
+
+def save_answer(respondent: Respondent, step_id: str, answer: dict) -> None:
+    db.session.execute(_upsert_statement(respondent.id, step_id, answer))
+    db.session.commit()
+
+
+def is_complete(respondent: Respondent) -> bool:
+    return db.session.scalar(
+        select(func.count()).select_from(Response).where(Response.respondent_id == respondent.id)
+    ) > 0
+
+
+def complete(respondent: Respondent, consultation: Consultation, step_id: str, answer: dict) -> bool:
+    """Save the last step and freeze the response in one transaction.
+
+    Returns False when the response had already been stored: the unique constraint on
+    response.respondent_id decides, so concurrent submissions store exactly one.
+    """
+    try:
+        db.session.execute(_upsert_statement(respondent.id, step_id, answer))
+        answers = saved_answers(respondent)
+        frozen = {step.id: answers.get(step.id) for step in steps(consultation)}
+        db.session.add(Response(
+            respondent_id=respondent.id, consultation_id=respondent.consultation_id, answers=frozen,
+        ))
+        db.session.commit()
+        return True
+    except IntegrityError:
+        db.session.rollback()
+        return False
+
+
+def by_pseudonym(pseudonym: str) -> Respondent | None:
+    return db.session.scalar(select(Respondent).where(Respondent.pseudonym == pseudonym))

@@ -1,0 +1,52 @@
+"""Jinja filters and helpers shared by the templates."""
+from __future__ import annotations
+
+from flask import Flask, g
+from markupsafe import Markup, escape
+
+from pwe.i18n import t
+
+
+def field_value(value) -> str | list[str]:
+    """A stored answer as the string(s) a form field carries, so "1" matches the level 1 and 1.0."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return [field_value(v) for v in value]
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def paragraphs(text: str) -> Markup:
+    """Definition text to paragraphs: blank lines separate them; everything is escaped."""
+    blocks = [b.strip() for b in (text or "").split("\n\n") if b.strip()]
+    return Markup("".join(f'<p class="utrecht-paragraph">{escape(b)}</p>' for b in blocks))
+
+
+def init_app(app: Flask) -> None:
+    from surveys.messages import format_number
+
+    from pwe.citizens.presenting import level_label
+
+    def num(value) -> str:
+        return "" if value is None else format_number(value, g.lang)
+
+    def signed(value) -> str:
+        return ("+" if value > 0 else "") + num(value)
+
+    def agree_choices() -> list[tuple[str, str]]:
+        return [(str(i), t(f"agree_{i}")) for i in range(1, 6)] + [("dk", t("dont_know"))]
+
+    def level_text(option, level) -> str:
+        return level_label(g.consultation, option, level, g.lang)
+
+    app.jinja_env.filters.update(field_value=field_value, paragraphs=paragraphs, num=num, signed=signed)
+    app.jinja_env.globals.update(agree_choices=agree_choices, level_text=level_text,
+                                 language_name=lambda code: LANGUAGE_NAMES.get(code, code))
+
+
+# each language named in itself, so a reader finds their own language whatever the page shows
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "fy": "Frysk", "de": "Deutsch"}

@@ -1,0 +1,128 @@
+"""A respondent completes each demo consultation through the test client, and resumes after leaving."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
+
+from pwe.extensions import db
+from pwe.flow import steps
+from pwe.models import PageAnswer, Respondent, Response
+from pwe.services.consultations import definition_of, find, import_definition
+from surveys.answers import parse_motivation, parse_page
+from tests.pwe.visitor import Visitor, valid_form
+
+
+@pytest.fixture
+def demo(app, example_texts):
+    with app.app_context():
+        for text in example_texts.values():
+            import_definition(text)
+    return app
+
+
+def respondent_view(slug):
+    respondent = db.session.scalar(select(Respondent).order_by(Respondent.id.desc()))
+    return respondent, definition_of(find(slug)).for_version(respondent.version)
+
+
+def expected_answer(consultation, step, form):
+    parse = parse_motivation if step.kind == "motivation" else parse_page
+    result = parse(consultation, step.page, MultiDict(form))
+    assert result.ok, result
+    return result.answer
+
+
+@pytest.mark.parametrize("slug", ["ruimte-2050", "lelylijn"])
+def test_complete_demo_consultation_and_stored_answers_equal_input(demo, client, slug):
+    visitor = Visitor(client, slug)
+    assert visitor.start().status_code == 302
+    expected = {}
+    with demo.app_context():
+        respondent, consultation = respondent_view(slug)
+        for step in steps(consultation):
+            form = valid_form(consultation, step)
+            page = visitor.get(visitor.step_url(step.id))
+            assert page.status_code == 200
+            response = visitor.post(visitor.step_url(step.id), form)
+            assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+            expected[step.id] = expected_answer(consultation, step, form)
+        assert response.headers["Location"].endswith(f"/c/{slug}/thanks")
+        stored = db.session.scalar(select(Response).where(Response.respondent_id == respondent.id))
+        assert stored.answers == expected
+        assert respondent.definition_hash == find(slug).definition_hash
+        assert set(respondent.option_order) == {
+            p.id for p in consultation.pages if p.type in ("portfolio", "points")
+        }
+    thanks = client.get(f"/c/{slug}/thanks")
+    assert thanks.status_code == 200
+    html = thanks.get_data(as_text=True)
+    assert "Bedankt voor uw advies" in html
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_respondent_resumes_where_they_left(demo, client):
+    visitor = Visitor(client, "lelylijn")
+    visitor.start()
+    with demo.app_context():
+        respondent, consultation = respondent_view("lelylijn")
+        all_steps = steps(consultation)
+        for step in all_steps[:2]:
+            visitor.answer(step.id, valid_form(consultation, step))
+    # the tab is closed; the respondent comes back to the landing page later
+    landing = visitor.get("/c/lelylijn").get_data(as_text=True)
+    assert f'href="/c/lelylijn/{all_steps[2].id}"' in landing
+    # skipping ahead is not possible: the first open step is where they are sent
+    ahead = client.get(f"/c/lelylijn/{all_steps[-1].id}")
+    assert ahead.status_code == 302 and ahead.headers["Location"].endswith(all_steps[2].id)
+    # an answered step shows what they gave before
+    again = client.get(f"/c/lelylijn/{all_steps[0].id}").get_data(as_text=True)
+    first_field, first_value = valid_form(consultation, all_steps[0])[0]
+    assert f'name="{first_field}" id="f-{first_field}" value="{first_value}"' in again
+
+
+def test_completed_response_cannot_be_changed(demo, client):
+    visitor = Visitor(client, "lelylijn")
+    visitor.start()
+    with demo.app_context():
+        respondent, consultation = respondent_view("lelylijn")
+        for step in steps(consultation):
+            visitor.answer(step.id, valid_form(consultation, step))
+        first = steps(consultation)[0]
+        before = db.session.scalar(select(PageAnswer.answer).where(
+            PageAnswer.respondent_id == respondent.id, PageAnswer.step_id == first.id))
+        late = visitor.post(visitor.step_url(first.id), {g.id: "0" for g in first.page.goals})
+        assert late.status_code == 302 and late.headers["Location"].endswith("/thanks")
+        db.session.expire_all()
+        after = db.session.scalar(select(PageAnswer.answer).where(
+            PageAnswer.respondent_id == respondent.id, PageAnswer.step_id == first.id))
+        assert after == before
+        assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_english_respondent_sees_english_texts(demo, client):
+    visitor = Visitor(client, "lelylijn")
+    landing = visitor.get("/c/lelylijn?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in landing
+    assert "illustrative" in landing
+    visitor.post("/c/lelylijn", {"consent": "yes", "age_ok": "yes"})
+    with demo.app_context():
+        respondent, _ = respondent_view("lelylijn")
+        assert respondent.language == "en"
+
+
+def test_landing_requires_consent_and_age(demo, client):
+    visitor = Visitor(client, "ruimte-2050")
+    visitor.get("/c/ruimte-2050")
+    response = visitor.post("/c/ruimte-2050", {"consent": "yes"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'href="#f-age_ok"' in html and "16 jaar" in html
+    assert 'value="yes" id="f-consent" checked' in html  # what they ticked is kept
+    with demo.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Respondent)) == 0
+
+
+def test_home_lists_both_demo_consultations(demo, client):
+    html = client.get("/").get_data(as_text=True)
+    assert "/c/lelylijn" in html and "/c/ruimte-2050" in html

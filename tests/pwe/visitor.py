@@ -1,0 +1,94 @@
+"""A respondent driven through the Flask test client, and valid answers for any step."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from werkzeug.datastructures import MultiDict
+
+from pwe.flow import Step
+from surveys.definition import (
+    PairsPage, PointsPage, PortfolioPage, QuestionsPage, StatementsPage,
+)
+from surveys.feasibility import feasible_level_vectors
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def number_text(value) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+class Visitor:
+    def __init__(self, client, slug: str):
+        self.client, self.slug = client, slug
+        self.token = None
+
+    def get(self, path: str, **kwargs):
+        response = self.client.get(path, **kwargs)
+        found = CSRF.search(response.get_data(as_text=True))
+        if found:
+            self.token = unescape(found.group(1))
+        return response
+
+    def post(self, path: str, data, **kwargs):
+        pairs = list(data.items()) if isinstance(data, dict) else list(data)
+        expanded = [(k, v) for k, values in pairs for v in (values if isinstance(values, list) else [values])]
+        return self.client.post(path, data=MultiDict([("csrf_token", self.token)] + expanded), **kwargs)
+
+    def start(self, lang: str | None = None):
+        landing = f"/c/{self.slug}" + (f"?lang={lang}" if lang else "")
+        self.get(landing)
+        return self.post(f"/c/{self.slug}", {"consent": "yes", "age_ok": "yes"})
+
+    def step_url(self, step_id: str) -> str:
+        return f"/c/{self.slug}/{step_id}"
+
+    def answer(self, step_id: str, data, **kwargs):
+        self.get(self.step_url(step_id))
+        return self.post(self.step_url(step_id), data, **kwargs)
+
+
+def valid_form(consultation, step: Step, chosen: dict | None = None) -> list[tuple[str, str]]:
+    """A complete, valid submission for a step (the motivation step needs the portfolio answer)."""
+    page = step.page
+    if step.kind == "motivation":
+        return [(f"why-{o.id}", f"Reden voor {o.id} & <b>niet</b> zomaar") for o in page.options]
+    if isinstance(page, QuestionsPage):
+        return [pair for q in page.questions for pair in _question(q)]
+    if isinstance(page, StatementsPage):
+        return [(s.id, str(1 + i % 5)) for i, s in enumerate(page.statements)]
+    if isinstance(page, PortfolioPage):
+        vectors = feasible_level_vectors(consultation, page)
+        vector = vectors[len(vectors) // 2]  # a middle one: usually not the empty portfolio
+        return [(o.id, number_text(level)) for o, level in zip(page.options, vector)
+                if not (o.is_toggle and level == 0)]
+    if isinstance(page, PointsPage):
+        return _points(page)
+    if isinstance(page, PairsPage):
+        return [(f"set-{i + 1}", "none" if (page.opt_out and i == 1) else "AB"[i % 2])
+                for i in range(len(page.sets))]
+    raise TypeError(page)
+
+
+def _question(q) -> list[tuple[str, str]]:
+    if q.type == "choice":
+        return [(q.id, q.choices[-1].id)]
+    if q.type == "multi":
+        return [(q.id, c.id) for c in q.choices[: max(1, int(q.min or 1))]]
+    if q.type == "number":
+        low = q.min if q.min is not None else 0
+        return [(q.id, number_text(low))]
+    if q.type == "text":
+        return [(q.id, "Meer tijd voor uitleg, <script>alert(1)</script>")]
+    if q.type == "postcode4":
+        return [(q.id, "3511")]
+    if q.type == "scale":
+        return [(q.id, "8")]
+    return [(q.id, "4")]  # agree
+
+
+def _points(page: PointsPage) -> list[tuple[str, str]]:
+    units = page.total // page.step
+    share, extra = divmod(units, len(page.goals))
+    return [(g.id, str((share + (1 if i < extra else 0)) * page.step)) for i, g in enumerate(page.goals)]
