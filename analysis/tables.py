@@ -46,10 +46,12 @@ def choices_table(consultation: Consultation, records: Iterable[Record]) -> pd.D
     """
     designs = _designs(consultation)
     resources = _resource_columns(consultation, designs.values())
+    alternatives = {version: _alternatives(design, resources) for version, design in designs.items()}
     rows = [
-        {"respondent": record["respondent"], **row, "version": record.get("version")}
+        {"respondent": record["respondent"], **alternative.fixed, "choice": choice,
+         "version": record.get("version")}
         for record in records
-        for row in _choice_rows(_design(designs, record), record["answers"], resources)
+        for alternative, choice in _choices(_of_version(alternatives, record), record["answers"])
     ]
     rows.sort(key=lambda row: row["respondent"])  # stable: keeps the definition's order within
     return _frame(rows, _choice_column_names(consultation, resources))
@@ -121,8 +123,8 @@ def _question_columns(page: QuestionsPage) -> list[AnswerColumn]:
     columns = []
     for question in page.questions:
         if question.type == "multi":
-            columns += [AnswerColumn(f"{question.id}.{choice.id}", page.id, _ticked(question.id, choice.id))
-                        for choice in question.choices]
+            columns += [AnswerColumn(f"{question.id}.{choice.id}", page.id,
+                                     _ticked(question.id, choice.id)) for choice in question.choices]
         else:
             columns.append(AnswerColumn(question.id, page.id, _value(question.id)))
     return columns
@@ -175,18 +177,35 @@ class _Resource:
 _POINTS = _Resource(None, "cost", "budget", "budget_min")
 
 
+@dataclass(frozen=True)
+class _Alternative:
+    """A row of the choice table as the definition fixes it; the respondent's answer adds the choice.
+
+    `key` is where the page's answer holds the value `choice` turns into this row's choice. An
+    answer without a value there counts as `missing`; when that is None (an optional pair left
+    unanswered) the respondent has no such row.
+    """
+
+    page: str
+    key: str
+    fixed: Row
+    choice: Callable[[Any], Any] = lambda value: value
+    missing: Any = None
+
+
 def _designs(consultation: Consultation) -> dict[str | None, Consultation]:
     """The consultation as each design version shows it (key None: as defined, without a version)."""
     return {None: consultation,
             **{version.id: consultation.for_version(version.id) for version in consultation.versions}}
 
 
-def _design(designs: Mapping[str | None, Consultation], record: Record) -> Consultation:
+def _of_version(by_version: Mapping[str | None, Any], record: Record) -> Any:
     version = record.get("version")
-    if version not in designs:
+    if version not in by_version:
+        known = ", ".join(v for v in by_version if v) or "none"
         raise ValueError(f"respondent {record['respondent']}: design version {version!r} is not "
-                         f"one of the consultation's ({', '.join(v for v in designs if v) or 'none'})")
-    return designs[version]
+                         f"one of the consultation's ({known})")
+    return by_version[version]
 
 
 def _resource_columns(consultation: Consultation,
@@ -226,25 +245,31 @@ def _choice_column_names(consultation: Consultation,
             *(attribute.id for attribute in consultation.attributes), "version"]
 
 
-def _choice_rows(design: Consultation, answers: Mapping[str, Any],
-                 resources: Mapping[str, tuple[_Resource, ...]]) -> Iterator[Row]:
-    for page in design.pages:
-        rows_of = _CHOICE_ROWS.get(page.type)
-        answer = answers.get(page.id)
-        if rows_of is not None and answer is not None:
-            yield from rows_of(design, page, answer, resources.get(page.id, ()))
+def _alternatives(design: Consultation,
+                  resources: Mapping[str, tuple[_Resource, ...]]) -> list[_Alternative]:
+    """Every row one respondent of this design version can have, in the definition's order."""
+    return [alternative for page in design.pages if page.type in _ALTERNATIVES
+            for alternative in _ALTERNATIVES[page.type](design, page, resources.get(page.id, ()))]
+
+
+def _choices(alternatives: list[_Alternative],
+             answers: Mapping[str, Any]) -> Iterator[tuple[_Alternative, Any]]:
+    for alternative in alternatives:
+        value = (answers.get(alternative.page) or {}).get(alternative.key, alternative.missing)
+        if value is not None:
+            yield alternative, alternative.choice(value)
 
 
 def _attribute_values(design: Consultation, values: Mapping[str, Any], missing: Any) -> Row:
     return {attribute.id: values.get(attribute.id, missing) for attribute in design.attributes}
 
 
-def _portfolio_rows(design: Consultation, page: PortfolioPage, answer: Mapping[str, Any],
-                    resources: tuple[_Resource, ...]) -> Iterator[Row]:
-    for option in page.options:
-        yield {"task": page.id, "option": option.id, "choice": answer.get(option.id),
-               **_constraint_values(design, page, option, resources), "group": option.group,
-               **_attribute_values(design, option.effects, 0)}
+def _portfolio_alternatives(design: Consultation, page: PortfolioPage,
+                            resources: tuple[_Resource, ...]) -> list[_Alternative]:
+    return [_Alternative(page.id, option.id, {
+        "task": page.id, "option": option.id, **_constraint_values(design, page, option, resources),
+        "group": option.group, **_attribute_values(design, option.effects, 0),
+    }) for option in page.options]
 
 
 def _constraint_values(design: Consultation, page: PortfolioPage, option: Option,
@@ -260,35 +285,40 @@ def _constraint_values(design: Consultation, page: PortfolioPage, option: Option
     return values
 
 
-def _points_rows(design: Consultation, page: PointsPage, answer: Mapping[str, Any],
-                 resources: tuple[_Resource, ...]) -> Iterator[Row]:
+def _points_alternatives(design: Consultation, page: PointsPage,
+                         resources: tuple[_Resource, ...]) -> list[_Alternative]:
     points, = resources
     budget = {points.cost: 1, points.budget: page.total,
               points.budget_min: page.total if page.must_use_all else 0}
-    for goal in page.goals:
-        yield {"task": page.id, "option": goal.id, "choice": answer.get(goal.id, 0), **budget,
-               **_attribute_values(design, {}, 0)}
+    # a goal left out of the answer has 0 points (surveys.feasibility.check_points)
+    return [_Alternative(page.id, goal.id, {
+        "task": page.id, "option": goal.id, **budget, **_attribute_values(design, {}, 0),
+    }, missing=0) for goal in page.goals]
 
 
-def _pairs_rows(design: Consultation, page: PairsPage, answer: Mapping[str, Any],
-                resources: tuple[_Resource, ...]) -> Iterator[Row]:
-    """One row per alternative of each answered set: the variants A, B, ... and the opt-out."""
+def _pairs_alternatives(design: Consultation, page: PairsPage,
+                        resources: tuple[_Resource, ...]) -> list[_Alternative]:
+    """Per set, the variants A, B, ... and the opt-out; the chosen one has choice 1."""
+    alternatives = []
     for number, variants in enumerate(page.sets, start=1):
-        chosen = answer.get(str(number))
-        if chosen is None:  # an optional set left unanswered holds no choice
-            continue
-        alternatives = list(zip(string.ascii_uppercase, variants))
+        described = list(zip(string.ascii_uppercase, variants))
         if page.opt_out:
-            alternatives.append((OPT_OUT, {}))
-        for letter, variant in alternatives:
-            yield {"task": f"{page.id}:{number}", "option": letter, "choice": int(chosen == letter),
-                   **_attribute_values(design, variant, math.nan)}
+            described.append((OPT_OUT, {}))
+        alternatives += [_Alternative(page.id, str(number), {
+            "task": f"{page.id}:{number}", "option": letter,
+            **_attribute_values(design, variant, math.nan),
+        }, _is_chosen(letter)) for letter, variant in described]
+    return alternatives
 
 
-_CHOICE_ROWS: dict[str, Callable[..., Iterator[Row]]] = {
-    "portfolio": _portfolio_rows,
-    "points": _points_rows,
-    "pairs": _pairs_rows,
+def _is_chosen(letter: str) -> Callable[[Any], int]:
+    return lambda chosen: int(chosen == letter)
+
+
+_ALTERNATIVES: dict[str, Callable[..., list[_Alternative]]] = {
+    "portfolio": _portfolio_alternatives,
+    "points": _points_alternatives,
+    "pairs": _pairs_alternatives,
 }
 
 
@@ -298,13 +328,13 @@ _CHOICE_ROWS: dict[str, Callable[..., Iterator[Row]]] = {
 def _frame(rows: list[Row], columns: list[str]) -> pd.DataFrame:
     clashes = sorted({name for name in columns if columns.count(name) > 1})
     if clashes:
-        raise ValueError(f"the definition's ids give more than one column named {', '.join(clashes)}; "
-                         "rename one of the ids")
+        raise ValueError("the definition's ids give more than one column named "
+                         f"{', '.join(clashes)}; rename one of the ids")
     return _whole_numbers_as_integers(pd.DataFrame.from_records(rows, columns=columns))
 
 
 def _whole_numbers_as_integers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Float columns holding only whole numbers become nullable integers: 3 is written "3", not "3.0"."""
+    """Float columns holding only whole numbers become nullable integers, written "3" not "3.0"."""
     for name, column in frame.items():
         if pd.api.types.is_float_dtype(column) and column.dropna().mod(1).eq(0).all():
             frame[name] = column.astype("Int64")

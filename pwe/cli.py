@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -11,10 +12,23 @@ from pwe import create_app
 EXAMPLES = Path(__file__).resolve().parent.parent / "surveys" / "examples"
 
 
-def _app():
+@contextmanager
+def _app_context(migrate: bool = True):
+    """An app with its context for one command, released afterwards (a pushed-and-forgotten
+    context would keep a database transaction open)."""
+    from pwe.extensions import db
+
     app = create_app()
-    app.app_context().push()
-    return app
+    with app.app_context():
+        try:
+            if migrate:
+                from pwe.database import upgrade
+
+                upgrade()
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 @click.group()
@@ -25,11 +39,8 @@ def main() -> None:
 @main.command("init-db")
 def init_db() -> None:
     """Create or upgrade the database schema."""
-    from pwe.database import upgrade
-
-    app = _app()
-    upgrade()
-    click.echo(f"Database ready: {app.config['SQLALCHEMY_DATABASE_URI']}")
+    with _app_context() as app:
+        click.echo(f"Database ready: {app.config['SQLALCHEMY_DATABASE_URI']}")
 
 
 @main.command()
@@ -54,11 +65,9 @@ def validate(files: tuple[str, ...]) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def import_(files: tuple[str, ...]) -> None:
     """Load definitions into the database (idempotent; never changes one with respondents)."""
-    from pwe.database import upgrade
-
-    _app()
-    upgrade()
-    sys.exit(0 if _import_all(files) else 1)
+    with _app_context():
+        ok = _import_all(files)
+    sys.exit(0 if ok else 1)
 
 
 def _import_all(files) -> bool:
@@ -86,10 +95,8 @@ def _import_all(files) -> bool:
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """Run the platform (for production use gunicorn with wsgi:app)."""
-    from pwe.database import upgrade
-
-    app = _app()
-    upgrade()
+    with _app_context() as app:
+        pass
     app.run(host=host, port=port, threaded=True)
 
 
@@ -99,18 +106,14 @@ def serve(host: str, port: int) -> None:
 @click.option("--no-serve", is_flag=True, help="Prepare the database and stop.")
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Database, example consultations imported, server started, URLs printed."""
-    from pwe.database import upgrade
-
-    app = _app()
-    upgrade()
-    files = sorted(EXAMPLES.glob("*.yaml"))
-    if not _import_all(files):
-        sys.exit(1)
     from pwe.services.consultations import listed
 
-    click.echo("\nDemo consultations:")
-    for row in listed():
-        click.echo(f"  http://{host}:{port}/c/{row.slug}")
+    with _app_context() as app:
+        if not _import_all(sorted(EXAMPLES.glob("*.yaml"))):
+            sys.exit(1)
+        click.echo("\nDemo consultations:")
+        for row in listed():
+            click.echo(f"  http://{host}:{port}/c/{row.slug}")
     click.echo(f"Home page: http://{host}:{port}/\n")
     if not no_serve:
         app.run(host=host, port=port, threaded=True)
@@ -123,9 +126,9 @@ def export(consultation: str, out_dir: str) -> None:
     """Write respondents.csv and choices.csv of a consultation's completed responses."""
     from pwe.services.export import ExportError, write_export
 
-    _app()
     try:
-        written = write_export(consultation, Path(out_dir))
+        with _app_context(migrate=False):
+            written = write_export(consultation, Path(out_dir))
     except ExportError as error:
         click.echo(str(error), err=True)
         sys.exit(1)

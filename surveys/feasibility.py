@@ -94,14 +94,16 @@ def check_points(page: PointsPage, allocation: Mapping[str, Any]) -> list[Violat
     """Every rule a points allocation breaks; a goal that is left out has 0 points."""
     goal_ids = [goal.id for goal in page.goals]
     problems = [Violation("unknown_goal", str(key)) for key in allocation if key not in goal_ids]
-    problems += [v for g in goal_ids if (v := _amount_violation(g, allocation.get(g, 0), page.step))]
+    for goal_id in goal_ids:
+        problem = _amount_violation(goal_id, allocation.get(goal_id, 0), page.step)
+        problems += [problem] if problem else []
     if problems:
         return problems
-    used = sum(_whole(allocation.get(g, 0)) for g in goal_ids)
-    if used > page.total:
-        return [Violation("over_total", None, {"used": used, "total": page.total, "over": used - page.total})]
-    if page.must_use_all and used < page.total:
-        return [Violation("under_total", None, {"used": used, "total": page.total, "left": page.total - used})]
+    used, total = sum(_whole(allocation.get(g, 0)) for g in goal_ids), page.total
+    if used > total:
+        return [Violation("over_total", None, {"used": used, "total": total, "over": used - total})]
+    if page.must_use_all and used < total:
+        return [Violation("under_total", None, {"used": used, "total": total, "left": total - used})]
     return []
 
 

@@ -111,39 +111,41 @@ def portfolio_status(consultation: Consultation, page: PortfolioPage, values: di
         return {"constraints": [], "effects": [], "ok": False, "known": False}
     use = portfolio_use(consultation, page, levels)
     effects = portfolio_effects(consultation, page, levels)
+    violations = check_portfolio(consultation, page, levels)
+    broken = {v.subject for v in violations}
     lang = g.lang
     rows = []
     for cid in page.constraints:
         constraint = consultation.constraint(cid)
         used = use[cid]
         rows.append({
-            "id": cid, "label": consultation.text(constraint.label, lang),
-            "unit": consultation.text(constraint.unit, lang), "used": used,
-            "min": constraint.min, "max": constraint.max,
+            "id": cid, "used": used,
             "meter_min": constraint.min if constraint.min is not None else min(0, used),
             "meter_max": constraint.max if constraint.max is not None else max(used, 0),
             "text": _constraint_text(consultation, constraint, used, lang),
-            "ok": (constraint.max is None or used <= constraint.max)
-                  and (constraint.min is None or used >= constraint.min),
+            "ok": cid not in broken,
         })
     effect_rows = [
         {"label": consultation.text(consultation.attribute(aid).label, lang),
          "unit": consultation.text(consultation.attribute(aid).unit, lang), "value": value}
         for aid, value in effects.items()
     ]
-    ok = not check_portfolio(consultation, page, levels)
+    ok = not violations
     return {"constraints": rows, "effects": effect_rows, "ok": ok, "known": True}
 
 
 def _constraint_text(consultation, constraint, used, lang) -> str:
     label, unit = consultation.text(constraint.label, lang), consultation.text(constraint.unit, lang)
-    n = lambda v: format_number(v, lang)  # noqa: E731
+
+    def n(value) -> str:
+        return "-" if value is None else format_number(value, lang)
+
     if constraint.max is not None and used > constraint.max:
         return t("constraint_status_over", label=label, used=n(used), max=n(constraint.max), unit=unit,
                  over=n(used - constraint.max))
-    if constraint.min is not None and constraint.min != 0:
+    if constraint.max is None or (constraint.min is not None and constraint.min != 0):
         return t("constraint_status_min", label=label, used=n(used), unit=unit, min=n(constraint.min),
-                 max=n(constraint.max) if constraint.max is not None else "-")
+                 max=n(constraint.max))
     return t("constraint_status", label=label, used=n(used), max=n(constraint.max), unit=unit,
              left=n(constraint.max - used))
 

@@ -61,5 +61,6 @@ def write_export(slug: str, out_dir: Path) -> list[tuple[Path, int]]:
             table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
             written.append((path, len(table)))
     except OSError as error:
-        raise ExportError(f"cannot write the export to {out_dir}: {error.strerror or error}") from error
+        reason = error.strerror or error
+        raise ExportError(f"cannot write the export to {out_dir}: {reason}") from error
     return written

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.datastructures import MultiDict
 
 from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import PageAnswer, Respondent, Response
 from pwe.services.consultations import definition_of, find, import_definition
-from surveys.answers import parse_motivation, parse_page
-from tests.pwe.visitor import Visitor, valid_form
+from tests.pwe.visitor import Visitor, expected_answer, valid_form
 
 
 @pytest.fixture
@@ -24,13 +22,6 @@ def demo(app, example_texts):
 def respondent_view(slug):
     respondent = db.session.scalar(select(Respondent).order_by(Respondent.id.desc()))
     return respondent, definition_of(find(slug)).for_version(respondent.version)
-
-
-def expected_answer(consultation, step, form):
-    parse = parse_motivation if step.kind == "motivation" else parse_page
-    result = parse(consultation, step.page, MultiDict(form))
-    assert result.ok, result
-    return result.answer
 
 
 @pytest.mark.parametrize("slug", ["ruimte-2050", "lelylijn"])

@@ -20,9 +20,9 @@ from tests.analysis.sample import DEFINITION, answers
 def add_respondent(pseudonym: str, version: str, *, completed: bool) -> None:
     """A respondent who answered every step; with `completed`, their frozen response too."""
     row = find("sample")
-    respondent = Respondent(pseudonym=pseudonym, consultation_id=row.id, definition_hash=row.definition_hash,
-                            version=version, language="nl", source="open", option_order={},
-                            started_at=datetime(2024, 3, 1, 9, 0))
+    respondent = Respondent(pseudonym=pseudonym, consultation_id=row.id,
+                            definition_hash=row.definition_hash, version=version, language="nl",
+                            source="open", option_order={}, started_at=datetime(2024, 3, 1, 9, 0))
     db.session.add(respondent)
     db.session.flush()
     db.session.add_all(PageAnswer(respondent_id=respondent.id, step_id=step, answer=answer)
@@ -92,7 +92,8 @@ def test_export_without_responses_writes_headers(app, tmp_path):
 
 
 def test_unknown_consultation_names_the_known_ones(sample, tmp_path):
-    with sample.app_context(), pytest.raises(ExportError, match="no consultation 'other'; known: sample"):
+    with sample.app_context(), pytest.raises(ExportError,
+                                             match="no consultation 'other'; known: sample"):
         write_export("other", tmp_path)
 
 

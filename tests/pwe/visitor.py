@@ -7,6 +7,7 @@ from html import unescape
 from werkzeug.datastructures import MultiDict
 
 from pwe.flow import Step
+from surveys.answers import parse_motivation, parse_page
 from surveys.definition import (
     PairsPage, PointsPage, PortfolioPage, QuestionsPage, StatementsPage,
 )
@@ -69,6 +70,14 @@ def valid_form(consultation, step: Step, chosen: dict | None = None) -> list[tup
         return [(f"set-{i + 1}", "none" if (page.opt_out and i == 1) else "AB"[i % 2])
                 for i in range(len(page.sets))]
     raise TypeError(page)
+
+
+def expected_answer(consultation, step: Step, form) -> dict:
+    """What the server stores for a step submitted with this form."""
+    parse = parse_motivation if step.kind == "motivation" else parse_page
+    result = parse(consultation, step.page, MultiDict(form))
+    assert result.ok, result
+    return result.answer
 
 
 def _question(q) -> list[tuple[str, str]]:
