@@ -120,7 +120,7 @@ def describe(item: FieldError | Violation, lang: str, consultation: Consultation
         context["allowed"] = _joined([format_number(v, lang) for v in item.params["allowed"]], "or", lang)
     message = MESSAGES[item.code][lang].format_map(_Blank(context))
     label = _label(item.code, name, lang, consultation, page) if with_label else ""
-    return f"{label}: {message[0].lower()}{message[1:]}" if label else message
+    return f"{label.rstrip('.?!:')}: {message[0].lower()}{message[1:]}" if label else message
 
 
 def format_number(value: Any, lang: str) -> str:

@@ -19,7 +19,8 @@ class Problem:
     """One line of the error summary: the message and the field it links to."""
 
     field: str
-    message: str
+    message: str          # in the summary, led by the field's label
+    inline: str = ""      # next to the field, where the label is already in view
 
     @property
     def href(self) -> str:
@@ -54,7 +55,8 @@ def step_view(ctx, values: dict, result: PageResult | None = None, show_errors: 
         "previous_url": (url_for("citizens.step", slug=ctx.row.slug, step_id=ctx.previous_step.id)
                          if ctx.previous_step else url_for("citizens.landing", slug=ctx.row.slug)),
         "check_url": url_for("citizens.check", slug=ctx.row.slug, step_id=ctx.step.id),
-        "errors": problems, "field_errors": {p.field: p.message for p in problems}, "notice": notice,
+        "errors": problems, "field_errors": {p.field: p.inline or p.message for p in problems},
+        "notice": notice,
     }
     order = ctx.respondent.option_order.get(page.id)
     if isinstance(page, PortfolioPage):
@@ -73,7 +75,8 @@ def step_view(ctx, values: dict, result: PageResult | None = None, show_errors: 
 
 def _problems(ctx, result: PageResult) -> list[Problem]:
     consultation, page, lang = ctx.consultation, ctx.step.page, g.lang
-    problems = [Problem(e.field, describe(e, lang, consultation, page)) for e in result.errors]
+    problems = [Problem(e.field, describe(e, lang, consultation, page),
+                        describe(e, lang, consultation, page, with_label=False)) for e in result.errors]
     first_field = _first_field(ctx)
     for violation in result.violations:
         field = violation.subject if _is_field(page, violation.subject) else first_field
