@@ -42,6 +42,10 @@ def load_margins(path: str | Path) -> Margins:
                                  f"population share, e.g. '{variable}: {{a: 0.4, b: 0.6}}'")
         margins[str(variable)] = {}
         for category, share in shares.items():
+            if isinstance(category, bool) or category is None:
+                raise WeightingError(f"{path}: a category of '{variable}' reads as {category} "
+                                     f"(YAML takes yes/no/on/off/null as such); put it in "
+                                     f"quotes, e.g. 'no': 0.8")
             if isinstance(share, bool) or not isinstance(share, (int, float)):
                 raise WeightingError(f"{path}: share of {variable}={category} is {share!r}; "
                                      f"give a number between 0 and 1")
@@ -122,25 +126,29 @@ def rake(respondents: pd.DataFrame, margins: Mapping[str, Mapping[str, float]], 
     totals = {variable: shares * n for variable, (_, shares) in targets.items()}
     _check_reachable(targets, codes, weights, low, high)
 
+    trimmed = (low, high) != (0.0, math.inf)
+    members = {variable: _members(code, len(totals[variable])) if trimmed else None
+               for variable, code in codes.items()}
     iterations, error = 0, math.inf
     while iterations < max_iter:
         iterations += 1
         for variable, code in codes.items():
-            weights = _rake_step(weights, code, totals[variable], low, high)
+            weights = _rake_step(weights, code, members[variable], totals[variable], low, high)
         error = _max_relative_error(weights, codes, targets)
         if error < tol:
             break
     errors = _margin_errors(weights, codes, targets)
     if error >= tol:
         worst = errors.loc[errors["relative_error"].idxmax()]
-        within = "" if trim == (None, None) else " within the trimming bounds"
+        cause = ("the margins cannot all be met with weights within the trimming bounds; loosen "
+                 "the bounds, merge categories or drop a margin" if trimmed else
+                 "the margins contradict the sample's cross-classification (e.g. a combination of "
+                 "categories nobody has); merge categories or drop a margin")
         raise WeightingError(
             f"raking did not converge after {iterations} iterations: the margin "
-            f"{worst['variable']}={worst['category']} could not be met{within} (target "
+            f"{worst['variable']}={worst['category']} could not be met (target "
             f"{worst['target']:.6g}, achieved {worst['achieved']:.6g}, relative error "
-            f"{worst['relative_error']:.2e}, tolerance {tol:.0e}). The margins contradict the "
-            f"sample's cross-classification (e.g. a combination of categories nobody has)"
-            f"{'; loosen the trimming bounds' if within else ''}; merge categories or drop a margin.")
+            f"{worst['relative_error']:.2e}, tolerance {tol:.0e}): {cause}")
     weights = weights / weights.mean()
     return RakeResult(weights=pd.Series(weights, index=respondents.index, name="weight"),
                       iterations=iterations, converged=True, max_margin_error=float(error),
@@ -157,6 +165,10 @@ def _margin_targets(margins: Mapping[str, Mapping[str, float]]) -> dict[str, tup
     targets = {}
     for variable, shares in margins.items():
         categories = [_category_label(category) for category in shares]
+        repeated = sorted({c for c in categories if categories.count(c) > 1})
+        if repeated:
+            raise WeightingError(f"margin {variable}: the category {', '.join(repeated)} is "
+                                 f"listed twice; give each category once")
         values = np.array([float(share) for share in shares.values()])
         negative = [c for c, v in zip(categories, values) if not v >= 0]
         if negative:
@@ -181,12 +193,14 @@ def _codes(respondents: pd.DataFrame, variable: str, categories: list[str]) -> n
         raise WeightingError(f"{variable}: {int(missing.sum())} respondents have no value"
                              f"{_examples(respondents, missing)}; fill it in, drop those "
                              f"respondents, or add a category such as 'unknown' to data and margins")
-    labels = column.map(_category_label)
+    values, uniques = pd.factorize(column)
+    labels = [_category_label(value) for value in uniques]
     unknown = sorted(set(labels) - set(categories))
     if unknown:
         raise WeightingError(f"{variable}: categories in the data but not in the margins: "
                              f"{', '.join(unknown)}; add their population shares or recode them")
-    return pd.Categorical(labels, categories=categories).codes.astype(np.intp)
+    position = {category: code for code, category in enumerate(categories)}
+    return np.array([position[label] for label in labels], dtype=np.intp)[values]
 
 
 def _examples(respondents: pd.DataFrame, mask: pd.Series) -> str:
@@ -240,19 +254,25 @@ def _check_reachable(targets, codes, weights, low, high) -> None:
 # --- raking ---------------------------------------------------------------------------------------
 
 
-def _rake_step(weights: np.ndarray, code: np.ndarray, totals: np.ndarray, low: float,
-               high: float) -> np.ndarray:
-    """Scale each category's weights so its total meets the target, keeping weights in bounds."""
-    if low == 0 and high == math.inf:
+def _rake_step(weights: np.ndarray, code: np.ndarray, members: list[np.ndarray] | None,
+               totals: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Scale each category's weights so its total meets the target, keeping weights in bounds
+    (`members`, each category's positions, is needed only when there are bounds)."""
+    if members is None:
         achieved = np.bincount(code, weights, minlength=len(totals))
         factor = np.divide(totals, achieved, out=np.ones_like(totals), where=achieved > 0)
         return weights * factor[code]
-    weights = weights.copy()
-    for category, total in enumerate(totals):
-        members = code == category
-        if total > 0:
-            weights[members] = _bounded_scale(weights[members], total, low, high)
-    return weights
+    scaled = weights.copy()
+    for category, positions in enumerate(members):
+        if totals[category] > 0:
+            scaled[positions] = _bounded_scale(weights[positions], totals[category], low, high)
+    return scaled
+
+
+def _members(code: np.ndarray, size: int) -> list[np.ndarray]:
+    """The positions of each category's respondents."""
+    order = np.argsort(code, kind="stable")
+    return np.split(order, np.cumsum(np.bincount(code, minlength=size))[:-1])
 
 
 def _bounded_scale(weights: np.ndarray, total: float, low: float, high: float) -> np.ndarray:
@@ -261,11 +281,16 @@ def _bounded_scale(weights: np.ndarray, total: float, low: float, high: float) -
     The sum is piecewise linear and non-decreasing in f with breakpoints low/w and high/w, so f
     follows exactly from the piece that holds the target.
     """
-    breaks = np.unique(np.concatenate([[0.0], low / weights, high / weights]))
-    breaks = breaks[np.isfinite(breaks)]
+    factor = total / weights.sum()
+    if low <= factor * weights.min() and factor * weights.max() <= high:
+        return factor * weights  # the bounds do not bind
+    breaks = np.sort(np.concatenate([low / weights, high / weights]))
+    breaks = np.concatenate([[0.0], breaks[np.isfinite(breaks) & (breaks > 0)]])
     sums = np.concatenate([[low * len(weights)], _clipped_sums(breaks[1:], weights, low, high)])
-    piece = min(int(np.searchsorted(sums, total)), len(breaks) - 1)
-    if piece == 0:
+    piece = int(np.searchsorted(sums, total))
+    if piece == len(breaks):  # beyond the last break (no cap): every weight is above the floor
+        factor = breaks[-1] + (total - sums[-1]) / weights.sum()
+    elif piece == 0:
         factor = breaks[0]
     else:
         left, right = breaks[piece - 1], breaks[piece]
@@ -281,7 +306,8 @@ def _clipped_sums(breaks: np.ndarray, weights: np.ndarray, low: float, high: flo
     below = np.searchsorted(order, low / breaks, side="right")   # f * w <= low
     above = n - np.searchsorted(order, high / breaks, side="left")  # f * w >= high
     middle = prefix[n - above] - prefix[below]
-    return low * below + high * above + breaks * middle
+    capped = high * above if math.isfinite(high) else 0.0  # no cap: nothing is ever capped
+    return low * below + capped + breaks * middle
 
 
 def _achieved_shares(weights: np.ndarray, code: np.ndarray, size: int) -> np.ndarray:
@@ -313,3 +339,37 @@ def _category_label(value) -> str:
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
         return str(int(value))
     return str(value)
+
+
+def weight_file(respondents_csv: str | Path, margins_yaml: str | Path, out_csv: str | Path, *,
+                trim: tuple[float | None, float | None] = (None, None)) -> RakeResult:
+    """Rake a respondent table read from CSV and write `respondent,weight` (mean 1) to `out_csv`."""
+    try:
+        respondents = pd.read_csv(respondents_csv, dtype=str)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise WeightingError(f"{respondents_csv}: cannot read the respondents file ({error})") from error
+    if "respondent" not in respondents.columns:
+        raise WeightingError(f"{respondents_csv}: no 'respondent' column; the first row must "
+                             f"name the columns, one of them 'respondent'")
+    result = rake(respondents, load_margins(margins_yaml), trim=trim)
+    output = pd.DataFrame({"respondent": respondents["respondent"], "weight": result.weights})
+    try:
+        output.to_csv(out_csv, index=False, float_format="%.12g")
+    except OSError as error:
+        raise WeightingError(f"{out_csv}: cannot write the weights ({error})") from error
+    return result
+
+
+def parse_trim(text: str | None) -> tuple[float | None, float | None]:
+    """'0.3,3' -> (0.3, 3.0); either side may be left empty ('0.3,' or ',3')."""
+    if not text:
+        return (None, None)
+    parts = text.split(",")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        low, high = (float(part) if part.strip() else None for part in parts)
+    except ValueError:
+        raise WeightingError(f"--trim takes LOW,HIGH relative to the mean weight, e.g. 0.3,3; "
+                             f"got '{text}'") from None
+    return (low, high)

@@ -134,3 +134,52 @@ def export(consultation: str, out_dir: str) -> None:
         sys.exit(1)
     for path, rows in written:
         click.echo(f"{path}: {rows} rows")
+
+
+@main.command()
+@click.argument("respondents", type=click.Path(dir_okay=False))
+@click.option("--margins", required=True, type=click.Path(dir_okay=False),
+              help="YAML {variable: {category: population share}}.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="CSV to write: respondent,weight (mean 1).")
+@click.option("--trim", default=None, metavar="LOW,HIGH",
+              help="Keep weights within LOW..HIGH times the mean weight, e.g. 0.3,3.")
+def weight(respondents: str, margins: str, out: str, trim: str | None) -> None:
+    """Rake respondents to population margins and print the diagnostics."""
+    from analysis.weighting import WeightingError, parse_trim, weight_file
+
+    try:
+        result = weight_file(respondents, margins, out, trim=parse_trim(trim))
+    except WeightingError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    click.echo(result.summary())
+    click.echo(f"\n{out}: {len(result.weights)} weights")
+
+
+@main.command()
+@click.argument("choices", type=click.Path(dir_okay=False))
+@click.option("--model", required=True, type=click.Choice(["portfolio-logit"]),
+              help="The choice model to fit.")
+@click.option("--attributes", default="", metavar="A,B",
+              help="Attribute columns whose weights (beta) to estimate, comma-separated.")
+@click.option("--weights", "weights_csv", default=None, type=click.Path(dir_okay=False),
+              help="CSV with respondent,weight (e.g. from `pwe weight`).")
+@click.option("--task", default=None, help="Fit only this task's rows (a portfolio page id).")
+@click.option("--json", "json_out", default=None, type=click.Path(dir_okay=False),
+              help="Write the results as JSON to this file.")
+def fit(choices: str, model: str, attributes: str, weights_csv: str | None, task: str | None,
+        json_out: str | None) -> None:
+    """Fit a choice model on a long choice table and print its summary."""
+    from analysis.models.files import FitError, fit_file
+
+    names = [name.strip() for name in attributes.split(",") if name.strip()]
+    try:
+        result = fit_file(choices, model, names, weights_csv=weights_csv, task=task,
+                          json_out=json_out)
+    except FitError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    click.echo(result.summary())
+    if json_out:
+        click.echo(f"\n{json_out}: written")
