@@ -166,17 +166,18 @@ def weight(respondents: str, margins: str, out: str, trim: str | None) -> None:
 @click.option("--weights", "weights_csv", default=None, type=click.Path(dir_okay=False),
               help="CSV with respondent,weight (e.g. from `pwe weight`).")
 @click.option("--task", default=None, help="Fit only this task's rows (a portfolio page id).")
+@click.option("--no-delta0", is_flag=True, help="Leave out the budget term (delta0).")
 @click.option("--json", "json_out", default=None, type=click.Path(dir_okay=False),
               help="Write the results as JSON to this file.")
 def fit(choices: str, model: str, attributes: str, weights_csv: str | None, task: str | None,
-        json_out: str | None) -> None:
+        no_delta0: bool, json_out: str | None) -> None:
     """Fit a choice model on a long choice table and print its summary."""
     from analysis.models.files import FitError, fit_file
 
     names = [name.strip() for name in attributes.split(",") if name.strip()]
     try:
         result = fit_file(choices, model, names, weights_csv=weights_csv, task=task,
-                          json_out=json_out)
+                          delta0=not no_delta0, json_out=json_out)
     except FitError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)

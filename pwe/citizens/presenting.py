@@ -201,7 +201,6 @@ def motivation_questions(consultation, page: PortfolioPage, options, chosen: dic
 
 
 def pair_sets(consultation: Consultation, page: PairsPage) -> list[dict]:
-    lang = g.lang
     attributes = [consultation.attribute(a) for a in page.attributes]
     return [
         {"number": i + 1, "field": f"set-{i + 1}",

@@ -1,7 +1,7 @@
 """Views: each one reads the request, calls plain functions, and renders or redirects."""
 from __future__ import annotations
 
-from flask import abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from pwe.citizens import bp, presenting

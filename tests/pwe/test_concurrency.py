@@ -9,19 +9,13 @@ from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import Respondent, Response
 from pwe.services.consultations import definition_of, find, import_definition
-from tests.pwe.visitor import Visitor, valid_form
+from tests.pwe.visitor import Visitor, started, valid_form
 
 SUBMISSIONS = 20
 
 
 def test_concurrent_final_submissions_store_one_response(app, client, example_texts):
-    with app.app_context():
-        import_definition(example_texts["lelylijn"])
-    visitor = Visitor(client, "lelylijn")
-    visitor.start()
-    with app.app_context():
-        respondent = db.session.scalar(select(Respondent))
-        consultation = definition_of(find("lelylijn")).for_version(respondent.version)
+    visitor, consultation = started(app, client, example_texts["lelylijn"], "lelylijn")
     all_steps = steps(consultation)
     for step in all_steps[:-1]:
         visitor.answer(step.id, valid_form(consultation, step))

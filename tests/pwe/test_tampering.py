@@ -9,26 +9,20 @@ from sqlalchemy import func, select
 
 from pwe.extensions import db
 from pwe.flow import steps
-from pwe.models import PageAnswer, Respondent
+from pwe.models import PageAnswer
 from pwe.services.consultations import definition_of, find, import_definition
 from surveys.definition import PortfolioPage
-from tests.pwe.visitor import Visitor, number_text, valid_form
+from tests.pwe.visitor import Visitor, started, valid_form
 
 
 @pytest.fixture
 def lelylijn(app, example_texts, client):
     """A respondent of the Lelylijn demo standing at its portfolio step."""
-    with app.app_context():
-        import_definition(example_texts["lelylijn"])
-    visitor = Visitor(client, "lelylijn")
-    visitor.start()
-    with app.app_context():
-        respondent = db.session.scalar(select(Respondent))
-        consultation = definition_of(find("lelylijn")).for_version(respondent.version)
-        for step in steps(consultation):
-            if isinstance(step.page, PortfolioPage):
-                break
-            visitor.answer(step.id, valid_form(consultation, step))
+    visitor, consultation = started(app, client, example_texts["lelylijn"], "lelylijn")
+    for step in steps(consultation):
+        if isinstance(step.page, PortfolioPage):
+            break
+        visitor.answer(step.id, valid_form(consultation, step))
     visitor.get(visitor.step_url(step.id))
     return app, visitor, consultation, step
 
@@ -119,19 +113,13 @@ def test_points_negative_and_non_numeric_are_refused(app, example_texts, client)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert {f"f-{goals[0]}", f"f-{goals[1]}"} <= set(summary_links(html))
-    assert f'value="tien"' in html  # what they typed is shown again to correct
+    assert 'value="tien"' in html  # what they typed is shown again to correct
     assert f'name="{goals[2]}" id="f-{goals[2]}" value="{form[2][1]}"' in html
     assert stored_count(app) == 0
 
 
 def test_missing_required_answer_is_refused(app, example_texts, client):
-    with app.app_context():
-        import_definition(example_texts["ruimte-2050"])
-    visitor = Visitor(client, "ruimte-2050")
-    visitor.start()
-    with app.app_context():
-        respondent = db.session.scalar(select(Respondent))
-        consultation = definition_of(find("ruimte-2050")).for_version(respondent.version)
+    visitor, consultation = started(app, client, example_texts["ruimte-2050"], "ruimte-2050")
     for step in steps(consultation):
         if step.page.type == "questions" and any(q.required for q in step.page.questions):
             break

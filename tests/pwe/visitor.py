@@ -101,3 +101,21 @@ def _points(page: PointsPage) -> list[tuple[str, str]]:
     units = page.total // page.step
     share, extra = divmod(units, len(page.goals))
     return [(g.id, str((share + (1 if i < extra else 0)) * page.step)) for i, g in enumerate(page.goals)]
+
+
+def started(app, client, text: str, slug: str):
+    """Import a definition and start one respondent: their visitor and the version they see."""
+    from sqlalchemy import select
+
+    from pwe.extensions import db
+    from pwe.models import Respondent
+    from pwe.services.consultations import definition_of, find, import_definition
+
+    with app.app_context():
+        import_definition(text)
+    visitor = Visitor(client, slug)
+    visitor.start()
+    with app.app_context():
+        respondent = db.session.scalar(select(Respondent).order_by(Respondent.id.desc()))
+        consultation = definition_of(find(slug)).for_version(respondent.version)
+    return visitor, consultation
