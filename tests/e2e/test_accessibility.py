@@ -1,0 +1,66 @@
+"""axe-core finds no WCAG 2.1 A/AA violation on any citizen page, error states included,
+on a phone and on a desktop."""
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from tests.e2e.conftest import SLUGS
+from tests.e2e.respondent import BrowserRespondent, assert_error_summary, submit_broken_answer
+
+pytestmark = pytest.mark.e2e
+
+AXE = Axe()
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+              "resultTypes": ["violations"]}
+
+
+class Audit:
+    """Runs axe on each page visited and keeps every violation, so one run lists them all."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.pages: list[str] = []
+        self.findings: list[str] = []
+
+    def __call__(self, name: str) -> None:
+        self.pages.append(name)
+        for violation in AXE.run(self.page, options=WCAG_21_AA).response["violations"]:
+            nodes = "\n".join(f"      {node['target']}: {node['html'][:300]}" for node in violation["nodes"])
+            self.findings.append(f"{name} ({self.page.url}): {violation['id']} [{violation['impact']}] "
+                                 f"{violation['help']}\n{nodes}")
+
+
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"])
+@pytest.mark.parametrize("slug", SLUGS)
+def test_no_wcag_violation_on_any_citizen_page(open_page, live_server, slug, viewport):
+    page = open_page(viewport)
+    audit = Audit(page)
+    respondent = BrowserRespondent(page, live_server, slug)
+    page.goto("/")
+    audit("home")
+    assert page.goto(f"/c/{slug}-bestaat-niet").status == 404
+    audit("not found")
+    respondent.open_landing()
+    audit("landing")
+    respondent.start(consent=False, age_ok=False)
+    assert_error_summary(page)
+    audit("landing with errors")
+    respondent.start()
+
+    def audit_step_and_its_error_state(step):
+        audit(step.id)
+        if step is respondent.view.steps[0]:
+            page.goto(f"/c/{slug}")
+            audit("landing when resuming")
+            page.goto(respondent.step_url(step))
+        if submit_broken_answer(respondent, step):
+            audit(f"{step.id} with errors")
+
+    respondent.complete(before_answer=audit_step_and_its_error_state)
+    audit("thank-you")
+    page.goto(f"/c/{slug}")
+    audit("landing when done")
+    assert len(audit.pages) >= 10
+    assert not audit.findings, f"{len(audit.findings)} WCAG 2.1 A/AA violations:\n" + "\n".join(audit.findings)
