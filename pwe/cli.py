@@ -97,7 +97,19 @@ def serve(host: str, port: int) -> None:
     """Run the platform (for production use gunicorn with wsgi:app)."""
     with _app_context() as app:
         pass
-    app.run(host=host, port=port, threaded=True)
+    _run(app, host, port)
+
+
+def _run(app, host: str, port: int) -> None:
+    from werkzeug.serving import WSGIRequestHandler
+
+    class PrivateRequestHandler(WSGIRequestHandler):
+        """The access log leaves out who asked: the platform keeps no IP addresses, logs included."""
+
+        def address_string(self) -> str:
+            return "-"
+
+    app.run(host=host, port=port, threaded=True, request_handler=PrivateRequestHandler)
 
 
 @main.command()
@@ -116,7 +128,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
             click.echo(f"  http://{host}:{port}/c/{row.slug}")
     click.echo(f"Home page: http://{host}:{port}/\n")
     if not no_serve:
-        app.run(host=host, port=port, threaded=True)
+        _run(app, host, port)
 
 
 @main.command()
@@ -159,25 +171,37 @@ def weight(respondents: str, margins: str, out: str, trim: str | None) -> None:
 
 @main.command()
 @click.argument("choices", type=click.Path(dir_okay=False))
-@click.option("--model", required=True, type=click.Choice(["portfolio-logit"]),
-              help="The choice model to fit.")
+@click.option("--model", required=True,
+              type=click.Choice(["portfolio-logit", "latent-class", "mdcev-gamma", "mdcev-alpha",
+                                 "mnl"]),
+              help="The choice model to fit (mnl: the pairs pages).")
 @click.option("--attributes", default="", metavar="A,B",
               help="Attribute columns whose weights (beta) to estimate, comma-separated.")
 @click.option("--weights", "weights_csv", default=None, type=click.Path(dir_okay=False),
               help="CSV with respondent,weight (e.g. from `pwe weight`).")
 @click.option("--task", default=None, help="Fit only this task's rows (a portfolio page id).")
+@click.option("--task-prefix", default=None, metavar="PAGE",
+              help="mnl: fit only this pairs page's sets (tasks PAGE:1, PAGE:2, ...).")
+@click.option("--cost", default=None, metavar="ATTRIBUTE",
+              help="mnl: the money attribute; adds willingness to pay to the summary.")
+@click.option("--classes", default=None, type=click.IntRange(min=1), metavar="K",
+              help="latent-class: the number of classes.")
 @click.option("--no-delta0", is_flag=True, help="Leave out the budget term (delta0).")
 @click.option("--json", "json_out", default=None, type=click.Path(dir_okay=False),
               help="Write the results as JSON to this file.")
 def fit(choices: str, model: str, attributes: str, weights_csv: str | None, task: str | None,
-        no_delta0: bool, json_out: str | None) -> None:
+        task_prefix: str | None, cost: str | None, classes: int | None, no_delta0: bool,
+        json_out: str | None) -> None:
     """Fit a choice model on a long choice table and print its summary."""
     from analysis.models.files import FitError, fit_file
 
     names = [name.strip() for name in attributes.split(",") if name.strip()]
     try:
+        if classes is not None and model != "latent-class":
+            raise FitError("--classes applies to --model latent-class only")
         result = fit_file(choices, model, names, weights_csv=weights_csv, task=task,
-                          delta0=not no_delta0, json_out=json_out)
+                          delta0=not no_delta0, json_out=json_out, task_prefix=task_prefix,
+                          cost=cost)
     except FitError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
