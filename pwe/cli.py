@@ -197,14 +197,88 @@ def fit(choices: str, model: str, attributes: str, weights_csv: str | None, task
 
     names = [name.strip() for name in attributes.split(",") if name.strip()]
     try:
-        if classes is not None and model != "latent-class":
-            raise FitError("--classes applies to --model latent-class only")
         result = fit_file(choices, model, names, weights_csv=weights_csv, task=task,
                           delta0=not no_delta0, json_out=json_out, task_prefix=task_prefix,
-                          cost=cost)
+                          cost=cost, classes=classes)
     except FitError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
     click.echo(result.summary())
     if json_out:
         click.echo(f"\n{json_out}: written")
+
+
+@main.command()
+@click.argument("consultation")
+@click.option("--weights", "weights_file", required=True, type=click.Path(dir_okay=False),
+              help="YAML with the value weights per page (surveys/examples/value-weights/).")
+@click.option("-n", "count", required=True, type=click.IntRange(min=1),
+              help="Number of respondents to simulate.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Same seed, same responses.")
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
+              help="Write respondents.csv and choices.csv here, as `pwe export` does.")
+@click.option("--to-database", is_flag=True,
+              help="Store them as completed responses of the imported consultation.")
+def simulate(consultation: str, weights_file: str, count: int, seed: int, out_dir: str | None,
+             to_database: bool) -> None:
+    """Synthetic responses of a consultation (a file, or the slug of an imported one)."""
+    from analysis.simulation import ValueWeightsError, load_value_weights, simulate_responses
+    from pwe.services.export import ExportError, write_tables
+    from pwe.services.simulated import SimulationError, imported, store_simulated
+    from surveys.load import DefinitionError, load
+
+    try:
+        if (out_dir is None) == (not to_database):
+            raise SimulationError("give either --out DIR or --to-database")
+        path = Path(consultation)
+        definition = load(path) if path.is_file() or path.suffix in (".yaml", ".yml") \
+            else None
+        if to_database:
+            slug = definition.id if definition else consultation
+            with _app_context():
+                weights = load_value_weights(weights_file, imported(slug)[1])
+                stored = store_simulated(slug, weights, count, seed=seed)
+            click.echo(f"{slug}: {stored} simulated responses stored")
+            return
+        if definition is None:
+            with _app_context(migrate=False):
+                definition = imported(consultation)[1]
+        records = simulate_responses(definition, load_value_weights(weights_file, definition),
+                                     count, seed=seed)
+        written = write_tables(definition, records, Path(out_dir))
+    except (DefinitionError, ValueWeightsError, SimulationError, ExportError) as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    for path, rows in written:
+        click.echo(f"{path}: {rows} rows")
+
+
+@main.command()
+@click.argument("consultation_file", type=click.Path(dir_okay=False))
+@click.option("--weights", "weights_file", required=True, type=click.Path(dir_okay=False),
+              help="YAML with the value weights per page (surveys/examples/value-weights/).")
+@click.option("--page", required=True, help="The portfolio page whose value weights to assess.")
+@click.option("--sizes", default="500,1000,2000,5000", show_default=True, metavar="N,N,...",
+              help="Numbers of respondents (all versions together) to try.")
+@click.option("--replications", default=20, show_default=True, type=click.IntRange(min=1),
+              help="Simulated samples per size.")
+@click.option("--target-se", default=None, type=click.FloatRange(min=0, min_open=True),
+              help="Also say the smallest size whose standard error reaches this.")
+@click.option("--seed", default=0, show_default=True, type=int)
+def power(consultation_file: str, weights_file: str, page: str, sizes: str, replications: int,
+          target_se: float | None, seed: int) -> None:
+    """How precisely each number of respondents would estimate a portfolio page's value weights."""
+    from analysis.simulation import (
+        ValueWeightsError, load_value_weights, parse_sizes, power_analysis, power_summary,
+    )
+    from surveys.load import DefinitionError, load
+
+    try:
+        definition = load(consultation_file)
+        weights = load_value_weights(weights_file, definition)
+        table = power_analysis(definition, weights, page, sizes=parse_sizes(sizes),
+                               replications=replications, seed=seed, target_se=target_se)
+    except (DefinitionError, ValueWeightsError, ValueError) as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    click.echo(power_summary(table, target_se))

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.models.latent_class import LatentClassPortfolioLogit
 from analysis.models.mdcev import MDCEV
 from analysis.models.mnl import MNL
 from analysis.models.portfolio import PortfolioLogit
 from analysis.models.results import ChoiceResults
 
-MODELS = ("portfolio-logit", "mnl", "mdcev-gamma", "mdcev-alpha")
-PLANNED = ("latent-class",)  # `pwe fit` lists it; not written yet
+MODELS = ("portfolio-logit", "latent-class", "mnl", "mdcev-gamma", "mdcev-alpha")
 _TEXT_COLUMNS = {"respondent": str, "task": str, "option": str, "group": str, "version": str}
 
 
@@ -23,14 +23,14 @@ class FitError(ValueError):
 def fit_file(choices_csv: str | Path, model: str, attributes: list[str], *,
              weights_csv: str | Path | None = None, task: str | None = None,
              delta0: bool = True, json_out: str | Path | None = None,
-             task_prefix: str | None = None, cost: str | None = None) -> ChoiceResults:
+             task_prefix: str | None = None, cost: str | None = None,
+             classes: int | None = None) -> ChoiceResults:
     """Fit `model` on a long choice table (weights from a `respondent,weight` CSV if given).
 
     For "mnl" the rows of pairs pages (task "<page>:<set>") are fitted, only those of page
     `task_prefix` when given; `cost` names the money attribute for willingness to pay.
+    "latent-class" needs `classes`, the number of classes.
     """
-    if model in PLANNED:
-        raise FitError(f"model {model} is not available yet")
     if model not in MODELS:
         raise FitError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
     if model != "mnl" and (task_prefix or cost):
@@ -38,6 +38,11 @@ def fit_file(choices_csv: str | Path, model: str, attributes: list[str], *,
                        "for the other models select a page with --task")
     if model == "mnl" and task is not None:
         raise FitError("select pairs pages with --task-prefix PAGE (tasks are PAGE:SET)")
+    if model == "latent-class" and classes is None:
+        raise FitError("--model latent-class needs --classes K, the number of classes (fit "
+                       "K = 1, 2, 3, ... and compare their BIC)")
+    if model != "latent-class" and classes is not None:
+        raise FitError("--classes applies to --model latent-class only")
     choices = _read(choices_csv, "choice table")
     weights = None
     if weights_csv is not None:
@@ -50,6 +55,9 @@ def fit_file(choices_csv: str | Path, model: str, attributes: list[str], *,
     try:
         if model == "mnl":
             fitted = MNL(_pairs_rows(choices, task_prefix), attributes, cost=cost, weights=weights)
+        elif model == "latent-class":
+            fitted = LatentClassPortfolioLogit(choices, attributes, n_classes=classes,
+                                               weights=weights, task=task, delta0=delta0)
         elif model.startswith("mdcev-"):
             fitted = MDCEV(choices, profile=model[len("mdcev-"):], attributes=attributes,
                            weights=weights, task=task)
@@ -78,7 +86,8 @@ def _pairs_rows(choices: pd.DataFrame, page: str | None) -> pd.DataFrame:
     if "task" not in choices:
         raise ValueError("the choice table has no task column to find the pairs sets in")
     task = choices["task"].fillna("")
-    keep = task.str.startswith(f"{page.rstrip(':')}:") if page else task.str.contains(":")
+    keep = (task.str.startswith(f"{page.rstrip(':')}:") if page
+            else task.str.contains(":", regex=False))
     if not keep.any():
         where = f"of pairs page {page!r}" if page else "of a pairs page (task <page>:<set>)"
         raise ValueError(f"the choice table has no rows {where}")

@@ -82,7 +82,8 @@ class PortfolioLogit:
     def from_consultation(cls, consultation: Any, choices: pd.DataFrame, attributes: list[str],
                           task: str, **options: Any) -> "PortfolioLogit":
         """The model whose feasible sets come from the consultation's own rule
-        (surveys.feasibility.feasible_level_vectors), per design version in the `version` column."""
+        (surveys.feasibility.feasible_level_vectors), per design version in the `version` column;
+        any levels the page defines, negative (sliders around a basic plan) or fractional."""
         from surveys.definition import PortfolioPage
         from surveys.feasibility import check_portfolio, feasible_level_vectors
 
@@ -274,7 +275,8 @@ def _read_table(choices: pd.DataFrame, attributes: list[str], weights: pd.Series
         return out.reshape(n_obs, n_opt)
 
     y = grid("choice")
-    if (y < 0).any() or (y != np.round(y)).any():
+    # the table's own rule enumerates levels 0, 1, ...; the consultation's rule knows every level
+    if not by_version and ((y < 0).any() or (y != np.round(y)).any()):
         raise ValueError("the choice column must hold 0/1 or whole levels >= 0 for a portfolio "
                          "logit")
     cost = np.stack([grid(_column("cost", c)) for c in constraints], axis=2) if constraints \
@@ -324,9 +326,16 @@ def _identical_rows(values: np.ndarray) -> np.ndarray:
 
 
 def _constraint_ids(frame: pd.DataFrame) -> list[str]:
-    """"" for the plain cost/budget columns, else the <id> of each cost_<id> column in use."""
-    used = [c for c in frame.columns if (c == "cost" or c.startswith("cost_")) and
-            frame[c].notna().any()]
+    """"" for the plain cost/budget columns, else the <id> of each cost_<id> column in use.
+
+    A cost_<id> column without budget_<id> or budget_min_<id> is an attribute (cost_household).
+    """
+    def is_constraint(c: str) -> bool:
+        limit = c[len("cost_"):]
+        return f"budget_{limit}" in frame or f"budget_min_{limit}" in frame
+
+    used = [c for c in frame.columns if (c == "cost" or c.startswith("cost_") and is_constraint(c))
+            and frame[c].notna().any()]
     if "cost" in used and len(used) > 1:
         raise ValueError(f"the rows use both cost and {', '.join(used[1:])}; select one "
                          "portfolio task (task=..., --task)")

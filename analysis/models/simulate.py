@@ -63,9 +63,17 @@ def simulate_choices(table: pd.DataFrame, params: dict[str, float],
     for rows in _menu_rows(data.menu, np.ones(len(data.y), dtype=bool)):
         n = rows[0]
         portfolios = _feasible_by_table(data, n)
-        v = portfolios @ (asc + data.x[n] @ beta - data.cost[n] @ delta0)
-        p = np.exp(v - _logsumexp(v))
-        chosen[rows] = portfolios[rng.choice(len(portfolios), size=len(rows), p=p / p.sum())]
+        chosen[rows] = draw_portfolios(portfolios, asc + data.x[n] @ beta - data.cost[n] @ delta0,
+                                       len(rows), rng)
     observation, option = data.row_cell
     frame["choice"] = chosen[observation, option].astype(int)
     return frame
+
+
+def draw_portfolios(portfolios: np.ndarray, utility: np.ndarray, size: int,
+                    rng: np.random.Generator) -> np.ndarray:
+    """`size` rows of `portfolios` (the feasible level vectors of one menu) drawn with the exact
+    portfolio-logit probabilities exp(y_p'u) / sum_q exp(y_q'u), `utility` u per unit of level."""
+    v = portfolios @ utility
+    p = np.exp(v - _logsumexp(v))
+    return portfolios[rng.choice(len(portfolios), size=size, p=p / p.sum())]

@@ -51,6 +51,12 @@ def write_export(slug: str, out_dir: Path) -> list[tuple[Path, int]]:
     Returns each file written with its number of rows.
     """
     consultation, records = completed_records(slug)
+    return write_tables(consultation, records, out_dir)
+
+
+def write_tables(consultation: Consultation, records: list[dict],
+                 out_dir: Path) -> list[tuple[Path, int]]:
+    """Write the records (see analysis.tables) as respondents.csv and choices.csv into out_dir."""
     tables = {RESPONDENTS_FILE: respondents_table(consultation, records),
               CHOICES_FILE: choices_table(consultation, records)}
     written = []

@@ -26,18 +26,23 @@ def start(row: ConsultationRow, consultation: Consultation, language: str, rng: 
         .group_by(Respondent.version)
     ).all())
     version = assign_version(consultation, counts, rng)
-    order = {
-        page.id: option_order(page, rng)
-        for page in consultation.pages
-        if isinstance(page, (PortfolioPage, PointsPage))
-    }
     respondent = Respondent(
         pseudonym=secrets.token_hex(16), consultation_id=row.id, definition_hash=row.definition_hash,
-        version=version, language=language, source=source, option_order=order,
+        version=version, language=language, source=source,
+        option_order=option_orders(consultation, rng),
     )
     db.session.add(respondent)
     db.session.commit()
     return respondent
+
+
+def option_orders(consultation: Consultation, rng: Random) -> dict[str, list[str]]:
+    """The order to show each portfolio and points page's options in, per page id."""
+    return {
+        page.id: option_order(page, rng)
+        for page in consultation.pages
+        if isinstance(page, (PortfolioPage, PointsPage))
+    }
 
 
 def saved_answers(respondent: Respondent) -> dict[str, dict]:

@@ -1,0 +1,502 @@
+"""The MDCEV model (Bhat 2008) for points or money allocations, gamma- and alpha-profile.
+
+Goods k: the options, plus the outside good (index 0, the unspent budget, price 1) when leftover is
+allowed. With x_k the amount (points or units), p_k the price per unit and psi_k = exp(psi_k +
+z_k'beta + eps_k) (the outside good: exp(eps_0)), eps iid Gumbel with scale sigma:
+
+    V_k = psi_k + z_k'beta + (alpha_k - 1) ln(x_k/gamma_k + 1) - ln p_k      (an option)
+    V_0 = (alpha_0 - 1) ln x_0                                               (outside good)
+    f_k = (1 - alpha_k) / (x_k + gamma_k)                                    (gamma_0 = 0)
+    P   = (1/p_r) sigma^(1-M) [prod_c f_c] [sum_c p_c/f_c] [prod_c e^(V_c/sigma)]
+          / (sum_k e^(V_k/sigma))^M (M - 1)!
+
+c runs over the M consumed goods, r is the reference good whose amount the budget fixes (the
+outside good, else the first option consumed). Gamma-profile: alpha_k -> 0 (log form) for the
+options, gamma_k > 0 estimated (log parametrised), alpha_0 estimated (alpha = 1 - e^-delta, in
+(-inf, 1) as in Bhat 2008). Alpha-profile: gamma_k = 1 and every alpha_k estimated. The
+density is for continuous amounts; integer points make it an approximation.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special
+
+from analysis.models.optimize import sandwich
+from analysis.models.portfolio import _observation_weights
+from analysis.models.results import ChoiceResults
+
+PROFILES = ("gamma", "alpha")
+OUTSIDE = "outside"
+_LEFTOVER_TOLERANCE = 1e-9     # relative to the budget: less unspent counts as all spent
+_GRADIENT_TOLERANCE = 1e-6     # largest |score| per observation at convergence
+_POLISHED = 1e-9               # ... below which Newton polishing stops
+_NEWTON_STEPS = 20
+_HESSIAN_STEP = 1e-5
+_BISECTION_STEPS = 200
+
+INTEGER_NOTE = ("MDCEV is a density for continuous amounts; with whole points it approximates "
+                "the probability of the discrete allocation.")
+
+
+@dataclass
+class MDCEVResults(ChoiceResults):
+    """ChoiceResults plus the parameters held fixed for identification and notes on the model."""
+
+    fixed: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        fixed = [f"Fixed: {', '.join(f'{k} = {v:g}' for k, v in self.fixed.items())}"] \
+            if self.fixed else []
+        extra = fixed + [f"Note: {note}" for note in self.notes]
+        return "\n\n".join([super().summary(), "\n".join(extra)]) if extra else super().summary()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "fixed": dict(self.fixed), "notes": list(self.notes)}
+
+
+@dataclass
+class _Goods:
+    """The allocation as arrays over observations n (respondent x task) and goods k."""
+
+    names: list[str]            # goods: "outside" first when present, then the options
+    amount: np.ndarray          # N x K
+    price: np.ndarray           # N x K (outside good: 1)
+    z: np.ndarray               # N x K x A (outside good: 0)
+    outside: bool
+    essential: bool             # the outside good is consumed by everyone (Bhat's outside good)
+    respondent: pd.Series       # N
+    weight: np.ndarray          # N, mean 1 over respondents
+    budget: np.ndarray | None   # N, when the table has a budget column
+    row_cell: tuple[np.ndarray, np.ndarray]  # per table row: its observation and option
+
+
+class MDCEV:
+    """Bhat's (2008) MDCEV on a long choice table (`choice` = amount, `cost` = price per unit).
+
+    `profile`: "gamma" (alpha -> 0 for the options, gamma per option, alpha of the outside good)
+    or "alpha" (gamma = 1, alpha per good). `outside_good`: None decides from the data (present
+    when some respondent leaves budget unspent); False models how what was spent is divided
+    (conditional on the total), True requires a `budget` column. When some but not all leave
+    budget unspent, the outside good is non-essential and gets gamma:outside (gamma-profile)
+    instead of alpha:outside. Without an outside good the first option's psi is fixed at 0.
+    `weights`: respondent weights indexed by respondent (normalised to mean 1). `task`: fit only
+    this task's rows.
+    """
+
+    def __init__(self, choices: pd.DataFrame, profile: str = "gamma",
+                 attributes: list[str] | None = None, outside_good: bool | None = None,
+                 weights: pd.Series | None = None, task: str | None = None) -> None:
+        if profile not in PROFILES:
+            raise ValueError(f"profile must be gamma or alpha, not {profile!r}")
+        self.profile = profile
+        self.attributes = list(attributes or [])
+        self.goods = _read_goods(choices, self.attributes, outside_good, weights, task)
+        self._layout()
+        self._check_identified()
+
+    # --- parameters ---------------------------------------------------------------------------
+
+    def _layout(self) -> None:
+        """Names, kinds and goods of the free parameters (estimation scale), and the fixed ones."""
+        goods = self.goods
+        options = [k for k, name in enumerate(goods.names) if not (goods.outside and k == 0)]
+        fixed_psi = [] if goods.outside else options[:1]
+        spec: list[tuple[str, str, int]] = [
+            (f"psi:{goods.names[k]}", "psi", k) for k in options if k not in fixed_psi]
+        spec += [(f"beta:{a}", "beta", i) for i, a in enumerate(self.attributes)]
+        self.fixed = {f"psi:{goods.names[k]}": 0.0 for k in fixed_psi}
+        self._fixed_alpha = np.zeros(len(goods.names))
+        self._fixed_gamma = np.ones(len(goods.names))
+        if goods.essential:
+            self._fixed_gamma[0] = 0.0
+        for k, name in enumerate(goods.names):
+            essential = goods.essential and k == 0
+            if self.profile == "gamma" and not essential:
+                spec.append((f"gamma:{name}", "gamma", k))
+            if self.profile == "alpha" or essential:
+                spec.append((f"alpha:{name}", "alpha", k))
+        price = goods.price
+        self.sigma_free = self.profile == "gamma" or bool(
+            (price.max(axis=1) > price.min(axis=1) * (1 + 1e-12)).any())
+        if self.sigma_free:
+            spec.append(("sigma", "sigma", 0))
+        else:
+            self.fixed["sigma"] = 1.0
+        self.param_names = [name for name, _, _ in spec]
+        self._kinds = np.array([kind for _, kind, _ in spec])
+        self._index = np.array([index for _, _, index in spec])
+
+    def _unpack(self, theta: np.ndarray) -> tuple[np.ndarray, ...]:
+        """psi (K), beta (A), alpha (K), gamma (K), sigma from the estimation-scale vector."""
+        psi = np.zeros(len(self.goods.names))
+        beta = np.zeros(len(self.attributes))
+        alpha, gamma = self._fixed_alpha.copy(), self._fixed_gamma.copy()
+        sigma = 1.0
+        for kind, index, value in zip(self._kinds, self._index, theta):
+            if kind == "psi":
+                psi[index] = value
+            elif kind == "beta":
+                beta[index] = value
+            elif kind == "gamma":
+                gamma[index] = math.exp(value)
+            elif kind == "alpha":
+                alpha[index] = -math.expm1(-value)
+            else:
+                sigma = math.exp(value)
+        return psi, beta, alpha, gamma, sigma
+
+    def natural(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The parameters as reported (gamma, alpha, sigma on their scale) and d natural/d theta."""
+        theta = np.asarray(theta, dtype=float)
+        value, slope = theta.copy(), np.ones_like(theta)
+        positive = np.isin(self._kinds, ["gamma", "sigma"])
+        value[positive] = slope[positive] = np.exp(theta[positive])
+        alpha = self._kinds == "alpha"
+        value[alpha] = -np.expm1(-theta[alpha])
+        slope[alpha] = np.exp(-theta[alpha])
+        return value, slope
+
+    def estimation_scale(self, params: dict[str, float]) -> np.ndarray:
+        """The estimation-scale vector of named natural-scale parameters (missing: the start)."""
+        theta = self.start()
+        for i, (name, kind) in enumerate(zip(self.param_names, self._kinds)):
+            if name in params:
+                value = params[name]
+                theta[i] = (math.log(value) if kind in ("gamma", "sigma")
+                            else -math.log1p(-value) if kind == "alpha" else value)
+        return theta
+
+    def start(self) -> np.ndarray:
+        """psi, beta, alpha 0; gamma the mean amount of those who chose the good; sigma 1."""
+        amount = self.goods.amount
+        chosen = amount > 0
+        typical = np.where(chosen.any(axis=0),
+                           (amount * chosen).sum(axis=0) / np.maximum(chosen.sum(axis=0), 1), 1.0)
+        return np.where(self._kinds == "gamma", np.log(typical[self._index]), 0.0)
+
+    # --- likelihood ---------------------------------------------------------------------------
+
+    def _evaluate(self, theta: np.ndarray, scores: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        """log P per observation and, if asked, d log P / d theta per observation (N x params)."""
+        goods = self.goods
+        psi, beta, alpha, gamma, sigma = self._unpack(np.asarray(theta, dtype=float))
+        x, p = goods.amount, goods.price
+        consumed = x > 0
+        m = consumed.sum(axis=1)
+        essential = gamma == 0
+        base = np.where(essential, x, x + gamma)                  # x + gamma (outside: x)
+        with np.errstate(divide="ignore"):
+            satiation = np.where(essential, np.log(np.where(consumed, x, 1.0)),
+                                 np.log1p(x / np.where(essential, 1.0, gamma)))
+        v = psi + goods.z @ beta + (alpha - 1) * satiation - np.log(p)
+        log_f = np.log1p(-alpha) - np.log(np.where(consumed, base, 1.0))
+        inverse = np.where(consumed, p * np.exp(-log_f), 0.0)     # p_c / f_c
+        total_inverse = inverse.sum(axis=1)
+        scaled = v / sigma
+        top = scaled.max(axis=1, keepdims=True)
+        expo = np.exp(scaled - top)
+        log_denominator = np.log(expo.sum(axis=1)) + top[:, 0]
+        log_p = (-np.log(self._reference_price) + (1 - m) * math.log(sigma)
+                 + np.where(consumed, log_f + scaled, 0.0).sum(axis=1) + np.log(total_inverse)
+                 - m * log_denominator + special.gammaln(m))
+        if not scores:
+            return log_p, None
+        share = expo / expo.sum(axis=1, keepdims=True)
+        d_v = (consumed - m[:, None] * share) / sigma                       # d log P / d V_k
+        d_log_f = consumed * (1 - inverse / total_inverse[:, None])          # d log P / d ln f_k
+        out = np.empty((len(x), len(self.param_names)))
+        for i, (kind, k) in enumerate(zip(self._kinds, self._index)):
+            if kind == "psi":
+                out[:, i] = d_v[:, k]
+            elif kind == "beta":
+                out[:, i] = (d_v * goods.z[:, :, k]).sum(axis=1)
+            elif kind == "gamma":
+                near = x[:, k] / base[:, k]
+                out[:, i] = d_v[:, k] * (1 - alpha[k]) * near - d_log_f[:, k] * (1 - near)
+            elif kind == "alpha":
+                used = np.where(consumed[:, k], satiation[:, k], 0)
+                out[:, i] = d_v[:, k] * (1 - alpha[k]) * used - d_log_f[:, k]
+            else:
+                out[:, i] = (1 - m) - (consumed * scaled).sum(axis=1) \
+                    + m * (share * scaled).sum(axis=1)
+        return log_p, out
+
+    def loglike_obs(self, theta: np.ndarray) -> np.ndarray:
+        """log P_n per observation (unweighted), estimation-scale parameters."""
+        return self._evaluate(theta, scores=False)[0]
+
+    def loglike(self, theta: np.ndarray) -> float:
+        return float(self.goods.weight @ self.loglike_obs(theta))
+
+    def score_obs(self, theta: np.ndarray) -> np.ndarray:
+        """d log P_n / d theta per observation (unweighted)."""
+        return self._evaluate(theta, scores=True)[1]
+
+    def score(self, theta: np.ndarray) -> np.ndarray:
+        return self.goods.weight @ self.score_obs(theta)
+
+    def hessian(self, theta: np.ndarray) -> np.ndarray:
+        """Central differences of the analytic gradient, symmetrised."""
+        theta = np.asarray(theta, dtype=float)
+        columns = []
+        for i in range(len(theta)):
+            step = _HESSIAN_STEP * max(1.0, abs(theta[i]))
+            shift = np.zeros_like(theta)
+            shift[i] = step
+            columns.append((self.score(theta + shift) - self.score(theta - shift)) / (2 * step))
+        hess = np.column_stack(columns)
+        return (hess + hess.T) / 2
+
+    # --- fit ----------------------------------------------------------------------------------
+
+    def fit(self, start: np.ndarray | None = None) -> MDCEVResults:
+        """BFGS on the analytic gradient, then Newton steps on the finite-difference Hessian."""
+        theta = self.start() if start is None else np.asarray(start, dtype=float)
+        n = self.goods.weight.sum()
+
+        def objective(t: np.ndarray) -> tuple[float, np.ndarray]:
+            try:
+                with np.errstate(all="ignore"):
+                    log_p, scores = self._evaluate(t, scores=True)
+            except OverflowError:  # a trial step far out: gamma or sigma beyond floating point
+                return math.inf, np.zeros_like(t)
+            value = -(self.goods.weight @ log_p) / n
+            if not np.isfinite(value):
+                return math.inf, np.zeros_like(t)
+            return value, -(self.goods.weight @ scores) / n
+
+        found = optimize.minimize(objective, theta, jac=True, method="BFGS",
+                                  options={"gtol": 1e-7, "maxiter": 2000})
+        theta, iterations = found.x, found.nit
+        ll = self.loglike(theta)
+        for _ in range(_NEWTON_STEPS):  # polish: quadratic convergence near the optimum
+            grad, hess = self.score(theta), self.hessian(theta)
+            if np.max(np.abs(grad)) < _POLISHED * n:
+                break
+            try:
+                step = np.linalg.solve(-hess, grad)
+            except np.linalg.LinAlgError:
+                break
+            for _ in range(30):
+                candidate = self.loglike(theta + step)
+                if candidate >= ll - 1e-12 * abs(ll):
+                    break
+                step = step / 2
+            else:
+                break
+            theta, ll = theta + step, candidate
+            iterations += 1
+        grad, hess = self.score(theta), self.hessian(theta)
+        converged = bool(np.max(np.abs(grad)) < _GRADIENT_TOLERANCE * n
+                         and np.all(np.linalg.eigvalsh(-hess) > 0))
+        return self._results(theta, ll, hess, converged, iterations)
+
+    def _results(self, theta: np.ndarray, ll: float, hess: np.ndarray, converged: bool,
+                 iterations: int) -> MDCEVResults:
+        cov = np.linalg.pinv(-hess)
+        robust = sandwich(cov, self.goods.weight[:, None] * self.score_obs(theta),
+                          pd.factorize(self.goods.respondent)[0])
+        value, slope = self.natural(theta)
+        names = self.param_names
+        frame = lambda matrix: pd.DataFrame(np.outer(slope, slope) * matrix, index=names,
+                                            columns=names)
+        notes = [INTEGER_NOTE] if _whole(self.goods.amount) else []
+        if "sigma" in self.fixed:
+            notes.append("sigma is fixed at 1: with equal prices the alpha-profile cannot tell "
+                         "the scale from the alphas")
+        if self.goods.outside and not self.goods.essential:
+            notes.append("some respondents left nothing unspent: the outside good is treated as "
+                         "a non-essential good with psi 0")
+        return MDCEVResults(
+            model=f"mdcev-{self.profile}", params=pd.Series(value, index=names),
+            cov=frame(cov), robust_cov=frame(robust), loglik=float(ll),
+            n_observations=len(self.goods.amount),
+            n_respondents=int(self.goods.respondent.nunique()), converged=converged,
+            iterations=int(iterations), fixed=dict(self.fixed), notes=notes)
+
+    # --- checks -------------------------------------------------------------------------------
+
+    @property
+    def _reference_price(self) -> np.ndarray:
+        """Price of the good the budget fixes: the outside good, else the first one consumed."""
+        price = self.goods.price
+        first = np.argmax(self.goods.amount > 0, axis=1)
+        return price[np.arange(len(price)), first]
+
+    def _check_identified(self) -> None:
+        goods = self.goods
+        used = (goods.amount > 0).any(axis=0)
+        never = [name for name, chosen in zip(goods.names, used) if not chosen]
+        if never:
+            raise ValueError(f"nobody allocated anything to {', '.join(never)}: its psi cannot be "
+                             "estimated; leave the option out of the table")
+        empty = goods.respondent[(goods.amount > 0).sum(axis=1) == 0]
+        if len(empty):
+            raise ValueError(f"respondent(s) {', '.join(map(str, empty[:5]))} allocated nothing; "
+                             "without an outside good every respondent must allocate something")
+        if len(goods.names) < 2:
+            raise ValueError("an MDCEV needs at least two goods")
+
+
+def _whole(amount: np.ndarray) -> bool:
+    return bool((amount == np.round(amount)).all())
+
+
+# --- reading the choice table -------------------------------------------------------------------
+
+
+def _read_goods(choices: pd.DataFrame, attributes: list[str], outside_good: bool | None,
+                weights: pd.Series | None, task: str | None) -> _Goods:
+    frame = choices
+    if task is not None:
+        if "task" not in frame:
+            raise ValueError(f"the choice table has no task column to select task {task!r} from")
+        frame = frame[frame["task"].astype(str) == str(task)]
+        if frame.empty:
+            raise ValueError(f"the choice table has no rows for task {task!r}")
+    missing = [c for c in ["respondent", "option", "choice", "cost", *attributes] if c not in frame]
+    if missing:
+        raise ValueError(f"the choice table lacks the column(s) {', '.join(missing)}")
+    tasks = frame["task"].astype(str).to_numpy() if "task" in frame else np.full(len(frame), "")
+    person, people = pd.factorize(frame["respondent"])
+    task_code, task_names = pd.factorize(tasks)
+    obs, keys = pd.factorize(person * len(task_names) + task_code)
+    opt, options = pd.factorize(frame["option"].astype(str))
+    n, j = len(keys), len(options)
+    cell = obs * j + opt
+    if len(frame) != n * j or pd.Series(cell).duplicated().any():
+        raise ValueError("every respondent (and task) needs exactly one row per option; select one "
+                         "points task (task=...) if the table holds several pages")
+
+    def grid(column: str) -> np.ndarray:
+        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float,
+                                                                     na_value=np.nan)
+        if not np.isfinite(values).all():
+            bad = frame["respondent"].to_numpy()[~np.isfinite(values)][:5]
+            raise ValueError(f"column {column!r} has missing or non-numeric values (respondents "
+                             f"{', '.join(map(str, bad))})")
+        out = np.empty(n * j)
+        out[cell] = values
+        return out.reshape(n, j)
+
+    amount, price = grid("choice"), grid("cost")
+    if (amount < 0).any():
+        raise ValueError("the choice column must hold amounts >= 0 (points or units allocated)")
+    if (price <= 0).any():
+        raise ValueError("the cost column (price per unit) must be > 0 for an MDCEV")
+    z = np.stack([grid(a) for a in attributes], axis=2) if attributes else np.zeros((n, j, 0))
+    respondent = pd.Series(people[keys // len(task_names)])
+    leftover = budget = None
+    if "budget" in frame:
+        budget = grid("budget")
+        if (budget.max(axis=1) != budget.min(axis=1)).any():
+            raise ValueError("column 'budget' differs between the options of one respondent; it "
+                             "must be the respondent's single limit")
+        budget = budget[:, 0]
+        leftover = budget - (price * amount).sum(axis=1)
+        over = leftover < -_LEFTOVER_TOLERANCE * np.abs(budget)
+        if over.any():
+            examples = ", ".join(map(str, respondent[over][:5]))
+            raise ValueError(f"respondent(s) {examples} spent more than their budget")
+        leftover = np.where(leftover > _LEFTOVER_TOLERANCE * np.abs(budget), leftover, 0.0)
+    if outside_good is None:
+        outside_good = leftover is not None and bool((leftover > 0).any())
+    if outside_good and leftover is None:
+        raise ValueError("an outside good (the unspent budget) needs a budget column")
+    if outside_good and not (leftover > 0).any():
+        raise ValueError("outside_good=True but every respondent spent the whole budget: there is "
+                         "no unspent budget to model")
+    names = [str(o) for o in options]
+    if outside_good:
+        if OUTSIDE in names:
+            raise ValueError(f"an option is called {OUTSIDE!r}, the name of the outside good")
+        names = [OUTSIDE, *names]
+        amount = np.column_stack([leftover, amount])
+        price = np.column_stack([np.ones(n), price])
+        z = np.concatenate([np.zeros((n, 1, len(attributes))), z], axis=1)
+    goods = _Goods(names=names, amount=amount, price=price, z=z, outside=bool(outside_good),
+                   essential=bool(outside_good and (leftover > 0).all()), respondent=respondent,
+                   weight=_observation_weights(weights, respondent), budget=budget,
+                   row_cell=(obs, opt))
+    return goods
+
+
+# --- simulation ---------------------------------------------------------------------------------
+
+
+def simulate_mdcev(table: pd.DataFrame, params: dict[str, float], profile: str = "gamma",
+                   outside_good: bool = True, seed: int | np.random.Generator | None = None,
+                   attributes: list[str] | None = None) -> pd.DataFrame:
+    """The table with its `choice` column drawn from the MDCEV: each respondent maximises the
+    utility given Gumbel draws, found by bisection on the marginal utility of money (KKT).
+
+    Parameters are named as in the results (`psi:<option>` (0 if absent), `beta:<attribute>`,
+    `gamma:<option>`, `alpha:<option>`, `alpha:outside`, `sigma` (1 if absent)); gamma-profile
+    options without gamma get 1, alpha-profile goods without alpha 0. The outside good (the
+    unspent budget of the `budget` column) is essential. Amounts are continuous; with a task
+    column each respondent x task is drawn on its own.
+    """
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be gamma or alpha, not {profile!r}")
+    rng = np.random.default_rng(seed)
+    frame = table.copy()
+    frame["choice"] = 0.0
+    if attributes is None:
+        attributes = [name[len("beta:"):] for name in params if name.startswith("beta:")]
+    goods = _read_goods(frame, attributes, False, None, None)
+    if goods.budget is None:
+        raise ValueError("simulating an MDCEV needs a budget column")
+    budget = goods.budget
+    names = ([OUTSIDE] if outside_good else []) + goods.names
+    psi = np.array([params.get(f"psi:{name}", 0.0) for name in names])
+    beta = np.array([params.get(f"beta:{a}", 0.0) for a in attributes])
+    alpha = np.array([params.get(f"alpha:{name}", 0.0) for name in names])
+    gamma = np.array([params.get(f"gamma:{name}", 1.0) if profile == "gamma" else 1.0
+                      for name in names])
+    if outside_good:
+        psi[0], gamma[0] = 0.0, 0.0
+        price = np.column_stack([np.ones(len(budget)), goods.price])
+        z = np.concatenate([np.zeros((len(budget), 1, len(attributes))), goods.z], axis=1)
+    else:
+        price, z = goods.price, goods.z
+    sigma = params.get("sigma", 1.0)
+    log_psi = psi + z @ beta + rng.gumbel(scale=sigma, size=price.shape)
+    amount = _kkt_amounts(log_psi, price, alpha, gamma, budget)
+    inside = amount[:, 1:] if outside_good else amount
+    frame["choice"] = inside[goods.row_cell]
+    return frame
+
+
+def _kkt_amounts(log_psi: np.ndarray, price: np.ndarray, alpha: np.ndarray, gamma: np.ndarray,
+                 budget: np.ndarray) -> np.ndarray:
+    """Utility-maximising amounts: marginal utility per unit of money equal (lambda) for every
+    consumed good and below it at 0 for the rest; bisection on ln lambda, vectorised."""
+    essential = gamma == 0
+    exponent = 1 / (alpha - 1)
+    log_marginal = log_psi - np.log(price)                   # ln (marginal utility at 0 / price)
+
+    def amounts(log_lambda: np.ndarray) -> np.ndarray:
+        ratio = np.exp((log_lambda[:, None] - log_marginal) * exponent)
+        return np.where(essential, ratio, gamma * np.maximum(ratio - 1, 0))
+
+    # ln lambda at which one good alone takes the whole budget
+    alone = log_marginal + (alpha - 1) * np.where(
+        essential, np.log(budget[:, None] / price),
+        np.log1p(budget[:, None] / (price * np.where(essential, 1, gamma))))
+    low = alone.max(axis=1)                                  # spends at least the budget
+    high = np.maximum(np.where(essential, -np.inf, log_marginal).max(axis=1),
+                      np.where(essential, alone, -np.inf).max(axis=1))   # at most the budget
+    for _ in range(_BISECTION_STEPS):
+        middle = (low + high) / 2
+        over = (price * amounts(middle)).sum(axis=1) > budget
+        low, high = np.where(over, middle, low), np.where(over, high, middle)
+        if np.all(high - low <= 1e-15 * np.maximum(1, np.abs(high))):
+            break
+    spent = amounts((low + high) / 2)
+    return spent * (budget / (price * spent).sum(axis=1))[:, None]
