@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask import Flask, g, request, session
 
+from surveys.messages import MESSAGES
+
 PLATFORM_LANGUAGES = ("nl", "en")
 FALLBACK = "nl"
 
@@ -132,8 +134,6 @@ def current_language() -> str:
 
 def t(key: str, **params) -> str:
     """The platform text `key` in the request's language, with {placeholders} filled in."""
-    from surveys.messages import MESSAGES
-
     entry = TEXTS.get(key) or MESSAGES[key]
     lang = current_language()
     text = entry.get(lang) or entry.get(FALLBACK) or entry["en"]

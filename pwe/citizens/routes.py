@@ -1,6 +1,8 @@
 """Views: each one reads the request, calls plain functions, and renders or redirects."""
 from __future__ import annotations
 
+import random
+
 from flask import abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -135,8 +137,6 @@ def _resume_url(slug, respondent, consultation) -> str:
     return url_for("citizens.step", slug=slug, step_id=open_step.id)
 
 
-def _rng():
-    import random
-
+def _rng() -> random.Random:
     seed = current_app.config.get("PWE_RANDOM_SEED")
     return random.Random(seed) if seed is not None else random.SystemRandom()
