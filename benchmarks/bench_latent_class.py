@@ -30,7 +30,7 @@ def main() -> None:
     table = simulated()
     print(f"latent-class portfolio logit, {N:,} respondents, {OPTIONS} options, {VERSIONS} design "
           f"versions, {ATTRIBUTES} attributes, {STARTS} random starts; true shares {SHARES}\n")
-    print(f"{'classes':>7}{'params':>8}{'EM iter':>9}{'loglik':>15}{'shares':>22}"
+    print(f"{'classes':>7}{'params':>8}{'EM iter':>9}{'loglik':>15}{'BIC':>12}{'shares':>22}"
           f"{'converged':>11}{'fit (s)':>9}")
     for classes in (1, 2, 3):
         start = time.perf_counter()
@@ -39,6 +39,7 @@ def main() -> None:
         seconds = time.perf_counter() - start
         shares = "/".join(f"{s:.3f}" for s in result.shares)
         print(f"{classes:>7}{result.n_free:>8}{len(result.history):>9}{result.loglik:>15.3f}"
+              f"{result.bic:>12.1f}"
               f"{shares:>22}{str(result.converged):>11}{seconds:>9.2f}")
 
 
