@@ -18,6 +18,7 @@ density is for continuous amounts; integer points make it an approximation.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,19 +46,24 @@ INTEGER_NOTE = ("MDCEV is a density for continuous amounts; with whole points it
 
 @dataclass
 class MDCEVResults(ChoiceResults):
-    """ChoiceResults plus the parameters held fixed for identification and notes on the model."""
+    """ChoiceResults plus the parameters held fixed for identification (notes: ChoiceResults)."""
 
     fixed: dict[str, float] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        fixed = [f"Fixed: {', '.join(f'{k} = {v:g}' for k, v in self.fixed.items())}"] \
-            if self.fixed else []
-        extra = fixed + [f"Note: {note}" for note in self.notes]
-        return "\n\n".join([super().summary(), "\n".join(extra)]) if extra else super().summary()
+        fixed = f"Fixed: {', '.join(f'{k} = {v:g}' for k, v in self.fixed.items())}"
+        return super().summary() + ("\n\n" + fixed if self.fixed else "")
 
     def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "fixed": dict(self.fixed), "notes": list(self.notes)}
+        return {**super().to_dict(), "fixed": dict(self.fixed)}
+
+    def predicted_support(self, draws: int = 200, seed: int | None = 0) -> pd.DataFrame:
+        """Per option the expected share of respondents allocating a positive amount and the
+        expected amount, simulated at the estimates (MDCEV.predicted_support), beside the
+        observed share and mean."""
+        if self.support is None:
+            raise ValueError(f"{self.model} does not predict support per option")
+        return self.support(draws=draws, seed=seed)
 
 
 @dataclass
@@ -318,7 +324,39 @@ class MDCEV:
             cov=frame(cov), robust_cov=frame(robust), loglik=float(ll),
             n_observations=len(self.goods.amount),
             n_respondents=int(self.goods.respondent.nunique()), converged=converged,
-            iterations=int(iterations), fixed=dict(self.fixed), notes=notes)
+            iterations=int(iterations), fixed=dict(self.fixed), notes=notes,
+            support=functools.partial(self.predicted_support, theta))
+
+    # --- predicted support --------------------------------------------------------------------
+
+    def predicted_support(self, theta: np.ndarray, draws: int = 200,
+                          seed: int | None = 0) -> pd.DataFrame:
+        """Per option the share of respondents allocating a positive amount and the mean amount,
+        predicted and observed (weighted by the respondent weights).
+
+        Predicted: the mean over `draws` simulations of every respondent's allocation at the
+        estimation-scale parameters `theta`: Gumbel draws, then the utility-maximising amounts
+        (the KKT solution simulate_mdcev uses) under the respondent's own prices, attributes and
+        budget (with an outside good the whole budget, without one the total spent, since the
+        model is then conditional on it).
+        """
+        goods = self.goods
+        psi, beta, alpha, gamma, sigma = self._unpack(np.asarray(theta, dtype=float))
+        rng = np.random.default_rng(seed)
+        base = psi + goods.z @ beta
+        budget = (goods.price * goods.amount).sum(axis=1)
+        w = goods.weight / goods.weight.sum()
+        share, mean = np.zeros(len(goods.names)), np.zeros(len(goods.names))
+        for _ in range(draws):
+            amount = _kkt_amounts(base + rng.gumbel(scale=sigma, size=base.shape), goods.price,
+                                  alpha, gamma, budget)
+            share += w @ (amount > 0)
+            mean += w @ amount
+        options = slice(1 if goods.outside else 0, None)
+        return pd.DataFrame({
+            "option": goods.names[options], "predicted_share": share[options] / draws,
+            "observed_share": (w @ (goods.amount > 0))[options],
+            "predicted_mean": mean[options] / draws, "observed_mean": (w @ goods.amount)[options]})
 
     # --- checks -------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+from analysis.models import sampling
 from analysis.models.optimize import newton, sandwich
 from analysis.models.results import ChoiceResults
 
@@ -35,10 +36,12 @@ class PortfolioLogit:
     `weights`: a Series of respondent weights indexed by respondent (normalised to mean 1).
     `asc`/`delta0`: include the option constants / the budget term(s) (`delta0:<id>` per
     constraint when there are several). `task`: fit only this task's rows. `method`: "auto"
-    (enumerate up to 2^16 candidate portfolios per menu, else the knapsack recursion),
-    "enumerate" or "recursion". `infeasible`: "raise" (default) or "report" a chosen portfolio
-    that breaks the rules; reported ones are left out of the fit and listed in
-    `results.infeasible`, never dropped silently.
+    (enumerate up to 2^16 candidate portfolios per menu, else the knapsack recursion, else
+    sampling of alternatives), "enumerate", "recursion" or "sample" (approximate: each choice
+    against its chosen portfolio plus `samples` portfolios drawn uniformly from its feasible set,
+    `seed` for the draws; see analysis.models.sampling and `results.notes`). `infeasible`:
+    "raise" (default) or "report" a chosen portfolio that breaks the rules; reported ones are left
+    out of the fit and listed in `results.infeasible`, never dropped silently.
 
     The feasible set follows the table: budget_min <= total cost <= budget for every constraint
     (inclusive; a missing bound is no bound), at most one option of a group away from level 0,
@@ -49,10 +52,17 @@ class PortfolioLogit:
     def __init__(self, choices: pd.DataFrame, attributes: list[str],
                  weights: pd.Series | None = None, asc: bool = True, delta0: bool = True,
                  task: str | None = None, method: str = "auto", infeasible: str = "raise",
+                 samples: int = 500, seed: int | None = 0,
                  _feasible: Callable[[Any, Any], np.ndarray] | None = None,
                  _check: Callable[[Any], list[str]] | None = None) -> None:
-        if method not in ("auto", "enumerate", "recursion"):
-            raise ValueError(f"method must be auto, enumerate or recursion, not {method!r}")
+        if method not in ("auto", "enumerate", "recursion", "sample"):
+            raise ValueError(f"method must be auto, enumerate, recursion or sample, not "
+                             f"{method!r}")
+        if method == "sample" and _feasible is not None:
+            raise ValueError("method='sample' draws from the table's rule, not the "
+                             "consultation's")
+        if samples < 1:
+            raise ValueError(f"samples must be at least 1, not {samples!r}")
         if infeasible not in ("raise", "report"):
             raise ValueError(f"infeasible must be raise or report, not {infeasible!r}")
         self.data = _read_table(choices, list(attributes), weights, task,
@@ -71,8 +81,18 @@ class PortfolioLogit:
         if len(self.infeasible) and infeasible == "raise":
             raise ValueError(_infeasible_message(self.infeasible))
         keep = ~np.isin(data.observation, self.infeasible["observation"].to_numpy())
-        self.menus = [_build_menu(data, rows, self._design(data, rows[0]), method, _feasible)
-                      for rows in _menu_rows(data.menu, keep)]
+        self.menus, sampled, rng = [], 0, np.random.default_rng(seed)
+        for rows in _menu_rows(data.menu, keep):
+            design = self._design(data, rows[0])
+            if _feasible is None and (method == "sample" or method == "auto" and math.prod(
+                    int(level) + 1 for level in data.levels) > ENUMERATION_LIMIT
+                    and not sampling.recursion_applies(data, rows[0])):
+                self.menus += sampling.sampled_menus(data, rows, design, samples, rng)
+                sampled += len(rows)
+            else:
+                self.menus.append(_build_menu(data, rows, design, method, _feasible))
+        self.notes = [sampling.sampling_note(sampled, int(keep.sum()), samples,
+                                             method == "sample")] if sampled else []
         self.n_observations = int(keep.sum())
         self.n_respondents = int(data.respondent[keep].nunique())
         self._cluster = pd.factorize(data.respondent)[0]
@@ -160,7 +180,11 @@ class PortfolioLogit:
         return ChoiceResults.of_fit(
             "portfolio-logit", self.param_names, found, cov, sandwich(cov, scores, cluster),
             n_observations=self.n_observations, n_respondents=self.n_respondents,
-            infeasible=self.infeasible, support=lambda: self._support(means))
+            infeasible=self.infeasible, notes=list(self.notes),
+            support=lambda: self._support(sampling.support_means(self.menus, means,
+                                                                 found.params)),
+            package=functools.partial(self.package_probability, found.params),
+            best_package=functools.partial(self.most_supported_package, found.params))
 
     def _support(self, means: list[np.ndarray]) -> pd.DataFrame:
         total = sum(menu.weight for menu in self.menus)
@@ -170,6 +194,70 @@ class PortfolioLogit:
         unweighted = sum(len(menu.rows) * mean for menu, mean in zip(self.menus, means)) / count
         return pd.DataFrame({"option": self.data.options, "predicted": predicted,
                              "observed": observed, "predicted_unweighted": unweighted})
+
+    # --- packages -----------------------------------------------------------------------------
+
+    def package_probability(self, params: np.ndarray, package: dict[str, float],
+                            version: Any = None, menu: int | None = None) -> pd.DataFrame:
+        """The probability that a respondent chooses exactly `package` ({option: level}, options
+        left out at 0), per menu (respondents who saw the same costs, effects and budget), and
+        in the last row ("all") the mean over the respondents of the menus selected (weighted;
+        `probability_unweighted` unweighted). 0 where the rules forbid the package.
+        `version`: only the menus of that design version (the `version` column); `menu`: one menu.
+        """
+        unknown = sorted(set(map(str, package)) - set(self.data.options))
+        if unknown:
+            raise ValueError(f"option(s) {', '.join(unknown)} are not in the choice table "
+                             f"(options: {', '.join(self.data.options)})")
+        levels = {str(k): float(v) for k, v in package.items()}
+        y = np.array([levels.get(o, 0.0) for o in self.data.options])
+        params = np.asarray(params, dtype=float)
+        rows = []
+        for m in self._selected_menus(version, menu):
+            this = self.menus[m]
+            u = this.design @ params
+            probability = math.exp(y @ u - this.moments(u, False)[0]) if this.allows(y) else 0.0
+            rows.append(self._menu_row(m) | {"feasible": this.allows(y),
+                                             "probability": probability})
+        return _with_mean(pd.DataFrame(rows), ["probability"])
+
+    def most_supported_package(self, params: np.ndarray, version: Any = None,
+                               menu: int | None = None) -> pd.DataFrame:
+        """Per menu the feasible package with the highest utility, argmax_{p in F} V_p (so the
+        most probable one): its level per option, total cost per constraint, utility y'u (without
+        the delta0 B_n term, which is the same for every package) and probability."""
+        params = np.asarray(params, dtype=float)
+        rows = []
+        for m in self._selected_menus(version, menu):
+            this = self.menus[m]
+            u = this.design @ params
+            y = this.best(u)
+            n = this.rows[0]
+            totals = {f"total_{_column('cost', c)}": float(y @ self.data.cost[n, :, k])
+                      for k, c in enumerate(self.data.constraints)}
+            rows.append(self._menu_row(m) | {
+                "package": ", ".join(o if level == 1 else f"{o}={_plain(level)}"
+                                     for o, level in zip(self.data.options, y) if level) or
+                "(nothing)",
+                **{o: _plain(level) for o, level in zip(self.data.options, y)}, **totals,
+                "utility": float(y @ u),
+                "probability": math.exp(y @ u - this.moments(u, False)[0])})
+        return pd.DataFrame(rows)
+
+    def _selected_menus(self, version: Any, menu: int | None) -> list[int]:
+        chosen = [m for m, this in enumerate(self.menus)
+                  if (menu is None or m == menu) and
+                  (version is None or str(self.data.version[this.rows[0]]) == str(version))]
+        if not chosen:
+            raise ValueError(f"no menu matches version={version!r}, menu={menu!r} (menus "
+                             f"0..{len(self.menus) - 1}; versions "
+                             f"{', '.join(sorted({str(v) for v in self.data.version}))})")
+        return chosen
+
+    def _menu_row(self, m: int) -> dict[str, Any]:
+        this = self.menus[m]
+        return {"menu": m, "version": self.data.version[this.rows[0]],
+                "observations": len(this.rows), "weight": this.weight}
 
     # --- identification -----------------------------------------------------------------------
 
@@ -197,6 +285,19 @@ class PortfolioLogit:
         problems = [problem for problem in problems if problem]
         if problems:
             raise ValueError(_identification_message(problems))
+
+
+def _with_mean(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`frame` (one row per menu) plus a row "all": the weighted mean of `columns` over the
+    observations (and `<column>_unweighted`, the plain mean), observations and weight summed."""
+    total = {"menu": "all", "version": None, "observations": frame["observations"].sum(),
+             "weight": frame["weight"].sum()}
+    for c in columns:
+        total[c] = float((frame[c] * frame["weight"]).sum() / frame["weight"].sum())
+        frame[f"{c}_unweighted"] = frame[c]
+        total[f"{c}_unweighted"] = float((frame[c] * frame["observations"]).sum() /
+                                         frame["observations"].sum())
+    return pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
 
 
 def _null_space_members(info: np.ndarray, subset: list[int],
@@ -483,6 +584,9 @@ class _Menu:
     chosen_sum: np.ndarray            # sum_n w_n y_n
     weight: float                     # sum_n w_n
     moments: Callable[[np.ndarray, bool], tuple[float, np.ndarray, np.ndarray | None]]
+    best: Callable[[np.ndarray], np.ndarray]       # u -> the feasible y with the highest y'u
+    allows: Callable[[np.ndarray], bool]           # y -> is it in the feasible set?
+    sample: np.ndarray | None = None  # a sampled choice's uniform draws (without the chosen y)
 
 
 def _build_menu(data: _Table, rows: np.ndarray, design: np.ndarray, method: str,
@@ -490,14 +594,27 @@ def _build_menu(data: _Table, rows: np.ndarray, design: np.ndarray, method: str,
     n = rows[0]
     y, w = data.y[rows], data.weight[rows]
     candidates = math.prod(int(level) + 1 for level in data.levels)
-    if feasible is not None:
-        moments = _enumerated(feasible(data, data.version[n]))
-    elif method == "enumerate" or (method == "auto" and candidates <= ENUMERATION_LIMIT):
-        moments = _enumerated(_feasible_by_table(data, n))
+    if feasible is not None or method == "enumerate" or (method == "auto" and
+                                                         candidates <= ENUMERATION_LIMIT):
+        portfolios = feasible(data, data.version[n]) if feasible is not None else \
+            _feasible_by_table(data, n)
+        moments = _enumerated(portfolios)
+
+        def best(u: np.ndarray) -> np.ndarray:
+            return portfolios[int(np.argmax(portfolios @ u))]
+
+        def allows(package: np.ndarray) -> bool:
+            return bool((portfolios == package).all(axis=1).any())
     else:
-        moments = _recursion(data, n)
+        moments, best = _recursion(data, n), _best_by_recursion(data, n)
+
+        def allows(package: np.ndarray) -> bool:
+            within = ((package >= 0) & (package <= data.levels) &
+                      (package == np.round(package))).all()
+            return bool(within and _rule_mask(package[None, :], data.cost[n], data.budget[n],
+                                              data.budget_min[n], data.group[n])[0])
     return _Menu(rows=rows, design=design, y=y, obs_weight=w, chosen_sum=w @ y,
-                 weight=float(w.sum()), moments=moments)
+                 weight=float(w.sum()), moments=moments, best=best, allows=allows)
 
 
 def _feasible_by_table(data: _Table, n: int) -> np.ndarray:
@@ -647,3 +764,29 @@ def _recursion(data: _Table, n: int):
                 outer += p[a] * np.outer(stage.levels[a], conditional)
         return log_z, mean, outer - np.outer(mean, mean)
     return moments
+
+
+def _best_by_recursion(data: _Table, n: int) -> Callable[[np.ndarray], np.ndarray]:
+    """The feasible y with the highest utility y'u, by the recursion in max-plus form (a knapsack:
+    the best filling of the stages so far for each total cost b, then back along the choices)."""
+    stages, low, high = _stages(data, n)
+
+    def best(u: np.ndarray) -> np.ndarray:
+        size = high + 1
+        value = np.full(size, -np.inf)
+        value[0] = 0.0
+        picks = []
+        for stage in stages:
+            candidates = (stage.levels @ u)[:, None] + _shifted(value, stage.cost, True)
+            picks.append(np.argmax(candidates, axis=0))
+            value = candidates.max(axis=0)
+        allowed = np.where(np.arange(size) >= low, value, -np.inf)
+        if not np.isfinite(allowed).any():
+            raise ValueError("a menu has no feasible portfolio")
+        b, y = int(np.argmax(allowed)), np.zeros(len(u))
+        for stage, pick in zip(reversed(stages), reversed(picks)):
+            a = pick[b]
+            y += stage.levels[a]
+            b -= int(stage.cost[a])
+        return y
+    return best

@@ -25,7 +25,8 @@ class ChoiceResults:
     `cov` is the classical covariance (-H^-1), `robust_cov` the sandwich H^-1 (sum w^2 g g') H^-1
     clustered by respondent. `n_observations` counts choice tasks (BIC uses it), `n_respondents`
     people. `infeasible` lists observations left out because their choice broke a rule (empty
-    unless the model was asked to report rather than raise).
+    unless the model was asked to report rather than raise). `notes`: what the reader must know
+    (e.g. that the estimates are approximate), in the summary and the JSON.
     """
 
     model: str
@@ -39,6 +40,9 @@ class ChoiceResults:
     iterations: int
     infeasible: pd.DataFrame = field(default_factory=pd.DataFrame)
     support: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
+    package: Callable[..., pd.DataFrame] | None = field(default=None, repr=False)
+    best_package: Callable[..., pd.DataFrame] | None = field(default=None, repr=False)
+    notes: list[str] = field(default_factory=list)
 
     @classmethod
     def of_fit(cls, model: str, names: list[str], found: Any, cov: np.ndarray,
@@ -84,7 +88,8 @@ class ChoiceResults:
         if len(self.infeasible):
             header.append(f"Left out: {len(self.infeasible)} choices that break the rules")
         table = self.table().to_string(float_format=lambda x: f"{x:.4f}")
-        return "\n".join(header) + "\n\n" + table
+        notes = "".join(f"\nNote: {note}" for note in self.notes)
+        return "\n".join(header) + "\n\n" + table + ("\n" + notes if notes else "")
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape `pwe fit` writes."""
@@ -95,6 +100,7 @@ class ChoiceResults:
                         "std_err": float(self.bse[name]),
                         "robust_std_err": float(self.robust_bse[name])}
                        for name in self.params.index],
+            "notes": list(self.notes),
         }
 
     def ratio(self, numerator: str, denominator: str, robust: bool = True) -> dict[str, Any]:
@@ -127,3 +133,20 @@ class ChoiceResults:
         if self.support is None:
             raise ValueError(f"{self.model} does not predict support per option")
         return self.support()
+
+    def package_probability(self, package: dict[str, float], version: Any = None,
+                            menu: int | None = None) -> pd.DataFrame:
+        """Predicted support for a given package ({option: level}; options left out at 0): the
+        probability that a respondent chooses exactly that package, per menu (respondents who saw
+        the same costs, effects and budget; `version`/`menu` select) and, in the row "all", the
+        mean over respondents (weighted, and `probability_unweighted`). 0 where it is forbidden."""
+        if self.package is None:
+            raise ValueError(f"{self.model} does not predict support for packages")
+        return self.package(package, version=version, menu=menu)
+
+    def most_supported_package(self, version: Any = None, menu: int | None = None) -> pd.DataFrame:
+        """Per menu the feasible package with the highest utility (argmax_{p in F} V_p), with its
+        levels, total cost, utility and probability."""
+        if self.best_package is None:
+            raise ValueError(f"{self.model} does not compute a most supported package")
+        return self.best_package(version=version, menu=menu)

@@ -283,3 +283,31 @@ def test_errors_say_what_to_change(change, message):
 def test_unknown_profile_is_refused():
     with pytest.raises(ValueError, match="gamma or alpha"):
         MDCEV(points_table(50, 3), profile="beta")
+
+
+# --- predicted support --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("outside", [True, False])
+def test_predicted_support_at_the_true_parameters_matches_the_observed_shares(outside):
+    params = gamma_params(5, outside)
+    choices = simulated(5000, params, seed=51, outside_good=outside)    # share s.e. ~0.007
+    model = MDCEV(choices, attributes=["x0"], outside_good=outside)
+    support = model.predicted_support(model.estimation_scale(params), draws=50, seed=1)
+    assert list(support["option"]) == [f"o{j}" for j in range(5)]
+    np.testing.assert_allclose(support["predicted_share"], support["observed_share"], atol=0.03)
+    np.testing.assert_allclose(support["predicted_mean"], support["observed_mean"], rtol=0.1)
+    observed = choices.assign(positive=choices["choice"] > 0).groupby("option")
+    np.testing.assert_allclose(support["observed_share"], observed["positive"].mean())
+    np.testing.assert_allclose(support["observed_mean"], observed["choice"].mean())
+
+
+def test_fitted_mdcev_predicts_support_per_option():
+    result = MDCEV(points_table(500, 1)).fit()
+    support = result.predicted_support(draws=50, seed=2)
+    assert list(support.columns) == ["option", "predicted_share", "observed_share",
+                                     "predicted_mean", "observed_mean"]
+    np.testing.assert_allclose(support["predicted_share"], support["observed_share"], atol=0.05)
+    np.testing.assert_allclose(support["predicted_mean"].sum(), 100)    # all points are used
+    again = result.predicted_support(draws=50, seed=2)
+    pd.testing.assert_frame_equal(support, again)

@@ -361,3 +361,87 @@ def test_a_respondent_without_a_weight_is_named():
     weights = pd.Series(1.0, index=[f"r{i}" for i in range(29)])
     with pytest.raises(ValueError, match="no weight for respondent.*r29"):
         PortfolioLogit(table, attributes(1), weights=weights)
+
+
+# --- predicted support for a package ------------------------------------------------------------
+
+
+def tiny_menu_table(seed: int) -> pd.DataFrame:
+    """5 options, one exclusive pair, 3 versions with budgets that bind, a version column."""
+    table = random_design(600, 5, 3, 2, seed=seed, groups={1: "road", 2: "road"}, budget=(30, 60))
+    table["version"] = "v" + (table["respondent"].str[1:].astype(int) % 3).astype(str)
+    return simulate_choices(table, true_params(5, 2), seed=seed)
+
+
+def all_packages(options: int) -> list[dict[str, int]]:
+    return [{f"o{j}": level for j, level in enumerate(levels)}
+            for levels in itertools.product([0, 1], repeat=options)]
+
+
+@pytest.mark.parametrize("method", ["enumerate", "recursion"])
+def test_package_probabilities_over_the_feasible_packages_sum_to_one(method):
+    result = PortfolioLogit(tiny_menu_table(21), attributes(2), method=method).fit()
+    frames = [result.package_probability(p) for p in all_packages(5)]
+    per_menu = sum(f["probability"].to_numpy() for f in frames)
+    np.testing.assert_allclose(per_menu, 1.0, atol=1e-12)       # every menu and the mean row
+    forbidden = result.package_probability({"o1": 1, "o2": 1})   # the exclusive pair
+    assert not forbidden["feasible"].iloc[:-1].any() and (forbidden["probability"] == 0).all()
+    with pytest.raises(ValueError, match="not in the choice table"):
+        result.package_probability({"o9": 1})
+
+
+def test_package_probability_of_each_chosen_package_gives_the_loglikelihood():
+    table = tiny_menu_table(22)
+    model = PortfolioLogit(table, attributes(2))
+    result = model.fit()
+    chosen = table.pivot(index="respondent", columns="option", values="choice")
+    chosen["version"] = table.groupby("respondent")["version"].first()
+    total = 0.0
+    for (*levels, version), count in chosen.value_counts().items():
+        p = result.package_probability(dict(zip(chosen.columns[:-1], levels)), version=version)
+        assert len(p) == 2 and p["version"].iloc[0] == version
+        total += count * math.log(p["probability"].iloc[0])
+    assert total == pytest.approx(result.loglik, abs=1e-8)
+
+
+def test_the_mean_row_weights_menus_by_their_respondents():
+    table = tiny_menu_table(23)
+    weights = pd.Series(np.random.default_rng(3).uniform(0.5, 2, 600),
+                        index=[f"r{i}" for i in range(600)])
+    result = PortfolioLogit(table, attributes(2), weights=weights).fit()
+    p = result.package_probability({"o0": 1})
+    menus, mean = p.iloc[:-1], p.iloc[-1]
+    assert mean["menu"] == "all" and mean["observations"] == 600
+    assert mean["probability"] == pytest.approx(
+        (menus["probability"] * menus["weight"]).sum() / menus["weight"].sum())
+    assert mean["probability_unweighted"] == pytest.approx(
+        (menus["probability"] * menus["observations"]).sum() / 600)
+
+
+@pytest.mark.parametrize("method", ["enumerate", "recursion"])
+def test_most_supported_package_is_the_brute_force_argmax(method):
+    table = random_menu_table(9)          # 9 options, an exclusive group, budget_min
+    model = PortfolioLogit(table, attributes(2), method=method)
+    result = model.fit()
+    best = result.most_supported_package()
+    assert len(best) == len(model.menus)
+    theta = result.params
+    options = [f"o{j}" for j in range(9)]
+    packages = np.array(list(itertools.product([0, 1], repeat=9)), dtype=float)
+    for row in best.itertuples():
+        first = model.menus[row.menu].rows[0]
+        menu = table[table["respondent"] == model.data.respondent[first]].set_index("option")
+        menu = menu.loc[options]
+        u = (theta[[f"asc:{o}" for o in options]].to_numpy() + menu["x0"] * theta["beta:x0"] +
+             menu["x1"] * theta["beta:x1"] - menu["cost"] * theta["delta0"]).to_numpy()
+        total = packages @ menu["cost"].to_numpy()
+        road = packages[:, 2:5].sum(axis=1)
+        allowed = (total <= menu["budget"].iloc[0]) & (total >= menu["budget_min"].iloc[0]) & \
+            (road <= 1)
+        v = np.where(allowed, packages @ u, -np.inf)
+        brute = packages[int(np.argmax(v))]
+        assert tuple(getattr(row, o) for o in options) == tuple(brute)
+        assert row.utility == pytest.approx(v.max(), abs=1e-12)
+        assert row.probability == pytest.approx(np.exp(v.max()) / np.exp(v[allowed]).sum(),
+                                                rel=1e-10)
+        assert row.total_cost == pytest.approx(brute @ menu["cost"].to_numpy())
