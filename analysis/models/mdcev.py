@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import optimize, special
 
 from analysis.models.optimize import sandwich
-from analysis.models.portfolio import _observation_weights
+from analysis.models.portfolio import _observation_weights, choice_layout
 from analysis.models.results import ChoiceResults
 
 PROFILES = ("gamma", "alpha")
@@ -391,26 +391,8 @@ def _whole(amount: np.ndarray) -> bool:
 
 def _read_goods(choices: pd.DataFrame, attributes: list[str], outside_good: bool | None,
                 weights: pd.Series | None, task: str | None) -> _Goods:
-    frame = choices
-    if task is not None:
-        if "task" not in frame:
-            raise ValueError(f"the choice table has no task column to select task {task!r} from")
-        frame = frame[frame["task"].astype(str) == str(task)]
-        if frame.empty:
-            raise ValueError(f"the choice table has no rows for task {task!r}")
-    missing = [c for c in ["respondent", "option", "choice", "cost", *attributes] if c not in frame]
-    if missing:
-        raise ValueError(f"the choice table lacks the column(s) {', '.join(missing)}")
-    tasks = frame["task"].astype(str).to_numpy() if "task" in frame else np.full(len(frame), "")
-    person, people = pd.factorize(frame["respondent"])
-    task_code, task_names = pd.factorize(tasks)
-    obs, keys = pd.factorize(person * len(task_names) + task_code)
-    opt, options = pd.factorize(frame["option"].astype(str))
-    n, j = len(keys), len(options)
-    cell = obs * j + opt
-    if len(frame) != n * j or pd.Series(cell).duplicated().any():
-        raise ValueError("every respondent (and task) needs exactly one row per option; select one "
-                         "points task (task=...) if the table holds several pages")
+    layout = choice_layout(choices, task, ["cost", *attributes], kind="points", flag="task=...")
+    frame, n, j, cell = layout.frame, layout.n_obs, layout.n_opt, layout.cell
 
     def grid(column: str) -> np.ndarray:
         values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float,
@@ -429,7 +411,7 @@ def _read_goods(choices: pd.DataFrame, attributes: list[str], outside_good: bool
     if (price <= 0).any():
         raise ValueError("the cost column (price per unit) must be > 0 for an MDCEV")
     z = np.stack([grid(a) for a in attributes], axis=2) if attributes else np.zeros((n, j, 0))
-    respondent = pd.Series(people[keys // len(task_names)])
+    respondent = layout.respondent
     leftover = budget = None
     if "budget" in frame:
         budget = grid("budget")
@@ -450,7 +432,7 @@ def _read_goods(choices: pd.DataFrame, attributes: list[str], outside_good: bool
     if outside_good and not (leftover > 0).any():
         raise ValueError("outside_good=True but every respondent spent the whole budget: there is "
                          "no unspent budget to model")
-    names = [str(o) for o in options]
+    names = [str(o) for o in layout.options]
     if outside_good:
         if OUTSIDE in names:
             raise ValueError(f"an option is called {OUTSIDE!r}, the name of the outside good")
@@ -461,7 +443,7 @@ def _read_goods(choices: pd.DataFrame, attributes: list[str], outside_good: bool
     goods = _Goods(names=names, amount=amount, price=price, z=z, outside=bool(outside_good),
                    essential=bool(outside_good and (leftover > 0).all()), respondent=respondent,
                    weight=_observation_weights(weights, respondent), budget=budget,
-                   row_cell=(obs, opt))
+                   row_cell=layout.row_cell)
     return goods
 
 

@@ -339,29 +339,66 @@ class _Table:
     row_cell: tuple[np.ndarray, np.ndarray]  # per table row: its observation and option
 
 
-def _read_table(choices: pd.DataFrame, attributes: list[str], weights: pd.Series | None,
-                task: str | None, by_version: bool) -> _Table:
+@dataclass(frozen=True)
+class ChoiceLayout:
+    """A long choice table's rows placed on an (observation x option) grid: cell[row] = obs*J + opt."""
+
+    frame: pd.DataFrame
+    people: pd.Index
+    task_names: pd.Index
+    obs_keys: np.ndarray
+    options: pd.Index
+    cell: np.ndarray
+
+    @property
+    def n_obs(self) -> int:
+        return len(self.obs_keys)
+
+    @property
+    def n_opt(self) -> int:
+        return len(self.options)
+
+    @property
+    def row_cell(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's (observation, option) position."""
+        return self.cell // self.n_opt, self.cell % self.n_opt
+
+    @property
+    def respondent(self) -> pd.Series:
+        return pd.Series(self.people[self.obs_keys // len(self.task_names)])
+
+
+def choice_layout(choices: pd.DataFrame, task: str | None, columns: list[str], *, kind: str,
+                  flag: str) -> ChoiceLayout:
+    """Select one task's rows and check there is exactly one row per respondent, task and option."""
     frame = choices
     if task is not None:
         if "task" not in frame:
             raise ValueError(f"the choice table has no task column to select task {task!r} from")
-        frame = frame[frame["task"] == task]
+        frame = frame[frame["task"].astype(str) == str(task)]
         if frame.empty:
             raise ValueError(f"the choice table has no rows for task {task!r}")
-    missing = [c for c in ["respondent", "option", "choice", *attributes] if c not in frame]
+    missing = [c for c in ["respondent", "option", "choice", *columns] if c not in frame]
     if missing:
         raise ValueError(f"the choice table lacks the column(s) {', '.join(missing)}")
-    constraints = _constraint_ids(frame)
     tasks = frame["task"].astype(str).to_numpy() if "task" in frame else np.full(len(frame), "")
     person_code, people = pd.factorize(frame["respondent"])
     task_code, task_names = pd.factorize(tasks)
     obs_code, obs_keys = pd.factorize(person_code * len(task_names) + task_code)
     opt_code, options = pd.factorize(frame["option"].astype(str))
-    n_obs, n_opt = len(obs_keys), len(options)
-    if len(frame) != n_obs * n_opt or pd.Series(obs_code * n_opt + opt_code).duplicated().any():
+    cell = obs_code * len(options) + opt_code
+    if len(frame) != len(obs_keys) * len(options) or pd.Series(cell).duplicated().any():
         raise ValueError("every respondent (and task) needs exactly one row per option; select one "
-                         "portfolio task (task=..., --task) if the table holds several pages")
-    cell = obs_code * n_opt + opt_code
+                         f"{kind} task ({flag}) if the table holds several pages")
+    return ChoiceLayout(frame, people, task_names, obs_keys, options, cell)
+
+
+def _read_table(choices: pd.DataFrame, attributes: list[str], weights: pd.Series | None,
+                task: str | None, by_version: bool) -> _Table:
+    layout = choice_layout(choices, task, attributes, kind="portfolio", flag="task=..., --task")
+    frame, task_names, obs_keys = layout.frame, layout.task_names, layout.obs_keys
+    n_obs, n_opt, options, cell = layout.n_obs, layout.n_opt, layout.options, layout.cell
+    constraints = _constraint_ids(frame)
 
     def grid(column: str, fill: float | None = None) -> np.ndarray:
         values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float,
@@ -399,9 +436,9 @@ def _read_table(choices: pd.DataFrame, attributes: list[str], weights: pd.Series
         group = group.reshape(n_obs, n_opt)
     else:
         group, group_names = np.full((n_obs, n_opt), -1), []
-    respondent = pd.Series(people[obs_keys // len(task_names)])
+    respondent = layout.respondent
     version = np.empty(n_obs, dtype=object)
-    version[obs_code] = frame["version"].to_numpy() if "version" in frame else None
+    version[cell // n_opt] = frame["version"].to_numpy() if "version" in frame else None
     parts = [cost.reshape(n_obs, -1), budget, budget_min, x.reshape(n_obs, -1), group]
     if by_version:
         parts.append(pd.factorize(pd.Series(version).astype(str))[0][:, None])
@@ -413,7 +450,7 @@ def _read_table(choices: pd.DataFrame, attributes: list[str], weights: pd.Series
         budget_min=budget_min, x=x, group=group, group_names=[str(g) for g in group_names],
         levels=y.max(axis=0).astype(int).clip(min=1),
         weight=_observation_weights(weights, respondent), menu=menu,
-        row_cell=(obs_code, opt_code))
+        row_cell=layout.row_cell)
 
 
 def _identical_rows(values: np.ndarray) -> np.ndarray:
