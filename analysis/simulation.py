@@ -9,6 +9,9 @@ of a portfolio page will be for each number of respondents.
 
 Value weights, per page id (a page left out is answered with all weights 0):
     portfolio: {asc: {option: v}, beta: {attribute: v}, delta0: v (or {constraint: v})}
+               or latent classes: {classes: [{share: s, asc: ..., beta: ..., delta0: ...}, ...]}
+               (shares sum to 1; each respondent is drawn into a class, recorded in the
+               record's `classes` {page id: class number from 1})
     points:    {psi: {goal: v}, gamma: {goal: v}, alpha_outside: v, sigma: v}
     pairs:     {beta: {attribute: v}, asc_none: v}
 """
@@ -60,8 +63,12 @@ _MOTIVATIONS = {
 _REMARKS = {"nl": ["Duidelijke vragen.", "Meer uitleg over de kosten graag.", "Goed initiatief."],
             "en": ["Clear questions.", "More explanation of the costs, please.", "Good initiative."]}
 
-# The keys a page's value weights may have: mappings of ids to numbers, or one number.
-_KEYS = {"portfolio": {"asc": "options", "beta": "attributes", "delta0": "constraints"},
+# The keys a page's value weights may have: mappings of ids to numbers, or one number (a
+# portfolio page's `classes`: a list of latent classes, each with a share and the page's keys).
+_CLASS_KEYS = {"share": None, "asc": "options", "beta": "attributes", "delta0": "constraints"}
+_SHARE_TOLERANCE = 1e-6
+_KEYS = {"portfolio": {"asc": "options", "beta": "attributes", "delta0": "constraints",
+                       "classes": None},
          "points": {"psi": "goals", "gamma": "goals", "alpha_outside": None, "sigma": None},
          "pairs": {"beta": "attributes", "asc_none": None}}
 
@@ -107,13 +114,49 @@ def check_value_weights(consultation: Consultation, weights: Any) -> None:
 
 
 def _entry_problems(consultation: Consultation, page: Any, entry: Mapping) -> list[str]:
+    if page.type == "portfolio" and "classes" in entry:
+        return _classes_problems(consultation, page, entry)
+    return _keys_problems(consultation, page, entry, page.id, _KEYS[page.type],
+                          f"a {page.type} page takes")
+
+
+def _classes_problems(consultation: Consultation, page: Any, entry: Mapping) -> list[str]:
+    """A portfolio page's latent classes: a list of {share, asc, beta, delta0}, shares above 0
+    summing to 1, and no weights outside the classes."""
+    place = f"{page.id}.classes"
+    problems = [f"{page.id}.{key}: give {key} inside each class when the page has classes "
+                f"(or leave out classes)" for key in entry if key != "classes"]
+    classes = entry["classes"]
+    if not isinstance(classes, list) or not classes:
+        return problems + [f"{place}: must be a list of classes [{{share: number, asc: ..., "
+                           f"beta: ..., delta0: ...}}, ...]"]
+    shares = []
+    for k, weights in enumerate(classes):
+        where = f"{place}[{k}]"
+        if not isinstance(weights, Mapping):
+            problems.append(f"{where}: must be a mapping of {', '.join(_CLASS_KEYS)}")
+            continue
+        if "share" not in weights:
+            problems.append(f"{where}.share: missing; give each class its share of respondents")
+        elif _is_number(weights["share"]) and not 0 < weights["share"] <= 1:
+            problems.append(f"{where}.share: must be above 0 and at most 1, got "
+                            f"{weights['share']!r}")
+        elif _is_number(weights["share"]):
+            shares.append(weights["share"])
+        problems += _keys_problems(consultation, page, weights, where, _CLASS_KEYS,
+                                   "a class takes")
+    if len(shares) == len(classes) and abs(sum(shares) - 1) > _SHARE_TOLERANCE:
+        problems.append(f"{place}: the shares sum to {sum(shares):g}; they must sum to 1")
+    return problems
+
+
+def _keys_problems(consultation: Consultation, page: Any, entry: Mapping, prefix: str,
+                   known: Mapping[str, str | None], takes: str) -> list[str]:
     problems = []
-    known = _KEYS[page.type]
     for key, value in entry.items():
-        place = f"{page.id}.{key}"
+        place = f"{prefix}.{key}"
         if key not in known:
-            problems.append(f"{place}: unknown key; a {page.type} page takes "
-                            f"{', '.join(known)}")
+            problems.append(f"{place}: unknown key; {takes} {', '.join(known)}")
         elif known[key] is None or (key == "delta0" and not isinstance(value, Mapping)):
             problems += _number_problems(place, key, value)
         elif not isinstance(value, Mapping):
@@ -180,12 +223,30 @@ def simulate_responses(consultation: Consultation, value_weights: Mapping, n: in
         members = [r for r in records if r["version"] == version]
         design = consultation.for_version(version)
         for page in consultation.pages:
-            weights = value_weights.get(page.id) or {}
-            answers = _PAGE_ANSWERS[page.type](design, design.page(page.id), weights,
-                                               len(members), rng)
-            for record, answer in zip(members, answers):
-                record["answers"].update(answer)
+            for group, weights in _by_class(page, value_weights.get(page.id) or {}, members,
+                                            rng):
+                answers = _PAGE_ANSWERS[page.type](design, design.page(page.id), weights,
+                                                   len(group), rng)
+                for record, answer in zip(group, answers):
+                    record["answers"].update(answer)
     return records
+
+
+def _by_class(page: Any, weights: Mapping, members: list[dict],
+              rng: np.random.Generator) -> list[tuple[list[dict], Mapping]]:
+    """The respondents with the value weights they answer the page with: all of them with the
+    page's weights, or, when the page gives latent classes, each drawn into a class (with the
+    class shares; recorded in `classes`) and answering with that class's weights."""
+    if "classes" not in weights:
+        return [(members, weights)]
+    classes = weights["classes"]
+    shares = np.array([c["share"] for c in classes], dtype=float)
+    drawn = rng.choice(len(classes), size=len(members), p=shares / shares.sum())
+    for record, k in zip(members, drawn):
+        record.setdefault("classes", {})[page.id] = int(k) + 1
+    return [([m for m, d in zip(members, drawn) if d == k],
+             {key: value for key, value in c.items() if key != "share"})
+            for k, c in enumerate(classes) if (drawn == k).any()]
 
 
 def _record(consultation: Consultation, version: str | None, rng: np.random.Generator) -> dict:
@@ -351,6 +412,9 @@ def power_analysis(consultation: Consultation, value_weights: Mapping, page_id: 
     page = _portfolio_page(consultation, page_id)
     check_value_weights(consultation, value_weights)
     weights = value_weights.get(page_id) or {}
+    if "classes" in weights:
+        raise ValueError(f"{page_id!r} has latent classes: the power analysis takes one set of "
+                         "value weights (asc, beta, delta0); give one class's weights")
     truth = true_parameters(page, weights)
     attributes = [name[len("beta:"):] for name in truth if name.startswith("beta:")]
     # the page alone, without its motivation step: nothing else enters the fit

@@ -116,12 +116,18 @@ def _run(app, host: str, port: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Prepare the database and stop.")
-def demo(host: str, port: int, no_serve: bool) -> None:
+@click.option("--responses", default=0, show_default=True, type=click.IntRange(min=0),
+              metavar="N", help="Simulate completed responses until each example has N "
+                                "(from surveys/examples/value-weights/<slug>.yaml).")
+def demo(host: str, port: int, no_serve: bool, responses: int) -> None:
     """Database, example consultations imported, server started, URLs printed."""
     from pwe.services.consultations import listed
 
     with _app_context() as app:
-        if not _import_all(sorted(EXAMPLES.glob("*.yaml"))):
+        examples = sorted(EXAMPLES.glob("*.yaml"))
+        if not _import_all(examples):
+            sys.exit(1)
+        if responses and not _simulate_examples(examples, responses):
             sys.exit(1)
         click.echo("\nDemo consultations:")
         for row in listed():
@@ -129,6 +135,29 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     click.echo(f"Home page: http://{host}:{port}/\n")
     if not no_serve:
         _run(app, host, port)
+
+
+def _simulate_examples(files, target: int) -> bool:
+    """Top each example consultation up to `target` completed responses, simulated from its
+    value weights; prints how many were added."""
+    from analysis.simulation import ValueWeightsError, load_value_weights
+    from pwe.services.simulated import SimulationError, imported, top_up
+    from surveys.load import load
+
+    ok = True
+    for path in files:
+        slug = load(path).id
+        weights_file = EXAMPLES / "value-weights" / f"{slug}.yaml"
+        try:
+            weights = load_value_weights(weights_file, imported(slug)[1])
+            added = top_up(slug, weights, target)
+        except (ValueWeightsError, SimulationError) as error:
+            ok = False
+            click.echo(f"Error: {error}", err=True)
+        else:
+            click.echo(f"{slug}: {added} simulated responses added "
+                       f"(at least {target} completed)")
+    return ok
 
 
 @main.command()

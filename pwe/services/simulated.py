@@ -62,6 +62,21 @@ def store_simulated(slug: str, value_weights: Mapping, n: int, seed: int = 0) ->
     return len(records)
 
 
+def top_up(slug: str, value_weights: Mapping, target: int) -> int:
+    """Simulate as many completed responses as the consultation lacks to have `target`; returns
+    how many were added (0 when it has enough: running it again adds nothing)."""
+    row, _ = imported(slug)
+    completed = completed_count(row.id)
+    if completed >= target:
+        return 0
+    return store_simulated(slug, value_weights, target - completed, seed=completed)
+
+
+def completed_count(consultation_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Response)
+                             .where(Response.consultation_id == consultation_id))
+
+
 def imported(slug: str) -> tuple[ConsultationRow, Consultation]:
     """The stored row and the typed definition of an imported consultation."""
     row = find(slug)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from analysis.models.latent_class import LatentClassPortfolioLogit
 from analysis.models.mnl import MNL
 from analysis.models.portfolio import PortfolioLogit
 from analysis.simulation import (
@@ -216,3 +217,111 @@ def test_sliders_with_negative_levels_give_their_value_weights_back():
     truth = true_parameters(consultation.page("advice"), weights["advice"])
     for name, estimate in fitted.params.items():
         assert abs(estimate - truth[name]) < 3 * fitted.bse[name], name
+
+
+# --- latent classes ---------------------------------------------------------------------------
+
+SMALL = """
+id: small
+languages: [nl]
+title: Klein
+constraints:
+  - {id: budget, label: Budget, max: 100}
+pages:
+  - type: portfolio
+    id: plan
+    options:
+      - {id: a, title: A, use: {budget: 30}}
+      - {id: b, title: B, use: {budget: 30}}
+      - {id: c, title: C, use: {budget: 30}}
+      - {id: d, title: D, use: {budget: 30}}
+      - {id: e, title: E, use: {budget: 20}}
+versions:
+  - {id: A, changes: {}}
+  - id: B
+    changes:
+      a: {use: {budget: 40}}
+      c: {use: {budget: 20}}
+"""
+CLASSES = {"plan": {"classes": [
+    {"share": 0.6, "asc": {"a": 1.5, "b": 1.0, "c": -1.0, "d": -0.5, "e": 0.3}, "delta0": 0.02},
+    {"share": 0.4, "asc": {"a": -1.0, "b": -0.5, "c": 1.5, "d": 1.2, "e": 0.3},
+     "delta0": 0.02}]}}
+
+
+def test_latent_classes_are_drawn_with_their_shares_and_fitted_back():
+    consultation = parse(SMALL)
+    records = simulate_responses(consultation, CLASSES, 3000, seed=1)
+    for record in records[:300]:
+        assert_valid(consultation, record)
+    drawn = Counter(r["classes"]["plan"] for r in records)
+    assert set(drawn) == {1, 2}
+    assert abs(drawn[1] / 3000 - 0.6) < 0.03
+    # each class answers from its own weights: class 1 takes a, class 2 takes c
+    for k, favourite, other in [(1, "a", "c"), (2, "c", "a")]:
+        answers = [r["answers"]["plan"] for r in records if r["classes"]["plan"] == k]
+        assert np.mean([a[favourite] for a in answers]) > np.mean([a[other] for a in answers]) + 0.3
+    choices = choices_table(consultation, records)       # the extra key does not disturb it
+    fitted = LatentClassPortfolioLogit(choices, [], n_classes=2, starts=3, seed=0).fit()
+    assert abs(fitted.params["share:class1"] - 0.6) < 0.05
+    assert fitted.params["class1:asc:a"] > 1 and fitted.params["class2:asc:c"] > 1
+
+
+def test_latent_classes_are_reproducible_and_leave_other_pages_alone():
+    consultation = parse(DEFINITION)
+    weights = {**SAMPLE_WEIGHTS, "advice": {"classes": [
+        {"share": 0.5, **SAMPLE_WEIGHTS["advice"]}, {"share": 0.5, "asc": {"bus": 1}}]}}
+    first = simulate_responses(consultation, weights, 200, seed=9)
+    assert simulate_responses(consultation, weights, 200, seed=9) == first
+    for record in first:
+        assert_valid(consultation, record)
+        assert set(record["classes"]) == {"advice"}
+    assert "classes" not in simulate_responses(consultation, SAMPLE_WEIGHTS, 5)[0]
+
+
+def test_example_weights_with_classes_fit_the_lelylijn_demo():
+    consultation = load(EXAMPLES / "lelylijn.yaml")
+    weights = load_value_weights(WEIGHTS / "lelylijn-classes.yaml", consultation)
+    records = simulate_responses(consultation, weights, 200, seed=2)
+    for record in records:
+        assert_valid(consultation, record)
+    assert {r["classes"]["investments"] for r in records} == {1, 2}
+
+
+def test_power_analysis_asks_for_one_set_of_weights_not_classes():
+    with pytest.raises(ValueError, match="'plan' has latent classes: the power analysis takes"):
+        power_analysis(parse(SMALL), CLASSES, "plan", sizes=[100])
+
+
+def one_class(**changes):
+    return {"share": 1.0, "asc": {"a": 1}, **changes}
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"classes": {"share": 1}}, r"plan.classes: must be a list of classes \[\{share: number"),
+    ({"classes": []}, "plan.classes: must be a list of classes"),
+    ({"classes": [3]}, r"plan.classes\[0\]: must be a mapping of share, asc, beta, delta0"),
+    ({"classes": [{"asc": {"a": 1}}]},
+     r"plan.classes\[0\].share: missing; give each class its share of respondents"),
+    ({"classes": [one_class(share=0.5), one_class(share=0.4)]},
+     "plan.classes: the shares sum to 0.9; they must sum to 1"),
+    ({"classes": [one_class(share=1.2), one_class(share=-0.2)]},
+     r"plan.classes\[0\].share: must be above 0 and at most 1, got 1.2"),
+    ({"classes": [one_class(share="veel")]},
+     r"plan.classes\[0\].share: must be a number, got 'veel'"),
+    ({"classes": [one_class(psi={"a": 1})]},
+     r"plan.classes\[0\].psi: unknown key; a class takes share, asc, beta, delta0"),
+    ({"classes": [one_class(asc={"tram": 1})]},
+     r"plan.classes\[0\].asc.tram: not one of the page's options \(a, b"),
+    ({"classes": [one_class(delta0="x")]}, r"plan.classes\[0\].delta0: must be a number"),
+    ({"asc": {"a": 1}, "classes": [one_class()]},
+     "plan.asc: give asc inside each class when the page has classes"),
+])
+def test_class_weights_that_do_not_fit_say_where_and_what(entry, message):
+    with pytest.raises(ValueWeightsError, match=message):
+        check_value_weights(parse(SMALL), {"plan": entry})
+
+
+def test_classes_belong_to_portfolio_pages_only():
+    with pytest.raises(ValueWeightsError, match="goals.classes: unknown key; a points page takes"):
+        check_value_weights(parse(DEFINITION), {"goals": {"classes": [{"share": 1}]}})

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from pwe.cli import main
 from pwe.extensions import db
-from pwe.models import Consultation, Respondent
+from pwe.models import Consultation, Respondent, Response
 from tests.conftest import EXAMPLES
 
 
@@ -89,3 +89,31 @@ def test_init_db_and_demo_without_serving(cli_env):
     assert "http://127.0.0.1:5123/c/ruimte-2050" in result.output
     with cli_env.app_context():
         assert db.session.scalar(select(func.count()).select_from(Consultation)) == 2
+
+
+def test_demo_tops_up_simulated_responses_once(cli_env):
+    first = run("demo", "--no-serve", "--responses", "50")
+    assert first.exit_code == 0, first.output
+    assert "lelylijn: 50 simulated responses added" in first.output
+    assert "ruimte-2050: 50 simulated responses added" in first.output
+    again = run("demo", "--no-serve", "--responses", "50")
+    assert again.exit_code == 0, again.output
+    assert "lelylijn: 0 simulated responses added" in again.output
+    assert "ruimte-2050: 0 simulated responses added" in again.output
+    with cli_env.app_context():
+        per_consultation = dict(db.session.execute(
+            select(Consultation.slug, func.count(Response.id))
+            .join(Response, Response.consultation_id == Consultation.id)
+            .group_by(Consultation.slug)).all())
+        assert per_consultation == {"lelylijn": 50, "ruimte-2050": 50}
+        assert set(db.session.scalars(select(Respondent.source))) == {"simulated"}
+    # more asked later: only the missing ones are added
+    assert "lelylijn: 10 simulated responses added" in run(
+        "demo", "--no-serve", "--responses", "60").output
+
+
+def test_demo_without_responses_simulates_nothing(cli_env):
+    result = run("demo", "--no-serve")
+    assert result.exit_code == 0 and "simulated" not in result.output
+    with cli_env.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Response)) == 0
