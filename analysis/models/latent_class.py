@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import sparse
 
 from analysis.models.optimize import sandwich
-from analysis.models.portfolio import PortfolioLogit
+from analysis.models.portfolio import PortfolioLogit, _with_mean
 from analysis.models.results import ChoiceResults
 from analysis.models.simulate import simulate_choices
 
@@ -336,7 +336,7 @@ class LatentClassPortfolioLogit:
             loglik=ll, n_observations=self.base.n_observations,
             n_respondents=self.base.n_respondents, converged=converged, iterations=iterations,
             infeasible=self.base.infeasible, support=functools.partial(self._support, terms, prior),
-            n_classes=self.n_classes,
+            package=functools.partial(self._package, theta, prior), n_classes=self.n_classes,
             n_free=len(params), posteriors=self._posterior_frame(h), history=history)
 
     def _shares(self, h: np.ndarray, prior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -367,6 +367,20 @@ class LatentClassPortfolioLogit:
         return pd.DataFrame({"option": self.base.data.options, "predicted": predicted / w.sum(),
                              "observed": observed / w.sum()})
 
+    def _package(self, theta: np.ndarray, prior: np.ndarray, package: dict[str, float],
+                 version: Any = None, menu: int | None = None) -> pd.DataFrame:
+        """The probability of exactly `package` per menu: each class's portfolio-logit probability,
+        mixed with the mean prior class probabilities of the menu's respondents."""
+        per_class = [self.base.package_probability(theta_c, package, version, menu)
+                     for theta_c in theta]
+        frame = per_class[0].iloc[:-1].drop(columns=["probability", "probability_unweighted"])
+        w = self._weight[self._person]
+        mix = np.array([w[self._parts[m]] @ prior[self._person[self._parts[m]]] / w[self._parts[m]].sum()
+                        for m in frame["menu"].astype(int)])
+        classes = np.column_stack([f["probability"].to_numpy()[:-1] for f in per_class])
+        frame["probability"] = (mix * classes).sum(axis=1)
+        return _with_mean(frame, ["probability"])
+
     def _one_class(self, one: ChoiceResults) -> LatentClassResults:
         """K = 1 is the plain portfolio logit, renamed."""
         names = self.param_names + ["share:class1"]
@@ -378,7 +392,7 @@ class LatentClassPortfolioLogit:
             robust_cov=pd.DataFrame(robust, index=names, columns=names), loglik=one.loglik,
             n_observations=one.n_observations, n_respondents=one.n_respondents,
             converged=one.converged, iterations=one.iterations, infeasible=one.infeasible,
-            support=one.support, n_classes=1, n_free=len(one.params),
+            support=one.support, package=one.package, n_classes=1, n_free=len(one.params),
             posteriors=self._posterior_frame(np.ones((len(self._weight), 1))),
             history=[one.loglik])
 

@@ -13,6 +13,8 @@ enter the likelihood and the weighted sandwich H^-1 (sum_r w_r^2 g_r g_r') H^-1.
 """
 from __future__ import annotations
 
+import functools
+
 import math
 from dataclasses import dataclass
 
@@ -94,7 +96,7 @@ class MNL:
             [f"beta:{a}" for a in attributes]
         columns = [tasks.opt_out[..., None]] if self.has_opt_out else []
         self.x = np.concatenate(columns + [tasks.x], axis=2)   # tasks x alternatives x parameters
-        self.available, self.chosen = tasks.available, tasks.chosen
+        self.available, self.chosen, self.labels = tasks.available, tasks.chosen, tasks.label
         self.weight = _observation_weights(weights, tasks.respondent)
         self.cluster = pd.factorize(tasks.respondent)[0]
         self.n_observations = len(tasks.respondent)
@@ -155,7 +157,24 @@ class MNL:
             cov=pd.DataFrame(cov, index=names, columns=names),
             robust_cov=pd.DataFrame(robust, index=names, columns=names), loglik=ll,
             n_observations=self.n_observations, n_respondents=self.n_respondents,
-            converged=found.converged, iterations=found.iterations, cost=self.cost)
+            converged=found.converged, iterations=found.iterations, cost=self.cost,
+            support=functools.partial(self._support, p))
+
+    def _support(self, p: np.ndarray) -> pd.DataFrame:
+        """Per alternative (A, B, ..., the opt-out) the mean predicted probability of being chosen
+        over the tasks that offered it, beside the observed share."""
+        offered = self.available
+        weight = np.broadcast_to(self.weight[:, None], p.shape)[offered]
+        frame = pd.DataFrame({
+            "option": self.labels[offered], "w": weight, "n": 1.0,
+            "predicted": weight * p[offered], "observed": weight * self.chosen[offered],
+            "unweighted": p[offered],
+        }).groupby("option", sort=False).sum()
+        return pd.DataFrame({
+            "option": frame.index, "predicted": (frame["predicted"] / frame["w"]).to_numpy(),
+            "observed": (frame["observed"] / frame["w"]).to_numpy(),
+            "predicted_unweighted": (frame["unweighted"] / frame["n"]).to_numpy(),
+        })
 
     def _check_identified(self) -> None:
         """Every parameter must move some choice probability: the information at theta = 0."""
@@ -186,6 +205,7 @@ class _Tasks:
     opt_out: np.ndarray       # N x J: 1.0 where the slot is the opt-out
     available: np.ndarray     # N x J: False for padding
     chosen: np.ndarray        # N x J bool, exactly one True per task
+    label: np.ndarray         # N x J: the alternative's option label ("A", "B", "none"; "" padding)
 
 
 def _read_tasks(choices: pd.DataFrame, attributes: list[str], opt_out: str) -> _Tasks:
@@ -241,10 +261,12 @@ def _read_tasks(choices: pd.DataFrame, attributes: list[str], opt_out: str) -> _
     padded["opt_out"][task_code, slot] = is_opt_out
     padded["available"][task_code, slot] = True
     padded["chosen"][task_code, slot] = choice == 1
+    label = np.full((n_tasks, width), "", dtype=object)
+    label[task_code, slot] = option
     first_rows = np.unique(task_code, return_index=True)[1]
     return _Tasks(respondent=frame["respondent"].iloc[first_rows].reset_index(drop=True), x=x,
                   opt_out=padded["opt_out"].astype(float), available=padded["available"],
-                  chosen=padded["chosen"])
+                  chosen=padded["chosen"], label=label)
 
 
 class _Places:

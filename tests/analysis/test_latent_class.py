@@ -192,3 +192,23 @@ def test_pwe_fit_latent_class_asks_for_the_number_of_classes(tmp_path, separated
                                     "latent-class", "--attributes", "x0,x1"])
     assert run.exit_code == 1
     assert "--classes" in run.output
+
+
+def test_package_probability_mixes_the_classes_and_sums_to_one(separated, separated_fit):
+    """Over every package of a menu the mixed probabilities sum to 1 (forbidden ones count 0), and
+    with one class they are the portfolio logit's."""
+    import itertools
+
+    options = [f"o{j}" for j in range(OPTIONS)]
+    totals, rows = 0.0, []
+    for levels in itertools.product([0, 1], repeat=OPTIONS):
+        package = dict(zip(options, levels))
+        frame = separated_fit.package_probability(package, menu=0)
+        totals += frame["probability"].iloc[0]
+        rows.append((package, frame["probability"].iloc[0]))
+    assert totals == pytest.approx(1.0, abs=1e-9)
+    one = LatentClassPortfolioLogit(separated, ["x0", "x1"], n_classes=1).fit()
+    plain = PortfolioLogit(separated, ["x0", "x1"]).fit()
+    package = rows[5][0]
+    assert one.package_probability(package)["probability"].to_numpy() == pytest.approx(
+        plain.package_probability(package)["probability"].to_numpy())

@@ -315,3 +315,17 @@ def test_pwe_fit_mnl_names_the_problem(tmp_path, arguments, message):
 def test_pwe_fit_mnl_names_a_missing_file(tmp_path):
     result = run_fit(str(tmp_path / "nothing.csv"), "--model", "mnl", "--attributes", "x0")
     assert result.exit_code == 1 and "cannot read the choice table" in result.output
+
+
+def test_predicted_support_per_alternative_matches_the_observed_shares():
+    """At the maximum-likelihood estimate with alternative constants, predicted shares equal observed
+    ones (a first-order condition): here the opt-out's constant makes that exact for the opt-out."""
+    from analysis.models.mnl import simulate_pairs
+
+    table = simulate_pairs(1500, 4, {"asc:none": -0.5, "beta:x0": 0.8, "beta:x1": -0.6},
+                           cost=None, seed=3)
+    support = MNL(table, ["x0", "x1"]).fit().predicted_support().set_index("option")
+    assert set(support.index) == {"A", "B", "none"}
+    assert support.loc["none", "predicted"] == pytest.approx(support.loc["none", "observed"], abs=1e-8)
+    assert support["predicted"].sum() == pytest.approx(1.0)
+    assert support["observed"].sum() == pytest.approx(1.0)
