@@ -36,7 +36,7 @@ def landing(slug: str):
     if request.method == "POST" and respondent is not None:
         return redirect(_resume_url(slug, respondent, consultation))
     resume_url = _resume_url(slug, respondent, consultation) if respondent else None
-    done = respondent is not None and responses.is_complete(respondent)
+    done = respondent is not None and respondent.response is not None
     return render_template(
         "citizens/landing.html", row=row, c=consultation, errors=errors, form=request.form,
         resume_url=resume_url, done=done,
@@ -107,7 +107,7 @@ def _step_context(slug: str, step_id: str):
     respondent = current_respondent(row)
     if respondent is None:
         return redirect(url_for("citizens.landing", slug=slug))
-    if responses.is_complete(respondent):
+    if respondent.response is not None:
         return redirect(url_for("citizens.thanks", slug=slug))
     view = consultation.for_version(respondent.version)
     found = step_by_id(view, step_id)

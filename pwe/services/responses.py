@@ -69,12 +69,6 @@ def save_answer(respondent: Respondent, step_id: str, answer: dict) -> None:
     db.session.commit()
 
 
-def is_complete(respondent: Respondent) -> bool:
-    return db.session.scalar(
-        select(func.count()).select_from(Response).where(Response.respondent_id == respondent.id)
-    ) > 0
-
-
 def complete(respondent: Respondent, consultation: Consultation, step_id: str, answer: dict) -> bool:
     """Save the last step and freeze the response in one transaction.
 
