@@ -72,6 +72,21 @@ def find(slug: str) -> ConsultationRow | None:
     return db.session.scalar(select(ConsultationRow).where(ConsultationRow.slug == slug))
 
 
+class UnknownConsultation(LookupError):
+    """No consultation with that slug; the message lists the ones there are."""
+
+
+def require(slug: str) -> ConsultationRow:
+    """The stored consultation `slug`, or an error naming the known slugs and how to add one."""
+    row = find(slug)
+    if row is None:
+        known = db.session.scalars(select(ConsultationRow.slug).order_by(ConsultationRow.slug))
+        raise UnknownConsultation(
+            f"no consultation '{slug}'; known: {', '.join(known) or 'none'} "
+            "(import a definition first with: pwe import FILE)")
+    return row
+
+
 def listed() -> list[ConsultationRow]:
     return list(db.session.scalars(
         select(ConsultationRow).where(ConsultationRow.status == "open").order_by(ConsultationRow.slug)

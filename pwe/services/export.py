@@ -10,9 +10,8 @@ from sqlalchemy import select
 
 from analysis.tables import choices_table, respondents_table
 from pwe.extensions import db
-from pwe.models import Consultation as ConsultationRow
 from pwe.models import Respondent, Response
-from pwe.services.consultations import definition_of, find
+from pwe.services.consultations import UnknownConsultation, definition_of, require
 from surveys.definition import Consultation
 
 RESPONDENTS_FILE = "respondents.csv"
@@ -25,10 +24,10 @@ class ExportError(Exception):
 
 def completed_records(slug: str) -> tuple[Consultation, list[dict]]:
     """The consultation and one record per completed response (see analysis.tables), by pseudonym."""
-    row = find(slug)
-    if row is None:
-        known = db.session.scalars(select(ConsultationRow.slug).order_by(ConsultationRow.slug))
-        raise ExportError(f"no consultation '{slug}'; known: {', '.join(known) or 'none'}")
+    try:
+        row = require(slug)
+    except UnknownConsultation as error:
+        raise ExportError(str(error)) from error
     completed = db.session.execute(
         select(Respondent, Response)
         .join(Response, Response.respondent_id == Respondent.id)

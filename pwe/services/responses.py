@@ -20,12 +20,7 @@ from surveys.ordering import assign_version, option_order
 def start(row: ConsultationRow, consultation: Consultation, language: str, rng: Random,
           source: str = "open") -> Respondent:
     """A new pseudonymous respondent with a balanced design version and their own option order."""
-    counts = dict(db.session.execute(
-        select(Respondent.version, func.count())
-        .where(Respondent.consultation_id == row.id)
-        .group_by(Respondent.version)
-    ).all())
-    version = assign_version(consultation, counts, rng)
+    version = assign_version(consultation, version_counts(row.id), rng)
     respondent = Respondent(
         pseudonym=secrets.token_hex(16), consultation_id=row.id, definition_hash=row.definition_hash,
         version=version, language=language, source=source,
@@ -34,6 +29,15 @@ def start(row: ConsultationRow, consultation: Consultation, language: str, rng: 
     db.session.add(respondent)
     db.session.commit()
     return respondent
+
+
+def version_counts(consultation_id: int) -> dict[str | None, int]:
+    """How many respondents each design version has so far (for balanced assignment)."""
+    return dict(db.session.execute(
+        select(Respondent.version, func.count())
+        .where(Respondent.consultation_id == consultation_id)
+        .group_by(Respondent.version)
+    ).all())
 
 
 def option_orders(consultation: Consultation, rng: Random) -> dict[str, list[str]]:

@@ -17,8 +17,8 @@ from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import PageAnswer, Respondent, Response
-from pwe.services.consultations import definition_of, find
-from pwe.services.responses import option_orders
+from pwe.services.consultations import UnknownConsultation, definition_of, require
+from pwe.services.responses import option_orders, version_counts
 from surveys.definition import Consultation
 
 BATCH = 500
@@ -34,10 +34,8 @@ def store_simulated(slug: str, value_weights: Mapping, n: int, seed: int = 0) ->
     Versions continue the balance of the respondents already there, as the platform's own.
     """
     row, consultation = imported(slug)
-    counts = dict(db.session.execute(
-        select(Respondent.version, func.count())
-        .where(Respondent.consultation_id == row.id).group_by(Respondent.version)).all())
-    records = simulate_responses(consultation, value_weights, n, seed=seed, counts=counts)
+    records = simulate_responses(consultation, value_weights, n, seed=seed,
+                                 counts=version_counts(row.id))
     orders = random.Random(seed)
     step_ids = [step.id for step in steps(consultation)]
     for batch in _batches(records):
@@ -79,10 +77,10 @@ def completed_count(consultation_id: int) -> int:
 
 def imported(slug: str) -> tuple[ConsultationRow, Consultation]:
     """The stored row and the typed definition of an imported consultation."""
-    row = find(slug)
-    if row is None:
-        raise SimulationError(f"no consultation '{slug}' in the database; import its definition "
-                              "first (pwe import FILE)")
+    try:
+        row = require(slug)
+    except UnknownConsultation as error:
+        raise SimulationError(str(error)) from error
     return row, definition_of(row)
 
 

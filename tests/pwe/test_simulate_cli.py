@@ -108,7 +108,7 @@ def test_out_or_database_but_one_of_them(cli, args, message):
 def test_unknown_consultation_and_bad_weights_exit_1_with_the_fix(cli, tmp_path):
     unknown = cli("simulate", "nope", "--weights", WEIGHTS, "-n", 5, "--to-database")
     assert unknown.exit_code == 1
-    assert "no consultation 'nope' in the database; import its definition first" in unknown.output
+    assert "no consultation 'nope'" in unknown.output and "pwe import FILE" in unknown.output
     missing = cli("simulate", tmp_path / "nope.yaml", "--weights", WEIGHTS, "-n", 5,
                   "--out", tmp_path / "out")
     assert missing.exit_code == 1 and "nope.yaml" in missing.output
