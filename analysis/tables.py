@@ -9,7 +9,6 @@ them). Column names follow the definition's ids.
 from __future__ import annotations
 
 import math
-import string
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -17,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from surveys.answers import MOTIVATION_PREFIX, OPT_OUT
+from surveys.answers import MOTIVATION_PREFIX, OPT_OUT, variant_letters
 from surveys.definition import (
     Consultation, Option, PairsPage, PointsPage, PortfolioPage, QuestionsPage, StatementsPage,
 )
@@ -301,7 +300,7 @@ def _pairs_alternatives(design: Consultation, page: PairsPage,
     """Per set, the variants A, B, ... and the opt-out; the chosen one has choice 1."""
     alternatives = []
     for number, variants in enumerate(page.sets, start=1):
-        described = list(zip(string.ascii_uppercase, variants))
+        described = list(zip(variant_letters(variants), variants))
         if page.opt_out:
             described.append((OPT_OUT, {}))
         alternatives += [_Alternative(page.id, str(number), {

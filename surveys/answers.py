@@ -308,6 +308,10 @@ def _points(text: str) -> int:
     return points
 
 
+def variant_letters(variants) -> list[str]:
+    """The letters a set's variants are shown and stored by: A, B, C, ..."""
+    return [chr(ord("A") + i) for i in range(len(variants))]
+
+
 def _pair_values(page: PairsPage, variants: tuple) -> dict[str, str]:
-    letters = [chr(ord("A") + i) for i in range(len(variants))]
-    return {value: value for value in letters + ([OPT_OUT] if page.opt_out else [])}
+    return {value: value for value in variant_letters(variants) + ([OPT_OUT] if page.opt_out else [])}

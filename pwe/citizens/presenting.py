@@ -6,13 +6,10 @@ from dataclasses import dataclass
 from flask import g, url_for
 
 from pwe.i18n import t
-from surveys.answers import PageResult
+from surveys.answers import PageResult, variant_letters
 from surveys.definition import Consultation, Option, PairsPage, PointsPage, PortfolioPage
 from surveys.feasibility import check_points, check_portfolio, portfolio_effects, portfolio_use
 from surveys.messages import describe, format_number
-
-LETTERS = "ABCDEFGHIJ"
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -92,12 +89,11 @@ def _is_field(page, name: str | None) -> bool:
 
 
 def _first_field(ctx) -> str:
+    """Where a rule break of the whole page links to: the first option or goal as shown."""
     page = ctx.step.page
-    order = ctx.respondent.option_order.get(page.id)
-    if order:
-        return order[0]
-    items = getattr(page, "options", None) or getattr(page, "goals", None)
-    return items[0].id if items else ""
+    items = getattr(page, "options", None) or getattr(page, "goals", None) or ()
+    shown = ordered(ctx.respondent.option_order.get(page.id), items)
+    return shown[0].id if shown else ""
 
 
 def _numeric_levels(page: PortfolioPage, values: dict) -> dict | None:
@@ -204,8 +200,8 @@ def pair_sets(consultation: Consultation, page: PairsPage) -> list[dict]:
     attributes = [consultation.attribute(a) for a in page.attributes]
     return [
         {"number": i + 1, "field": f"set-{i + 1}",
-         "variants": [{"letter": LETTERS[k], "values": [variant[a.id] for a in attributes]}
-                      for k, variant in enumerate(variants)]}
+         "variants": [{"letter": letter, "values": [variant[a.id] for a in attributes]}
+                      for letter, variant in zip(variant_letters(variants), variants)]}
         for i, variants in enumerate(page.sets)
     ] if attributes else []
 
