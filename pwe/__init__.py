@@ -8,8 +8,10 @@ from flask import Flask
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=os.environ.get("PWE_INSTANCE_PATH") or None,
-                instance_relative_config=True)
+    from pwe import settings
+
+    instance_path = settings.BY_NAME["PWE_INSTANCE_PATH"].value(os.environ)
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from pwe import config

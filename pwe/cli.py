@@ -17,8 +17,12 @@ def _app_context(migrate: bool = True):
     """An app with its context for one command, released afterwards (a pushed-and-forgotten
     context would keep a database transaction open)."""
     from pwe.extensions import db
+    from pwe.settings import SettingError
 
-    app = create_app()
+    try:
+        app = create_app()
+    except SettingError as error:
+        raise click.ClickException(str(error)) from error
     with app.app_context():
         try:
             if migrate:

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+
+from pwe import settings
 
 BODY_LIMIT_BYTES = 256 * 1024
 
@@ -18,22 +21,19 @@ def _instance_secret(instance_path: str) -> str:
     return path.read_text().strip()
 
 
-def from_environment(instance_path: str) -> dict:
-    """Settings for create_app; production (PWE_ENV=production) refuses to start without SECRET_KEY."""
-    env = os.environ.get("PWE_ENV", "development")
-    secret = os.environ.get("SECRET_KEY")
-    if not secret:
+def from_environment(instance_path: str, environ: Mapping[str, str] = os.environ) -> dict:
+    """Flask config from the settings (pwe.settings); production refuses to start without
+    SECRET_KEY."""
+    values = settings.from_environment(environ)
+    env = values["PWE_ENV"]
+    if not values["SECRET_KEY"]:
         if env == "production":
-            raise RuntimeError("SECRET_KEY must be set when PWE_ENV=production")
-        secret = _instance_secret(instance_path)
-    database_url = os.environ.get("DATABASE_URL") or (
-        "sqlite:///" + str(Path(instance_path) / "pwe.sqlite3")
-    )
-    return {
-        "PWE_ENV": env,
-        "SECRET_KEY": secret,
+            raise settings.SettingError("SECRET_KEY must be set when PWE_ENV=production")
+        values["SECRET_KEY"] = _instance_secret(instance_path)
+    database_url = values["DATABASE_URL"] or "sqlite:///" + str(Path(instance_path) / "pwe.sqlite3")
+    return values | {
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SESSION_COOKIE_SECURE": env == "production" or os.environ.get("PWE_SECURE_COOKIES") == "1",
+        "SESSION_COOKIE_SECURE": env == "production" or values["PWE_SECURE_COOKIES"],
     }
 
 
@@ -54,6 +54,5 @@ DEFAULTS = {
     "SESSION_COOKIE_NAME": "pwe_session",
     "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
     "WTF_CSRF_TIME_LIMIT": None,  # the session itself expires; a slow respondent must not lose a page
-    "PWE_LANGUAGES": ("nl", "en"),
     "PWE_RANDOM_SEED": None,  # tests fix it to make option orders reproducible
 }

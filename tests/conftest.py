@@ -1,7 +1,10 @@
 """Shared fixtures: an app on a fresh database, SQLite always and PostgreSQL when configured."""
 from __future__ import annotations
 
+import functools
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -27,19 +30,46 @@ def make_app(database_url: str, instance_path: Path, **settings):
         "PWE_RANDOM_SEED": 7,
         **settings,
     }
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and not Path(uri[len("sqlite:///"):]).exists():
+        shutil.copyfile(_migrated_sqlite(), uri[len("sqlite:///"):])
     app = create_app(config)
     with app.app_context():
-        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-            _reset_postgres()
+        if uri.startswith("postgresql"):
+            _empty_postgres()
         upgrade()
     return app
 
 
-def _reset_postgres() -> None:
-    """Each test starts from an empty schema, built by the migrations as in production."""
+@functools.cache
+def _migrated_sqlite() -> Path:
+    """One SQLite file built by the migrations, as in production, once per test run; each test
+    gets a copy (running every migration per test made the suite slow)."""
+    path = Path(tempfile.mkdtemp(prefix="pwe-migrated-")) / "migrated.sqlite3"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return path
+
+
+_postgres_built: set[str] = set()
+
+
+def _empty_postgres() -> None:
+    """Each test starts from empty tables. The schema is built by the migrations once per run
+    (from an empty schema, as in production); later tests only empty its tables."""
+    url = str(db.engine.url)
     with db.engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+        if url not in _postgres_built:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+            _postgres_built.add(url)
+            return
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        if tables:
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture(params=DATABASES)
