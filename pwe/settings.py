@@ -41,6 +41,12 @@ def flag(text: str) -> bool:
     raise ValueError("use 1 or 0 (true/false, yes/no, on/off)")
 
 
+def whole_number(text: str) -> int:
+    if not text.strip().isdigit():
+        raise ValueError("use a whole number, 0 or more")
+    return int(text)
+
+
 def choice(*allowed: str) -> Callable[[str], str]:
     def read(text: str) -> str:
         if text not in allowed:
@@ -66,6 +72,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PWE_SECURE_COOKIES", False,
             "Send cookies only over HTTPS outside production too (production always does).",
             flag),
+    Setting("REDIS_URL", None,
+            "Redis for the rate limits (`redis://host:6379/0`), shared by every app server; unset: "
+            "each process counts in its own memory."),
+    Setting("PWE_TRUSTED_PROXIES", 0,
+            "How many proxies (load balancer, nginx) stand in front of the platform and add the "
+            "client address to X-Forwarded-For; 0 uses the connection's address.",
+            whole_number),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}
