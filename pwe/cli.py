@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from pwe import create_app
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "surveys" / "examples"
+from surveys import examples
 
 
 @contextmanager
@@ -124,10 +123,10 @@ def demo(host: str, port: int, no_serve: bool, responses: int) -> None:
     from pwe.services.consultations import listed
 
     with _app_context() as app:
-        examples = sorted(EXAMPLES.glob("*.yaml"))
-        if not _import_all(examples):
+        definitions = examples.definitions()
+        if not _import_all(definitions):
             sys.exit(1)
-        if responses and not _simulate_examples(examples, responses):
+        if responses and not _simulate_examples(definitions, responses):
             sys.exit(1)
         click.echo("\nDemo consultations:")
         for row in listed():
@@ -147,7 +146,7 @@ def _simulate_examples(files, target: int) -> bool:
     ok = True
     for path in files:
         slug = load(path).id
-        weights_file = EXAMPLES / "value-weights" / f"{slug}.yaml"
+        weights_file = examples.value_weights(slug)
         try:
             weights = load_value_weights(weights_file, imported(slug)[1])
             added = top_up(slug, weights, target)
