@@ -215,11 +215,14 @@ def weight(respondents: str, margins: str, out: str, trim: str | None) -> None:
 @click.option("--classes", default=None, type=click.IntRange(min=1), metavar="K",
               help="latent-class: the number of classes.")
 @click.option("--no-delta0", is_flag=True, help="Leave out the budget term (delta0).")
+@click.option("--cov-type", default="robust", show_default=True,
+              type=click.Choice(["robust", "classical"]),
+              help="The standard errors that z, p and the intervals use.")
 @click.option("--json", "json_out", default=None, type=click.Path(dir_okay=False),
               help="Write the results as JSON to this file.")
 def fit(choices: str, model: str, attributes: str, weights_csv: str | None, task: str | None,
         task_prefix: str | None, cost: str | None, classes: int | None, no_delta0: bool,
-        json_out: str | None) -> None:
+        cov_type: str, json_out: str | None) -> None:
     """Fit a choice model on a long choice table and print its summary."""
     from analysis.models.files import FitError, fit_file
 
@@ -227,7 +230,7 @@ def fit(choices: str, model: str, attributes: str, weights_csv: str | None, task
     try:
         result = fit_file(choices, model, names, weights_csv=weights_csv, task=task,
                           delta0=not no_delta0, json_out=json_out, task_prefix=task_prefix,
-                          cost=cost, classes=classes)
+                          cost=cost, classes=classes, cov_type=cov_type)
     except FitError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
