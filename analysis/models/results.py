@@ -28,13 +28,12 @@ _NO_FINITE_INTERVAL = "the denominator's 95% interval covers 0: no finite interv
 _PREDICTIONS = ("support", "package", "best_package")
 
 
-def check_cov_type(cov_type: str) -> str:
-    """`cov_type` when it names a covariance a fit can report; a ValueError saying the choices
-    otherwise (checked before fitting, so a typo does not cost a fit)."""
+def check_cov_type(cov_type: str) -> None:
+    """A ValueError naming the choices unless `cov_type` is one; the fits call it first, so a
+    typo does not cost a fit."""
     if cov_type not in COV_TYPES:
         raise ValueError(f"cov_type must be one of {', '.join(map(repr, COV_TYPES))}, "
                          f"not {cov_type!r}")
-    return cov_type
 
 
 def _needs_the_model(*args: Any, **kwargs: Any) -> pd.DataFrame:

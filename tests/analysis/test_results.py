@@ -24,6 +24,7 @@ from pwe.cli import main
 Z95, Z90 = 1.959963985, 1.644853627
 PORTFOLIO = {"asc:o0": 0.5, "asc:o1": 0.1, "asc:o2": -0.3, "beta:x0": 0.7, "beta:x1": -0.4,
              "delta0": 0.04}
+PAIRS = {"asc:none": -0.5, "beta:x0": 0.8, "beta:cost": -0.03}
 
 
 def portfolio_choices() -> pd.DataFrame:
@@ -44,8 +45,7 @@ def mdcev_choices() -> pd.DataFrame:
 
 MODELS = {
     "portfolio-logit": lambda: PortfolioLogit(portfolio_choices(), ["x0", "x1"]),
-    "mnl": lambda: MNL(simulate_pairs(300, 3, {"asc:none": -0.5, "beta:x0": 0.8, "beta:cost": -0.03},
-                                      taste_sd=0.5, seed=7), ["x0"], cost="cost"),
+    "mnl": lambda: MNL(simulate_pairs(300, 3, PAIRS, taste_sd=0.5, seed=7), ["x0"], cost="cost"),
     "latent-class": lambda: LatentClassPortfolioLogit(latent_class_choices(), ["x0", "x1"],
                                                       n_classes=2, starts=2),
     "mdcev-gamma": lambda: MDCEV(mdcev_choices(), attributes=["x0"]),
