@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.intervals import Z95, two_sided_p
+
 METHODS = ("logit", "korn-graubard")
-Z95 = float(stats.norm.ppf(0.975))
 
 
 class SharesError(ValueError):
@@ -83,7 +84,7 @@ def compare_groups(choices: pd.DataFrame, by: pd.Series, weights: pd.Series | No
         result[f"{quantity}_difference"] = difference
         result[f"{quantity}_difference_se"] = se
         result[f"{quantity}_z"] = z
-        result[f"{quantity}_p_value"] = pd.Series(2 * stats.norm.sf(np.abs(z)), index=z.index)
+        result[f"{quantity}_p_value"] = pd.Series(two_sided_p(z), index=z.index)
     return result.reset_index()
 
 

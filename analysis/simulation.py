@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from analysis.intervals import Z95
 from analysis.models.mdcev import OUTSIDE, simulate_mdcev
 from analysis.models.portfolio import PortfolioLogit
 from analysis.models.simulate import draw_portfolios
@@ -41,7 +42,6 @@ from surveys.ordering import assign_version
 
 SOURCE = "simulated"
 DEFAULT_SIZES = (500, 1000, 2000, 5000)
-_Z95 = 1.959963984540054
 _START = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)   # first day of the simulated fieldwork
 _FIELDWORK_DAYS = 28
 _OTHER_LANGUAGE_SHARE = 0.1      # respondents who switch away from the default language
@@ -482,7 +482,7 @@ def _summarise(size: int, versions: int, estimates: list[dict],
         true, estimate, se = np.array([e[name] for e in estimates], dtype=float).T
         row = {"n": size, "per_version": size / versions, "parameter": name, "true": true[0],
                "mean_estimate": estimate.mean(), "mean_se": se.mean(),
-               "half_width": _Z95 * se.mean(),
+               "half_width": Z95 * se.mean(),
                "sd_estimate": estimate.std(ddof=1) if len(estimate) > 1 else math.nan}
         if target_se is not None:
             row["meets_target"] = bool(se.mean() <= target_se)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-Z95 = 1.959964
+from analysis.intervals import Z95
 
 
 def replication(estimate: pd.Series, std_err: pd.Series, truth: pd.Series) -> pd.DataFrame:
@@ -25,6 +25,6 @@ def report(replications: list[pd.DataFrame], truth: pd.Series) -> pd.DataFrame:
 
 
 def precision(replications: int) -> str:
-    band = 1.96 * np.sqrt(0.95 * 0.05 / replications)
+    band = Z95 * np.sqrt(0.95 * 0.05 / replications)
     return (f"Coverage should be 0.950 +- {band:.3f}; one bias / sd has Monte Carlo error "
             f"{1 / np.sqrt(replications):.3f}.")

@@ -56,7 +56,7 @@ def matched(result, truth: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, 
         else:  # share:class<k>
             A[row, index[f"share:class{order[int(rest[5:]) - 1] + 1}"]] = 1.0
     errors = [pd.Series(np.sqrt(np.diag(A @ cov.to_numpy() @ A.T)), index=truth.index)
-              for cov in (result.robust_cov, result.cov)]
+              for cov in (result.robust_cov, result.classical_cov)]
     return pd.Series(A @ estimate, index=truth.index), *errors, order != tuple(range(K))
 
 

@@ -12,13 +12,13 @@ import time
 import numpy as np
 import pandas as pd
 
+from analysis.intervals import Z95
 from analysis.models import PortfolioLogit
 from analysis.models.simulate import random_design, simulate_choices
 
 RESPONDENTS, OPTIONS, VERSIONS = 2_000, 6, 4
 TRUTH = {"asc:o0": 0.5, "asc:o1": 0.2, "asc:o2": -0.1, "asc:o3": 0.3, "asc:o4": -0.4,
          "asc:o5": 0.0, "beta:x0": 0.6, "beta:x1": -0.4, "delta0": 0.04}
-Z95 = 1.959964
 
 
 def main(replications: int) -> None:
@@ -32,7 +32,7 @@ def main(replications: int) -> None:
         result = PortfolioLogit(table, ["x0", "x1"]).fit()
         converged += result.converged
         estimates.append(result.params[truth.index])
-        classical.append(result.bse[truth.index])
+        classical.append(result.classical_bse[truth.index])
         robust.append(result.robust_bse[truth.index])
     estimates, classical, robust = map(pd.DataFrame, (estimates, classical, robust))
     spread = estimates.std(ddof=1)

@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from pwe import create_app
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "surveys" / "examples"
+from surveys import examples
 
 
 @contextmanager
@@ -128,10 +127,10 @@ def demo(host: str, port: int, no_serve: bool, responses: int) -> None:
     from pwe.services.consultations import listed
 
     with _app_context() as app:
-        examples = sorted(EXAMPLES.glob("*.yaml"))
-        if not _import_all(examples):
+        definitions = examples.definitions()
+        if not _import_all(definitions):
             sys.exit(1)
-        if responses and not _simulate_examples(examples, responses):
+        if responses and not _simulate_examples(definitions, responses):
             sys.exit(1)
         click.echo("\nDemo consultations:")
         for row in listed():
@@ -151,7 +150,7 @@ def _simulate_examples(files, target: int) -> bool:
     ok = True
     for path in files:
         slug = load(path).id
-        weights_file = EXAMPLES / "value-weights" / f"{slug}.yaml"
+        weights_file = examples.value_weights(slug)
         try:
             weights = load_value_weights(weights_file, imported(slug)[1])
             added = top_up(slug, weights, target)
@@ -220,11 +219,14 @@ def weight(respondents: str, margins: str, out: str, trim: str | None) -> None:
 @click.option("--classes", default=None, type=click.IntRange(min=1), metavar="K",
               help="latent-class: the number of classes.")
 @click.option("--no-delta0", is_flag=True, help="Leave out the budget term (delta0).")
+@click.option("--cov-type", default="robust", show_default=True,
+              type=click.Choice(["robust", "classical"]),
+              help="The standard errors that z, p and the intervals use.")
 @click.option("--json", "json_out", default=None, type=click.Path(dir_okay=False),
               help="Write the results as JSON to this file.")
 def fit(choices: str, model: str, attributes: str, weights_csv: str | None, task: str | None,
         task_prefix: str | None, cost: str | None, classes: int | None, no_delta0: bool,
-        json_out: str | None) -> None:
+        cov_type: str, json_out: str | None) -> None:
     """Fit a choice model on a long choice table and print its summary."""
     from analysis.models.files import FitError, fit_file
 
@@ -232,7 +234,7 @@ def fit(choices: str, model: str, attributes: str, weights_csv: str | None, task
     try:
         result = fit_file(choices, model, names, weights_csv=weights_csv, task=task,
                           delta0=not no_delta0, json_out=json_out, task_prefix=task_prefix,
-                          cost=cost, classes=classes)
+                          cost=cost, classes=classes, cov_type=cov_type)
     except FitError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)

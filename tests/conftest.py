@@ -13,8 +13,9 @@ from sqlalchemy import text
 from pwe import create_app
 from pwe.database import upgrade
 from pwe.extensions import db
+from surveys import examples
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "surveys" / "examples"
+EXAMPLES = examples.folder()
 POSTGRES_URL = os.environ.get("PWE_TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 

@@ -10,7 +10,7 @@ from analysis.models.latent_class import LatentClassPortfolioLogit
 from analysis.models.mdcev import MDCEV
 from analysis.models.mnl import MNL
 from analysis.models.portfolio import PortfolioLogit
-from analysis.models.results import ChoiceResults
+from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults
 
 MODELS = ("portfolio-logit", "latent-class", "mnl", "mdcev-gamma", "mdcev-alpha")
 _TEXT_COLUMNS = {"respondent": str, "task": str, "option": str, "group": str, "version": str}
@@ -24,8 +24,9 @@ def fit_file(choices_csv: str | Path, model: str, attributes: list[str], *,
              weights_csv: str | Path | None = None, task: str | None = None,
              delta0: bool = True, json_out: str | Path | None = None,
              task_prefix: str | None = None, cost: str | None = None,
-             classes: int | None = None) -> ChoiceResults:
-    """Fit `model` on a long choice table (weights from a `respondent,weight` CSV if given).
+             classes: int | None = None, cov_type: str = DEFAULT_COV_TYPE) -> ChoiceResults:
+    """Fit `model` on a long choice table (weights from a `respondent,weight` CSV if given),
+    with the standard errors of `cov_type`.
 
     For "mnl" the rows of pairs pages (task "<page>:<set>") are fitted, only those of page
     `task_prefix` when given; `cost` names the money attribute for willingness to pay.
@@ -63,7 +64,7 @@ def fit_file(choices_csv: str | Path, model: str, attributes: list[str], *,
                            weights=weights, task=task)
         else:
             fitted = PortfolioLogit(choices, attributes, weights=weights, task=task, delta0=delta0)
-        result = fitted.fit()
+        result = fitted.fit(cov_type=cov_type)
     except ValueError as error:
         raise FitError(f"{choices_csv}: {error}") from error
     if json_out is not None:

@@ -30,7 +30,8 @@ from scipy import sparse
 
 from analysis.models.optimize import sandwich
 from analysis.models.portfolio import PortfolioLogit, _with_mean
-from analysis.models.results import ChoiceResults
+from analysis.models.results import (DEFAULT_COV_TYPE, ChoiceResults, check_cov_type,
+                                     value_weight_pairs)
 from analysis.models.simulate import simulate_choices
 
 SCREEN_TOLERANCE = 1e-7       # relative LL gain below which a start's EM stops (screening)
@@ -77,17 +78,11 @@ class LatentClassResults(ChoiceResults):
     def to_dict(self) -> dict[str, Any]:
         return {**super().to_dict(), "n_classes": self.n_classes}
 
-    def tradeoffs(self, robust: bool = True) -> pd.DataFrame:
+    def tradeoffs(self) -> pd.DataFrame:
         """Value weights within each class (beta_k/beta_l, beta_k/delta0), delta-method errors."""
         names = list(self.params.index)
-        pairs = []
-        for k in range(1, self.n_classes + 1):
-            betas = [n for n in names if n.startswith(f"class{k}:beta:")]
-            budgets = [n for n in names if n.startswith(f"class{k}:delta0")]
-            pairs += [(a, b) for a in betas for b in betas if a != b] + \
-                     [(a, d) for a in betas for d in budgets]
-        columns = ["numerator", "denominator", "ratio", "std_err", "lower", "upper", "note"]
-        return pd.DataFrame([self.ratio(a, b, robust) for a, b in pairs], columns=columns)
+        return self._ratios([pair for k in range(1, self.n_classes + 1)
+                             for pair in value_weight_pairs(names, f"class{k}:")])
 
 
 @dataclass
@@ -281,15 +276,18 @@ class LatentClassPortfolioLogit:
         """Perturbed one-class solutions: theta_c = theta_1 + N(0, s^2) with s half the spread of
         one observation's information (the standard error times sqrt(n))."""
         rng = np.random.default_rng(self.seed)
-        spread = 0.5 * one.bse.to_numpy() * math.sqrt(self.base.n_observations)
+        spread = 0.5 * one.classical_bse.to_numpy() * math.sqrt(self.base.n_observations)
         alpha = np.zeros((self.n_classes, self._z.shape[1]))
         return [(one.params.to_numpy() + rng.normal(size=(self.n_classes, len(spread))) * spread,
                  alpha) for _ in range(self.starts)]
 
     # --- fit ----------------------------------------------------------------------------------
 
-    def fit(self) -> LatentClassResults:
-        one = self.base.fit()
+    def fit(self, cov_type: str = DEFAULT_COV_TYPE) -> LatentClassResults:
+        """EM from the random starts, Newton on the best; `cov_type` "robust" or "classical"
+        (analysis.models.results)."""
+        check_cov_type(cov_type)
+        one = self.base.fit(cov_type=cov_type)
         if self.n_classes == 1:
             return self._one_class(one)
         runs = [self._em(theta, alpha, SCREEN_TOLERANCE, SCREEN_ITERATIONS)
@@ -297,7 +295,8 @@ class LatentClassPortfolioLogit:
         best = max(runs, key=lambda run: run.history[-1])
         best = self._em(best.theta, best.alpha, EM_TOLERANCE, EM_ITERATIONS, best.history)
         params, hess, converged, polish = self._polish(self._pack(best.theta, best.alpha))
-        return self._results(params, hess, converged, len(best.history) + polish, best.history)
+        return self._results(params, hess, converged, len(best.history) + polish, best.history,
+                             cov_type)
 
     def _polish(self, params: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool, int]:
         """Newton on the full likelihood with the finite-difference Hessian and step-halving."""
@@ -314,7 +313,7 @@ class LatentClassPortfolioLogit:
         return params, self.hessian(params), False, POLISH_ITERATIONS
 
     def _results(self, params: np.ndarray, hess: np.ndarray, converged: bool, iterations: int,
-                 history: list[float]) -> LatentClassResults:
+                 history: list[float], cov_type: str) -> LatentClassResults:
         theta, alpha = self._unpack(params)
         logp, _ = self._class_terms(theta, False)
         _, h, _ = self._posterior(logp, alpha)
@@ -331,10 +330,11 @@ class LatentClassPortfolioLogit:
         names = self.param_names + [f"share:class{k}" for k in range(1, self.n_classes + 1)]
         return LatentClassResults(
             model="latent-class", params=pd.Series(np.concatenate([params, shares]), index=names),
-            cov=_with_derived(cov, jacobian, names),
+            classical_cov=_with_derived(cov, jacobian, names),
             robust_cov=_with_derived(robust, jacobian, names),
             loglik=ll, n_observations=self.base.n_observations,
             n_respondents=self.base.n_respondents, converged=converged, iterations=iterations,
+            cov_type=cov_type,
             infeasible=self.base.infeasible, support=functools.partial(self._support, terms, prior),
             package=functools.partial(self._package, theta, prior), n_classes=self.n_classes,
             n_free=len(params), posteriors=self._posterior_frame(h), history=history)
@@ -384,14 +384,15 @@ class LatentClassPortfolioLogit:
     def _one_class(self, one: ChoiceResults) -> LatentClassResults:
         """K = 1 is the plain portfolio logit, renamed."""
         names = self.param_names + ["share:class1"]
-        cov = np.pad(one.cov.to_numpy(), (0, 1))
+        cov = np.pad(one.classical_cov.to_numpy(), (0, 1))
         robust = np.pad(one.robust_cov.to_numpy(), (0, 1))
         return LatentClassResults(
             model="latent-class", params=pd.Series([*one.params, 1.0], index=names),
-            cov=pd.DataFrame(cov, index=names, columns=names),
+            classical_cov=pd.DataFrame(cov, index=names, columns=names),
             robust_cov=pd.DataFrame(robust, index=names, columns=names), loglik=one.loglik,
             n_observations=one.n_observations, n_respondents=one.n_respondents,
-            converged=one.converged, iterations=one.iterations, infeasible=one.infeasible,
+            converged=one.converged, iterations=one.iterations, cov_type=one.cov_type,
+            infeasible=one.infeasible,
             support=one.support, package=one.package, n_classes=1, n_free=len(one.params),
             posteriors=self._posterior_frame(np.ones((len(self._weight), 1))),
             history=[one.loglik])

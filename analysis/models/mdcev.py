@@ -29,7 +29,7 @@ from scipy import optimize, special
 
 from analysis.models.optimize import sandwich
 from analysis.models.portfolio import _observation_weights, choice_layout
-from analysis.models.results import ChoiceResults
+from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, check_cov_type
 
 PROFILES = ("gamma", "alpha")
 OUTSIDE = "outside"
@@ -261,8 +261,11 @@ class MDCEV:
 
     # --- fit ----------------------------------------------------------------------------------
 
-    def fit(self, start: np.ndarray | None = None) -> MDCEVResults:
-        """BFGS on the analytic gradient, then Newton steps on the finite-difference Hessian."""
+    def fit(self, start: np.ndarray | None = None, cov_type: str = DEFAULT_COV_TYPE
+            ) -> MDCEVResults:
+        """BFGS on the analytic gradient, then Newton steps on the finite-difference Hessian;
+        `cov_type` "robust" or "classical" (analysis.models.results)."""
+        check_cov_type(cov_type)
         theta = self.start() if start is None else np.asarray(start, dtype=float)
         n = self.goods.weight.sum()
 
@@ -301,10 +304,10 @@ class MDCEV:
         grad, hess = self.score(theta), self.hessian(theta)
         converged = bool(np.max(np.abs(grad)) < _GRADIENT_TOLERANCE * n
                          and np.all(np.linalg.eigvalsh(-hess) > 0))
-        return self._results(theta, ll, hess, converged, iterations)
+        return self._results(theta, ll, hess, converged, iterations, cov_type)
 
     def _results(self, theta: np.ndarray, ll: float, hess: np.ndarray, converged: bool,
-                 iterations: int) -> MDCEVResults:
+                 iterations: int, cov_type: str) -> MDCEVResults:
         cov = np.linalg.pinv(-hess)
         robust = sandwich(cov, self.goods.weight[:, None] * self.score_obs(theta),
                           pd.factorize(self.goods.respondent)[0])
@@ -321,10 +324,10 @@ class MDCEV:
                          "a non-essential good with psi 0")
         return MDCEVResults(
             model=f"mdcev-{self.profile}", params=pd.Series(value, index=names),
-            cov=frame(cov), robust_cov=frame(robust), loglik=float(ll),
+            classical_cov=frame(cov), robust_cov=frame(robust), loglik=float(ll),
             n_observations=len(self.goods.amount),
             n_respondents=int(self.goods.respondent.nunique()), converged=converged,
-            iterations=int(iterations), fixed=dict(self.fixed), notes=notes,
+            iterations=int(iterations), cov_type=cov_type, fixed=dict(self.fixed), notes=notes,
             support=functools.partial(self.predicted_support, theta))
 
     # --- predicted support --------------------------------------------------------------------

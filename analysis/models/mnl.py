@@ -23,7 +23,7 @@ import pandas as pd
 
 from analysis.models.optimize import newton, sandwich
 from analysis.models.portfolio import _observation_weights
-from analysis.models.results import ChoiceResults
+from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, check_cov_type
 
 _RANK_TOLERANCE = 1e-10       # smallest eigenvalue of the scaled information that counts as > 0
 _NO_FINITE_WTP = "the cost coefficient's 95% interval covers 0: no finite interval"
@@ -36,9 +36,10 @@ class MNLResults(ChoiceResults):
 
     cost: str | None = None
 
-    def wtp(self, cost: str | None = None, robust: bool = True) -> pd.DataFrame:
+    def wtp(self, cost: str | None = None) -> pd.DataFrame:
         """Per attribute -beta_k / beta_cost (money per unit of k) with a delta-method standard
-        error and 95% interval; none finite (and a note) when beta_cost's interval covers 0."""
+        error (covariance of `cov_type`) and 95% interval; none finite (and a note) when
+        beta_cost's interval covers 0."""
         cost = cost or self.cost
         if cost is None:
             raise ValueError("name the cost attribute: wtp(cost=...) or MNL(..., cost=...)")
@@ -50,7 +51,7 @@ class MNLResults(ChoiceResults):
         for numerator in self._betas():
             if numerator == denominator:
                 continue
-            ratio = self.ratio(numerator, denominator, robust)
+            ratio = self.ratio(numerator, denominator)
             finite = not ratio["note"]
             rows.append({"attribute": numerator[len("beta:"):], "wtp": -ratio["ratio"],
                          "std_err": ratio["std_err"],
@@ -63,9 +64,9 @@ class MNLResults(ChoiceResults):
         text = super().summary()
         if self.cost is None or len(self._betas()) < 2:
             return text
-        table = self.wtp().set_index("attribute")
-        return (f"{text}\n\nWillingness to pay (per unit, in units of {self.cost}; robust "
-                f"delta-method errors)\n{table.to_string(float_format=lambda x: f'{x:.4f}')}")
+        table = self.wtp().set_index("attribute").to_string(float_format=lambda x: f"{x:.4f}")
+        return (f"{text}\n\nWillingness to pay (per unit, in units of {self.cost}; "
+                f"{self.cov_type} delta-method errors)\n{table}")
 
     def _betas(self) -> list[str]:
         return [name for name in self.params.index if name.startswith("beta:")]
@@ -144,21 +145,19 @@ class MNL:
         log_p, p = self._probabilities(params)
         return float(self.weight @ log_p), self._scores(p).sum(axis=0), self._hessian(p), p
 
-    def fit(self, start: np.ndarray | None = None) -> MNLResults:
-        """Newton-Raphson with the exact Hessian and step-halving (the LL is concave)."""
+    def fit(self, start: np.ndarray | None = None, cov_type: str = DEFAULT_COV_TYPE
+            ) -> MNLResults:
+        """Newton-Raphson with the exact Hessian and step-halving (the LL is concave); `cov_type`
+        "robust" or "classical" (analysis.models.results)."""
+        check_cov_type(cov_type)
         found = newton(self.loglike, self._all,
                        np.zeros(len(self.param_names)) if start is None else start)
-        ll, _, hess, p = found.state
+        _, _, hess, p = found.state
         cov = np.linalg.inv(-hess)
-        robust = sandwich(cov, self._scores(p), self.cluster)
-        names = self.param_names
-        return MNLResults(
-            model="mnl", params=pd.Series(found.params, index=names),
-            cov=pd.DataFrame(cov, index=names, columns=names),
-            robust_cov=pd.DataFrame(robust, index=names, columns=names), loglik=ll,
+        return MNLResults.of_fit(
+            "mnl", self.param_names, found, cov, sandwich(cov, self._scores(p), self.cluster),
             n_observations=self.n_observations, n_respondents=self.n_respondents,
-            converged=found.converged, iterations=found.iterations, cost=self.cost,
-            support=functools.partial(self._support, p))
+            cov_type=cov_type, cost=self.cost, support=functools.partial(self._support, p))
 
     def _support(self, p: np.ndarray) -> pd.DataFrame:
         """Per alternative (A, B, ..., the opt-out) the mean predicted probability of being chosen

@@ -24,7 +24,7 @@ import pandas as pd
 
 from analysis.models import sampling
 from analysis.models.optimize import newton, sandwich
-from analysis.models.results import ChoiceResults
+from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, check_cov_type
 
 ENUMERATION_LIMIT = 2**16     # candidate portfolios per menu above which "auto" uses the recursion
 _RANK_TOLERANCE = 1e-10       # smallest eigenvalue of the scaled information that counts as > 0
@@ -168,8 +168,11 @@ class PortfolioLogit:
 
     # --- fit ----------------------------------------------------------------------------------
 
-    def fit(self, start: np.ndarray | None = None) -> ChoiceResults:
-        """Newton-Raphson with the exact Hessian and step-halving (the LL is concave)."""
+    def fit(self, start: np.ndarray | None = None, cov_type: str = DEFAULT_COV_TYPE
+            ) -> ChoiceResults:
+        """Newton-Raphson with the exact Hessian and step-halving (the LL is concave); `cov_type`
+        "robust" or "classical" (analysis.models.results)."""
+        check_cov_type(cov_type)
         found = newton(self.loglike, self._all,
                        np.zeros(len(self.param_names)) if start is None else start)
         _, _, hess, means = found.state
@@ -180,7 +183,7 @@ class PortfolioLogit:
         return ChoiceResults.of_fit(
             "portfolio-logit", self.param_names, found, cov, sandwich(cov, scores, cluster),
             n_observations=self.n_observations, n_respondents=self.n_respondents,
-            infeasible=self.infeasible, notes=list(self.notes),
+            infeasible=self.infeasible, notes=list(self.notes), cov_type=cov_type,
             support=lambda: self._support(sampling.support_means(self.menus, means,
                                                                  found.params)),
             package=functools.partial(self.package_probability, found.params),

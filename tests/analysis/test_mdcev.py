@@ -163,7 +163,7 @@ def test_recovers_parameters_within_three_standard_errors(profile, outside):
     assert set(result.params.index) == set(params)
     truth = pd.Series(params)[result.params.index]
     assert (np.abs(result.params - truth) < 3 * result.robust_bse).all(), result.summary()
-    np.testing.assert_allclose(result.robust_bse, result.bse, rtol=0.25)
+    np.testing.assert_allclose(result.robust_bse, result.classical_bse, rtol=0.25)
 
 
 def test_simulated_allocation_maximises_utility():

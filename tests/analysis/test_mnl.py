@@ -21,6 +21,7 @@ from tests.analysis.sample import DEFINITION, answers
 
 sm = pytest.importorskip("statsmodels.api")
 from statsmodels.discrete.conditional_models import ConditionalLogit  # noqa: E402
+from statsmodels.stats.sandwich_covariance import S_crosssection  # noqa: E402
 
 TRUE = {"asc:none": -0.5, "beta:x0": 0.8, "beta:x1": -0.4, "beta:cost": -0.03}
 ATTRIBUTES = ["x0", "x1", "cost"]
@@ -59,15 +60,28 @@ def random_weights(table: pd.DataFrame, seed: int = 5) -> pd.Series:
 
 
 def test_equals_statsmodels_conditional_logit():
+    """Classical errors are statsmodels' own; robust ones are the sandwich that statsmodels'
+    S_crosssection builds from its per-task scores, clustered by respondent, around its
+    inverse Hessian."""
     table = simulate(300, 3, seed=1)
-    result = MNL(table, ["x0", "x1"], cost="cost").fit()
+    classical = MNL(table, ["x0", "x1"], cost="cost").fit(cov_type="classical")
+    robust = MNL(table, ["x0", "x1"], cost="cost").fit()
     groups = pd.factorize(table["respondent"] + "|" + table["task"])[0]
-    reference = ConditionalLogit(table["choice"].astype(float), design_matrix(table),
-                                 groups=groups).fit(method="newton", disp=0, tol=1e-12)
-    assert result.converged
-    assert result.loglik == pytest.approx(reference.llf, abs=1e-6)
-    np.testing.assert_allclose(result.params[reference.params.index], reference.params, atol=1e-6)
-    np.testing.assert_allclose(result.bse[reference.params.index], reference.bse, rtol=1e-6)
+    model = ConditionalLogit(table["choice"].astype(float), design_matrix(table), groups=groups)
+    reference = model.fit(method="newton", disp=0, tol=1e-12)
+    names = reference.params.index
+    scores = np.array([model.score_grp(g, reference.params.to_numpy())
+                       for g in range(groups.max() + 1)])
+    person = pd.factorize(table.drop_duplicates(["respondent", "task"])["respondent"])[0]
+    bread = reference.cov_params().to_numpy()
+    reference_robust = np.sqrt(np.diag(bread @ S_crosssection(scores, person) @ bread))
+    assert classical.converged and robust.converged
+    assert classical.loglik == pytest.approx(reference.llf, abs=1e-6)
+    np.testing.assert_allclose(classical.params[names], reference.params, atol=1e-6)
+    np.testing.assert_allclose(classical.bse[names], reference.bse, rtol=1e-6)
+    np.testing.assert_allclose(robust.params, classical.params, rtol=0, atol=0)
+    np.testing.assert_allclose(robust.bse[names], reference_robust, rtol=1e-6)
+    assert not np.allclose(robust.bse, classical.bse, rtol=1e-3)
 
 
 def test_weighted_clustered_sandwich_equals_the_weighted_binary_logit():
@@ -146,10 +160,10 @@ def test_parameters_are_recovered_from_simulated_choices():
 
 def test_correlated_tasks_widen_the_clustered_errors():
     result = MNL(simulate(1500, 8, seed=7, taste_sd=1.0), ATTRIBUTES).fit()
-    ratio = result.robust_bse / result.bse
+    ratio = result.robust_bse / result.classical_bse
     assert ratio["beta:x0"] > 1.3 and (ratio.filter(like="beta:") > 1.1).all(), ratio.to_dict()
     independent = MNL(simulate(3000, 1, seed=8), ATTRIBUTES).fit()
-    np.testing.assert_allclose(independent.robust_bse, independent.bse, rtol=0.1)
+    np.testing.assert_allclose(independent.robust_bse, independent.classical_bse, rtol=0.1)
 
 
 # --- willingness to pay ----------------------------------------------------------------------
