@@ -26,6 +26,8 @@ from surveys.feasibility import (
 IGNORED_FIELDS = frozenset({"csrf_token", "action", "lang"})
 MOTIVATION_PREFIX = "why-"
 SET_PREFIX = "set-"
+# no id in a definition may start with these, so a field name always says what it holds
+RESERVED_PREFIXES = (MOTIVATION_PREFIX, SET_PREFIX)
 OPT_OUT = "none"
 DONT_KNOW = "dk"
 MOTIVATION_MAX_LENGTH = 2000
