@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import optimize, special
 
 from analysis.models.optimize import sandwich
-from analysis.models.portfolio import _observation_weights, choice_layout
+from analysis.models.layout import choice_layout, observation_weights
 from analysis.models.results import ChoiceResults
 
 PROFILES = ("gamma", "alpha")
@@ -442,7 +442,7 @@ def _read_goods(choices: pd.DataFrame, attributes: list[str], outside_good: bool
         z = np.concatenate([np.zeros((n, 1, len(attributes))), z], axis=1)
     goods = _Goods(names=names, amount=amount, price=price, z=z, outside=bool(outside_good),
                    essential=bool(outside_good and (leftover > 0).all()), respondent=respondent,
-                   weight=_observation_weights(weights, respondent), budget=budget,
+                   weight=observation_weights(weights, respondent), budget=budget,
                    row_cell=layout.row_cell)
     return goods
 

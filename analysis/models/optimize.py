@@ -49,3 +49,12 @@ def sandwich(cov: np.ndarray, scores: np.ndarray, cluster: np.ndarray) -> np.nda
     summed = np.zeros((cluster.max() + 1, scores.shape[1]))
     np.add.at(summed, cluster, scores)
     return cov @ summed.T @ summed @ cov
+
+
+def logsumexp(values: np.ndarray, axis: int | None = None) -> np.ndarray:
+    """log sum exp that returns -inf (no warning) where everything is -inf."""
+    top = np.max(values, axis=axis, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(values - top), axis=axis, keepdims=True)) + top
+    return out.squeeze(axis=axis) if axis is not None else out.item()
