@@ -2,9 +2,10 @@
 
 Everything that decides feasibility calls this module: the web form's server check and the live
 check (`check_portfolio`, `check_points`), the validator (is any advice possible: `infeasibility`),
-the choice model's feasible set for a consultation (`feasible_level_vectors`) and the model's rule
-for a choice table without a definition (`bound_breaks` with `float_slack`, `whole_range`,
-`too_many_away`). Every bound is inclusive. Sums over a definition are exact: numbers are read as
+the choice model's feasible set for a consultation (`feasible_level_vectors`), the bounds the
+choice table states (`total_bounds`, `points_bounds`) and the model's rule for a table without a
+definition (`bound_breaks` with `float_slack`, `whole_range`, `too_many_away`). Every bound is
+inclusive. Sums over a definition are exact: numbers are read as
 their decimal text, so 0.1 + 0.2 fits 0.3; a table's float sums get `float_slack` instead.
 """
 from __future__ import annotations
@@ -109,11 +110,17 @@ def check_points(page: PointsPage, allocation: Mapping[str, Any]) -> list[Violat
     if problems:
         return problems
     used, total = sum(_whole(allocation.get(g, 0)) for g in goal_ids), page.total
-    if used > total:
+    broken = bound_breaks(used, *points_bounds(page))
+    if broken["over_max"]:
         return [Violation("over_total", None, {"used": used, "total": total, "over": used - total})]
-    if page.must_use_all and used < total:
+    if broken["under_min"]:
         return [Violation("under_total", None, {"used": used, "total": total, "left": total - used})]
     return []
+
+
+def points_bounds(page: PointsPage) -> tuple[int, int]:
+    """The lowest and highest number of points an allocation may use, inclusive."""
+    return (page.total if page.must_use_all else 0), page.total
 
 
 def feasible_level_vectors(consultation: Consultation, page: PortfolioPage,
@@ -239,6 +246,13 @@ class Limit:
 # For each rule: the bound it compares with and the name of the gap the respondent must close.
 _GAPS = {"over_max": ("max", "over"), "under_min": ("min", "short"),
          "leftover_not_allowed": ("max", "left")}
+
+
+def total_bounds(page: PortfolioPage, constraint: Constraint) -> tuple[Number | None, Number | None]:
+    """The lowest and highest total use of `constraint` an advice on `page` may reach, inclusive,
+    as written (must_use_all raises the lowest to the max); None: no bound."""
+    limit = Limit(constraint.id, constraint.min, constraint.max, page.leftover == "must_use_all")
+    return limit.low, limit.max
 
 
 def _limits(page: PortfolioPage, constraints: Iterable[Constraint]) -> list[Limit]:
