@@ -54,6 +54,5 @@ DEFAULTS = {
     "SESSION_COOKIE_NAME": "pwe_session",
     "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
     "WTF_CSRF_TIME_LIMIT": None,  # the session itself expires; a slow respondent must not lose a page
-    "PWE_LANGUAGES": ("nl", "en"),
     "PWE_RANDOM_SEED": None,  # tests fix it to make option orders reproducible
 }
