@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from analysis.models.optimize import sandwich
+from analysis.models.optimize import halved_step, numeric_hessian, sandwich
 from analysis.models.layout import choice_layout, observation_weights
 from analysis.models.results import ChoiceResults
 
@@ -37,7 +37,6 @@ _LEFTOVER_TOLERANCE = 1e-9     # relative to the budget: less unspent counts as 
 _GRADIENT_TOLERANCE = 1e-6     # largest |score| per observation at convergence
 _POLISHED = 1e-9               # ... below which Newton polishing stops
 _NEWTON_STEPS = 20
-_HESSIAN_STEP = 1e-5
 _BISECTION_STEPS = 200
 
 INTEGER_NOTE = ("MDCEV is a density for continuous amounts; with whole points it approximates "
@@ -249,15 +248,7 @@ class MDCEV:
 
     def hessian(self, theta: np.ndarray) -> np.ndarray:
         """Central differences of the analytic gradient, symmetrised."""
-        theta = np.asarray(theta, dtype=float)
-        columns = []
-        for i in range(len(theta)):
-            step = _HESSIAN_STEP * max(1.0, abs(theta[i]))
-            shift = np.zeros_like(theta)
-            shift[i] = step
-            columns.append((self.score(theta + shift) - self.score(theta - shift)) / (2 * step))
-        hess = np.column_stack(columns)
-        return (hess + hess.T) / 2
+        return numeric_hessian(self.score, theta)
 
     # --- fit ----------------------------------------------------------------------------------
 
@@ -289,14 +280,10 @@ class MDCEV:
                 step = np.linalg.solve(-hess, grad)
             except np.linalg.LinAlgError:
                 break
-            for _ in range(30):
-                candidate = self.loglike(theta + step)
-                if candidate >= ll - 1e-12 * abs(ll):
-                    break
-                step = step / 2
-            else:
+            moved = halved_step(self.loglike, theta, step, ll)
+            if moved is theta:
                 break
-            theta, ll = theta + step, candidate
+            theta, ll = moved, self.loglike(moved)
             iterations += 1
         grad, hess = self.score(theta), self.hessian(theta)
         converged = bool(np.max(np.abs(grad)) < _GRADIENT_TOLERANCE * n
