@@ -138,8 +138,8 @@ def feasible_level_vectors(consultation: Consultation, page: PortfolioPage,
             "enumerate (knapsack recursion or sampling)")
     index = np.indices(counts, dtype=np.int16).reshape(len(counts), size).T
     keep = np.ones(size, dtype=bool)
-    for limit in _limits(page, map(consultation.constraint, page.constraints)):
-        window = Window.of(page, limit)
+    for rule in _limits(page, map(consultation.constraint, page.constraints)):
+        window = Window.of(page, rule)
         keep &= ~_any_broken(window.limit.breaks(window.totals(index)))
     for members in _groups(page).values():
         lowest = [_lowest_index(page.options[j]) for j in members]
