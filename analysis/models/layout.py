@@ -1,4 +1,4 @@
-"""The long choice table as every choice model reads it: rows placed on an observation x option grid.
+"""The long choice table as every choice model reads it: rows on an observation x option grid.
 
 `choice_layout` selects a task and checks one row per respondent, task and option;
 `read_portfolio_table` turns a portfolio task's rows into arrays (choices, costs, bounds, effects,
