@@ -20,6 +20,7 @@ from surveys.answers import MOTIVATION_PREFIX, OPT_OUT, variant_letters
 from surveys.definition import (
     Consultation, Option, PairsPage, PointsPage, PortfolioPage, QuestionsPage, StatementsPage,
 )
+from surveys.feasibility import points_bounds, total_bounds
 
 Record = Mapping[str, Any]
 Row = dict[str, Any]
@@ -277,18 +278,15 @@ def _constraint_values(design: Consultation, page: PortfolioPage, option: Option
     for resource in resources:
         constraint = design.constraint(resource.constraint)
         values[resource.cost] = option.use.get(resource.constraint, 0)
-        values[resource.budget] = constraint.max
-        # must_use_all: the total may not fall below the maximum (surveys.feasibility)
-        use_all = page.leftover == "must_use_all" and constraint.max is not None
-        values[resource.budget_min] = constraint.max if use_all else constraint.min
+        values[resource.budget_min], values[resource.budget] = total_bounds(page, constraint)
     return values
 
 
 def _points_alternatives(design: Consultation, page: PointsPage,
                          resources: tuple[_Resource, ...]) -> list[_Alternative]:
     points, = resources
-    budget = {points.cost: 1, points.budget: page.total,
-              points.budget_min: page.total if page.must_use_all else 0}
+    low, high = points_bounds(page)
+    budget = {points.cost: 1, points.budget: high, points.budget_min: low}
     # a goal left out of the answer has 0 points (surveys.feasibility.check_points)
     return [_Alternative(page.id, goal.id, {
         "task": page.id, "option": goal.id, **budget, **_attribute_values(design, {}, 0),

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from surveys.answers import MOTIVATION_PREFIX
 from surveys.definition import Consultation, Page, PortfolioPage
-
-MOTIVATION_PREFIX = "why-"  # reserved in the format, so a step id never collides with a page id
 
 
 @dataclass(frozen=True)
@@ -26,6 +25,7 @@ def steps(consultation: Consultation) -> list[Step]:
     for page in consultation.pages:
         result.append(Step(page.id, page))
         if isinstance(page, PortfolioPage) and page.motivation:
+            # the prefix is reserved in the format, so a step id never collides with a page id
             result.append(Step(MOTIVATION_PREFIX + page.id, page, "motivation"))
     return result
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from flask import Flask, g, request, session
 
-from surveys.messages import MESSAGES
+from surveys.messages import LANGUAGES, MESSAGES
 
-PLATFORM_LANGUAGES = ("nl", "en")
-FALLBACK = "nl"
+FALLBACK = LANGUAGES[0]
 
 TEXTS: dict[str, dict[str, str]] = {
     "platform_name": {"nl": "Participatieve Waardenevaluatie", "en": "Participatory Value Evaluation"},
@@ -47,7 +46,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "previous": {"nl": "Vorige", "en": "Previous"},
     "recalculate": {"nl": "Herbereken", "en": "Recalculate"},
     "required_mark": {"nl": "(verplicht)", "en": "(required)"},
-    "optional_mark": {"nl": "(niet verplicht)", "en": "(optional)"},
     "error_summary_title": {"nl": "Er is iets niet goed ingevuld", "en": "There is a problem"},
     "error_summary_intro": {"nl": "Pas het volgende aan:", "en": "Please change the following:"},
     "error_prefix": {"nl": "Fout:", "en": "Error:"},
@@ -90,7 +88,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "not_ok": {"nl": "Uw keuze past nog niet binnen de grenzen.", "en": "Your choice does not fit the limits yet."},
     "points_status": {"nl": "{used} van {total} punten verdeeld, {left} over.",
                       "en": "{used} of {total} points given, {left} left."},
-    "points_label": {"nl": "Punten voor {goal}", "en": "Points for {goal}"},
     "pair_set": {"nl": "Keuze {number} van {total}", "en": "Choice {number} of {total}"},
     "variant": {"nl": "Variant {letter}", "en": "Variant {letter}"},
     "variant_choose": {"nl": "Ik kies variant {letter}", "en": "I choose variant {letter}"},
@@ -110,7 +107,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "option": {"nl": "Optie", "en": "Option"},
     "goal": {"nl": "Doel", "en": "Goal"},
     "your_level": {"nl": "Uw keuze", "en": "Your choice"},
-    "opt_out_chosen": {"nl": "Geen van beide", "en": "Neither"},
     "not_found_title": {"nl": "Pagina niet gevonden", "en": "Page not found"},
     "not_found_text": {"nl": "Deze pagina bestaat niet (meer). Controleer het adres.",
                        "en": "This page does not exist (any more). Check the address."},
@@ -123,8 +119,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "closed_title": {"nl": "Deze raadpleging is gesloten", "en": "This consultation is closed"},
     "closed_text": {"nl": "Meedoen is niet meer mogelijk.", "en": "It is no longer possible to take part."},
     "back_home": {"nl": "Naar de startpagina", "en": "To the home page"},
-    "not_started": {"nl": "Begin eerst op de startpagina van de raadpleging.",
-                    "en": "Please start on the consultation's first page."},
 }
 
 
@@ -153,7 +147,7 @@ def choose_language(available: tuple[str, ...], default: str) -> str:
 def init_app(app: Flask) -> None:
     @app.before_request
     def set_platform_language() -> None:
-        g.lang = choose_language(PLATFORM_LANGUAGES, FALLBACK)
+        g.lang = choose_language(LANGUAGES, FALLBACK)
 
     app.jinja_env.globals["t"] = t
     app.jinja_env.globals["current_language"] = current_language

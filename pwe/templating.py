@@ -5,6 +5,9 @@ from flask import Flask, g
 from markupsafe import Markup, escape
 
 from pwe.i18n import t
+from surveys.answers import DONT_KNOW, OPT_OUT
+from surveys.definition import Consultation, Option
+from surveys.messages import LANGUAGES, format_number
 
 
 def field_value(value) -> str | list[str]:
@@ -26,11 +29,16 @@ def paragraphs(text: str) -> Markup:
     return Markup("".join(f'<p class="utrecht-paragraph">{escape(b)}</p>' for b in blocks))
 
 
+def level_label(consultation: Consultation, option: Option, level, lang: str) -> str:
+    """How a level of an option reads: its label, chosen / not chosen for a toggle, or the number."""
+    if option.level_labels and level in option.levels:
+        return consultation.text(option.level_labels[list(option.levels).index(level)], lang)
+    if option.is_toggle:
+        return t("chosen") if level else t("not_chosen")
+    return format_number(level, lang)
+
+
 def init_app(app: Flask) -> None:
-    from surveys.messages import format_number
-
-    from pwe.citizens.presenting import level_label
-
     def num(value) -> str:
         return "" if value is None else format_number(value, g.lang)
 
@@ -38,14 +46,15 @@ def init_app(app: Flask) -> None:
         return ("+" if value > 0 else "") + num(value)
 
     def agree_choices() -> list[tuple[str, str]]:
-        return [(str(i), t(f"agree_{i}")) for i in range(1, 6)] + [("dk", t("dont_know"))]
+        return [(str(i), t(f"agree_{i}")) for i in range(1, 6)] + [(DONT_KNOW, t("dont_know"))]
 
     def level_text(option, level) -> str:
         return level_label(g.consultation, option, level, g.lang)
 
     app.jinja_env.filters.update(field_value=field_value, paragraphs=paragraphs, num=num, signed=signed)
     app.jinja_env.globals.update(agree_choices=agree_choices, level_text=level_text,
-                                 language_name=lambda code: LANGUAGE_NAMES.get(code, code))
+                                 language_name=lambda code: LANGUAGE_NAMES.get(code, code),
+                                 platform_languages=LANGUAGES, OPT_OUT=OPT_OUT)
 
 
 # each language named in itself, so a reader finds their own language whatever the page shows

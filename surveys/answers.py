@@ -6,7 +6,9 @@ The server is the only authority: every submitted page goes through `parse_page`
 Field names (the templates use exactly these): questions and statements by their id, portfolio
 options by option id (the level as a decimal string; an unticked toggle is absent and means 0),
 points by goal id (blank means 0), pairs as "set-<n>" (n from 1; "A", "B", ... or "none"), and
-motivation as "why-<option id>".
+motivation as "why-<option id>"; an agree item's "don't know" is "dk". The constants below are the
+one spelling of these names: the validator refuses ids that start with RESERVED_PREFIXES or equal
+IGNORED_FIELDS, and the templates get OPT_OUT from pwe.templating.
 """
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ from surveys.feasibility import (
 IGNORED_FIELDS = frozenset({"csrf_token", "action", "lang"})
 MOTIVATION_PREFIX = "why-"
 SET_PREFIX = "set-"
+# no id in a definition may start with these, so a field name always says what it holds
+RESERVED_PREFIXES = (MOTIVATION_PREFIX, SET_PREFIX)
 OPT_OUT = "none"
 DONT_KNOW = "dk"
 MOTIVATION_MAX_LENGTH = 2000

@@ -93,7 +93,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "Give those points to a goal too."},
 }
 
-_LANGUAGES = ("nl", "en")
+# the languages every message (and the platform's own texts) exists in, the first the fallback
+LANGUAGES = ("nl", "en")
 _CONSTRAINT_CODES = frozenset({"over_max", "under_min", "leftover_not_allowed"})
 # Codes whose subject has no label: an id the page does not know, a group, or the whole page.
 _UNLABELLED_CODES = frozenset({"unknown_field", "unknown_option", "unknown_goal",
@@ -140,11 +141,11 @@ class _Blank(dict):
 
 
 def _message_language(lang: str, consultation: Consultation) -> str:
-    if lang in _LANGUAGES:
+    if lang in LANGUAGES:
         return lang
     # A consultation in, say, Frisian and Dutch: its default language is closer than English.
     default = consultation.default_language
-    return default if default in _LANGUAGES else _LANGUAGES[0]
+    return default if default in LANGUAGES else LANGUAGES[0]
 
 
 def _formatted(value: Any, lang: str) -> Any:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from analysis.models.optimize import sandwich
+from analysis.models.optimize import halved_step, numeric_hessian, sandwich
 from analysis.models.portfolio import PortfolioLogit, _with_mean
 from analysis.models.results import (DEFAULT_COV_TYPE, ChoiceResults, check_cov_type,
                                      value_weight_pairs)
@@ -199,14 +199,7 @@ class LatentClassPortfolioLogit:
 
     def hessian(self, params: np.ndarray) -> np.ndarray:
         """Central finite differences of the analytic score, symmetrised."""
-        params = np.asarray(params, dtype=float)
-        columns = []
-        for k in range(len(params)):
-            step = np.zeros(len(params))
-            step[k] = 1e-5 * max(1.0, abs(params[k]))
-            columns.append((self.score(params + step) - self.score(params - step)) / (2 * step[k]))
-        hess = np.array(columns).T
-        return (hess + hess.T) / 2
+        return numeric_hessian(self.score, params)
 
     # --- EM -----------------------------------------------------------------------------------
 
@@ -250,7 +243,7 @@ class LatentClassPortfolioLogit:
             return sum(chosen @ (menu.design @ candidate)
                        - total * menu.moments(menu.design @ candidate, False)[0]
                        for menu, (chosen, total) in zip(self.menus, sums))
-        return _halved(objective, theta_c, _solve(hess, grad), value)
+        return halved_step(objective, theta_c, _solve(hess, grad), value)
 
     def _membership_step(self, alpha: np.ndarray, h: np.ndarray) -> np.ndarray:
         """One Newton step on sum_n w_n sum_c h_nc log pi_nc (a multinomial logit with fractional
@@ -269,7 +262,7 @@ class LatentClassPortfolioLogit:
         def objective(candidate: np.ndarray) -> float:
             full = np.vstack([np.zeros(z.shape[1]), candidate.reshape(K - 1, -1)])
             return float((outcome * _log_softmax(z @ full.T)).sum())
-        found = _halved(objective, alpha[1:].ravel(), step, objective(alpha[1:].ravel()))
+        found = halved_step(objective, alpha[1:].ravel(), step, objective(alpha[1:].ravel()))
         return np.vstack([alpha[:1], found.reshape(K - 1, -1)])
 
     def _starts(self, one: ChoiceResults) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -306,7 +299,7 @@ class LatentClassPortfolioLogit:
             if np.linalg.eigvalsh(hess).max() >= 0:
                 return params, hess, False, iteration
             full = np.linalg.solve(-hess, grad)
-            params = _halved(self.loglike, params, full, ll)
+            params = halved_step(self.loglike, params, full, ll)
             ll = self.loglike(params)
             if np.max(np.abs(full)) < POLISH_TOLERANCE:
                 return params, self.hessian(params), True, iteration
@@ -444,16 +437,6 @@ def _solve(hess: np.ndarray, grad: np.ndarray) -> np.ndarray:
         return np.linalg.solve(-hess, grad)
     except np.linalg.LinAlgError:
         return np.linalg.lstsq(-hess, grad, rcond=None)[0]
-
-
-def _halved(objective, start: np.ndarray, step: np.ndarray, value: float) -> np.ndarray:
-    """start + step, halved until the objective is not below `value` (start if it never is)."""
-    for _ in range(40):
-        candidate = start + step
-        if objective(candidate) >= value - 1e-12 * max(1.0, abs(value)):
-            return candidate
-        step = step / 2
-    return start
 
 
 def _inverse(information: np.ndarray) -> np.ndarray:

@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from analysis.models.optimize import sandwich
-from analysis.models.portfolio import _observation_weights, choice_layout
+from analysis.models.layout import choice_layout, observation_weights
+from analysis.models.optimize import halved_step, numeric_hessian, sandwich
 from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, check_cov_type
 
 PROFILES = ("gamma", "alpha")
@@ -37,7 +37,6 @@ _LEFTOVER_TOLERANCE = 1e-9     # relative to the budget: less unspent counts as 
 _GRADIENT_TOLERANCE = 1e-6     # largest |score| per observation at convergence
 _POLISHED = 1e-9               # ... below which Newton polishing stops
 _NEWTON_STEPS = 20
-_HESSIAN_STEP = 1e-5
 _BISECTION_STEPS = 200
 
 INTEGER_NOTE = ("MDCEV is a density for continuous amounts; with whole points it approximates "
@@ -249,15 +248,7 @@ class MDCEV:
 
     def hessian(self, theta: np.ndarray) -> np.ndarray:
         """Central differences of the analytic gradient, symmetrised."""
-        theta = np.asarray(theta, dtype=float)
-        columns = []
-        for i in range(len(theta)):
-            step = _HESSIAN_STEP * max(1.0, abs(theta[i]))
-            shift = np.zeros_like(theta)
-            shift[i] = step
-            columns.append((self.score(theta + shift) - self.score(theta - shift)) / (2 * step))
-        hess = np.column_stack(columns)
-        return (hess + hess.T) / 2
+        return numeric_hessian(self.score, theta)
 
     # --- fit ----------------------------------------------------------------------------------
 
@@ -292,14 +283,10 @@ class MDCEV:
                 step = np.linalg.solve(-hess, grad)
             except np.linalg.LinAlgError:
                 break
-            for _ in range(30):
-                candidate = self.loglike(theta + step)
-                if candidate >= ll - 1e-12 * abs(ll):
-                    break
-                step = step / 2
-            else:
+            moved = halved_step(self.loglike, theta, step, ll)
+            if moved is theta:
                 break
-            theta, ll = theta + step, candidate
+            theta, ll = moved, self.loglike(moved)
             iterations += 1
         grad, hess = self.score(theta), self.hessian(theta)
         converged = bool(np.max(np.abs(grad)) < _GRADIENT_TOLERANCE * n
@@ -445,7 +432,7 @@ def _read_goods(choices: pd.DataFrame, attributes: list[str], outside_good: bool
         z = np.concatenate([np.zeros((n, 1, len(attributes))), z], axis=1)
     goods = _Goods(names=names, amount=amount, price=price, z=z, outside=bool(outside_good),
                    essential=bool(outside_good and (leftover > 0).all()), respondent=respondent,
-                   weight=_observation_weights(weights, respondent), budget=budget,
+                   weight=observation_weights(weights, respondent), budget=budget,
                    row_cell=layout.row_cell)
     return goods
 

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.models.optimize import newton, sandwich
-from analysis.models.portfolio import _observation_weights
+from analysis.models.layout import observation_weights
 from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, check_cov_type
 
 _RANK_TOLERANCE = 1e-10       # smallest eigenvalue of the scaled information that counts as > 0
@@ -98,7 +98,7 @@ class MNL:
         columns = [tasks.opt_out[..., None]] if self.has_opt_out else []
         self.x = np.concatenate(columns + [tasks.x], axis=2)   # tasks x alternatives x parameters
         self.available, self.chosen, self.labels = tasks.available, tasks.chosen, tasks.label
-        self.weight = _observation_weights(weights, tasks.respondent)
+        self.weight = observation_weights(weights, tasks.respondent)
         self.cluster = pd.factorize(tasks.respondent)[0]
         self.n_observations = len(tasks.respondent)
         self.n_respondents = int(self.cluster.max()) + 1

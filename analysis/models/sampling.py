@@ -15,7 +15,7 @@ Uniform feasible draws:
   portfolios that respect the groups, levels and one constraint with whole non-negative costs:
   the one with the fewest such portfolios; uniform over groups and levels alone if none
   qualifies), and proposals that break any other rule are rejected (the table's rule,
-  portfolio._rule_mask). Repeats and the chosen portfolio are dropped, keeping the first R
+  menus.rule_mask). Repeats and the chosen portfolio are dropped, keeping the first R
   distinct draws in order: a uniform subset of F_n without the chosen one.
 """
 from __future__ import annotations
@@ -25,7 +25,11 @@ import math
 
 import numpy as np
 
-from analysis.models import portfolio as _portfolio
+from analysis.models import knapsack
+from analysis.models.menus import (
+    ENUMERATION_LIMIT, Menu, enumerated, feasible_by_table, rule_mask,
+)
+from analysis.models.optimize import logsumexp
 
 PILOT = 4096                    # proposals used to estimate the acceptance rate
 MAX_PROPOSALS = 5_000_000       # per observation and round; fewer feasible draws: use what there is
@@ -47,7 +51,7 @@ def sampling_note(sampled: int, total: int, samples: int, forced: bool) -> str:
 def recursion_applies(data, n: int) -> bool:
     """Whether the exact knapsack recursion handles this menu (one constraint, whole costs)."""
     try:
-        _portfolio._stages(data, n)
+        knapsack.stages_of(data, n)
     except ValueError:
         return False
     return True
@@ -60,9 +64,9 @@ def sampled_menus(data, rows: np.ndarray, design: np.ndarray, samples: int,
     menus = []
     for row, chosen_and_draws in zip(rows, sets):
         y, w = data.y[row:row + 1], data.weight[row:row + 1]
-        menus.append(_portfolio._Menu(
+        menus.append(Menu(
             rows=np.array([row]), design=design, y=y, obs_weight=w, chosen_sum=w @ y,
-            weight=float(w.sum()), moments=_portfolio._enumerated(chosen_and_draws),
+            weight=float(w.sum()), moments=enumerated(chosen_and_draws),
             best=_exact_only, allows=_exact_only, sample=chosen_and_draws[1:]))
     return menus
 
@@ -78,8 +82,8 @@ def sampled_sets(data, rows: np.ndarray, samples: int, rng: np.random.Generator)
     n = rows[0]
     dtype = np.int8 if data.levels.max() < 127 else np.int32
     candidates = math.prod(int(level) + 1 for level in data.levels)
-    if candidates <= _portfolio.ENUMERATION_LIMIT:
-        feasible = _portfolio._feasible_by_table(data, n).astype(dtype)
+    if candidates <= ENUMERATION_LIMIT:
+        feasible = feasible_by_table(data, n).astype(dtype)
         out = []
         for row in rows:
             chosen = data.y[row].astype(dtype)
@@ -88,7 +92,7 @@ def sampled_sets(data, rows: np.ndarray, samples: int, rng: np.random.Generator)
             out.append(np.vstack([chosen[None, :], others[pick]]))
         return out
     proposer = _Proposer(data, n)
-    accepted = _portfolio._rule_mask(proposer.draw(PILOT, rng), data.cost[n], data.budget[n],
+    accepted = rule_mask(proposer.draw(PILOT, rng), data.cost[n], data.budget[n],
                                      data.budget_min[n], data.group[n]).mean()
     if accepted == 0:
         raise ValueError(f"sampling of alternatives: none of {PILOT} proposed portfolios met "
@@ -101,7 +105,7 @@ def sampled_sets(data, rows: np.ndarray, samples: int, rng: np.random.Generator)
         size = min(MAX_PROPOSALS, int(1.2 * (samples + 10) / accepted) + 1)
         for _ in range(ROUNDS):
             proposals = proposer.draw(size, rng)
-            keep = _portfolio._rule_mask(proposals, data.cost[n], data.budget[n],
+            keep = rule_mask(proposals, data.cost[n], data.budget[n],
                                          data.budget_min[n], data.group[n])
             proposals = proposals[keep].astype(dtype)
             proposals = proposals[~(proposals == chosen).all(axis=1)]
@@ -133,7 +137,7 @@ class _Proposer:
         for k in [*range(len(data.constraints)), None]:
             view = _one_constraint(data, k)
             try:
-                stages, low, high = _portfolio._stages(view, n)
+                stages, low, high = knapsack.stages_of(view, n)
             except ValueError:
                 continue
             counts = _backward_counts(stages, low, high)
@@ -180,8 +184,8 @@ def _backward_counts(stages: list, low: int, high: int) -> list[np.ndarray]:
     size = high + 1
     backward = [np.where(np.arange(size) >= low, 0.0, -np.inf)]
     for stage in reversed(stages):
-        backward.append(_portfolio._logsumexp(
-            _portfolio._shifted(backward[-1], stage.cost, False), axis=0))
+        backward.append(logsumexp(
+            knapsack.shifted(backward[-1], stage.cost, False), axis=0))
     backward.reverse()
     return backward
 
@@ -197,6 +201,6 @@ def support_means(menus: list, means: list, params: np.ndarray) -> list:
             out.append(mean)
             continue
         v = draws @ (menu.design @ params)
-        p = np.exp(v - _portfolio._logsumexp(v))
+        p = np.exp(v - logsumexp(v))
         out.append(p @ draws)
     return out

@@ -7,7 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.models.portfolio import _feasible_by_table, _logsumexp, _menu_rows, _read_table
+from analysis.models.layout import menu_rows, read_portfolio_table
+from analysis.models.menus import feasible_by_table
+from analysis.models.optimize import logsumexp
 
 
 def random_design(respondents: int, options: int, versions: int, attributes: int,
@@ -54,15 +56,15 @@ def simulate_choices(table: pd.DataFrame, params: dict[str, float],
     if "choice" not in frame:
         frame["choice"] = 0
     attributes = [name[len("beta:"):] for name in params if name.startswith("beta:")]
-    data = _read_table(frame, attributes, None, None, by_version=False)
+    data = read_portfolio_table(frame, attributes, None, None, by_version=False)
     asc = np.array([params.get(f"asc:{o}", 0.0) for o in data.options])
     beta = np.array([params[f"beta:{a}"] for a in attributes])
     delta0 = np.array([params.get("delta0" if len(data.constraints) == 1 else f"delta0:{c}", 0.0)
                        for c in data.constraints])
     chosen = np.empty_like(data.y)
-    for rows in _menu_rows(data.menu, np.ones(len(data.y), dtype=bool)):
+    for rows in menu_rows(data.menu, np.ones(len(data.y), dtype=bool)):
         n = rows[0]
-        portfolios = _feasible_by_table(data, n)
+        portfolios = feasible_by_table(data, n)
         chosen[rows] = draw_portfolios(portfolios, asc + data.x[n] @ beta - data.cost[n] @ delta0,
                                        len(rows), rng)
     observation, option = data.row_cell
@@ -75,5 +77,5 @@ def draw_portfolios(portfolios: np.ndarray, utility: np.ndarray, size: int,
     """`size` rows of `portfolios` (the feasible level vectors of one menu) drawn with the exact
     portfolio-logit probabilities exp(y_p'u) / sum_q exp(y_q'u), `utility` u per unit of level."""
     v = portfolios @ utility
-    p = np.exp(v - _logsumexp(v))
+    p = np.exp(v - logsumexp(v))
     return portfolios[rng.choice(len(portfolios), size=size, p=p / p.sum())]

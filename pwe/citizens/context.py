@@ -54,10 +54,6 @@ class StepContext:
         return blank_answer(self.consultation, self.step.page)
 
 
-class Closed(Exception):
-    pass
-
-
 def load_consultation(slug: str, allow_closed: bool = False) -> tuple[ConsultationRow, Consultation]:
     """The consultation behind a URL, and the request's language set from its languages."""
     row = consultations.find(slug)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from flask import g, url_for
 
 from pwe.i18n import t
-from surveys.answers import PageResult, variant_letters
+from pwe.templating import level_label
+from surveys.answers import MOTIVATION_PREFIX, OPT_OUT, SET_PREFIX, PageResult, variant_letters
 from surveys.definition import Consultation, Option, PairsPage, PointsPage, PortfolioPage
 from surveys.feasibility import check_points, check_portfolio, portfolio_effects, portfolio_use
 from surveys.messages import describe, format_number
@@ -172,14 +173,6 @@ def _group_notes(consultation: Consultation, page: PortfolioPage) -> dict[str, s
     }
 
 
-def level_label(consultation: Consultation, option: Option, level, lang: str) -> str:
-    if option.level_labels and level in option.levels:
-        return consultation.text(option.level_labels[list(option.levels).index(level)], lang)
-    if option.is_toggle:
-        return t("chosen") if level else t("not_chosen")
-    return format_number(level, lang)
-
-
 def motivation_questions(consultation, page: PortfolioPage, options, chosen: dict) -> list[dict]:
     """One question per option, phrased by what the respondent chose."""
     lang = g.lang
@@ -191,7 +184,7 @@ def motivation_questions(consultation, page: PortfolioPage, options, chosen: dic
             label = t("why_chosen" if level else "why_not_chosen", option=title)
         else:
             label = t("why_level", option=title, level=level_label(consultation, option, level, lang))
-        rows.append({"option": option, "field": f"why-{option.id}", "label": label,
+        rows.append({"option": option, "field": f"{MOTIVATION_PREFIX}{option.id}", "label": label,
                      "level_text": level_label(consultation, option, level, lang)})
     return rows
 
@@ -199,7 +192,7 @@ def motivation_questions(consultation, page: PortfolioPage, options, chosen: dic
 def pair_sets(consultation: Consultation, page: PairsPage) -> list[dict]:
     attributes = [consultation.attribute(a) for a in page.attributes]
     return [
-        {"number": i + 1, "field": f"set-{i + 1}",
+        {"number": i + 1, "field": f"{SET_PREFIX}{i + 1}",
          "variants": [{"letter": letter, "values": [variant[a.id] for a in attributes]}
                       for letter, variant in zip(variant_letters(variants), variants)]}
         for i, variants in enumerate(page.sets)
@@ -226,7 +219,7 @@ def advice_summary(consultation: Consultation, answers: dict, option_order: dict
             sections.append({"kind": "points", "title": title, "rows": rows, "totals": []})
         elif isinstance(page, PairsPage):
             rows = [(t("pair_set", number=i + 1, total=len(page.sets)),
-                     consultation.text(page.opt_out, lang) if answer.get(str(i + 1)) == "none"
+                     consultation.text(page.opt_out, lang) if answer.get(str(i + 1)) == OPT_OUT
                      else t("variant", letter=answer.get(str(i + 1), "")))
                     for i in range(len(page.sets))]
             sections.append({"kind": "pairs", "title": title, "rows": rows, "totals": []})

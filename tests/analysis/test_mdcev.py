@@ -14,7 +14,7 @@ from scipy import optimize
 
 from analysis.models.mdcev import MDCEV, _kkt_amounts, simulate_mdcev
 from analysis.models.simulate import random_design
-from analysis.simulation import _largest_remainders
+from analysis.synthetic import _largest_remainders
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import random
 import warnings
 
 import numpy as np
@@ -13,12 +14,14 @@ import pytest
 from click.testing import CliRunner
 
 from analysis.models import PortfolioLogit
+from analysis.models.menus import rule_mask
 from analysis.models.simulate import random_design, simulate_choices
 from analysis.tables import choices_table
 from pwe.cli import main
-from surveys.feasibility import feasible_level_vectors
+from surveys.feasibility import feasible_level_vectors, total_bounds
 from surveys.load import parse
 from tests.analysis.sample import DEFINITION, answers
+from tests.surveys.builders import consultation, constraint, option, portfolio
 
 def true_params(options: int, attributes: int, delta0: float | None = 0.04) -> dict[str, float]:
     params = {f"asc:o{j}": 0.6 - 0.25 * j for j in range(options)}
@@ -205,6 +208,39 @@ def test_spending_exactly_the_budget_or_its_minimum_is_feasible():
     assert PortfolioLogit(table, [], delta0=False).infeasible.empty
     decimals = table.assign(cost=[0.1, 0.2, 0.1, 0.2], budget=0.3, budget_min=0.1)
     assert PortfolioLogit(decimals, [], delta0=False).infeasible.empty
+
+
+def random_table_page(rng: random.Random):
+    """A consultation whose portfolio page a choice table can state: levels 0..k, decimal uses."""
+    limits = [constraint(c, max=rng.choice([None, 0.3, 1, 2.5, 4]), min=rng.choice([None, 0.3, 1]))
+              for c in ("budget", "land")]
+    limits = [c if c.min is None or c.max is None or c.min <= c.max
+              else constraint(c.id, max=c.min, min=c.max) for c in limits]
+    options = [option(f"o{j}", levels=range(rng.randint(2, 3)), group=rng.choice([None, "g"]),
+                      use={c.id: rng.choice([0.1, 0.2, 1, 1.5]) for c in limits
+                           if rng.random() < 0.8})
+               for j in range(rng.randint(1, 4))]
+    page = portfolio(options, limits, leftover=rng.choice(["allowed", "must_use_all"]))
+    return consultation(page, constraints=limits), page
+
+
+def test_the_table_rule_and_the_consultation_rule_allow_the_same_portfolios():
+    rng, verdicts = random.Random(6), set()
+    for _ in range(300):
+        design, page = random_table_page(rng)
+        limits = [design.constraint(c) for c in page.constraints]
+        bounds = [total_bounds(page, c) for c in limits]
+        cost = np.array([[o.use.get(c.id, 0) for c in limits] for o in page.options], dtype=float)
+        levels = itertools.product(*(o.levels for o in page.options))
+        candidates = np.array(list(levels), dtype=float)
+        by_table = rule_mask(candidates, cost.reshape(len(page.options), len(limits)),
+                             np.array([math.inf if high is None else high for _, high in bounds]),
+                             np.array([-math.inf if low is None else low for low, _ in bounds]),
+                             np.array([-1 if o.group is None else 0 for o in page.options]))
+        by_consultation = feasible_level_vectors(design, page)
+        assert candidates[by_table].tolist() == by_consultation.tolist(), page
+        verdicts.add(len(by_consultation) < len(candidates))
+    assert verdicts == {True, False}
 
 
 def test_delta0_without_cost_variation_is_named_not_identified():

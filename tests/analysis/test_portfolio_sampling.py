@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from analysis.models import PortfolioLogit
-from analysis.models.portfolio import _feasible_by_table, _read_table, _rule_mask
+from analysis.models.layout import read_portfolio_table
+from analysis.models.menus import feasible_by_table, rule_mask
 from analysis.models.sampling import _Proposer
 from analysis.models.simulate import random_design, simulate_choices
 from tests.analysis.test_portfolio_logit import attributes, true_params
@@ -18,7 +19,7 @@ def assert_draws_feasible_and_distinct(model: PortfolioLogit) -> None:
     for menu in model.menus:
         n = menu.rows[0]
         sets = np.vstack([menu.y, menu.sample])
-        assert _rule_mask(sets, data.cost[n], data.budget[n], data.budget_min[n],
+        assert rule_mask(sets, data.cost[n], data.budget[n], data.budget_min[n],
                           data.group[n]).all()
         assert len(np.unique(sets, axis=0)) == len(sets)       # without replacement, not y again
 
@@ -48,10 +49,10 @@ def test_sampled_estimates_are_close_to_the_exact_fit():
 def test_uniform_proposals_from_the_recursion_counts():
     table = random_design(10, 10, 1, 1, seed=4, groups={2: "g", 3: "g"}, budget=(90, 91),
                           budget_min=20).assign(choice=0)
-    data = _read_table(table, ["x0"], None, None, by_version=False)
-    feasible = _feasible_by_table(data, 0)
+    data = read_portfolio_table(table, ["x0"], None, None, by_version=False)
+    feasible = feasible_by_table(data, 0)
     draws = _Proposer(data, 0).draw(200 * len(feasible), np.random.default_rng(0))
-    assert _rule_mask(draws, data.cost[0], data.budget[0], data.budget_min[0],
+    assert rule_mask(draws, data.cost[0], data.budget[0], data.budget_min[0],
                       data.group[0]).all()
     index = {tuple(row): k for k, row in enumerate(feasible)}
     counts = np.bincount([index[tuple(row)] for row in draws], minlength=len(feasible))
@@ -74,14 +75,14 @@ def two_constraint_table(respondents: int, options: int, seed: int) -> pd.DataFr
     truth = {**true_params(options, 1, None), "delta0:money": 0.03, "delta0:land": 0.3}
     for j in range(options):
         truth[f"asc:o{j}"] = 0.5 - 0.1 * j
-    data = _read_table(table, ["x0"], None, None, by_version=False)
+    data = read_portfolio_table(table, ["x0"], None, None, by_version=False)
     asc = np.array([truth[f"asc:o{j}"] for j in range(options)])
     chosen = np.zeros_like(data.y)
     for version in range(3):
         rows = np.flatnonzero(np.arange(respondents) % 3 == version)
         n = rows[0]
         pool = _Proposer(data, n).draw(20000, rng)
-        pool = pool[_rule_mask(pool, data.cost[n], data.budget[n], data.budget_min[n],
+        pool = pool[rule_mask(pool, data.cost[n], data.budget[n], data.budget_min[n],
                                data.group[n])][:4000]
         u = asc + data.x[n] @ [truth["beta:x0"]] - data.cost[n] @ [0.03, 0.3]
         v = pool @ u

@@ -7,7 +7,7 @@ from html import unescape
 from werkzeug.datastructures import MultiDict
 
 from pwe.flow import Step
-from surveys.answers import parse_motivation, parse_page
+from surveys.answers import MOTIVATION_PREFIX, OPT_OUT, SET_PREFIX, parse_motivation, parse_page
 from surveys.definition import (
     PairsPage, PointsPage, PortfolioPage, QuestionsPage, StatementsPage,
 )
@@ -54,7 +54,7 @@ def valid_form(consultation, step: Step, chosen: dict | None = None) -> list[tup
     """A complete, valid submission for a step (the motivation step needs the portfolio answer)."""
     page = step.page
     if step.kind == "motivation":
-        return [(f"why-{o.id}", f"Reden voor {o.id} & <b>niet</b> zomaar") for o in page.options]
+        return [(f"{MOTIVATION_PREFIX}{o.id}", f"Reden voor {o.id} & <b>niet</b> zomaar") for o in page.options]
     if isinstance(page, QuestionsPage):
         return [pair for q in page.questions for pair in _question(q)]
     if isinstance(page, StatementsPage):
@@ -67,7 +67,7 @@ def valid_form(consultation, step: Step, chosen: dict | None = None) -> list[tup
     if isinstance(page, PointsPage):
         return _points(page)
     if isinstance(page, PairsPage):
-        return [(f"set-{i + 1}", "none" if (page.opt_out and i == 1) else "AB"[i % 2])
+        return [(f"{SET_PREFIX}{i + 1}", OPT_OUT if (page.opt_out and i == 1) else "AB"[i % 2])
                 for i in range(len(page.sets))]
     raise TypeError(page)
 

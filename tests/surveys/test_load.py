@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from surveys import load as load_module
+from surveys import feasibility
 from surveys.definition import (
     Choice,
     Constraint,
@@ -20,17 +20,16 @@ from surveys.definition import (
     StatementsPage,
     Text,
 )
-from surveys.feasibility import feasible_level_vectors
+from surveys.feasibility import feasible_level_vectors, infeasibility
 from surveys.load import (
-    SHAPES,
     DefinitionError,
     Problem,
     definition_hash,
-    infeasibility,
     load,
     parse,
     problems,
 )
+from surveys.schema import SHAPES
 from surveys.versions import apply_version, constraints_used
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -325,7 +324,7 @@ def test_the_validator_agrees_with_the_feasibility_module():
 
 
 def test_without_listing_totals_only_true_infeasibility_is_reported(monkeypatch):
-    monkeypatch.setattr(load_module, "REACHABLE_LIMIT", 1)
+    monkeypatch.setattr(feasibility, "REACHABLE_LIMIT", 1)
     rng = random.Random(16)
     reported = 0
     for _ in range(400):

@@ -8,7 +8,8 @@ import re
 import pytest
 import yaml
 
-from surveys.load import DefinitionError, Reader, parse, problems, read_consultation
+from surveys.load import DefinitionError, parse, problems
+from surveys.schema import ConsultationReader, read_consultation
 from tests.surveys.test_load import VALID
 
 BASE = yaml.safe_load(VALID)
@@ -290,6 +291,6 @@ def test_any_odd_value_anywhere_gives_problems_never_a_traceback():
                      if not re.search(r"(?<!pages)(?<!questions)\[[1-9]", place)]
     for place in first_of_each:
         for value in ODD_VALUES:
-            reader = Reader()
+            reader = ConsultationReader()
             consultation = read_consultation(reader, changed_data({place: value}))
             assert (consultation is None) == bool(reader.problems), (place, value)
