@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import Respondent, Response
-from pwe.services.consultations import definition_of, find, import_definition
 from tests.pwe.visitor import Visitor, started, valid_form
 
 SUBMISSIONS = 20
@@ -49,13 +48,11 @@ def test_database_constraint_decides_between_simultaneous_completions(app, clien
     """Past every check in the views, the unique constraint alone must keep the second row out."""
     from pwe.services import responses
 
-    with app.app_context():
-        import_definition(example_texts["lelylijn"])
-    Visitor(client, "lelylijn").start()
+    visitor, consultation = started(app, client, example_texts["lelylijn"], "lelylijn")
+    first, last = steps(consultation)[0], steps(consultation)[-1]
+    visitor.answer(first.id, valid_form(consultation, first))
     with app.app_context():
         respondent_id = db.session.scalar(select(Respondent.id))
-        consultation = definition_of(find("lelylijn"))
-    last = steps(consultation)[-1]
     barrier = threading.Barrier(SUBMISSIONS)
     outcomes = []
 
