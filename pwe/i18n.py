@@ -50,6 +50,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "optional_mark": {"nl": "(niet verplicht)", "en": "(optional)"},
     "error_summary_title": {"nl": "Er is iets niet goed ingevuld", "en": "There is a problem"},
     "error_summary_intro": {"nl": "Pas het volgende aan:", "en": "Please change the following:"},
+    "more_problems": {"nl": "en nog {count} andere punten op deze pagina",
+                      "en": "and {count} more problems on this page"},
     "error_prefix": {"nl": "Fout:", "en": "Error:"},
     "title_error_prefix": {"nl": "Fout: ", "en": "Error: "},
     "too_large": {"nl": "Wat u verstuurde was te groot. Maak uw teksten korter en probeer het opnieuw.",
