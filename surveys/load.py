@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -37,9 +38,14 @@ from surveys.definition import (
     Text,
     Version,
 )
+from surveys import yaml_guard
 from surveys.versions import apply_changes, constraints_used
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
+# ids become web addresses, form fields and database keys (slug and version: 100 characters)
+MAX_ID_LENGTH = 100
+# a key or value echoed in a message is cut here, so a hostile file cannot flood the output
+ECHO_LENGTH = 80
 # a choice id is only ever an answer's value, never a field name, so "55+" may be one
 CHOICE_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*\Z")
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -119,6 +125,11 @@ def _read(text: str) -> tuple[Consultation | None, list[Problem]]:
         root, document = _parse_yaml(text)
     except yaml.YAMLError as error:
         return None, [_syntax_problem(error)]
+    except yaml_guard.Refused as error:
+        return None, [Problem(error.place, error.message)]
+    except RecursionError:
+        return None, [Problem("", "lists or mappings are nested too deeply to read; a definition "
+                                  "needs a few levels, not hundreds")]
     reader = Reader()
     reader.problems += _duplicate_keys(root, set())
     consultation = read_consultation(reader, document)
@@ -130,6 +141,7 @@ def _read(text: str) -> tuple[Consultation | None, list[Problem]]:
 def _parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     """The YAML's node tree (which knows lines and repeated keys) and its plain data."""
     root = yaml.compose(text, Loader=COMPOSER)
+    yaml_guard.check(root)
     # what yaml.safe_load does, from the nodes already composed: plain data, never objects
     document = yaml.SafeLoader("").construct_document(root) if root is not None else None
     return root, document
@@ -163,7 +175,7 @@ def _duplicate_keys(node: yaml.Node | None, seen_nodes: set[int]) -> list[Proble
             key = (key_node.tag, str(key_node.value))
             if key in first_places:
                 found.append(Problem(_line(key_node), (
-                    f'the key "{key_node.value}" appears twice in this mapping (first at '
+                    f'the key "{shown(key_node.value)}" appears twice in this mapping (first at '
                     f"{first_places[key]}); YAML would keep only the last, so remove one"
                 )))
             first_places.setdefault(key, _line(key_node))
@@ -220,7 +232,10 @@ def describe(value: Any, text_wanted: bool = False) -> str:
     if isinstance(value, (int, float)):
         return f"{value!r}; put it in quotes" if text_wanted else repr(value)
     if isinstance(value, str):
-        return json.dumps(value if len(value) <= 40 else value[:37] + "...", ensure_ascii=False)
+        quoted = json.dumps(value if len(value) <= 40 else value[:37] + "...", ensure_ascii=False)
+        # invisible format characters (bidi overrides, zero widths) shown as escapes, so a
+        # message cannot be reordered or hide what the file holds
+        return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) == "Cf" else c for c in quoted)
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -231,7 +246,13 @@ def describe(value: Any, text_wanted: bool = False) -> str:
 
 
 def at(place: str, key: Any) -> str:
-    return f"{place}.{key}" if place else str(key)
+    return f"{place}.{shown(key)}" if place else shown(key)
+
+
+def shown(key: Any) -> str:
+    """A key as a message shows it: a very long one cut short."""
+    text = str(key)
+    return text if len(text) <= ECHO_LENGTH else text[:ECHO_LENGTH - 1] + "…"
 
 
 def is_number(value: Any) -> bool:
@@ -246,7 +267,7 @@ def suggestion(word: Any, choices: Iterable[str]) -> str:
 def unknown_reference(what: str, key: Any, known: Iterable[str]) -> str:
     known = list(known)
     listed = f"known {what}s: {', '.join(known)}" if known else f"no {what}s are declared"
-    return f'unknown {what} "{key}"; {suggestion(key, known)}{listed}'
+    return f'unknown {what} "{shown(key)}"; {suggestion(shown(key), known)}{listed}'
 
 
 def read_number(reader: Reader, value: Any, place: str) -> Any:
@@ -296,6 +317,10 @@ def read_string(reader: Reader, value: Any, place: str) -> Any:
 def read_id(reader: Reader, value: Any, place: str, pattern: re.Pattern = ID_PATTERN) -> Any:
     if not reader.expect(isinstance(value, str), value, place, "an id in quotes", text_wanted=True):
         return None
+    if len(value) > MAX_ID_LENGTH:
+        reader.report(place, f"{describe(value)} is {len(value)} characters long; an id may have "
+                             f"at most {MAX_ID_LENGTH}")
+        return None
     if not pattern.match(value):
         allowed = '"_", ".", "+" and "-"' if "+" in pattern.pattern else '"_", "." and "-"'
         reader.report(place, f"{describe(value)} is not a valid id: start with a letter or digit, "
@@ -320,8 +345,9 @@ def read_field_id(reader: Reader, value: Any, place: str) -> Any:
 
 
 def read_slug(reader: Reader, value: Any, place: str) -> Any:
-    ok = isinstance(value, str) and bool(SLUG_PATTERN.match(value))
-    wanted = 'a slug for the web address: lowercase letters, digits and "-", like "ruimte-2050"'
+    ok = isinstance(value, str) and len(value) <= MAX_ID_LENGTH and bool(SLUG_PATTERN.match(value))
+    wanted = (f'a slug for the web address of at most {MAX_ID_LENGTH} characters: lowercase '
+              'letters, digits and "-", like "ruimte-2050"')
     return value if reader.expect(ok, value, place, wanted, text_wanted=True) else None
 
 
@@ -472,7 +498,7 @@ def read_fields(reader: Reader, node: Any, place: str, keys: dict[str, Key]) -> 
         return None
     for name in node:
         if name not in keys:
-            reader.report(at(place, name), f'unknown key "{name}"; {suggestion(name, keys)}'
+            reader.report(at(place, name), f'unknown key "{shown(name)}"; {suggestion(shown(name), keys)}'
                                            f"allowed keys: {', '.join(keys)}")
     values = Fields(node)
     for name, key in keys.items():
