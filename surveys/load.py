@@ -46,6 +46,7 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 MAX_ID_LENGTH = 100
 # a key or value echoed in a message is cut here, so a hostile file cannot flood the output
 ECHO_LENGTH = 80
+MAX_MESSAGE_LENGTH = 600
 # a choice id is only ever an answer's value, never a field name, so "55+" may be one
 CHOICE_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*\Z")
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -203,6 +204,9 @@ class Reader:
         self.scopes: dict[str, dict[str, str]] = {"pages": {}, "answers": {}}
 
     def report(self, place: str, message: str) -> None:
+        # the last bound on what a hostile file can make a message echo
+        if len(message) > MAX_MESSAGE_LENGTH:
+            message = message[:MAX_MESSAGE_LENGTH - 1] + "…"
         self.problems.append(Problem(place, message))
 
     def mark(self) -> int:
@@ -250,9 +254,11 @@ def at(place: str, key: Any) -> str:
 
 
 def shown(key: Any) -> str:
-    """A key as a message shows it: a very long one cut short."""
+    """A key as a message shows it: a very long one cut short, an empty one as ""."""
     text = str(key)
-    return text if len(text) <= ECHO_LENGTH else text[:ECHO_LENGTH - 1] + "…"
+    if len(text) > ECHO_LENGTH:
+        text = text[:ECHO_LENGTH - 1] + "…"
+    return text if text.strip() else json.dumps(text)
 
 
 def is_number(value: Any) -> bool:
@@ -390,7 +396,7 @@ def _read_text_map(reader: Reader, value: dict, place: str) -> Text | None:
     declared = reader.languages
     for language, text in value.items():
         if declared and language not in declared:
-            reader.report(at(place, language), f'the language "{language}" is not declared in '
+            reader.report(at(place, language), f'the language "{shown(language)}" is not declared in '
                                                f"languages ({', '.join(declared)}); add it there "
                                                "or remove this text")
         else:
