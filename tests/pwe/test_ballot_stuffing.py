@@ -232,3 +232,33 @@ def test_pwe_prune_command(lelylijn, database_url, tmp_path, monkeypatch):
     assert result.exit_code == 0 and "0 unfinished respondent(s)" in result.output and "7d" in result.output
     wrong = CliRunner().invoke(main, ["prune", "--older-than", "a week"])
     assert wrong.exit_code == 2 and "--older-than" in wrong.output and "7d" in wrong.output
+
+
+def test_with_prune_every_the_platform_prunes_after_a_request(database_url, tmp_path, example_texts):
+    from tests.conftest import make_app
+
+    app = make_app(database_url, tmp_path / "scheduled", PWE_PRUNE_EVERY=timedelta(hours=1),
+                   PWE_PRUNE_AFTER=timedelta(days=7))
+    try:
+        with app.app_context():
+            import_definition(example_texts["lelylijn"])
+        client = app.test_client()
+        visitor = Visitor(client, "lelylijn")
+        visitor.start()
+        with app.app_context():
+            consultation = respondent_consultation(client, "lelylijn")
+            first = steps(consultation)[0]
+        visitor.answer(first.id, valid_form(consultation, first))
+        with app.app_context():
+            respondent_row(client, "lelylijn").started_at -= timedelta(days=8)
+            db.session.execute(PageAnswer.__table__.update().values(
+                saved_at=PageAnswer.saved_at - timedelta(days=8)))
+            db.session.commit()
+        # pruning runs once the response is closed (sent), at most once per interval
+        app.test_client().get("/").close()
+        with app.app_context():
+            assert count(Respondent) == 0
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
