@@ -13,14 +13,31 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, g, session
+import ipaddress
+
+from flask import Flask, current_app, g, request, session
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from pwe import settings
 
-limiter = Limiter(key_func=get_remote_address)
+
+def client_key() -> str:
+    """The address a client is counted by. An IPv6 client counts by its /64 network: one
+    household (or one attacker) gets a whole /64 and could otherwise rotate through it."""
+    address = request.remote_addr or "unknown"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+
+
+limiter = Limiter(key_func=client_key)
 
 INVITED_SESSION_KEY = "invited"
 
@@ -31,6 +48,8 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    # Redis unreachable: count in memory meanwhile rather than turn respondents away
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault("PWE_RATE_LIMIT", settings.BY_NAME["PWE_RATE_LIMIT"].default)
     limiter.init_app(app)
 

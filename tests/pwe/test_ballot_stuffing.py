@@ -262,3 +262,27 @@ def test_with_prune_every_the_platform_prunes_after_a_request(database_url, tmp_
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_an_ipv6_client_counts_by_its_64_network(lelylijn):
+    lelylijn.config["PWE_RATE_LIMIT"] = "1/minute"
+    for address, status in (("2001:db8:1:2::1", 302), ("2001:db8:1:2:ffff::9", 429),
+                            ("2001:db8:1:3::1", 302)):
+        client = lelylijn.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        assert Visitor(client, "lelylijn").start().status_code == status, address
+
+
+def test_an_unreachable_redis_does_not_turn_respondents_away(database_url, tmp_path, example_texts):
+    from tests.conftest import make_app
+
+    # nothing listens on this loopback port: the limiter counts in memory meanwhile
+    app = make_app(database_url, tmp_path / "no-redis", REDIS_URL="redis://127.0.0.1:18349/0")
+    try:
+        with app.app_context():
+            import_definition(example_texts["lelylijn"])
+        assert Visitor(app.test_client(), "lelylijn").start().status_code == 302
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
