@@ -11,9 +11,8 @@ addresses, bound how often such a consultation can be answered.
 """
 from __future__ import annotations
 
-import time
-
 import ipaddress
+import time
 
 from flask import Flask, current_app, g, request, session
 from flask_limiter import Limiter
