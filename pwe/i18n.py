@@ -58,6 +58,23 @@ TEXTS: dict[str, dict[str, str]] = {
                   "en": "What you sent was too large. Shorten your texts and try again."},
     "session_expired": {"nl": "Uw sessie was verlopen. Controleer uw antwoorden en verstuur ze opnieuw.",
                         "en": "Your session had expired. Check your answers and send them again."},
+    "too_many_title": {"nl": "Even geduld", "en": "Please wait a moment"},
+    "too_many_start": {
+        "nl": "Vanaf deze internetverbinding is in korte tijd al vaak een raadpleging begonnen. "
+              "Probeer het over {wait} opnieuw.",
+        "en": "A consultation has been started many times from this internet connection in a "
+              "short time. Please try again in {wait}.",
+    },
+    "too_many_submit": {
+        "nl": "Vanaf deze internetverbinding zijn in korte tijd al veel adviezen verstuurd. Uw "
+              "eerdere antwoorden zijn bewaard: ga over {wait} terug naar de vorige pagina en "
+              "verstuur uw advies opnieuw.",
+        "en": "Many advices have been sent from this internet connection in a short time. Your "
+              "earlier answers have been saved: in {wait}, go back to the previous page and send "
+              "your advice again.",
+    },
+    "one_minute": {"nl": "1 minuut", "en": "1 minute"},
+    "minutes": {"nl": "{minutes} minuten", "en": "{minutes} minutes"},
     "choose_option": {"nl": "Kies", "en": "Choose"},
     "dont_know": {"nl": "Weet ik niet", "en": "Don't know"},
     "agree_1": {"nl": "Helemaal oneens", "en": "Strongly disagree"},
@@ -125,23 +142,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "closed_title": {"nl": "Deze raadpleging is gesloten", "en": "This consultation is closed"},
     "closed_text": {"nl": "Meedoen is niet meer mogelijk.", "en": "It is no longer possible to take part."},
     "back_home": {"nl": "Naar de startpagina", "en": "To the home page"},
-    "too_many_title": {"nl": "Even geduld", "en": "Please wait a moment"},
-    "too_many_start": {
-        "nl": "Vanaf deze internetverbinding is in korte tijd al vaak een raadpleging begonnen. "
-              "Probeer het over {wait} opnieuw.",
-        "en": "A consultation has been started many times from this internet connection in a "
-              "short time. Please try again in {wait}.",
-    },
-    "too_many_submit": {
-        "nl": "Vanaf deze internetverbinding zijn in korte tijd al veel adviezen verstuurd. Uw "
-              "eerdere antwoorden zijn bewaard: ga over {wait} terug naar de vorige pagina en "
-              "verstuur uw advies opnieuw.",
-        "en": "Many advices have been sent from this internet connection in a short time. Your "
-              "earlier answers have been saved: in {wait}, go back to the previous page and send "
-              "your advice again.",
-    },
-    "one_minute": {"nl": "1 minuut", "en": "1 minute"},
-    "minutes": {"nl": "{minutes} minuten", "en": "{minutes} minutes"},
     "not_started": {"nl": "Begin eerst op de startpagina van de raadpleging.",
                     "en": "Please start on the consultation's first page."},
 }
