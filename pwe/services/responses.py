@@ -29,29 +29,32 @@ class Start:
     version: str | None
     option_order: dict[str, list[str]]
     started_at: datetime
+    source: str = "open"    # or "invitation", "panel": how they came
     response: None = None   # read like a Respondent's: not completed
 
     def to_session(self) -> dict:
         return {"handle": self.handle, "definition": self.definition_hash, "version": self.version,
-                "order": self.option_order, "started": self.started_at.isoformat()}
+                "order": self.option_order, "started": self.started_at.isoformat(),
+                "source": self.source}
 
     @classmethod
     def from_session(cls, entry: dict) -> "Start | None":
         """The start kept in a session entry; None for an entry this code did not write."""
         try:
             return cls(entry["handle"], entry["definition"], entry["version"], entry["order"],
-                       datetime.fromisoformat(entry["started"]))
+                       datetime.fromisoformat(entry["started"]), entry.get("source", "open"))
         except (KeyError, TypeError, ValueError):
             return None
 
 
-def start(row: ConsultationRow, consultation: Consultation, rng: Random) -> Start:
+def start(row: ConsultationRow, consultation: Consultation, rng: Random,
+          source: str = "open") -> Start:
     """A new start with a balanced design version and its own option order (no respondent row)."""
     version = assign_version(consultation, version_starts(row.id), rng)
     if version is not None:
         _count_version_start(row.id, version)
     return Start(handle=new_handle(), definition_hash=row.definition_hash, version=version,
-                 option_order=option_orders(consultation, rng), started_at=utcnow())
+                 option_order=option_orders(consultation, rng), started_at=utcnow(), source=source)
 
 
 def version_starts(consultation_id: int) -> dict[str, int]:
@@ -72,15 +75,15 @@ def _count_version_start(consultation_id: int, version: str) -> None:
     db.session.commit()
 
 
-def persist(row: ConsultationRow, respondent: "Respondent | Start", language: str,
-            source: str = "open") -> Respondent:
-    """The respondent's row, created from their start at their first saved step; the language
-    is the one they last used. Not committed: the caller saves the step in the same transaction."""
+def persist(row: ConsultationRow, respondent: "Respondent | Start", language: str) -> Respondent:
+    """The respondent's row, created from their start at their first saved step (committed at
+    once: the unique handle lets two tabs end up with the same row). The language they last
+    used is saved with the step."""
     if isinstance(respondent, Start):
         created = Respondent(
             pseudonym=secrets.token_hex(16), handle=respondent.handle, consultation_id=row.id,
             definition_hash=respondent.definition_hash, version=respondent.version,
-            language=language, source=source, option_order=respondent.option_order,
+            language=language, source=respondent.source, option_order=respondent.option_order,
             started_at=respondent.started_at,
         )
         db.session.add(created)

@@ -11,6 +11,7 @@ from pwe.models import Respondent, Response
 from tests.pwe.visitor import Visitor, started, valid_form
 
 SUBMISSIONS = 20
+TABS = 8
 
 
 def test_concurrent_final_submissions_store_one_response(app, client, example_texts):
@@ -73,3 +74,31 @@ def test_database_constraint_decides_between_simultaneous_completions(app, clien
     assert sorted(outcomes) == [False] * (SUBMISSIONS - 1) + [True]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_two_tabs_saving_the_first_step_at_once_make_one_respondent(app, client, example_texts):
+    visitor, consultation = started(app, client, example_texts["lelylijn"], "lelylijn")
+    first = steps(consultation)[0]
+    visitor.get(visitor.step_url(first.id))
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    form = valid_form(consultation, first)
+    barrier = threading.Barrier(TABS)
+    statuses = []
+
+    def save_first():
+        tab = app.test_client()
+        tab.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        copy = Visitor(tab, "lelylijn")
+        copy.token = visitor.token
+        barrier.wait(timeout=30)
+        statuses.append(copy.post(copy.step_url(first.id), form).status_code)
+
+    threads = [threading.Thread(target=save_first) for _ in range(TABS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [302] * TABS
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Respondent)) == 1
