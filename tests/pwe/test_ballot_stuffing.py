@@ -197,23 +197,33 @@ def _strings(value) -> list[str]:
     return [value] if isinstance(value, str) and len(value) >= 8 else []
 
 
+def save_first_step(app, client, slug="lelylijn") -> None:
+    visitor = Visitor(client, slug)
+    visitor.start()
+    with app.app_context():
+        consultation = respondent_consultation(client, slug)
+    first = steps(consultation)[0]
+    visitor.answer(first.id, valid_form(consultation, first))
+
+
+def age_everything(age: timedelta) -> None:
+    """Move every start and saved step `age` into the past."""
+    for respondent in db.session.scalars(select(Respondent)):
+        respondent.started_at -= age
+    for answer in db.session.scalars(select(PageAnswer)):
+        answer.saved_at -= age
+    db.session.commit()
+
+
 def test_prune_removes_only_idle_unfinished_respondents(lelylijn, tmp_path):
     finished, idle, busy = (lelylijn.test_client() for _ in range(3))
     complete(lelylijn, finished)
     for client in (idle, busy):
-        visitor = Visitor(client, "lelylijn")
-        visitor.start()
-        with lelylijn.app_context():
-            consultation = respondent_consultation(client, "lelylijn")
-        first = steps(consultation)[0]
-        visitor.answer(first.id, valid_form(consultation, first))
+        save_first_step(lelylijn, client)
     with lelylijn.app_context():
-        for respondent in db.session.scalars(select(Respondent)):
-            respondent.started_at -= timedelta(days=10)
-        db.session.execute(PageAnswer.__table__.update().values(saved_at=PageAnswer.saved_at - timedelta(days=10)))
-        busy_row = respondent_row(busy, "lelylijn")
-        db.session.execute(PageAnswer.__table__.update().where(PageAnswer.respondent_id == busy_row.id)
-                           .values(saved_at=func.current_timestamp()))
+        age_everything(timedelta(days=10))
+        for answer in respondent_row(busy, "lelylijn").answers:
+            answer.saved_at += timedelta(days=10)  # the busy one saved a step just now
         db.session.commit()
         idle_id = respondent_row(idle, "lelylijn").id
 
@@ -242,18 +252,9 @@ def test_with_prune_every_the_platform_prunes_after_a_request(database_url, tmp_
     try:
         with app.app_context():
             import_definition(example_texts["lelylijn"])
-        client = app.test_client()
-        visitor = Visitor(client, "lelylijn")
-        visitor.start()
+        save_first_step(app, app.test_client())
         with app.app_context():
-            consultation = respondent_consultation(client, "lelylijn")
-            first = steps(consultation)[0]
-        visitor.answer(first.id, valid_form(consultation, first))
-        with app.app_context():
-            respondent_row(client, "lelylijn").started_at -= timedelta(days=8)
-            db.session.execute(PageAnswer.__table__.update().values(
-                saved_at=PageAnswer.saved_at - timedelta(days=8)))
-            db.session.commit()
+            age_everything(timedelta(days=8))
         # pruning runs once the response is closed (sent), at most once per interval
         app.test_client().get("/").close()
         with app.app_context():
