@@ -396,8 +396,8 @@ def _read_text_map(reader: Reader, value: dict, place: str) -> Text | None:
     declared = reader.languages
     for language, text in value.items():
         if declared and language not in declared:
-            reader.report(at(place, language), f'the language "{shown(language)}" is not declared in '
-                                               f"languages ({', '.join(declared)}); add it there "
+            reader.report(at(place, language), f'the language "{shown(language)}" is not declared '
+                                               f"in languages ({', '.join(declared)}); add it there "
                                                "or remove this text")
         else:
             read_string(reader, text, at(place, language))
@@ -504,7 +504,8 @@ def read_fields(reader: Reader, node: Any, place: str, keys: dict[str, Key]) -> 
         return None
     for name in node:
         if name not in keys:
-            reader.report(at(place, name), f'unknown key "{shown(name)}"; {suggestion(shown(name), keys)}'
+            reader.report(at(place, name), f'unknown key "{shown(name)}"; '
+                                           f"{suggestion(shown(name), keys)}"
                                            f"allowed keys: {', '.join(keys)}")
     values = Fields(node)
     for name, key in keys.items():
