@@ -25,7 +25,6 @@ def prune(older_than: timedelta, now: datetime | None = None) -> int:
     stale = db.session.scalars(
         select(Respondent.id)
         .where(~exists().where(Response.respondent_id == Respondent.id))
-        .where(Respondent.started_at < cutoff)
         .where(func.coalesce(last_saved, Respondent.started_at) < cutoff)
     ).all()
     for batch in (stale[i:i + 500] for i in range(0, len(stale), 500)):

@@ -26,6 +26,7 @@ from surveys.feasibility import allowed_levels, check_points, check_portfolio
 from surveys.load import parse
 from surveys.messages import describe
 from tests.conftest import EXAMPLES, make_app
+from tests.pwe.dump import database_dump
 from tests.pwe.visitor import (
     Visitor, number_text, respondent_consultation, respondent_row, valid_form,
 )
@@ -147,6 +148,36 @@ def test_every_form_survives_hostile_submissions(hostile_app, slug, step_id):
             if response.status_code == 422:
                 assert 'id="error-summary"' in html
         assert_messages_name_their_fields(journey.consultation, journey.step, known, expected)
+
+    submit()
+
+
+@pytest.mark.parametrize("slug", sorted(EXAMPLE_TEXTS))
+def test_the_consent_form_survives_hostile_submissions(hostile_app, slug):
+    consent_values = st.one_of(st.sampled_from(["yes", "no", "YES", "yes\x00", "\u202eyes"]),
+                               st.text(max_size=10), LONG)
+    fields = st.lists(st.tuples(st.sampled_from(["consent", "age_ok", "extra"]), consent_values),
+                      max_size=4)
+
+    @settings(max_examples=15, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(form=fields)
+    def submit(form):
+        with hostile_app.app_context():
+            before = database_dump()
+        client = hostile_app.test_client()
+        fresh = Visitor(client, slug)
+        fresh.get(f"/c/{slug}")
+        response = fresh.post(f"/c/{slug}", form)
+        given_values = MultiDict(form)
+        accepted = given_values.get("consent") == "yes" and given_values.get("age_ok") == "yes"
+        assert response.status_code == (302 if accepted else 422)
+        with hostile_app.app_context():
+            if accepted:
+                assert respondent_consultation(client, slug) is not None
+            else:
+                assert database_dump() == before  # a refused start leaves nothing behind
+        assert len(response.get_data()) < 100_000
 
     submit()
 

@@ -9,24 +9,14 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from sqlalchemy import inspect, text
 from werkzeug.datastructures import MultiDict
 
-from pwe.extensions import db
 from pwe.flow import steps
 from pwe.services.consultations import import_definition
+from tests.pwe.dump import database_dump
 from tests.pwe.visitor import Visitor, respondent_consultation, valid_form
 
 METHODS = ("HEAD", "OPTIONS", "PUT", "PATCH", "DELETE", "GET")
-
-
-def database_dump() -> dict[str, list[str]]:
-    """Every row of every table in the database (not only the ones this code knows), sorted."""
-    dump = {}
-    for table in sorted(inspect(db.engine).get_table_names()):
-        rows = db.session.execute(text(f'SELECT * FROM "{table}"')).all()
-        dump[table] = sorted(repr(tuple(row)) for row in rows)
-    return dump
 
 
 def every_url(app, slug: str, step_ids: list[str]) -> list[str]:
