@@ -29,11 +29,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from pwe import errors, i18n, limits, security, templating
     from pwe.citizens import bp as citizens
+    from pwe.services import pruning
 
     i18n.init_app(app)
     templating.init_app(app)
     security.init_app(app)
     limits.init_app(app)
     errors.init_app(app)
+    pruning.init_app(app)
     app.register_blueprint(citizens)
     return app

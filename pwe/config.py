@@ -9,6 +9,8 @@ from pathlib import Path
 from pwe import settings
 
 BODY_LIMIT_BYTES = 256 * 1024
+SECRET_KEY_MIN_BYTES = 32
+MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_hex(32))"'
 
 
 def _instance_secret(instance_path: str) -> str:
@@ -22,14 +24,20 @@ def _instance_secret(instance_path: str) -> str:
 
 
 def from_environment(instance_path: str, environ: Mapping[str, str] = os.environ) -> dict:
-    """Flask config from the settings (pwe.settings); production refuses to start without
-    SECRET_KEY."""
+    """Flask config from the settings (pwe.settings); production refuses to start without a
+    SECRET_KEY of at least 32 bytes."""
     values = settings.from_environment(environ)
     env = values["PWE_ENV"]
     if not values["SECRET_KEY"]:
         if env == "production":
-            raise settings.SettingError("SECRET_KEY must be set when PWE_ENV=production")
+            raise settings.SettingError(
+                f"SECRET_KEY must be set when PWE_ENV=production. Make one with: {MAKE_A_KEY}")
         values["SECRET_KEY"] = _instance_secret(instance_path)
+    key_bytes = len(values["SECRET_KEY"].encode("utf-8"))
+    if env == "production" and key_bytes < SECRET_KEY_MIN_BYTES:
+        raise settings.SettingError(
+            f"SECRET_KEY is {key_bytes} bytes; production needs at least {SECRET_KEY_MIN_BYTES} "
+            f"random bytes. Make one with: {MAKE_A_KEY}")
     database_url = values["DATABASE_URL"] or "sqlite:///" + str(Path(instance_path) / "pwe.sqlite3")
     return values | {
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),

@@ -48,12 +48,31 @@ TEXTS: dict[str, dict[str, str]] = {
     "required_mark": {"nl": "(verplicht)", "en": "(required)"},
     "error_summary_title": {"nl": "Er is iets niet goed ingevuld", "en": "There is a problem"},
     "error_summary_intro": {"nl": "Pas het volgende aan:", "en": "Please change the following:"},
+    "more_problems": {"nl": "en nog {count} andere punten op deze pagina",
+                      "en": "and {count} more problems on this page"},
     "error_prefix": {"nl": "Fout:", "en": "Error:"},
     "title_error_prefix": {"nl": "Fout: ", "en": "Error: "},
     "too_large": {"nl": "Wat u verstuurde was te groot. Maak uw teksten korter en probeer het opnieuw.",
                   "en": "What you sent was too large. Shorten your texts and try again."},
     "session_expired": {"nl": "Uw sessie was verlopen. Controleer uw antwoorden en verstuur ze opnieuw.",
                         "en": "Your session had expired. Check your answers and send them again."},
+    "too_many_title": {"nl": "Even geduld", "en": "Please wait a moment"},
+    "too_many_start": {
+        "nl": "Vanaf deze internetverbinding is in korte tijd al vaak een raadpleging begonnen. "
+              "Probeer het over {wait} opnieuw.",
+        "en": "A consultation has been started many times from this internet connection in a "
+              "short time. Please try again in {wait}.",
+    },
+    "too_many_submit": {
+        "nl": "Vanaf deze internetverbinding zijn in korte tijd al veel adviezen verstuurd. Uw "
+              "eerdere antwoorden zijn bewaard: ga over {wait} terug naar de vorige pagina en "
+              "verstuur uw advies opnieuw.",
+        "en": "Many advices have been sent from this internet connection in a short time. Your "
+              "earlier answers have been saved: in {wait}, go back to the previous page and send "
+              "your advice again.",
+    },
+    "one_minute": {"nl": "1 minuut", "en": "1 minute"},
+    "minutes": {"nl": "{minutes} minuten", "en": "{minutes} minutes"},
     "choose_option": {"nl": "Kies", "en": "Choose"},
     "dont_know": {"nl": "Weet ik niet", "en": "Don't know"},
     "agree_1": {"nl": "Helemaal oneens", "en": "Strongly disagree"},

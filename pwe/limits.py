@@ -3,15 +3,42 @@
 The client address comes from the connection, or from the X-Forwarded-For header of
 PWE_TRUSTED_PROXIES proxies in front of the platform (ProxyFix). It is used in memory (or as a
 Redis key that expires with the limit's window) and never stored with a respondent.
+
+Starts (consent given) and final submissions are limited per address by PWE_RATE_LIMIT, each
+counted apart and only when one actually happened. A session whose `session["invited"]` is true
+came through a personal invitation and is never limited per address: invitations, not
+addresses, bound how often such a consultation can be answered.
 """
 from __future__ import annotations
 
-from flask import Flask
+import ipaddress
+import time
+
+from flask import Flask, current_app, g, request, session
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-limiter = Limiter(key_func=get_remote_address)
+from pwe import settings
+
+
+def client_key() -> str:
+    """The address a client is counted by. An IPv6 client counts by its /64 network: one
+    household (or one attacker) gets a whole /64 and could otherwise rotate through it."""
+    address = request.remote_addr or "unknown"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+
+
+limiter = Limiter(key_func=client_key)
+
+INVITED_SESSION_KEY = "invited"
 
 
 def init_app(app: Flask) -> None:
@@ -20,4 +47,34 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    # Redis unreachable: count in memory meanwhile rather than turn respondents away
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("PWE_RATE_LIMIT", settings.BY_NAME["PWE_RATE_LIMIT"].default)
     limiter.init_app(app)
+
+
+def configured_limit() -> str:
+    """PWE_RATE_LIMIT in Flask-Limiter's notation; empty (no limit) when it is `off`."""
+    value = current_app.config["PWE_RATE_LIMIT"]
+    return "" if value == settings.RATE_LIMIT_OFF else value
+
+
+def invited() -> bool:
+    """The exemption hook: a session that came through an invitation is not limited per address."""
+    return bool(session.get(INVITED_SESSION_KEY))
+
+
+def count_this_request() -> None:
+    """Called by a limited view when what it limits happened (a start, a completed response)."""
+    g.pwe_rate_counted = True
+
+
+def counted(response) -> bool:
+    """deduct_when for the limits: count only requests whose view called count_this_request."""
+    return bool(g.get("pwe_rate_counted"))
+
+
+def retry_after_seconds() -> int:
+    """Seconds until the limit that refused this request lets the client in again."""
+    refused = limiter.current_limit
+    return max(1, int(refused.reset_at - time.time())) if refused else 60

@@ -1,6 +1,7 @@
 """Database tables. The database itself enforces what must never happen twice."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timezone
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -11,6 +12,11 @@ from pwe.extensions import db
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def new_handle() -> str:
+    """The random value a respondent's cookie holds; never the pseudonym an export shows."""
+    return secrets.token_urlsafe(24)
 
 
 class Consultation(db.Model):
@@ -30,12 +36,17 @@ class Consultation(db.Model):
 
 
 class Respondent(db.Model):
-    """One person taking part: pseudonymous, no IP address, no user agent."""
+    """One person taking part: pseudonymous, no IP address, no user agent.
+
+    `pseudonym` is the key of the export and never leaves the server; `handle` is what the
+    respondent's signed cookie holds to find the row again. Both are unique.
+    """
 
     __tablename__ = "respondent"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pseudonym: Mapped[str] = mapped_column(String(32), unique=True)
+    handle: Mapped[str] = mapped_column(String(64), unique=True, default=new_handle)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), index=True)
     definition_hash: Mapped[str] = mapped_column(String(64))
     version: Mapped[str | None] = mapped_column(String(100))
@@ -78,3 +89,14 @@ class Response(db.Model):
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     respondent: Mapped[Respondent] = relationship(back_populates="response")
+
+
+class VersionStart(db.Model):
+    """How many respondents were given each design version, counted at consent: the respondent
+    row appears only at their first saved step, and assignment must stay balanced before that."""
+
+    __tablename__ = "version_start"
+
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), primary_key=True)
+    version: Mapped[str] = mapped_column(String(100), primary_key=True)
+    starts: Mapped[int] = mapped_column(default=0)

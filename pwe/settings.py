@@ -5,9 +5,13 @@ and a new setting is one more entry in SETTINGS: its name, default, meaning and 
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
+
+from limits import parse_many
 
 
 class SettingError(ValueError):
@@ -55,6 +59,32 @@ def choice(*allowed: str) -> Callable[[str], str]:
     return read
 
 
+RATE_LIMIT_OFF = "off"
+_DURATION = re.compile(r"(\d{1,6})([mhdw])", re.ASCII)
+_DURATION_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def rate_limit(text: str) -> str:
+    """`off`, or limits in Flask-Limiter's notation such as `20/minute;200/hour`."""
+    text = text.strip()
+    if text.lower() == RATE_LIMIT_OFF:
+        return RATE_LIMIT_OFF
+    try:
+        parse_many(text)
+    except ValueError:
+        raise ValueError("use off, or limits such as 20/minute;200/hour;1000/day (a number, a "
+                         "slash and second, minute, hour or day; several separated by ;)") from None
+    return text
+
+
+def duration(text: str) -> timedelta:
+    """A span of time written as a number and a unit: 30m, 12h, 7d or 2w."""
+    match = _DURATION.fullmatch(text.strip())
+    if not match or int(match.group(1)) == 0:
+        raise ValueError("use a number above 0 and a unit m, h, d or w, such as 30m, 12h, 7d or 2w")
+    return timedelta(**{_DURATION_UNITS[match.group(2)]: int(match.group(1))})
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("PWE_ENV", "development",
             "`production` requires SECRET_KEY, sets secure cookies and HSTS; `development` "
@@ -79,6 +109,20 @@ SETTINGS: tuple[Setting, ...] = (
             "How many proxies (load balancer, nginx) stand in front of the platform and add the "
             "client address to X-Forwarded-For; 0 uses the connection's address.",
             whole_number),
+    Setting("PWE_RATE_LIMIT", "20/minute;200/hour;1000/day",
+            "How often one client address may start a consultation and, counted apart, send a "
+            "final advice, in Flask-Limiter's notation (`N/second|minute|hour|day`, several "
+            "separated by `;`); `off` disables both, e.g. for a load test from one machine.",
+            rate_limit),
+    Setting("PWE_PRUNE_AFTER", timedelta(days=30),
+            "`pwe prune` removes unfinished respondents with no activity for this long (`12h`, "
+            "`7d`, `2w`); the default equals the session cookie's lifetime, after which nobody "
+            "can come back to them.",
+            duration),
+    Setting("PWE_PRUNE_EVERY", None,
+            "When set (`1h`, `1d`), each app process also prunes at most once per this interval, "
+            "after answering a request; unset: only `pwe prune` (from cron or a systemd timer).",
+            duration),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -33,6 +33,10 @@ RESERVED_PREFIXES = (MOTIVATION_PREFIX, SET_PREFIX)
 OPT_OUT = "none"
 DONT_KNOW = "dk"
 MOTIVATION_MAX_LENGTH = 2000
+# What a rejected field echoes back (its name, or a value that is not free text) is cut here:
+# a hostile form must not make the page it gets back grow with it. A free text comes back up to
+# twice its maximum length, so a text a little too long returns whole for its writer to shorten.
+ECHO_LENGTH = 80
 
 # No exponent and at most 15 digits a side: "1e400", "NaN" and "inf" are not numbers a person
 # types, and 15 digits keep every value exact in JSON and JavaScript. ASCII only: int() would
@@ -92,6 +96,7 @@ class _Field:
     read: Callable[[list[str]], Any]      # submitted values -> stored value; raises _Invalid
     blank: Any = None                     # the value a fresh respondent starts from
     multiple: bool = False                # several values under one name (multi questions)
+    echo: int = ECHO_LENGTH               # how much of a rejected value is shown back
 
 
 def parse_page(consultation: Consultation, page: Page, form: Any) -> PageResult:
@@ -128,10 +133,15 @@ def _read_fields(fields: list[_Field], form: Any, unknown_code: str) -> tuple[di
         try:
             answer[f.key] = f.read(values)
         except _Invalid as problem:
-            answer[f.key] = list(values) if f.multiple else (values[0] if values else None)
+            shown = [value[:f.echo] for value in values]
+            answer[f.key] = shown if f.multiple else (shown[0] if shown else None)
             errors.append(FieldError(f.name, problem.code, problem.params))
     known = {f.name for f in fields} | IGNORED_FIELDS
-    errors += [FieldError(name, unknown_code) for name in form.keys() if name not in known]
+    unknown = [name[:ECHO_LENGTH] for name in form.keys() if name not in known]
+    if len(unknown) == 1:
+        errors.append(FieldError(unknown[0], unknown_code))
+    elif unknown:  # one message for any number of them
+        errors.append(FieldError(unknown[0], "unknown_fields", {"others": len(unknown) - 1}))
     return answer, errors
 
 
@@ -147,7 +157,8 @@ def _rule_violations(consultation: Consultation, page: Page, answer: dict) -> li
 
 
 def _question_fields(page: QuestionsPage) -> list[_Field]:
-    return [_Field(q.id, q.id, q.label, _question_reader(q), multiple=q.type == "multi")
+    return [_Field(q.id, q.id, q.label, _question_reader(q), multiple=q.type == "multi",
+                   echo=max(ECHO_LENGTH, 2 * q.max_length) if q.type == "text" else ECHO_LENGTH)
             for q in page.questions]
 
 
@@ -175,7 +186,8 @@ def _pairs_fields(page: PairsPage) -> list[_Field]:
 
 def _motivation_fields(page: PortfolioPage) -> list[_Field]:
     read = _single(_text(MOTIVATION_MAX_LENGTH), required=False)
-    return [_Field(f"{MOTIVATION_PREFIX}{o.id}", o.id, o.title, read) for o in page.options]
+    return [_Field(f"{MOTIVATION_PREFIX}{o.id}", o.id, o.title, read, echo=2 * MOTIVATION_MAX_LENGTH)
+            for o in page.options]
 
 
 _FIELDS: dict[str, Callable[[Any], list[_Field]]] = {

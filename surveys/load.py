@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from surveys import yaml_guard
 from surveys.definition import Consultation
 from surveys.reader import Problem, duplicate_keys, parse_yaml, syntax_problem
 from surveys.schema import ConsultationReader, read_consultation
@@ -58,11 +59,17 @@ def definition_hash(text: str) -> str:
     """SHA-256 (hex) of the exact text, to recognise a definition stored verbatim."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
+
 def _read(text: str) -> tuple[Consultation | None, list[Problem]]:
     try:
         root, document = parse_yaml(text)
     except yaml.YAMLError as error:
         return None, [syntax_problem(error)]
+    except yaml_guard.Refused as error:
+        return None, [Problem(error.place, error.message)]
+    except RecursionError:
+        return None, [Problem("", "lists or mappings are nested too deeply to read; a definition "
+                                  "needs a few levels, not hundreds")]
     reader = ConsultationReader()
     reader.problems += duplicate_keys(root, set())
     consultation = read_consultation(reader, document)

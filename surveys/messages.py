@@ -45,6 +45,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "unknown_field": {"nl": "Dit formulier heeft geen veld ‘{name}’. Laad de pagina opnieuw en "
                             "vul het nog een keer in.",
                       "en": "This form has no field ‘{name}’. Reload the page and fill it in again."},
+    "unknown_fields": {"nl": "Dit formulier heeft geen veld ‘{name}’, en {others} andere velden "
+                             "evenmin. Laad de pagina opnieuw en vul het nog een keer in.",
+                       "en": "This form has no field ‘{name}’, nor {others} other fields. Reload "
+                             "the page and fill it in again."},
     "required_level": {"nl": "Kies een stand.",
                        "en": "Choose a level."},
     "pairs_choice": {"nl": "Kies een van de getoonde mogelijkheden.",
@@ -97,7 +101,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 LANGUAGES = ("nl", "en")
 _CONSTRAINT_CODES = frozenset({"over_max", "under_min", "leftover_not_allowed"})
 # Codes whose subject has no label: an id the page does not know, a group, or the whole page.
-_UNLABELLED_CODES = frozenset({"unknown_field", "unknown_option", "unknown_goal",
+_UNLABELLED_CODES = frozenset({"unknown_field", "unknown_fields", "unknown_option", "unknown_goal",
                                "group_conflict", "over_total", "under_total"})
 _WORDS = {"or": {"nl": "of", "en": "or"}, "and": {"nl": "en", "en": "and"}}
 _LONGEST_LABEL = 60

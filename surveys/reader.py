@@ -11,13 +11,21 @@ import difflib
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+from surveys import yaml_guard
+
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
+# ids become web addresses, form fields and database keys (slug and version: 100 characters)
+MAX_ID_LENGTH = 100
+# a key or value echoed in a message is cut here, so a hostile file cannot flood the output
+ECHO_LENGTH = 80
+MAX_MESSAGE_LENGTH = 600
 # composing builds no objects, so the fast C parser is as safe as the Python one
 COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -38,6 +46,7 @@ class Problem:
 def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     """The YAML's node tree (which knows lines and repeated keys) and its plain data."""
     root = yaml.compose(text, Loader=COMPOSER)
+    yaml_guard.check(root)
     # what yaml.safe_load does, from the nodes already composed: plain data, never objects
     document = yaml.SafeLoader("").construct_document(root) if root is not None else None
     return root, document
@@ -71,7 +80,7 @@ def duplicate_keys(node: yaml.Node | None, seen_nodes: set[int]) -> list[Problem
             key = (key_node.tag, str(key_node.value))
             if key in first_places:
                 found.append(Problem(_line(key_node), (
-                    f'the key "{key_node.value}" appears twice in this mapping (first at '
+                    f'the key "{shown(key_node.value)}" appears twice in this mapping (first at '
                     f"{first_places[key]}); YAML would keep only the last, so remove one"
                 )))
             first_places.setdefault(key, _line(key_node))
@@ -100,6 +109,9 @@ class Reader:
             scope: {} for scope in self.scope_reasons if scope != "list"}
 
     def report(self, place: str, message: str) -> None:
+        # the last bound on what a hostile file can make a message echo
+        if len(message) > MAX_MESSAGE_LENGTH:
+            message = message[:MAX_MESSAGE_LENGTH - 1] + "…"
         self.problems.append(Problem(place, message))
 
     def mark(self) -> int:
@@ -129,7 +141,10 @@ def describe(value: Any, text_wanted: bool = False) -> str:
     if isinstance(value, (int, float)):
         return f"{value!r}; put it in quotes" if text_wanted else repr(value)
     if isinstance(value, str):
-        return json.dumps(value if len(value) <= 40 else value[:37] + "...", ensure_ascii=False)
+        quoted = json.dumps(value if len(value) <= 40 else value[:37] + "...", ensure_ascii=False)
+        # invisible format characters (bidi overrides, zero widths) shown as escapes, so a
+        # message cannot be reordered or hide what the file holds
+        return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) == "Cf" else c for c in quoted)
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -140,7 +155,15 @@ def describe(value: Any, text_wanted: bool = False) -> str:
 
 
 def at(place: str, key: Any) -> str:
-    return f"{place}.{key}" if place else str(key)
+    return f"{place}.{shown(key)}" if place else shown(key)
+
+
+def shown(key: Any) -> str:
+    """A key as a message shows it: a very long one cut short, an empty one as ""."""
+    text = str(key)
+    if len(text) > ECHO_LENGTH:
+        text = text[:ECHO_LENGTH - 1] + "…"
+    return text if text.strip() else json.dumps(text)
 
 
 def is_number(value: Any) -> bool:
@@ -155,7 +178,7 @@ def suggestion(word: Any, choices: Iterable[str]) -> str:
 def unknown_reference(what: str, key: Any, known: Iterable[str]) -> str:
     known = list(known)
     listed = f"known {what}s: {', '.join(known)}" if known else f"no {what}s are declared"
-    return f'unknown {what} "{key}"; {suggestion(key, known)}{listed}'
+    return f'unknown {what} "{shown(key)}"; {suggestion(shown(key), known)}{listed}'
 
 
 def read_number(reader: Reader, value: Any, place: str) -> Any:
@@ -204,6 +227,10 @@ def read_string(reader: Reader, value: Any, place: str) -> Any:
 
 def read_id(reader: Reader, value: Any, place: str, pattern: re.Pattern = ID_PATTERN) -> Any:
     if not reader.expect(isinstance(value, str), value, place, "an id in quotes", text_wanted=True):
+        return None
+    if len(value) > MAX_ID_LENGTH:
+        reader.report(place, f"{describe(value)} is {len(value)} characters long; an id may have "
+                             f"at most {MAX_ID_LENGTH}")
         return None
     if not pattern.match(value):
         allowed = '"_", ".", "+" and "-"' if "+" in pattern.pattern else '"_", "." and "-"'
@@ -300,7 +327,8 @@ def read_fields(reader: Reader, node: Any, place: str, keys: dict[str, Key]) -> 
         return None
     for name in node:
         if name not in keys:
-            reader.report(at(place, name), f'unknown key "{name}"; {suggestion(name, keys)}'
+            reader.report(at(place, name), f'unknown key "{shown(name)}"; '
+                                           f"{suggestion(shown(name), keys)}"
                                            f"allowed keys: {', '.join(keys)}")
     values = Fields(node)
     for name, key in keys.items():

@@ -29,9 +29,9 @@ from surveys.definition import (
 )
 from surveys.feasibility import infeasibility
 from surveys.reader import (
-    Fields, Key, Read, Reader, Shape, at, check_min_max, describe, list_of, one_of,
+    MAX_ID_LENGTH, Fields, Key, Read, Reader, Shape, at, check_min_max, describe, list_of, one_of,
     raw_ids, read_bool, read_fields, read_id, read_keyed, read_list, read_number, read_number_map,
-    read_string, unknown_reference, whole,
+    read_string, shown, unknown_reference, whole,
 )
 from surveys.versions import apply_changes, constraints_used
 
@@ -89,8 +89,9 @@ def read_field_id(reader: ConsultationReader, value: Any, place: str) -> Any:
 
 
 def read_slug(reader: ConsultationReader, value: Any, place: str) -> Any:
-    ok = isinstance(value, str) and bool(SLUG_PATTERN.match(value))
-    wanted = 'a slug for the web address: lowercase letters, digits and "-", like "ruimte-2050"'
+    ok = isinstance(value, str) and len(value) <= MAX_ID_LENGTH and bool(SLUG_PATTERN.match(value))
+    wanted = (f'a slug for the web address of at most {MAX_ID_LENGTH} characters: lowercase '
+              'letters, digits and "-", like "ruimte-2050"')
     return value if reader.expect(ok, value, place, wanted, text_wanted=True) else None
 
 
@@ -133,8 +134,8 @@ def _read_text_map(reader: ConsultationReader, value: dict, place: str) -> Text 
     declared = reader.languages
     for language, text in value.items():
         if declared and language not in declared:
-            reader.report(at(place, language), f'the language "{language}" is not declared in '
-                                               f"languages ({', '.join(declared)}); add it there "
+            reader.report(at(place, language), f'the language "{shown(language)}" is not declared '
+                                               f"in languages ({', '.join(declared)}); add it there "
                                                "or remove this text")
         else:
             read_string(reader, text, at(place, language))

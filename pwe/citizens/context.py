@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 from flask import abort, g, make_response, render_template, session
 
-from pwe.extensions import db
 from pwe.flow import Step
 from pwe.i18n import choose_language
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import Respondent
 from pwe.services import consultations, responses
+from pwe.services.responses import Start
 from surveys.answers import blank_answer
 from surveys.definition import Consultation
 
@@ -21,7 +21,7 @@ SESSION_KEY = "respondents"
 class StepContext:
     row: ConsultationRow
     consultation: Consultation       # with the respondent's design version applied
-    respondent: Respondent
+    respondent: Respondent | Start
     steps: list[Step]
     index: int
     saved: dict[str, dict]
@@ -67,19 +67,24 @@ def load_consultation(slug: str, allow_closed: bool = False) -> tuple[Consultati
     return row, consultation
 
 
-def current_respondent(row: ConsultationRow) -> Respondent | None:
-    pseudonym = session.get(SESSION_KEY, {}).get(row.slug)
-    if not pseudonym:
+def current_respondent(row: ConsultationRow) -> Respondent | Start | None:
+    """Who this session is in `row`: their respondent row, their start (consented, nothing saved
+    yet), or None. Reading never writes: GET and HEAD change nothing."""
+    entry = session.get(SESSION_KEY, {}).get(row.slug)
+    start = Start.from_session(entry) if isinstance(entry, dict) else None
+    handle = start.handle if start else entry
+    if not isinstance(handle, str) or not handle:
         return None
-    respondent = responses.by_pseudonym(pseudonym)
-    if respondent is None or respondent.consultation_id != row.id:
-        return None
-    if respondent.language != g.lang:
-        respondent.language = g.lang  # the language they last used, for the export
-        db.session.commit()
-    return respondent
+    respondent = responses.by_handle(handle)
+    if respondent is not None:
+        return respondent if respondent.consultation_id == row.id else None
+    if start is None or start.definition_hash != row.definition_hash:
+        return None  # the definition changed before this start saved anything: begin again
+    return start
 
 
-def remember_respondent(row: ConsultationRow, respondent: Respondent) -> None:
+def remember_respondent(row: ConsultationRow, respondent: Respondent | Start) -> None:
+    """Keep the respondent's handle (and, before their row exists, their start) in the session."""
     session.permanent = True  # a respondent who closes the tab comes back to their answers
-    session[SESSION_KEY] = {**session.get(SESSION_KEY, {}), row.slug: respondent.pseudonym}
+    entry = respondent.to_session() if isinstance(respondent, Start) else respondent.handle
+    session[SESSION_KEY] = {**session.get(SESSION_KEY, {}), row.slug: entry}

@@ -1,12 +1,18 @@
 """Views: each one reads the request, calls plain functions, and renders or redirects."""
 from __future__ import annotations
 
+import math
 import random
 
-from flask import abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    abort, current_app, g, jsonify, make_response, redirect, render_template, request, url_for,
+)
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from pwe import limits
 from pwe.citizens import bp, presenting
+from pwe.citizens.limiting import limit_starts, limit_submissions
 from pwe.citizens.context import StepContext, load_consultation, current_respondent, remember_respondent
 from pwe.flow import next_open_step, step_by_id, steps
 from pwe.i18n import t
@@ -22,43 +28,64 @@ def home():
     )
 
 
-@bp.route("/c/<slug>", methods=["GET", "POST"])
+@bp.get("/c/<slug>")
 def landing(slug: str):
     row, consultation = load_consultation(slug)
+    return _landing_page(row, consultation, current_respondent(row))
+
+
+@bp.post("/c/<slug>")
+@limit_starts
+def start(slug: str):
+    """Consent given: the start goes into the session; the respondent row waits for a saved step."""
+    row, consultation = load_consultation(slug)
     respondent = current_respondent(row)
-    errors = []
-    if request.method == "POST" and respondent is None:
-        errors = presenting.landing_errors(consultation, request.form)
-        if not errors:
-            respondent = responses.start(row, consultation, g.lang, _rng())
-            remember_respondent(row, respondent)
-            return redirect(url_for("citizens.step", slug=slug, step_id=steps(consultation)[0].id))
-    if request.method == "POST" and respondent is not None:
+    if respondent is not None:
         return redirect(_resume_url(slug, respondent, consultation))
-    resume_url = _resume_url(slug, respondent, consultation) if respondent else None
+    errors = presenting.landing_errors(consultation, request.form)
+    if errors:
+        return _landing_page(row, consultation, None, errors)
+    remember_respondent(row, responses.start(row, consultation, _rng()))
+    limits.count_this_request()
+    return redirect(url_for("citizens.step", slug=slug, step_id=steps(consultation)[0].id))
+
+
+def _landing_page(row, consultation, respondent, errors=()):
+    resume_url = _resume_url(row.slug, respondent, consultation) if respondent else None
     done = respondent is not None and respondent.response is not None
     return render_template(
-        "citizens/landing.html", row=row, c=consultation, errors=errors, form=request.form,
+        "citizens/landing.html", row=row, c=consultation, errors=list(errors), form=request.form,
         resume_url=resume_url, done=done,
     ), (422 if errors else 200)
 
 
-@bp.route("/c/<slug>/<step_id>", methods=["GET", "POST"])
+@bp.get("/c/<slug>/<step_id>")
 def step(slug: str, step_id: str):
     ctx = _step_context(slug, step_id)
     if not isinstance(ctx, StepContext):
         return ctx
-    if request.method == "GET":
-        return render_template(ctx.template, **presenting.step_view(ctx, ctx.saved_or_blank()))
+    return render_template(ctx.template, **presenting.step_view(ctx, ctx.saved_or_blank()))
+
+
+@bp.post("/c/<slug>/<step_id>")
+@limit_submissions
+def submit(slug: str, step_id: str):
+    """A step sent: re-shown with its problems, or saved; the last step completes the response."""
+    ctx = _step_context(slug, step_id)
+    if not isinstance(ctx, StepContext):
+        return ctx
     result = _parse(ctx)
     if request.form.get("action") == "recalculate" or not result.ok:
         return render_template(ctx.template, **presenting.step_view(ctx, result.answer, result, show_errors=True)), (
             200 if result.ok else 422
         )
+    respondent = responses.persist(ctx.row, ctx.respondent, g.lang)
+    remember_respondent(ctx.row, respondent)
     if ctx.is_last:
-        responses.complete(ctx.respondent, ctx.consultation, ctx.step.id, result.answer)
+        if responses.complete(respondent, ctx.consultation, ctx.step.id, result.answer):
+            limits.count_this_request()
         return redirect(url_for("citizens.thanks", slug=slug))
-    responses.save_answer(ctx.respondent, ctx.step.id, result.answer)
+    responses.save_answer(respondent, ctx.step.id, result.answer)
     return redirect(url_for("citizens.step", slug=slug, step_id=ctx.next_step.id))
 
 
@@ -91,7 +118,7 @@ def thanks(slug: str):
 def too_large(error):
     """Re-show the step with its saved answers: an oversized body cannot be read back."""
     slug, step_id = (request.view_args or {}).get("slug"), (request.view_args or {}).get("step_id")
-    if slug and step_id and request.endpoint == "citizens.step":
+    if slug and step_id and request.endpoint == "citizens.submit":
         ctx = _step_context(slug, step_id)
         if isinstance(ctx, StepContext):
             view = presenting.step_view(ctx, ctx.saved_or_blank(), notice=t("too_large"))
@@ -99,6 +126,22 @@ def too_large(error):
     from pwe.errors import error_page
 
     return error_page(413)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many(error):
+    """A polite refusal in the respondent's language that says when to try again."""
+    slug = (request.view_args or {}).get("slug")
+    row, consultation = load_consultation(slug, allow_closed=True) if slug else (None, None)
+    seconds = limits.retry_after_seconds()
+    minutes = math.ceil(seconds / 60)
+    wait = t("one_minute") if minutes == 1 else t("minutes", minutes=minutes)
+    kind = "submit" if request.endpoint == "citizens.submit" else "start"
+    response = make_response(render_template(
+        "citizens/too_many.html", row=row, c=consultation, message=t(f"too_many_{kind}", wait=wait),
+    ), 429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _step_context(slug: str, step_id: str):

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 from random import Random
 
 from sqlalchemy import func, select
@@ -12,22 +14,89 @@ from sqlalchemy.exc import IntegrityError
 from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import Consultation as ConsultationRow
-from pwe.models import PageAnswer, Respondent, Response, utcnow
+from pwe.models import PageAnswer, Respondent, Response, VersionStart, new_handle, utcnow
 from surveys.definition import Consultation, PointsPage, PortfolioPage
 from surveys.ordering import assign_version, option_order
 
 
-def start(row: ConsultationRow, consultation: Consultation, language: str, rng: Random,
-          source: str = "open") -> Respondent:
-    """A new pseudonymous respondent with a balanced design version and their own option order."""
-    version = assign_version(consultation, version_counts(row.id), rng)
-    respondent = Respondent(
-        pseudonym=secrets.token_hex(16), consultation_id=row.id, definition_hash=row.definition_hash,
-        version=version, language=language, source=source,
-        option_order=option_orders(consultation, rng),
-    )
-    db.session.add(respondent)
+@dataclass(frozen=True)
+class Start:
+    """A respondent who consented but saved no step yet. It lives in their signed session, not in
+    the database, so a start that is abandoned (or repeated by a script) leaves no row behind."""
+
+    handle: str
+    definition_hash: str
+    version: str | None
+    option_order: dict[str, list[str]]
+    started_at: datetime
+    source: str = "open"    # or "invitation", "panel": how they came
+    response: None = None   # read like a Respondent's: not completed
+
+    def to_session(self) -> dict:
+        return {"handle": self.handle, "definition": self.definition_hash, "version": self.version,
+                "order": self.option_order, "started": self.started_at.isoformat(),
+                "source": self.source}
+
+    @classmethod
+    def from_session(cls, entry: dict) -> "Start | None":
+        """The start kept in a session entry; None for an entry this code did not write."""
+        try:
+            return cls(entry["handle"], entry["definition"], entry["version"], entry["order"],
+                       datetime.fromisoformat(entry["started"]), entry.get("source", "open"))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def start(row: ConsultationRow, consultation: Consultation, rng: Random,
+          source: str = "open") -> Start:
+    """A new start with a balanced design version and its own option order (no respondent row)."""
+    version = assign_version(consultation, version_starts(row.id), rng)
+    if version is not None:
+        _count_version_start(row.id, version)
+    return Start(handle=new_handle(), definition_hash=row.definition_hash, version=version,
+                 option_order=option_orders(consultation, rng), started_at=utcnow(), source=source)
+
+
+def version_starts(consultation_id: int) -> dict[str, int]:
+    """How many respondents were given each design version so far, counted at consent."""
+    return dict(db.session.execute(
+        select(VersionStart.version, VersionStart.starts)
+        .where(VersionStart.consultation_id == consultation_id)
+    ).all())
+
+
+def _count_version_start(consultation_id: int, version: str) -> None:
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(VersionStart).values(consultation_id=consultation_id, version=version, starts=1)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["consultation_id", "version"],
+        set_={"starts": VersionStart.starts + 1},
+    ))
     db.session.commit()
+
+
+def persist(row: ConsultationRow, respondent: "Respondent | Start", language: str) -> Respondent:
+    """The respondent's row, created from their start at their first saved step (committed at
+    once: the unique handle lets two tabs end up with the same row). The language they last
+    used is saved with the step."""
+    if isinstance(respondent, Start):
+        created = Respondent(
+            pseudonym=secrets.token_hex(16), handle=respondent.handle, consultation_id=row.id,
+            definition_hash=respondent.definition_hash, version=respondent.version,
+            language=language, source=respondent.source, option_order=respondent.option_order,
+            started_at=respondent.started_at,
+        )
+        db.session.add(created)
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same start saved in another tab at the same moment
+            db.session.rollback()
+            existing = by_handle(respondent.handle)
+            if existing is None:
+                raise
+            return persist(row, existing, language)
+        return created
+    respondent.language = language
     return respondent
 
 
@@ -49,7 +118,9 @@ def option_orders(consultation: Consultation, rng: Random) -> dict[str, list[str
     }
 
 
-def saved_answers(respondent: Respondent) -> dict[str, dict]:
+def saved_answers(respondent: "Respondent | Start") -> dict[str, dict]:
+    if isinstance(respondent, Start):
+        return {}
     rows = db.session.execute(
         select(PageAnswer.step_id, PageAnswer.answer).where(PageAnswer.respondent_id == respondent.id)
     ).all()
@@ -93,5 +164,5 @@ def complete(respondent: Respondent, consultation: Consultation, step_id: str, a
         return False
 
 
-def by_pseudonym(pseudonym: str) -> Respondent | None:
-    return db.session.scalar(select(Respondent).where(Respondent.pseudonym == pseudonym))
+def by_handle(handle: str) -> Respondent | None:
+    return db.session.scalar(select(Respondent).where(Respondent.handle == handle))

@@ -33,9 +33,9 @@ VIEWPORTS = {
 
 @dataclass(frozen=True)
 class RespondentView:
-    """The respondent the browser just created, and the consultation as their version shows it."""
+    """The respondent the browser just started, and the consultation as their version shows it."""
 
-    id: int
+    handle: str
     consultation: Consultation
 
     @property
@@ -52,17 +52,20 @@ class LiveServer:
         with self.app.app_context():
             return definition_of(find(slug))
 
-    def latest_respondent(self, slug: str) -> RespondentView:
+    def respondent_of(self, slug: str, cookies: list[dict]) -> RespondentView:
+        """The respondent whose signed session cookie the browser holds (their row appears only
+        at their first saved step; until then the session holds their start)."""
+        name = self.app.config["SESSION_COOKIE_NAME"]
+        value = next(cookie["value"] for cookie in cookies if cookie["name"] == name)
+        session = self.app.session_interface.get_signing_serializer(self.app).loads(value)
+        start = session["respondents"][slug]
         with self.app.app_context():
-            row = find(slug)
-            respondent = db.session.scalar(
-                select(Respondent).where(Respondent.consultation_id == row.id).order_by(Respondent.id.desc())
-            )
-            return RespondentView(respondent.id, definition_of(row).for_version(respondent.version))
+            return RespondentView(start["handle"], definition_of(find(slug)).for_version(start["version"]))
 
-    def responses_of(self, respondent_id: int) -> list[dict]:
+    def responses_of(self, handle: str) -> list[dict]:
         with self.app.app_context():
-            return list(db.session.scalars(select(Response.answers).where(Response.respondent_id == respondent_id)))
+            return list(db.session.scalars(select(Response.answers).join(Respondent).where(
+                Respondent.handle == handle)))
 
     def respondent_count(self) -> int:
         with self.app.app_context():
@@ -79,7 +82,8 @@ class QuietHandler(WSGIRequestHandler):
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("e2e")
-    app = make_app(f"sqlite:///{tmp}/e2e.sqlite3", tmp / "instance")
+    # every browser comes from 127.0.0.1, as in a load test: no limits per address
+    app = make_app(f"sqlite:///{tmp}/e2e.sqlite3", tmp / "instance", PWE_RATE_LIMIT="off")
     with app.app_context():
         for path in sorted(EXAMPLES.glob("*.yaml")):
             import_definition(path.read_text(encoding="utf-8"), str(path))

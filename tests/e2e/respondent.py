@@ -149,7 +149,7 @@ class BrowserRespondent:
             page.get_by_role("button", name=platform_text("start"), exact=True).click()
         if consent and age_ok:
             page.wait_for_url(lambda url: url != self.url(f"/c/{self.slug}"))
-            self.view = self.live.latest_respondent(self.slug)
+            self.view = self.live.respondent_of(self.slug, page.context.cookies())
             expect(page).to_have_url(self.step_url(self.view.steps[0]))
 
     # -- steps ------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ class BrowserRespondent:
         expect(self.page.get_by_role("heading", name=platform_text("your_advice"), exact=True)).to_be_visible()
 
     def assert_stored_answers_equal_input(self) -> None:
-        stored = self.live.responses_of(self.view.id)
+        stored = self.live.responses_of(self.view.handle)
         assert len(stored) == 1, f"expected exactly one response, found {len(stored)}"
         assert stored[0] == self.expected
 

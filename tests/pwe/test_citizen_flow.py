@@ -7,8 +7,10 @@ from sqlalchemy import func, select
 from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import PageAnswer, Respondent, Response
-from pwe.services.consultations import definition_of, find, import_definition
-from tests.pwe.visitor import Visitor, expected_answer, valid_form
+from pwe.services.consultations import find, import_definition
+from tests.pwe.visitor import (
+    Visitor, expected_answer, respondent_consultation, respondent_row, valid_form,
+)
 
 
 @pytest.fixture
@@ -19,18 +21,13 @@ def demo(app, example_texts):
     return app
 
 
-def respondent_view(slug):
-    respondent = db.session.scalar(select(Respondent).order_by(Respondent.id.desc()))
-    return respondent, definition_of(find(slug)).for_version(respondent.version)
-
-
 @pytest.mark.parametrize("slug", ["ruimte-2050", "lelylijn"])
 def test_complete_demo_consultation_and_stored_answers_equal_input(demo, client, slug):
     visitor = Visitor(client, slug)
     assert visitor.start().status_code == 302
     expected = {}
     with demo.app_context():
-        respondent, consultation = respondent_view(slug)
+        consultation = respondent_consultation(client, slug)
         for step in steps(consultation):
             form = valid_form(consultation, step)
             page = visitor.get(visitor.step_url(step.id))
@@ -39,6 +36,7 @@ def test_complete_demo_consultation_and_stored_answers_equal_input(demo, client,
             assert response.status_code == 302, response.get_data(as_text=True)[:2000]
             expected[step.id] = expected_answer(consultation, step, form)
         assert response.headers["Location"].endswith(f"/c/{slug}/thanks")
+        respondent = respondent_row(client, slug)
         stored = db.session.scalar(select(Response).where(Response.respondent_id == respondent.id))
         assert stored.answers == expected
         assert respondent.definition_hash == find(slug).definition_hash
@@ -56,7 +54,7 @@ def test_respondent_resumes_where_they_left(demo, client):
     visitor = Visitor(client, "lelylijn")
     visitor.start()
     with demo.app_context():
-        respondent, consultation = respondent_view("lelylijn")
+        consultation = respondent_consultation(client, "lelylijn")
         all_steps = steps(consultation)
         for step in all_steps[:2]:
             visitor.answer(step.id, valid_form(consultation, step))
@@ -76,9 +74,10 @@ def test_completed_response_cannot_be_changed(demo, client):
     visitor = Visitor(client, "lelylijn")
     visitor.start()
     with demo.app_context():
-        respondent, consultation = respondent_view("lelylijn")
+        consultation = respondent_consultation(client, "lelylijn")
         for step in steps(consultation):
             visitor.answer(step.id, valid_form(consultation, step))
+        respondent = respondent_row(client, "lelylijn")
         first = steps(consultation)[0]
         before = db.session.scalar(select(PageAnswer.answer).where(
             PageAnswer.respondent_id == respondent.id, PageAnswer.step_id == first.id))
@@ -98,8 +97,10 @@ def test_english_respondent_sees_english_texts(demo, client):
     assert "illustrative" in landing
     visitor.post("/c/lelylijn", {"consent": "yes", "age_ok": "yes"})
     with demo.app_context():
-        respondent, _ = respondent_view("lelylijn")
-        assert respondent.language == "en"
+        consultation = respondent_consultation(client, "lelylijn")
+        first = steps(consultation)[0]
+        visitor.answer(first.id, valid_form(consultation, first))
+        assert respondent_row(client, "lelylijn").language == "en"
 
 
 def test_landing_requires_consent_and_age(demo, client):

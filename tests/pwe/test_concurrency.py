@@ -8,10 +8,32 @@ from sqlalchemy import func, select
 from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import Respondent, Response
-from pwe.services.consultations import definition_of, find, import_definition
 from tests.pwe.visitor import Visitor, started, valid_form
 
 SUBMISSIONS = 20
+TABS = 8
+
+
+def post_at_once(app, client, visitor, step_id: str, form, tabs: int) -> list[int]:
+    """The same step posted from `tabs` copies of the respondent's session at the same moment."""
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    barrier = threading.Barrier(tabs)
+    statuses = []
+
+    def post():
+        tab = app.test_client()
+        tab.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        copy = Visitor(tab, visitor.slug)
+        copy.token = visitor.token
+        barrier.wait(timeout=30)
+        statuses.append(copy.post(copy.step_url(step_id), form).status_code)
+
+    threads = [threading.Thread(target=post) for _ in range(tabs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
 
 
 def test_concurrent_final_submissions_store_one_response(app, client, example_texts):
@@ -21,25 +43,7 @@ def test_concurrent_final_submissions_store_one_response(app, client, example_te
         visitor.answer(step.id, valid_form(consultation, step))
     last = all_steps[-1]
     visitor.get(visitor.step_url(last.id))
-    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
-    form = valid_form(consultation, last)
-    barrier = threading.Barrier(SUBMISSIONS)
-    statuses = []
-
-    def submit_final():
-        twin = app.test_client()
-        twin.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
-        copy = Visitor(twin, "lelylijn")
-        copy.token = visitor.token
-        barrier.wait(timeout=30)
-        statuses.append(copy.post(copy.step_url(last.id), form).status_code)
-
-    threads = [threading.Thread(target=submit_final) for _ in range(SUBMISSIONS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    statuses = post_at_once(app, client, visitor, last.id, valid_form(consultation, last), SUBMISSIONS)
     assert statuses == [302] * SUBMISSIONS  # every tab ends on the thank-you page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Response)) == 1
@@ -49,13 +53,11 @@ def test_database_constraint_decides_between_simultaneous_completions(app, clien
     """Past every check in the views, the unique constraint alone must keep the second row out."""
     from pwe.services import responses
 
-    with app.app_context():
-        import_definition(example_texts["lelylijn"])
-    Visitor(client, "lelylijn").start()
+    visitor, consultation = started(app, client, example_texts["lelylijn"], "lelylijn")
+    first, last = steps(consultation)[0], steps(consultation)[-1]
+    visitor.answer(first.id, valid_form(consultation, first))
     with app.app_context():
         respondent_id = db.session.scalar(select(Respondent.id))
-        consultation = definition_of(find("lelylijn"))
-    last = steps(consultation)[-1]
     barrier = threading.Barrier(SUBMISSIONS)
     outcomes = []
 
@@ -76,3 +78,13 @@ def test_database_constraint_decides_between_simultaneous_completions(app, clien
     assert sorted(outcomes) == [False] * (SUBMISSIONS - 1) + [True]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_two_tabs_saving_the_first_step_at_once_make_one_respondent(app, client, example_texts):
+    visitor, consultation = started(app, client, example_texts["lelylijn"], "lelylijn")
+    first = steps(consultation)[0]
+    visitor.get(visitor.step_url(first.id))
+    statuses = post_at_once(app, client, visitor, first.id, valid_form(consultation, first), TABS)
+    assert statuses == [302] * TABS
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Respondent)) == 1

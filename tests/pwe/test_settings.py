@@ -52,3 +52,20 @@ def test_a_demo_keeps_its_generated_key(tmp_path):
 def test_production_cookies_are_secure(tmp_path):
     values = config.from_environment(str(tmp_path), {"PWE_ENV": "production", "SECRET_KEY": "k" * 40})
     assert values["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize("key", ["x", "k" * 31])
+def test_production_refuses_a_short_secret_key_and_says_how_to_make_one(tmp_path, key):
+    with pytest.raises(SettingError, match="at least 32") as refused:
+        config.from_environment(str(tmp_path), {"PWE_ENV": "production", "SECRET_KEY": key})
+    assert "secrets.token_hex(32)" in str(refused.value)
+
+
+def test_a_short_secret_key_is_accepted_for_a_demo(tmp_path):
+    assert config.from_environment(str(tmp_path), {"SECRET_KEY": "x"})["SECRET_KEY"] == "x"
+
+
+@pytest.mark.parametrize("name, text", [("PWE_PRUNE_AFTER", "7 days"), ("PWE_PRUNE_EVERY", "0d")])
+def test_a_duration_that_cannot_be_read_names_the_setting_and_the_form(name, text):
+    with pytest.raises(SettingError, match=f"{name}.*7d"):
+        from_environment({name: text})

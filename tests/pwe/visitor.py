@@ -103,19 +103,41 @@ def _points(page: PointsPage) -> list[tuple[str, str]]:
     return [(g.id, str((share + (1 if i < extra else 0)) * page.step)) for i, g in enumerate(page.goals)]
 
 
-def started(app, client, text: str, slug: str):
-    """Import a definition and start one respondent: their visitor and the version they see."""
+def session_entry(client, slug: str):
+    """What the respondent's signed session holds for `slug`: their start, or their handle."""
+    with client.session_transaction() as session:
+        return session.get("respondents", {}).get(slug)
+
+
+def respondent_row(client, slug: str):
+    """The respondent row behind the client's session (None before their first saved step)."""
     from sqlalchemy import select
 
     from pwe.extensions import db
     from pwe.models import Respondent
-    from pwe.services.consultations import definition_of, find, import_definition
+
+    entry = session_entry(client, slug)
+    handle = entry["handle"] if isinstance(entry, dict) else entry
+    return db.session.scalar(select(Respondent).where(Respondent.handle == handle))
+
+
+def respondent_consultation(client, slug: str):
+    """The consultation as the client's respondent sees it (their design version applied)."""
+    from pwe.services.consultations import definition_of, find
+
+    entry = session_entry(client, slug)
+    version = entry["version"] if isinstance(entry, dict) else respondent_row(client, slug).version
+    return definition_of(find(slug)).for_version(version)
+
+
+def started(app, client, text: str, slug: str):
+    """Import a definition and start one respondent: their visitor and the version they see."""
+    from pwe.services.consultations import import_definition
 
     with app.app_context():
         import_definition(text)
     visitor = Visitor(client, slug)
     visitor.start()
     with app.app_context():
-        respondent = db.session.scalar(select(Respondent).order_by(Respondent.id.desc()))
-        consultation = definition_of(find(slug)).for_version(respondent.version)
+        consultation = respondent_consultation(client, slug)
     return visitor, consultation

@@ -8,7 +8,9 @@ from werkzeug.datastructures import MultiDict
 
 import surveys
 from surveys import definition
-from surveys.answers import FieldError, blank_answer, field_label, parse_motivation, parse_page
+from surveys.answers import (
+    ECHO_LENGTH, FieldError, blank_answer, field_label, parse_motivation, parse_page,
+)
 from surveys.messages import MESSAGES, describe, format_number
 from tests.surveys.builders import (
     constraint, consultation, option, pairs, points, portfolio, question, questions, statements,
@@ -93,8 +95,8 @@ def test_each_bad_answer_gets_its_code_and_keeps_the_rest(name, value, code):
     result = parse(ALL_TYPES, submitted.items())
     assert errors(result) == [(name, code)]
     assert not result.ok and result.violations == []
-    typed = [value] if name == "modes" else value
-    assert result.answer[name] == typed                    # shown again exactly as typed
+    shown = value[:ECHO_LENGTH]         # shown again as typed, a hostile length cut short
+    assert result.answer[name] == ([shown] if name == "modes" else shown)
     kept = {"age": "16-34", "km": 7, "remark": "hello"}
     assert {k: result.answer[k] for k in kept if k != name} == {k: v for k, v in kept.items() if k != name}
 
@@ -214,7 +216,7 @@ def test_points_blank_is_zero_and_sum_is_checked():
 def test_bad_points(value, code):
     result = parse(points(["a", "b"], total=100), [("a", value), ("b", "30")])
     assert errors(result) == [("a", code)]
-    assert result.answer == {"a": value, "b": 30}
+    assert result.answer == {"a": value[:ECHO_LENGTH], "b": 30}
 
 
 def test_points_step_and_unknown_goal():
@@ -288,7 +290,7 @@ VOCABULARY = {
     *typing.get_args(definition.QuestionType), "questions", "statements", "portfolio", "points",
     "pairs", "must_use_all", "use", "effects", "csrf_token", "action", "lang", "dk", "none",
     "nl", "en", "why-", "set-", "max", "min", "over", "short", "left", "used", "total", "level",
-    "allowed", "value", "options", "length",
+    "allowed", "value", "options", "length", "others",
 }
 
 
