@@ -125,6 +125,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "back_home": {"nl": "Naar de startpagina", "en": "To the home page"},
     "not_started": {"nl": "Begin eerst op de startpagina van de raadpleging.",
                     "en": "Please start on the consultation's first page."},
+    "unavailable_title": {"nl": "Even geduld", "en": "Please wait a moment"},
+    "unavailable_text": {"nl": "Wij kunnen uw verzoek nu even niet verwerken. Uw opgeslagen antwoorden zijn bewaard. Probeer het over een paar seconden opnieuw.",
+                         "en": "We cannot handle your request just now. Your saved answers are kept. Try again in a few seconds."},
+    "unavailable_kept": {"nl": "Wij konden uw antwoorden op deze pagina nu even niet opslaan. Ze staan nog klaar: druk over een paar seconden op Opnieuw proberen.",
+                         "en": "We could not save your answers on this page just now. They are kept here: press Try again in a few seconds."},
+    "try_again": {"nl": "Opnieuw proberen", "en": "Try again"},
 }
 
 

@@ -79,6 +79,12 @@ SETTINGS: tuple[Setting, ...] = (
             "How many proxies (load balancer, nginx) stand in front of the platform and add the "
             "client address to X-Forwarded-For; 0 uses the connection's address.",
             whole_number),
+    Setting("PWE_METRICS_TOKEN", None,
+            "Bearer token that lets a Prometheus server elsewhere read `/metrics` "
+            "(`Authorization: Bearer TOKEN`); unset: only loopback clients may read it."),
+    Setting("PROMETHEUS_MULTIPROC_DIR", None,
+            "Folder where gunicorn's workers share their metrics; gunicorn.conf.py sets and empties "
+            "it. Unset: the process reports its own counts only (one process, as `pwe serve`)."),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -9,6 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from pwe.citizens import bp, presenting
 from pwe.citizens.context import StepContext, load_consultation, current_respondent, remember_respondent
 from pwe.flow import next_open_step, step_by_id, steps
+from pwe import metrics
 from pwe.i18n import t
 from pwe.services import consultations, responses
 from surveys.answers import parse_motivation, parse_page
@@ -31,6 +32,7 @@ def landing(slug: str):
         errors = presenting.landing_errors(consultation, request.form)
         if not errors:
             respondent = responses.start(row, consultation, g.lang, _rng())
+            metrics.STARTS.labels(slug).inc()
             remember_respondent(row, respondent)
             return redirect(url_for("citizens.step", slug=slug, step_id=steps(consultation)[0].id))
     if request.method == "POST" and respondent is not None:
@@ -56,7 +58,8 @@ def step(slug: str, step_id: str):
             200 if result.ok else 422
         )
     if ctx.is_last:
-        responses.complete(ctx.respondent, ctx.consultation, ctx.step.id, result.answer)
+        if responses.complete(ctx.respondent, ctx.consultation, ctx.step.id, result.answer):
+            metrics.COMPLETIONS.labels(slug).inc()
         return redirect(url_for("citizens.thanks", slug=slug))
     responses.save_answer(ctx.respondent, ctx.step.id, result.answer)
     return redirect(url_for("citizens.step", slug=slug, step_id=ctx.next_step.id))
