@@ -13,6 +13,9 @@ bind = ["127.0.0.1:8000"]
 # while some workers wait for the database
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
 worker_class = "sync"
+# the app is imported once and forked: workers start at once, also after one was killed;
+# an upgrade therefore restarts gunicorn (a HUP would keep the old code)
+preload_app = True
 timeout = 30            # a request that takes longer is stuck: the worker is replaced
 graceful_timeout = 30   # on restart, requests in flight get this long to finish
 keepalive = 2
@@ -21,6 +24,7 @@ max_requests = 10000    # recycle workers now and then, spread out by the jitter
 max_requests_jitter = 1000
 limit_request_line = 8190
 limit_request_fields = 100
+control_socket_disable = True  # one fixed path per user: several instances on a host would collide
 
 # JSON lines on stderr; the access log has method, path, status, size and time: no client
 # address, no user agent, no referrer, no query string

@@ -15,6 +15,16 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(InterfaceError, database_unavailable)
 
+    # runs before Flask-SQLAlchemy's own teardown (registered earlier, run later), whose rollback
+    # would raise out of the request when the database went away after the page was made, and
+    # so take the whole worker down
+    @app.teardown_appcontext
+    def release_session(error) -> None:
+        try:
+            db.session.remove()
+        except (OperationalError, InterfaceError):
+            db.session.registry.clear()
+
 
 def database_unavailable(error: OperationalError | InterfaceError):
     try:

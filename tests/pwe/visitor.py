@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from html.parser import HTMLParser
 
 from werkzeug.datastructures import MultiDict
 
-from pwe.flow import Step
+from pwe.flow import Step, step_by_id, steps
 from surveys.answers import parse_motivation, parse_page
 from surveys.definition import (
     PairsPage, PointsPage, PortfolioPage, QuestionsPage, StatementsPage,
@@ -61,15 +62,34 @@ def valid_form(consultation, step: Step, chosen: dict | None = None) -> list[tup
         return [(s.id, str(1 + i % 5)) for i, s in enumerate(page.statements)]
     if isinstance(page, PortfolioPage):
         vectors = feasible_level_vectors(consultation, page)
-        vector = vectors[len(vectors) // 2]  # a middle one: usually not the empty portfolio
-        return [(o.id, number_text(level)) for o, level in zip(page.options, vector)
-                if not (o.is_toggle and level == 0)]
+        return _portfolio(page, vectors[len(vectors) // 2])  # a middle one: usually not empty
     if isinstance(page, PointsPage):
         return _points(page)
     if isinstance(page, PairsPage):
         return [(f"set-{i + 1}", "none" if (page.opt_out and i == 1) else "AB"[i % 2])
                 for i in range(len(page.sets))]
     raise TypeError(page)
+
+
+def forms_for_any_version(consultation) -> list[tuple[Step, list[tuple[str, str]]]]:
+    """A valid submission for every step that stays valid whichever design version the respondent
+    was given: what a client that cannot see its version (a load test, a server test) sends."""
+    views = [consultation.for_version(v.id) for v in consultation.versions] or [consultation]
+    forms = []
+    for step in steps(consultation):
+        if step.kind == "page" and isinstance(step.page, PortfolioPage):
+            feasible = [{tuple(row) for row in feasible_level_vectors(view, step_by_id(view, step.id)[1].page)}
+                        for view in views]
+            common = sorted(set.intersection(*feasible))
+            forms.append((step, _portfolio(step.page, common[len(common) // 2])))
+        else:
+            forms.append((step, valid_form(consultation, step)))
+    return forms
+
+
+def _portfolio(page: PortfolioPage, vector) -> list[tuple[str, str]]:
+    return [(o.id, number_text(level)) for o, level in zip(page.options, vector)
+            if not (o.is_toggle and level == 0)]
 
 
 def expected_answer(consultation, step: Step, form) -> dict:
@@ -119,3 +139,29 @@ def started(app, client, text: str, slug: str):
         respondent = db.session.scalar(select(Respondent).order_by(Respondent.id.desc()))
         consultation = definition_of(find(slug)).for_version(respondent.version)
     return visitor, consultation
+
+
+class _PostForm(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.inside, self.names, self.token = False, set(), None
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if tag == "form" and (found.get("method") or "").lower() == "post":
+            self.inside = True
+        elif self.inside and tag in ("input", "select", "textarea") and found.get("name"):
+            self.names.add(found["name"])
+            if found["name"] == "csrf_token":
+                self.token = found.get("value")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+
+
+def read_form(html: str) -> tuple[str | None, set[str]]:
+    """What a browser would send from the page's POST form: its CSRF token and its field names."""
+    reader = _PostForm()
+    reader.feed(html)
+    return reader.token, reader.names
