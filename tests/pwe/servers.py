@@ -112,10 +112,10 @@ class Gunicorn:
 
 
 @contextmanager
-def gunicorn(environment: dict[str, str], workers: int = 2, app: str = "wsgi:app"):
-    """gunicorn with the repository's gunicorn.conf.py on a free loopback port, stopped afterwards."""
+def gunicorn(environment: dict[str, str], folder: Path, workers: int = 2, app: str = "wsgi:app"):
+    """gunicorn with the repository's gunicorn.conf.py on a free loopback port, stopped afterwards;
+    its log, metrics and instance files go into `folder`."""
     port = free_port()
-    folder = Path(tempfile.mkdtemp(prefix="pwe-gunicorn-"))
     log = folder / "gunicorn.log"
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"), "PWE_RATE_LIMIT": "off",
            "SECRET_KEY": "k" * 48, "PWE_INSTANCE_PATH": str(folder / "instance"), **environment}
@@ -141,7 +141,6 @@ def gunicorn(environment: dict[str, str], workers: int = 2, app: str = "wsgi:app
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        shutil.rmtree(folder / "metrics", ignore_errors=True)
 
 
 class HttpRespondent:

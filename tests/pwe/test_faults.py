@@ -66,7 +66,7 @@ def test_a_killed_worker_neither_loses_nor_doubles_a_response(tmp_path):
     with private_postgres() as postgres:
         with demo_database(postgres.url, tmp_path / "instance") as (app, journey):
             *first_steps, (last_step, last_form) = journey
-            with gunicorn({"DATABASE_URL": postgres.url}, workers=3) as server:
+            with gunicorn({"DATABASE_URL": postgres.url}, tmp_path, workers=3) as server:
                 people = [HttpRespondent(server.url, SLUG) for _ in range(12)]
 
                 def arrive_at_the_last_step(person):
@@ -117,7 +117,7 @@ def test_a_killed_worker_neither_loses_nor_doubles_a_response(tmp_path):
 def test_postgres_restarting_under_load_shows_try_again_and_the_platform_recovers(tmp_path):
     with private_postgres() as postgres:
         with demo_database(postgres.url, tmp_path / "instance") as (app, journey):
-            with gunicorn({"DATABASE_URL": postgres.url}, workers=3) as server:
+            with gunicorn({"DATABASE_URL": postgres.url}, tmp_path, workers=3) as server:
                 statuses: list[int] = []
                 pages_503: list[str] = []
                 done = threading.Event()
