@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from pwe.extensions import db
 from pwe.flow import steps
@@ -94,4 +95,6 @@ def complete(respondent: Respondent, consultation: Consultation, step_id: str, a
 
 
 def by_pseudonym(pseudonym: str) -> Respondent | None:
-    return db.session.scalar(select(Respondent).where(Respondent.pseudonym == pseudonym))
+    # with the response in the same query: every citizen page asks whether it exists
+    return db.session.scalar(
+        select(Respondent).options(joinedload(Respondent.response)).where(Respondent.pseudonym == pseudonym))
