@@ -53,8 +53,13 @@ class PrivatePostgres:
     run_as: list[str] = field(default_factory=list)
 
     @property
+    def database(self) -> str:
+        # named after the folder: a later cluster on the same port is a different database
+        return "pwe_" + self.folder.name.rsplit("-", 1)[-1].lower()
+
+    @property
     def url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{self.database}"
 
     def _pg_ctl(self, *args: str) -> None:
         subprocess.run(self.run_as + [str(self.binaries / "pg_ctl"), "-D", str(self.folder / "data"), *args],
@@ -86,6 +91,8 @@ def private_postgres():
                    check=True, capture_output=True, timeout=120)
     server.start()
     try:
+        subprocess.run([str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(server.port), "-U", "postgres",
+                        server.database], check=True, capture_output=True, timeout=60)
         yield server
     finally:
         try:
