@@ -53,9 +53,6 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "pwe_session",
     "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
-    # the cookie is signed and sent again only when the session changed: re-signing and
-    # compressing it on every page was the largest single cost of a request in the profile
-    "SESSION_REFRESH_EACH_REQUEST": False,
     "WTF_CSRF_TIME_LIMIT": None,  # the session itself expires; a slow respondent must not lose a page
     "PWE_RANDOM_SEED": None,  # tests fix it to make option orders reproducible
 }

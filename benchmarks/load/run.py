@@ -88,10 +88,25 @@ def gunicorn(app: str, port: int, env: dict[str, str], folder: Path):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit(f"gunicorn for {app} did not start; see {log}")
                 time.sleep(0.2)
-        yield url
+        yield url, lambda: cpu_seconds(process.pid)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
+
+
+def cpu_seconds(master: int) -> float:
+    """CPU time used so far by gunicorn's master and its workers (Linux /proc): unlike wall
+    time, it hardly depends on what else the machine is doing."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [master] + [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def locust(user_class: str, url: str, users: int, rate: int, think: str, duration: int,
@@ -139,13 +154,16 @@ def main() -> int:
     results, verdicts = {}, []
     chosen = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
     if "capacity" in chosen:
-        with gunicorn("benchmarks.load.bare:app", args.port + 1, {}, folder) as url:
+        with gunicorn("benchmarks.load.bare:app", args.port + 1, {}, folder) as (url, cpu):
+            used = cpu()
             results["bare endpoint"] = locust("BareVisitor", url, 200, 100, "", args.duration, folder)
-    with gunicorn("wsgi:app", args.port, env, folder) as url:
+            results["bare endpoint"]["cpu_ms"] = (cpu() - used) * 1000 / results["bare endpoint"]["requests"]
+    with gunicorn("wsgi:app", args.port, env, folder) as (url, cpu):
         for name in chosen:
             users, rate, think = SCENARIOS[name]
-            before = response_rows(args.database_url)
+            before, used = response_rows(args.database_url), cpu()
             result = locust("Respondent", url, users, rate, think, args.duration, folder)
+            result["cpu_ms"] = (cpu() - used) * 1000 / max(1, result["requests"])
             result["new_responses"] = response_rows(args.database_url) - before
             results[name] = result
             verdicts.append((f"{name}: no failed request", result["failures"] == 0))
@@ -162,12 +180,12 @@ def main() -> int:
 
     print(f"{os.cpu_count()} cores; load average before and after each run as measured\n")
     print("| run | requests | failed | requests/s | median ms | p95 ms | p99 ms | journeys | new responses "
-          "| load average |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+          "| gunicorn CPU ms per request | load average |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for name, r in results.items():
         print(f"| {name} | {r['requests']} | {r['failures']} | {r['rps']:.1f} | {r['median_ms']:.0f} | "
               f"{r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['journeys'] if 'new_responses' in r else '-'} | "
-              f"{r.get('new_responses', '-')} | {r['load'][0]:.1f} / {r['load'][1]:.1f} |")
+              f"{r.get('new_responses', '-')} | {r['cpu_ms']:.1f} | {r['load'][0]:.1f} / {r['load'][1]:.1f} |")
     print()
     for text, ok in verdicts:
         print(f"- {'met' if ok else 'MISSED'}: {text}")

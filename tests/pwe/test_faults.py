@@ -163,6 +163,9 @@ def test_postgres_restarting_under_load_shows_try_again_and_the_platform_recover
                     wait_until(lambda: all(f.done() for f in futures), 60, "every respondent finished")
                     done.set()
                     finished = [f.result() for f in futures]
+                # the workers' metrics, added up across processes
+                metrics = requests.get(server.url + "/metrics", timeout=10).text
+                assert f'pwe_completions_total{{consultation="{SLUG}"}} {len(people)}.0' in metrics
             assert all(finished)
             assert pages_503, "the restart fell between requests; nobody saw it"
             assert all(TRY_AGAIN["nl"] in page for page in pages_503)
