@@ -56,6 +56,7 @@ def export(url: str, out: Path) -> dict[str, bytes]:
                       "SQLALCHEMY_DATABASE_URI": normalise_database_url(url)})
     with app.app_context():
         write_export(SLUG, out)
+        db.session.remove()
         db.engine.dispose()
     return {path.name: path.read_bytes() for path in sorted(out.iterdir())}
 
@@ -67,6 +68,7 @@ def test_a_dump_restored_into_a_new_database_exports_the_same(databases, tmp_pat
         import_definition((EXAMPLES / f"{SLUG}.yaml").read_text(encoding="utf-8"))
         weights = load_value_weights(EXAMPLES / "value-weights" / f"{SLUG}.yaml", definition_of(find(SLUG)))
         store_simulated(SLUG, weights, 40, seed=3)
+        db.session.remove()
         db.engine.dispose()
     before = export(original, tmp_path / "before")
     assert before["respondents.csv"].count(b"\n") == 41
