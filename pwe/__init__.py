@@ -31,13 +31,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from pwe.citizens import bp as citizens
 
     logs.init_app(app)
+    metrics.init_app(app)  # first, so the latency includes every other hook
     i18n.init_app(app)
     templating.init_app(app)
     security.init_app(app)
     limits.init_app(app)
     errors.init_app(app)
     unavailable.init_app(app)
-    metrics.init_app(app)
     health.init_app(app)
     app.register_blueprint(citizens)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import sqlite3
 import threading
@@ -20,7 +21,6 @@ from werkzeug.datastructures import MultiDict
 from sqlalchemy import event, func, select
 
 from pwe.extensions import db
-from pwe.flow import steps
 from pwe.models import PageAnswer, Response
 from pwe.services.consultations import definition_of, find, import_definition
 from tests.conftest import EXAMPLES, make_app
@@ -55,8 +55,6 @@ def stored(app) -> tuple[list[dict], int]:
 
 def kept_form(html: str) -> list[tuple[str, str]]:
     """The hidden fields of the try-again page, as the browser would send them back."""
-    import re
-
     return [(unescape(n), unescape(v)) for n, v in
             re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', html)]
 

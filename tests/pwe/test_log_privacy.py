@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from pwe.extensions import db
+from pwe.services.consultations import import_definition
 from tests.conftest import EXAMPLES, make_app
 from tests.pwe.servers import gunicorn
 from tests.pwe.visitor import read_form
@@ -18,7 +20,8 @@ FORWARDED = "198.51.100.23"
 BROWSER = "PrivacyProbe/1.0 (X11; Linux)"
 
 
-def request(server_url: str, method: str, path: str, body: str = "", cookie: str = "") -> http.client.HTTPResponse:
+def request(server_url: str, method: str, path: str, body: str = "", cookie: str = ""):
+    """Status, Set-Cookie header and body of one request sent from CLIENT's address."""
     address = urlsplit(server_url)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10,
                                             source_address=(CLIENT, 0))
@@ -28,9 +31,9 @@ def request(server_url: str, method: str, path: str, body: str = "", cookie: str
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     connection.request(method, path, body=body, headers=headers)
     response = connection.getresponse()
-    response.text = response.read().decode()
+    status, set_cookie, text = response.status, response.getheader("Set-Cookie"), response.read().decode()
     connection.close()
-    return response
+    return status, set_cookie, text
 
 
 @pytest.mark.slow
@@ -38,16 +41,16 @@ def test_gunicorn_logs_hold_no_client_address_nor_user_agent(tmp_path):
     database = f"sqlite:///{tmp_path / 'pwe.sqlite3'}"
     app = make_app(database, tmp_path / "instance")
     with app.app_context():
-        from pwe.services.consultations import import_definition
-
         import_definition((EXAMPLES / "lelylijn.yaml").read_text(encoding="utf-8"))
+        db.session.remove()
+        db.engine.dispose()
     with gunicorn({"DATABASE_URL": database, "PWE_TRUSTED_PROXIES": "1"}, tmp_path, workers=1) as server:
-        landing = request(server.url, "GET", "/c/lelylijn?lang=en")
-        cookie = landing.getheader("Set-Cookie").split(";")[0]
-        token, _ = read_form(landing.text)
-        started = request(server.url, "POST", "/c/lelylijn", f"csrf_token={token}&consent=yes&age_ok=yes", cookie)
-        assert started.status == 302
-        assert request(server.url, "GET", "/no/such/page").status == 404
+        _, set_cookie, landing = request(server.url, "GET", "/c/lelylijn?lang=en")
+        token, _ = read_form(landing)
+        started, _, _ = request(server.url, "POST", "/c/lelylijn", f"csrf_token={token}&consent=yes&age_ok=yes",
+                                set_cookie.split(";")[0])
+        assert started == 302
+        assert request(server.url, "GET", "/no/such/page")[0] == 404
         address = urlsplit(server.url)
         with socket.create_connection((address.hostname, address.port), source_address=(CLIENT, 0)) as raw:
             raw.sendall(b"NOT HTTP AT ALL\r\n\r\n")
