@@ -59,146 +59,150 @@ def kept_form(html: str) -> list[tuple[str, str]]:
             re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', html)]
 
 
-@pytest.mark.slow
-def test_a_killed_worker_neither_loses_nor_doubles_a_response(tmp_path):
-    with private_postgres() as postgres:
-        with demo_database(postgres.url, tmp_path / "instance") as (app, journey):
-            *first_steps, (last_step, last_form) = journey
-            with gunicorn({"DATABASE_URL": postgres.url}, tmp_path, workers=3) as server:
-                people = [HttpRespondent(server.url, SLUG) for _ in range(12)]
-
-                def arrive_at_the_last_step(person):
-                    assert person.start().status_code == 302
-                    for step, form in first_steps:
-                        assert person.send(f"/c/{SLUG}/{step.id}", form).status_code == 302
-
-                with ThreadPoolExecutor(6) as pool:
-                    list(pool.map(arrive_at_the_last_step, people))
-                last_url = f"/c/{SLUG}/{last_step.id}"
-                tokens = {id(p): read_form(p.get(last_url).text)[0] for p in people}
-                killed = []
-
-                def submit(person):
-                    try:
-                        return person.post(last_url, [("csrf_token", tokens[id(person)])] + last_form).status_code
-                    except requests.ConnectionError:
-                        return "connection lost"
-
-                submitted = threading.Event()
-
-                def kill_workers():
-                    while not submitted.wait(random.uniform(0.02, 0.1)):
-                        for pid in server.workers():
-                            os.kill(pid, signal.SIGKILL)
-                            killed.append(pid)
-
-                killer = threading.Thread(target=kill_workers)
-                with ThreadPoolExecutor(len(people)) as pool:
-                    killer.start()
-                    outcomes = list(pool.map(submit, people))
-                submitted.set()
-                killer.join()
-                assert killed and "connection lost" in outcomes, outcomes
-                wait_until(server.ready, 30, "gunicorn's replacement workers")
-                # whoever lost their connection comes back and goes on where they were
-                sent_again = 0
-                for person in people:
-                    landing = person.get(f"/c/{SLUG}")
-                    if f'href="{last_url}"' in landing.text:
-                        assert person.send(last_url, last_form).headers["Location"].endswith("/thanks")
-                        sent_again += 1
-                    assert person.get(f"/c/{SLUG}/thanks").status_code == 200
-            answers, respondents = stored(app)
-            assert len(answers) == respondents == len(people)
-            assert all(None not in frozen.values() for frozen in answers)
-            print(f"{len(killed)} workers killed with SIGKILL during {len(people)} final submissions; "
-                  f"{outcomes.count('connection lost')} lost their connection, {sent_again} had no "
-                  f"response stored and sent the last step again; {len(answers)} responses stored, "
-                  f"one per respondent, none partial")
+@pytest.fixture
+def postgres_demo(tmp_path):
+    """A private PostgreSQL holding the demo consultation: the cluster, its app and a journey."""
+    with private_postgres() as postgres, demo_database(postgres.url, tmp_path / "instance") as (app, journey):
+        yield postgres, app, journey
 
 
 @pytest.mark.slow
-def test_postgres_restarting_under_load_shows_try_again_and_the_platform_recovers(tmp_path):
-    with private_postgres() as postgres:
-        with demo_database(postgres.url, tmp_path / "instance") as (app, journey):
-            with gunicorn({"DATABASE_URL": postgres.url}, tmp_path, workers=3) as server:
-                statuses: list[int] = []
-                pages_503: list[str] = []
-                done = threading.Event()
+def test_a_killed_worker_neither_loses_nor_doubles_a_response(postgres_demo, tmp_path):
+    postgres, app, journey = postgres_demo
+    *first_steps, (last_step, last_form) = journey
+    with gunicorn({"DATABASE_URL": postgres.url}, tmp_path, workers=3) as server:
+        people = [HttpRespondent(server.url, SLUG) for _ in range(12)]
 
-                def take_part(person: HttpRespondent) -> bool:
-                    """Walk the journey; after a try-again page, the same step again until it is stored."""
-                    step_index, started = 0, False
-                    while not done.wait(0.01):
-                        try:
-                            if not started:
-                                response = person.start()
-                            else:
-                                step, form = journey[step_index]
-                                response = person.send(f"/c/{SLUG}/{step.id}", form)
-                        except AssertionError:  # the page was the try-again page, not the form
-                            continue
-                        statuses.append(response.status_code)
-                        if response.status_code == 503:
-                            pages_503.append(response.text)
-                            continue
-                        assert response.status_code == 302, response.text[:500]
-                        if not started:
-                            started = True
-                            continue
-                        step_index += 1
-                        if step_index == len(journey):
-                            return True
-                    return False
+        def arrive_at_the_last_step(person):
+            assert person.start().status_code == 302
+            for step, form in first_steps:
+                assert person.send(f"/c/{SLUG}/{step.id}", form).status_code == 302
 
-                people = [HttpRespondent(server.url, SLUG) for _ in range(12)]
-                with ThreadPoolExecutor(len(people)) as pool:
-                    futures = [pool.submit(take_part, person) for person in people]
-                    time.sleep(1.0)
-                    postgres.stop()
-                    time.sleep(2.0)
-                    postgres.start()
-                    wait_until(lambda: all(f.done() for f in futures), 60, "every respondent finished")
-                    done.set()
-                    finished = [f.result() for f in futures]
-                # the workers' metrics, added up across processes
-                metrics = requests.get(server.url + "/metrics", timeout=10).text
-                assert f'pwe_completions_total{{consultation="{SLUG}"}} {len(people)}.0' in metrics
-            assert all(finished)
-            assert pages_503, "the restart fell between requests; nobody saw it"
-            assert all(TRY_AGAIN["nl"] in page for page in pages_503)
-            assert set(statuses) <= {302, 503}
-            answers, respondents = stored(app)
-            assert len(answers) == respondents == len(people)
-            print(f"{len(statuses)} requests from {len(people)} respondents while PostgreSQL stopped for "
-                  f"2 s and started again: {len(pages_503)} try-again pages (503), no other error; "
-                  f"all {len(people)} completed without restarting gunicorn")
+        with ThreadPoolExecutor(6) as pool:
+            list(pool.map(arrive_at_the_last_step, people))
+        last_url = f"/c/{SLUG}/{last_step.id}"
+        tokens = {id(p): read_form(p.get(last_url).text)[0] for p in people}
+        killed = []
 
-
-@pytest.mark.slow
-def test_a_submission_while_postgres_is_down_is_kept_and_sent_again(tmp_path):
-    with private_postgres() as postgres:
-        with demo_database(postgres.url, tmp_path / "instance") as (app, journey):
-            client = app.test_client()
-            visitor = Visitor(client, SLUG)
-            visitor.start()
-            (first, form), (second, _) = journey[:2]
-            visitor.get(visitor.step_url(first.id))
-            postgres.stop()
+        def submit(person):
             try:
-                response = visitor.post(visitor.step_url(first.id), form)
-                page = response.get_data(as_text=True)
-                assert response.status_code == 503 and response.headers["Retry-After"]
-                assert TRY_AGAIN["nl"] in page and 'class="pwe-header' in page
-                kept = kept_form(page)
-                assert [pair for pair in kept if pair[0] != "csrf_token"] == form
-                assert client.get(visitor.step_url(first.id)).status_code == 503
-            finally:
-                postgres.start()
-            again = client.post(visitor.step_url(first.id), data=MultiDict(kept))
-            assert again.status_code == 302 and again.headers["Location"].endswith(second.id)
-            with app.app_context():
-                assert db.session.scalar(select(func.count()).select_from(PageAnswer)) == 1
+                return person.post(last_url, [("csrf_token", tokens[id(person)])] + last_form).status_code
+            except requests.ConnectionError:
+                return "connection lost"
+
+        submitted = threading.Event()
+
+        def kill_workers():
+            while not submitted.wait(random.uniform(0.02, 0.1)):
+                for pid in server.workers():
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+
+        killer = threading.Thread(target=kill_workers)
+        with ThreadPoolExecutor(len(people)) as pool:
+            killer.start()
+            outcomes = list(pool.map(submit, people))
+        submitted.set()
+        killer.join()
+        assert killed and "connection lost" in outcomes, outcomes
+        wait_until(server.ready, 30, "gunicorn's replacement workers")
+        # whoever lost their connection comes back and goes on where they were
+        sent_again = 0
+        for person in people:
+            landing = person.get(f"/c/{SLUG}")
+            if f'href="{last_url}"' in landing.text:
+                assert person.send(last_url, last_form).headers["Location"].endswith("/thanks")
+                sent_again += 1
+            assert person.get(f"/c/{SLUG}/thanks").status_code == 200
+    answers, respondents = stored(app)
+    assert len(answers) == respondents == len(people)
+    assert all(None not in frozen.values() for frozen in answers)
+    print(f"{len(killed)} workers killed with SIGKILL during {len(people)} final submissions; "
+          f"{outcomes.count('connection lost')} lost their connection, {sent_again} had no "
+          f"response stored and sent the last step again; {len(answers)} responses stored, "
+          f"one per respondent, none partial")
+
+
+@pytest.mark.slow
+def test_postgres_restarting_under_load_shows_try_again_and_the_platform_recovers(postgres_demo, tmp_path):
+    postgres, app, journey = postgres_demo
+    with gunicorn({"DATABASE_URL": postgres.url}, tmp_path, workers=3) as server:
+        statuses: list[int] = []
+        pages_503: list[str] = []
+        done = threading.Event()
+
+        def take_part(person: HttpRespondent) -> bool:
+            """Walk the journey; after a try-again page, the same step again until it is stored."""
+            step_index, started = 0, False
+            while not done.wait(0.01):
+                try:
+                    if not started:
+                        response = person.start()
+                    else:
+                        step, form = journey[step_index]
+                        response = person.send(f"/c/{SLUG}/{step.id}", form)
+                except AssertionError:  # the page was the try-again page, not the form
+                    continue
+                statuses.append(response.status_code)
+                if response.status_code == 503:
+                    pages_503.append(response.text)
+                    continue
+                assert response.status_code == 302, response.text[:500]
+                if not started:
+                    started = True
+                    continue
+                step_index += 1
+                if step_index == len(journey):
+                    return True
+            return False
+
+        people = [HttpRespondent(server.url, SLUG) for _ in range(12)]
+        with ThreadPoolExecutor(len(people)) as pool:
+            futures = [pool.submit(take_part, person) for person in people]
+            time.sleep(1.0)
+            postgres.stop()
+            time.sleep(2.0)
+            postgres.start()
+            wait_until(lambda: all(f.done() for f in futures), 60, "every respondent finished")
+            done.set()
+            finished = [f.result() for f in futures]
+        # the workers' metrics, added up across processes
+        metrics = requests.get(server.url + "/metrics", timeout=10).text
+        assert f'pwe_completions_total{{consultation="{SLUG}"}} {len(people)}.0' in metrics
+    assert all(finished)
+    assert pages_503, "the restart fell between requests; nobody saw it"
+    assert all(TRY_AGAIN["nl"] in page for page in pages_503)
+    assert set(statuses) <= {302, 503}
+    answers, respondents = stored(app)
+    assert len(answers) == respondents == len(people)
+    print(f"{len(statuses)} requests from {len(people)} respondents while PostgreSQL stopped for "
+          f"2 s and started again: {len(pages_503)} try-again pages (503), no other error; "
+          f"all {len(people)} completed without restarting gunicorn")
+
+
+@pytest.mark.slow
+def test_a_submission_while_postgres_is_down_is_kept_and_sent_again(postgres_demo):
+    postgres, app, journey = postgres_demo
+    client = app.test_client()
+    visitor = Visitor(client, SLUG)
+    visitor.start()
+    (first, form), (second, _) = journey[:2]
+    visitor.get(visitor.step_url(first.id))
+    postgres.stop()
+    try:
+        response = visitor.post(visitor.step_url(first.id), form)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 503 and response.headers["Retry-After"]
+        assert TRY_AGAIN["nl"] in page and 'class="pwe-header' in page
+        kept = kept_form(page)
+        assert [pair for pair in kept if pair[0] != "csrf_token"] == form
+        assert client.get(visitor.step_url(first.id)).status_code == 503
+    finally:
+        postgres.start()
+    again = client.post(visitor.step_url(first.id), data=MultiDict(kept))
+    assert again.status_code == 302 and again.headers["Location"].endswith(second.id)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PageAnswer)) == 1
 
 
 @pytest.fixture
