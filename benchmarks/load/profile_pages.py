@@ -49,7 +49,11 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--repeat", type=int, default=100)
     args = parser.parse_args()
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='pwe-profile-')}/pwe.sqlite3"
+    with tempfile.TemporaryDirectory(prefix="pwe-profile-") as folder:
+        profile_pages(args.database_url or f"sqlite:///{folder}/pwe.sqlite3", args.repeat)
+
+
+def profile_pages(url: str, repeat: int) -> None:
     app = create_app({"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": normalise_database_url(url)})
     queries: list[str] = []
     with app.app_context():
@@ -76,20 +80,22 @@ def main() -> None:
         submit(path, form)
         posted = len(queries) - before - got  # submit opens the page once more
         started = time.process_time()
-        for _ in range(args.repeat):
+        for _ in range(repeat):
             client.get(path)
-        cpu = (time.process_time() - started) / args.repeat * 1000
+        cpu = (time.process_time() - started) / repeat * 1000
         print(f"| {step.id} | {got} | {posted} | {cpu:.1f} |")
         paths.append(path)
     profile = cProfile.Profile()
     profile.enable()
-    for _ in range(max(1, args.repeat // 5)):
+    for _ in range(max(1, repeat // 5)):
         for path in paths:
             client.get(path)
     profile.disable()
     shares: collections.Counter = collections.Counter()
     for (filename, _, _), (_, _, own, _, _) in pstats.Stats(profile).stats.items():
         shares[package(filename)] += own
+    with app.app_context():
+        db.engine.dispose()
     total = sum(shares.values())
     print("\n| package | share of CPU (GET of a step page) |\n| --- | ---: |")
     for name, own in shares.most_common(10):
