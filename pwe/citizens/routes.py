@@ -6,10 +6,10 @@ import random
 from flask import abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from pwe import metrics
 from pwe.citizens import bp, presenting
 from pwe.citizens.context import StepContext, load_consultation, current_respondent, remember_respondent
 from pwe.flow import next_open_step, step_by_id, steps
-from pwe import metrics
 from pwe.i18n import t
 from pwe.services import consultations, responses
 from surveys.answers import parse_motivation, parse_page
