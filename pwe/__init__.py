@@ -27,15 +27,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
 
-    from pwe import errors, i18n, limits, security, templating
+    from pwe import errors, health, i18n, limits, logs, metrics, security, templating, unavailable
     from pwe.citizens import bp as citizens
     from pwe.services import pruning
 
+    logs.init_app(app)
+    metrics.init_app(app)  # first, so the latency includes every other hook
     i18n.init_app(app)
     templating.init_app(app)
     security.init_app(app)
     limits.init_app(app)
     errors.init_app(app)
     pruning.init_app(app)
+    unavailable.init_app(app)
+    health.init_app(app)
     app.register_blueprint(citizens)
     return app

@@ -138,6 +138,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "closed_title": {"nl": "Deze raadpleging is gesloten", "en": "This consultation is closed"},
     "closed_text": {"nl": "Meedoen is niet meer mogelijk.", "en": "It is no longer possible to take part."},
     "back_home": {"nl": "Naar de startpagina", "en": "To the home page"},
+    "unavailable_title": {"nl": "Even geduld", "en": "Please wait a moment"},
+    "unavailable_text": {"nl": "Wij kunnen uw verzoek nu even niet verwerken. Uw opgeslagen antwoorden zijn bewaard. Probeer het over een paar seconden opnieuw.",
+                         "en": "We cannot handle your request just now. Your saved answers are kept. Try again in a few seconds."},
+    "unavailable_kept": {"nl": "Wij konden uw antwoorden op deze pagina nu even niet opslaan. Ze staan nog klaar: druk over een paar seconden op Opnieuw proberen.",
+                         "en": "We could not save your answers on this page just now. They are kept here: press Try again in a few seconds."},
+    "try_again": {"nl": "Opnieuw proberen", "en": "Try again"},
 }
 
 

@@ -123,6 +123,12 @@ SETTINGS: tuple[Setting, ...] = (
             "When set (`1h`, `1d`), each app process also prunes at most once per this interval, "
             "after answering a request; unset: only `pwe prune` (from cron or a systemd timer).",
             duration),
+    Setting("PWE_METRICS_TOKEN", None,
+            "Bearer token that lets a Prometheus server elsewhere read `/metrics` "
+            "(`Authorization: Bearer TOKEN`); unset: only loopback clients may read it."),
+    Setting("PROMETHEUS_MULTIPROC_DIR", None,
+            "Folder where gunicorn's workers share their metrics; gunicorn.conf.py sets and empties "
+            "it. Unset: the process reports its own counts only (one process, as `pwe serve`)."),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -10,7 +10,7 @@ from flask import (
 from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from pwe import limits
+from pwe import limits, metrics
 from pwe.citizens import bp, presenting
 from pwe.citizens.limiting import limit_starts, limit_submissions
 from pwe.citizens.context import StepContext, load_consultation, current_respondent, remember_respondent
@@ -47,6 +47,7 @@ def start(slug: str):
         return _landing_page(row, consultation, None, errors)
     remember_respondent(row, responses.start(row, consultation, _rng()))
     limits.count_this_request()
+    metrics.STARTS.labels(slug).inc()
     return redirect(url_for("citizens.step", slug=slug, step_id=steps(consultation)[0].id))
 
 
@@ -84,6 +85,7 @@ def submit(slug: str, step_id: str):
     if ctx.is_last:
         if responses.complete(respondent, ctx.consultation, ctx.step.id, result.answer):
             limits.count_this_request()
+            metrics.COMPLETIONS.labels(slug).inc()
         return redirect(url_for("citizens.thanks", slug=slug))
     responses.save_answer(respondent, ctx.step.id, result.answer)
     return redirect(url_for("citizens.step", slug=slug, step_id=ctx.next_step.id))

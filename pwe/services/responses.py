@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from pwe.extensions import db
 from pwe.flow import steps
@@ -165,4 +166,6 @@ def complete(respondent: Respondent, consultation: Consultation, step_id: str, a
 
 
 def by_handle(handle: str) -> Respondent | None:
-    return db.session.scalar(select(Respondent).where(Respondent.handle == handle))
+    # with the response in the same query: every citizen page asks whether it exists
+    return db.session.scalar(
+        select(Respondent).options(joinedload(Respondent.response)).where(Respondent.handle == handle))

@@ -6,7 +6,7 @@ from html import unescape
 
 from werkzeug.datastructures import MultiDict
 
-from pwe.flow import Step
+from pwe.flow import Step, step_by_id, steps
 from surveys.answers import MOTIVATION_PREFIX, OPT_OUT, SET_PREFIX, parse_motivation, parse_page
 from surveys.definition import (
     PairsPage, PointsPage, PortfolioPage, QuestionsPage, StatementsPage,
@@ -61,15 +61,34 @@ def valid_form(consultation, step: Step, chosen: dict | None = None) -> list[tup
         return [(s.id, str(1 + i % 5)) for i, s in enumerate(page.statements)]
     if isinstance(page, PortfolioPage):
         vectors = feasible_level_vectors(consultation, page)
-        vector = vectors[len(vectors) // 2]  # a middle one: usually not the empty portfolio
-        return [(o.id, number_text(level)) for o, level in zip(page.options, vector)
-                if not (o.is_toggle and level == 0)]
+        return _portfolio(page, vectors[len(vectors) // 2])  # a middle one: usually not empty
     if isinstance(page, PointsPage):
         return _points(page)
     if isinstance(page, PairsPage):
         return [(f"{SET_PREFIX}{i + 1}", OPT_OUT if (page.opt_out and i == 1) else "AB"[i % 2])
                 for i in range(len(page.sets))]
     raise TypeError(page)
+
+
+def forms_for_any_version(consultation) -> list[tuple[Step, list[tuple[str, str]]]]:
+    """A valid submission for every step that stays valid whichever design version the respondent
+    was given: what a client that cannot see its version (a load test, a server test) sends."""
+    views = [consultation.for_version(v.id) for v in consultation.versions] or [consultation]
+    forms = []
+    for step in steps(consultation):
+        if step.kind == "page" and isinstance(step.page, PortfolioPage):
+            feasible = [{tuple(row) for row in feasible_level_vectors(view, step_by_id(view, step.id)[1].page)}
+                        for view in views]
+            common = sorted(set.intersection(*feasible))
+            forms.append((step, _portfolio(step.page, common[len(common) // 2])))
+        else:
+            forms.append((step, valid_form(consultation, step)))
+    return forms
+
+
+def _portfolio(page: PortfolioPage, vector) -> list[tuple[str, str]]:
+    return [(o.id, number_text(level)) for o, level in zip(page.options, vector)
+            if not (o.is_toggle and level == 0)]
 
 
 def expected_answer(consultation, step: Step, form) -> dict:
@@ -141,3 +160,18 @@ def started(app, client, text: str, slug: str):
     with app.app_context():
         consultation = respondent_consultation(client, slug)
     return visitor, consultation
+
+
+POST_FORM = re.compile(r'<form\b[^>]*\bmethod="post"[^>]*>(.*?)</form>', re.S | re.I)
+FIELD = re.compile(r'<(?:input|select|textarea)\b[^>]*?\bname="([^"]*)"', re.I)
+
+
+def read_form(html: str) -> tuple[str | None, set[str]]:
+    """What a browser would send from the page's POST forms: the CSRF token and the field names.
+
+    Regular expressions rather than an HTML parser: a load generator reads thousands of pages a
+    second, and these pages are the platform's own, with attributes always in double quotes.
+    """
+    forms = "".join(POST_FORM.findall(html))
+    token = CSRF.search(forms)
+    return (unescape(token.group(1)) if token else None), {unescape(name) for name in FIELD.findall(forms)}
