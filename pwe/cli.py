@@ -319,3 +319,5 @@ def power(consultation_file: str, weights_file: str, page: str, sizes: str, repl
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
     click.echo(power_summary(table, target_se))
+
+from pwe.commands import exports  # noqa: E402,F401  (registers its commands on main)

@@ -2,7 +2,8 @@
 
 The set: respondents, choices and motivations (see analysis.tables), the codebook
 (analysis.exports.codebook) and the definition text verbatim (`definition.yaml`), as CSV files,
-one XLSX workbook with a sheet per file, or Parquet files (with codebook.csv beside them).
+one XLSX workbook with a sheet per file, or Parquet files (with codebook.csv beside them); and a
+pabulib `.pb` file per page that format can hold (analysis.exports.pabulib).
 Files appear only when all are complete: they are written in a scratch folder first.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from analysis.exports.codebook import (
     CATEGORY, CHOICES, DATETIME, INTEGER, MOTIVATIONS, NUMBER, RESPONDENTS, TEXT, WEIGHT,
     codebook_table, column_kinds,
 )
+from analysis.exports.pabulib import Elections
 from analysis.exports.safety import neutralise
 from analysis.tables import Record, row_makers
 from surveys.definition import Consultation
@@ -59,9 +61,11 @@ def write_export_set(consultation: Consultation, records: Iterable[Record], out_
     sink = None
     try:
         sink = _SINKS[format](scratch, kinds)
-        counts = _write_rows(sink, consultation, records, weights)
+        elections = Elections(consultation)
+        counts = _write_rows(sink, consultation, records, weights, elections)
         sink.close(codebook_table(consultation, weighted))
         sink = None
+        counts.update((path.name, votes) for path, votes in elections.write(scratch))
         if definition_text is not None:
             (scratch / DEFINITION_FILE).write_text(definition_text, encoding="utf-8")
         written = []
@@ -80,9 +84,10 @@ def write_export_set(consultation: Consultation, records: Iterable[Record], out_
 
 
 def _write_rows(sink, consultation: Consultation, records: Iterable[Record],
-                weights: Mapping[str, float] | None) -> dict[str, int]:
+                weights: Mapping[str, float] | None, elections: Elections) -> dict[str, int]:
     makers = row_makers(consultation, sink.cell)
     for record in records:
+        elections.add(record)
         weight = [] if weights is None else [sink.cell(_weight_of(weights, record["respondent"]))]
         for row in makers.respondents(record):
             sink.write(RESPONDENTS, row + weight)

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import select
 
 from analysis.exports.writers import ExportFileError, write_export_set
+from analysis.tables import motivations_table
 from pwe.extensions import db
 from pwe.models import Respondent, Response
 from pwe.services.consultations import UnknownConsultation, definition_of, require
@@ -53,6 +55,18 @@ def write_export(slug: str, out_dir: Path, *, format: str = "csv",
     consultation, text, records = completed_records(slug)
     return _written(consultation, records, out_dir, format=format, definition_text=text,
                     weights=weights)
+
+
+def motivations_by_language(slug: str, language: str | None = None) -> tuple[pd.DataFrame, str]:
+    """The motivations of respondents who answered in `language` (default: the consultation's
+    first), with that language."""
+    consultation, _, records = completed_records(slug)
+    language = language or consultation.default_language
+    if language not in consultation.languages:
+        raise ExportError(f"consultation {slug} has no language {language!r}; it has "
+                          f"{', '.join(consultation.languages)}")
+    return motivations_table(consultation, (record for record in records
+                                            if record.get("language") == language)), language
 
 
 def write_tables(consultation: Consultation, records, out_dir: Path) -> list[tuple[Path, int]]:

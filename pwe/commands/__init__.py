@@ -1,0 +1,1 @@
+"""`pwe` commands defined outside pwe.cli, each module registering its commands on `main`."""
