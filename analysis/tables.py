@@ -114,18 +114,31 @@ def _choice_maker(consultation: Consultation,
     designs = _designs(consultation)
     resources = _resource_columns(consultation, designs.values())
     names = choice_column_names(consultation)
-    alternatives = {
-        version: [replace(alternative, head=tuple(map(cell, alternative.head)),
-                          tail=tuple(map(cell, alternative.tail)))
-                  for alternative in _alternatives(design, resources, names)]
-        for version, design in designs.items()}
+    by_page = {version: _by_page([replace(alternative, head=tuple(map(cell, alternative.head)),
+                                          tail=tuple(map(cell, alternative.tail)))
+                                  for alternative in _alternatives(design, resources, names)])
+               for version, design in designs.items()}
 
     def rows(record: Record) -> list[list]:
         respondent, version = cell(record["respondent"]), cell(record.get("version"))
-        return [[respondent, *alternative.head, cell(choice), *alternative.tail, version]
-                for alternative, choice in _choices(_of_version(alternatives, record),
-                                                    record["answers"])]
+        answers, found = record["answers"], []
+        for page, alternatives in _of_version(by_page, record):
+            answer = answers.get(page) or {}
+            for alternative in alternatives:
+                value = answer.get(alternative.key, alternative.missing)
+                if value is not None:
+                    found.append([respondent, *alternative.head, cell(alternative.choice(value)),
+                                  *alternative.tail, version])
+        return found
     return rows
+
+
+def _by_page(alternatives: list[_Alternative]) -> list[tuple[str, list[_Alternative]]]:
+    """The alternatives grouped by the page whose answer holds their choice, in order."""
+    pages: dict[str, list[_Alternative]] = {}
+    for alternative in alternatives:
+        pages.setdefault(alternative.page, []).append(alternative)
+    return list(pages.items())
 
 
 # --- respondents: one column per answer ---------------------------------------------------------
@@ -324,14 +337,6 @@ def _alternatives(design: Consultation, resources: Mapping[str, tuple[_Resource,
     """Every row one respondent of this design version can have, in the definition's order."""
     return [_laid_out(alternative, names) for page in design.pages if page.type in _ALTERNATIVES
             for alternative in _ALTERNATIVES[page.type](design, page, resources.get(page.id, ()))]
-
-
-def _choices(alternatives: list[_Alternative],
-             answers: Mapping[str, Any]) -> Iterator[tuple[_Alternative, Any]]:
-    for alternative in alternatives:
-        value = (answers.get(alternative.page) or {}).get(alternative.key, alternative.missing)
-        if value is not None:
-            yield alternative, alternative.choice(value)
 
 
 def _attribute_values(design: Consultation, values: Mapping[str, Any], missing: Any) -> Row:

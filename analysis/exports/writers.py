@@ -89,12 +89,13 @@ def _write_rows(sink, consultation: Consultation, records: Iterable[Record],
     for record in records:
         elections.add(record)
         weight = [] if weights is None else [sink.cell(_weight_of(weights, record["respondent"]))]
-        for row in makers.respondents(record):
-            sink.write(RESPONDENTS, row + weight)
-        for row in makers.choices(record):
-            sink.write(CHOICES, row + weight)
-        for row in makers.motivations(record):
-            sink.write(MOTIVATIONS, row)
+        if weight:
+            sink.write(RESPONDENTS, [row + weight for row in makers.respondents(record)])
+            sink.write(CHOICES, [row + weight for row in makers.choices(record)])
+        else:
+            sink.write(RESPONDENTS, makers.respondents(record))
+            sink.write(CHOICES, makers.choices(record))
+        sink.write(MOTIVATIONS, makers.motivations(record))
     return sink.counts
 
 
@@ -160,9 +161,9 @@ class _CsvSink:
             self.counts[f"{name}.csv"] = 0
         self._count_names = {name: f"{name}.csv" for name in TABLES}
 
-    def write(self, table: str, row: list) -> None:
-        self._writers[table].writerow(row)
-        self.counts[self._count_names[table]] += 1
+    def write(self, table: str, rows: list[list]) -> None:
+        self._writers[table].writerows(rows)
+        self.counts[self._count_names[table]] += len(rows)
 
     def abandon(self) -> None:
         for file in self._files.values():
@@ -195,12 +196,13 @@ class _XlsxSink:
             self._sheets[name] = self.book.create_sheet(name)
             self._sheets[name].append([neutralise(column) for column in kinds[name]])
 
-    def write(self, table: str, row: list) -> None:
-        self._rows[table] += 1
+    def write(self, table: str, rows: list[list]) -> None:
+        self._rows[table] += len(rows)
         if self._rows[table] >= SHEET_ROWS:
             raise ExportFileError(f"{table} has more rows than a spreadsheet sheet holds "
                                   f"({SHEET_ROWS - 1:,}); export it with --format csv or parquet")
-        self._sheets[table].append(row)
+        for row in rows:
+            self._sheets[table].append(row)
 
     def abandon(self) -> None:
         self.book.save(self.path)   # closes the sheets' temporary files; the scratch folder goes
@@ -236,9 +238,9 @@ class _ParquetSink:
         self._buffers = {name: [] for name in TABLES}
         self._writers = {}
 
-    def write(self, table: str, row: list) -> None:
+    def write(self, table: str, rows: list[list]) -> None:
         buffer = self._buffers[table]
-        buffer.append(row)
+        buffer += rows
         if len(buffer) >= _PARQUET_BATCH:
             self._flush(table)
 
