@@ -7,6 +7,7 @@ little memory.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
@@ -40,12 +41,20 @@ def completed_records(slug: str) -> tuple[Consultation, str, Iterator[dict]]:
              .where(Response.consultation_id == row.id)
              .order_by(Respondent.pseudonym)
              .execution_options(yield_per=BATCH))
-    records = ({"respondent": pseudonym, "version": version, "source": source,
-                "language": language, "started_at": started_at, "completed_at": completed_at,
-                "answers": answers}
-               for pseudonym, version, source, language, started_at, completed_at, answers
-               in db.session.execute(query))
-    return definition_of(row), row.definition_text, records
+    return definition_of(row), row.definition_text, _records(query)
+
+
+def _records(query) -> Iterator[dict]:
+    """The query's rows as records; the query runs at the first record, and its (server-side)
+    cursor is closed when the records are, also when they are left unfinished."""
+    result = db.session.execute(query)
+    try:
+        for pseudonym, version, source, language, started_at, completed_at, answers in result:
+            yield {"respondent": pseudonym, "version": version, "source": source,
+                   "language": language, "started_at": started_at,
+                   "completed_at": completed_at, "answers": answers}
+    finally:
+        result.close()
 
 
 def write_export(slug: str, out_dir: Path, *, format: str = "csv",
@@ -53,20 +62,22 @@ def write_export(slug: str, out_dir: Path, *, format: str = "csv",
     """Write the export set of a consultation's completed responses into out_dir (UTF-8, with a
     header even when empty). Returns each file written with its number of rows."""
     consultation, text, records = completed_records(slug)
-    return _written(consultation, records, out_dir, format=format, definition_text=text,
-                    weights=weights)
+    with closing(records):
+        return _written(consultation, records, out_dir, format=format, definition_text=text,
+                        weights=weights)
 
 
 def motivations_by_language(slug: str, language: str | None = None) -> tuple[pd.DataFrame, str]:
     """The motivations of respondents who answered in `language` (default: the consultation's
     first), with that language."""
     consultation, _, records = completed_records(slug)
-    language = language or consultation.default_language
-    if language not in consultation.languages:
-        raise ExportError(f"consultation {slug} has no language {language!r}; it has "
-                          f"{', '.join(consultation.languages)}")
-    return motivations_table(consultation, (record for record in records
-                                            if record.get("language") == language)), language
+    with closing(records):
+        language = language or consultation.default_language
+        if language not in consultation.languages:
+            raise ExportError(f"consultation {slug} has no language {language!r}; it has "
+                              f"{', '.join(consultation.languages)}")
+        return motivations_table(consultation, (record for record in records
+                                                if record.get("language") == language)), language
 
 
 def write_tables(consultation: Consultation, records, out_dir: Path) -> list[tuple[Path, int]]:

@@ -15,6 +15,7 @@ from pwe.cli import main
 from pwe.extensions import db
 from pwe.models import PageAnswer, Respondent, Response
 from pwe.services.consultations import find, import_definition
+from pwe.services import export
 from pwe.services.export import ExportError, write_export
 from tests.analysis.sample import DEFINITION, answers
 
@@ -173,3 +174,12 @@ def test_cli_export_with_a_bad_weights_file_names_it(cli, tmp_path):
     assert result.exit_code == 1
     assert f"{weights}, line 2: the weight of respondent aaaa is '-1'" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_export_read_in_batches_is_the_same(sample, tmp_path, monkeypatch):
+    with sample.app_context():
+        write_export("sample", tmp_path / "whole")
+        monkeypatch.setattr(export, "BATCH", 1)
+        write_export("sample", tmp_path / "batches")
+    for name in ("respondents.csv", "choices.csv", "motivations.csv", "codebook.csv"):
+        assert (tmp_path / "batches" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
