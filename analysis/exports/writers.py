@@ -1,4 +1,4 @@
-"""Write the export set in one pass over the records, row by row, so memory stays flat.
+"""Write the export set in one pass over the records, record by record, so memory stays flat.
 
 The set: respondents, choices and motivations (see analysis.tables), the codebook
 (analysis.exports.codebook) and the definition text verbatim (`definition.yaml`), as CSV files,
@@ -13,6 +13,7 @@ import math
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,8 @@ def write_export_set(consultation: Consultation, records: Iterable[Record], out_
                               f"{error.strerror or error}") from error
     finally:
         if sink is not None:
-            sink.abandon()
+            with suppress(OSError):     # the error that stopped the export is the one to report
+                sink.abandon()
         shutil.rmtree(scratch, ignore_errors=True)
 
 

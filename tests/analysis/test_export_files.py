@@ -129,11 +129,13 @@ def test_xlsx_has_no_formula_and_numbers_stay_numbers(tmp_path):
 
 
 def test_analysis_readers_read_an_export_with_hostile_texts(tmp_path):
-    out = export(tmp_path, "csv")
+    older = record("r3", about_you={"age": "old", "transport": [], "trips": -1, "trust": "dk"})
+    write_export_set(CONSULTATION, [*hostile_records(), older], tmp_path / "out")
     margins = tmp_path / "margins.yaml"
-    margins.write_text("age: {young: 0.5, old: 0.5}\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="old"):   # both respondents young: read, then refused
-        weight_file(out / "respondents.csv", margins, tmp_path / "w.csv")
+    margins.write_text("age: {young: 0.5, old: 0.5}\ntrips: {'-3': 0.2, '3': 0.3, '-1': 0.5}\n",
+                       encoding="utf-8")
+    result = weight_file(tmp_path / "out" / "respondents.csv", margins, tmp_path / "w.csv")
+    assert result.weights.round(6).tolist() == [0.6, 0.9, 1.5]
     varied = [record(f"v{k}", land_use=dict(zip(("houses", "forest"), levels)))
               for k, levels in enumerate([(1, 0), (0, 1), (1, 1)] * 2)]
     write_export_set(CONSULTATION, hostile_records() + varied, tmp_path / "fit")
