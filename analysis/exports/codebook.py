@@ -119,9 +119,9 @@ def column_kinds(consultation: Consultation, weighted: bool = False) -> dict[str
 # --- respondents ---------------------------------------------------------------------------------
 
 
-def _platform(file: str, column: str, kind: str, values=(), range: str = "",
-              text_key: str | None = None) -> Entry:
-    return Entry(file, column, kind, Text(_PLATFORM[text_key or column]), tuple(values), range)
+def _platform(file: str, column: str, kind: str, values=()) -> Entry:
+    """A column the platform adds (not from the definition), with its text in nl and en."""
+    return Entry(file, column, kind, Text(_PLATFORM[column]), tuple(values))
 
 
 def _labelled(mapping: dict[str, dict[str, str]]) -> tuple[tuple[str, Text], ...]:

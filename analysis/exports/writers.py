@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from analysis.exports.codebook import (
-    CATEGORY, CHOICES, DATETIME, INTEGER, MOTIVATIONS, NUMBER, RESPONDENTS, TEXT, WEIGHT,
-    codebook_table, column_kinds,
+    CATEGORY, CHOICES, DATETIME, INTEGER, MOTIVATIONS, NUMBER, RESPONDENTS, TEXT, codebook_table,
+    column_kinds,
 )
 from analysis.exports.pabulib import Elections
 from analysis.exports.safety import neutralise
