@@ -251,10 +251,10 @@ class _ParquetSink:
         import pyarrow.parquet as pq
 
         rows, kinds, schema = self._buffers[table], self._kinds[table], self._schemas[table]
-        columns = [[_typed(row[k], kind, schema.names[k]) for row in rows]
-                   for k, kind in enumerate(kinds)]
-        batch = pa.Table.from_arrays([pa.array(values, type=field.type)
-                                      for values, field in zip(columns, schema)], schema=schema)
+        columns = list(zip(*rows)) if rows else [()] * len(schema)
+        batch = pa.Table.from_arrays([_arrow_column(values, kind, field)
+                                      for values, kind, field in zip(columns, kinds, schema)],
+                                     schema=schema)
         if table not in self._writers:
             self._writers[table] = pq.ParquetWriter(self.folder / f"{table}.parquet", schema)
         self._writers[table].write_table(batch)
@@ -272,6 +272,18 @@ class _ParquetSink:
         path = self.folder / f"{CODEBOOK}.csv"
         codebook.map(neutralise).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         self.counts[path.name] = len(codebook)
+
+
+def _arrow_column(values, kind: str, field):
+    """A column of cells as the Parquet field's type: converted by pyarrow (a safe cast: a
+    fraction never becomes a whole number), or cell by cell when the column mixes types."""
+    import pyarrow as pa
+
+    try:
+        array = pa.array(values, from_pandas=True)
+        return array if array.type == field.type else array.cast(field.type)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return pa.array([_typed(value, kind, field.name) for value in values], type=field.type)
 
 
 def _typed(value: Any, kind: str, column: str) -> Any:
