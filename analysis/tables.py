@@ -100,12 +100,17 @@ def _each(make: Callable[[Record], list[list]], records: Iterable[Record]) -> It
 
 
 def _respondent_maker(consultation: Consultation) -> Callable[[Record], list[list]]:
-    columns = answer_columns(consultation)
+    steps: dict[str, list[Callable]] = {}    # the columns in order, each step's answer read once
+    for column in answer_columns(consultation):
+        steps.setdefault(column.step, []).append(column.read)
+    by_step = list(steps.items())
 
     def rows(record: Record) -> list[list]:
-        answers = record["answers"]
-        return [[*_respondent_fields(record),
-                 *(column.read(answers.get(column.step) or {}) for column in columns)]]
+        answers, row = record["answers"], list(_respondent_fields(record))
+        for step, reads in by_step:
+            answer = answers.get(step) or {}
+            row += [read(answer) for read in reads]
+        return [row]
     return rows
 
 
