@@ -1,18 +1,20 @@
-"""Tidy tables of completed responses: one row per respondent, and the long choice table.
+"""Tidy tables of completed responses: one row per respondent, the long choice table, and one
+row per motivation written.
 
-Both are built from plain records, so they come out the same whether the answers were read from
+All are built from plain records, so they come out the same whether the answers were read from
 the platform's database (`pwe.services.export`) or from elsewhere. A record is a mapping with
 `respondent` (pseudonym), `version`, `source`, `language`, `started_at` and `completed_at` (UTC
 datetimes; naive ones are read as UTC) and `answers` ({step id: answer}, as the platform stores
-them). Column names follow the definition's ids.
+them). Column names follow the definition's ids. `row_makers` gives the same rows record by
+record, for writing large exports without holding them.
 """
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -28,14 +30,13 @@ Row = dict[str, Any]
 RESPONDENT_COLUMNS = ["respondent", "version", "source", "language", "started_at", "completed_at",
                       "duration_minutes"]
 MOTIVATION_COLUMN_PREFIX = "why."
+MOTIVATION_COLUMNS = ["respondent", "page", "option", "level", "direction", "text"]
+CHOSEN, NOT_CHOSEN, LEVEL = "chosen", "not chosen", "level"
 
 
 def respondents_table(consultation: Consultation, records: Iterable[Record]) -> pd.DataFrame:
     """One row per record: who, when, and one column per answer in the order the pages ask them."""
-    columns = answer_columns(consultation)
-    rows = [{**_respondent_fields(record), **_answer_values(columns, record["answers"])}
-            for record in records]
-    return _frame(rows, RESPONDENT_COLUMNS + [column.name for column in columns])
+    return _frame(list(respondent_rows(consultation, records)), respondent_column_names(consultation))
 
 
 def choices_table(consultation: Consultation, records: Iterable[Record]) -> pd.DataFrame:
@@ -44,17 +45,106 @@ def choices_table(consultation: Consultation, records: Iterable[Record]) -> pd.D
     Costs, budgets and effects are those of the respondent's design version. Rows are sorted by
     respondent; within a respondent, tasks and options keep the definition's order.
     """
+    rows = list(choice_rows(consultation, records))
+    rows.sort(key=lambda row: row[0])  # stable: keeps the definition's order within a respondent
+    return _frame(rows, choice_column_names(consultation))
+
+
+def motivations_table(consultation: Consultation, records: Iterable[Record]) -> pd.DataFrame:
+    """One row per motivation written: who, which page and option, the level chosen, the text."""
+    return _frame(list(motivation_rows(consultation, records)), MOTIVATION_COLUMNS)
+
+
+def respondent_column_names(consultation: Consultation) -> list[str]:
+    return _unique(RESPONDENT_COLUMNS + [column.name for column in answer_columns(consultation)])
+
+
+def respondent_rows(consultation: Consultation, records: Iterable[Record]) -> Iterator[list]:
+    """The respondent table's rows (values in `respondent_column_names` order), one per record."""
+    return _each(row_makers(consultation).respondents, records)
+
+
+def choice_rows(consultation: Consultation, records: Iterable[Record]) -> Iterator[list]:
+    """The choice table's rows (values in `choice_column_names` order), in the records' order."""
+    return _each(row_makers(consultation).choices, records)
+
+
+def motivation_rows(consultation: Consultation, records: Iterable[Record]) -> Iterator[list]:
+    """The motivations' rows (values in MOTIVATION_COLUMNS order), options in the page's order."""
+    return _each(row_makers(consultation).motivations, records)
+
+
+class RowMakers(NamedTuple):
+    """Per table, a function from one record to its rows: for writing tables record by record."""
+
+    respondents: Callable[[Record], list[list]]
+    choices: Callable[[Record], list[list]]
+    motivations: Callable[[Record], list[list]]
+
+
+def row_makers(consultation: Consultation, cell: Callable[[Any], Any] | None = None) -> RowMakers:
+    """The row makers of the three tables, with everything the definition fixes worked out once.
+
+    `cell`, when given, is applied to every value (a file format's rules for a cell); values the
+    definition fixes go through it once, not once per row.
+    """
+    each = (lambda row: [cell(value) for value in row]) if cell else (lambda row: row)
+    respondents, motivations = _respondent_maker(consultation), _motivation_maker(consultation)
+    return RowMakers(lambda record: [each(row) for row in respondents(record)],
+                     _choice_maker(consultation, cell or (lambda value: value)),
+                     lambda record: [each(row) for row in motivations(record)])
+
+
+def _each(make: Callable[[Record], list[list]], records: Iterable[Record]) -> Iterator[list]:
+    for record in records:
+        yield from make(record)
+
+
+def _respondent_maker(consultation: Consultation) -> Callable[[Record], list[list]]:
+    steps: dict[str, list[Callable]] = {}    # the columns in order, each step's answer read once
+    for column in answer_columns(consultation):
+        steps.setdefault(column.step, []).append(column.read)
+    by_step = list(steps.items())
+
+    def rows(record: Record) -> list[list]:
+        answers, row = record["answers"], list(_respondent_fields(record))
+        for step, reads in by_step:
+            answer = answers.get(step) or {}
+            row += [read(answer) for read in reads]
+        return [row]
+    return rows
+
+
+def _choice_maker(consultation: Consultation,
+                  cell: Callable[[Any], Any]) -> Callable[[Record], list[list]]:
     designs = _designs(consultation)
     resources = _resource_columns(consultation, designs.values())
-    alternatives = {version: _alternatives(design, resources) for version, design in designs.items()}
-    rows = [
-        {"respondent": record["respondent"], **alternative.fixed, "choice": choice,
-         "version": record.get("version")}
-        for record in records
-        for alternative, choice in _choices(_of_version(alternatives, record), record["answers"])
-    ]
-    rows.sort(key=lambda row: row["respondent"])  # stable: keeps the definition's order within
-    return _frame(rows, _choice_column_names(consultation, resources))
+    names = choice_column_names(consultation)
+    by_page = {version: _by_page([replace(alternative, head=tuple(map(cell, alternative.head)),
+                                          tail=tuple(map(cell, alternative.tail)))
+                                  for alternative in _alternatives(design, resources, names)])
+               for version, design in designs.items()}
+
+    def rows(record: Record) -> list[list]:
+        respondent, version = cell(record["respondent"]), cell(record.get("version"))
+        answers, found = record["answers"], []
+        for page, alternatives in _of_version(by_page, record):
+            answer = answers.get(page) or {}
+            for alternative in alternatives:
+                value = answer.get(alternative.key, alternative.missing)
+                if value is not None:
+                    found.append([respondent, *alternative.head, cell(alternative.choice(value)),
+                                  *alternative.tail, version])
+        return found
+    return rows
+
+
+def _by_page(alternatives: list[_Alternative]) -> list[tuple[str, list[_Alternative]]]:
+    """The alternatives grouped by the page whose answer holds their choice, in order."""
+    pages: dict[str, list[_Alternative]] = {}
+    for alternative in alternatives:
+        pages.setdefault(alternative.page, []).append(alternative)
+    return list(pages.items())
 
 
 # --- respondents: one column per answer ---------------------------------------------------------
@@ -74,16 +164,13 @@ def answer_columns(consultation: Consultation) -> list[AnswerColumn]:
     return [column for page in consultation.pages for column in _ANSWER_COLUMNS[page.type](page)]
 
 
-def _respondent_fields(record: Record) -> Row:
+def _respondent_fields(record: Record) -> tuple:
     started, completed = _utc(record.get("started_at")), _utc(record.get("completed_at"))
     duration = None
     if started and completed:
         duration = round((completed - started).total_seconds() / 60, 1)
-    return {
-        "respondent": record["respondent"], "version": record.get("version"),
-        "source": record.get("source"), "language": record.get("language"),
-        "started_at": _iso(started), "completed_at": _iso(completed), "duration_minutes": duration,
-    }
+    return (record["respondent"], record.get("version"), record.get("source"),
+            record.get("language"), _iso(started), _iso(completed), duration)
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -96,10 +183,6 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
-
-
-def _answer_values(columns: list[AnswerColumn], answers: Mapping[str, Any]) -> Row:
-    return {column.name: column.read(answers.get(column.step) or {}) for column in columns}
 
 
 def _value(key: str) -> Callable[[Mapping[str, Any]], Any]:
@@ -191,6 +274,15 @@ class _Alternative:
     fixed: Row
     choice: Callable[[Any], Any] = lambda value: value
     missing: Any = None
+    head: tuple = ()   # the fixed values before the choice column (task, option)
+    tail: tuple = ()   # the fixed values after it, up to the version column
+
+
+def _laid_out(alternative: _Alternative, names: list[str]) -> _Alternative:
+    """The alternative with its fixed values in column order (None where it has no value)."""
+    fixed = alternative.fixed
+    return replace(alternative, head=(fixed["task"], fixed["option"]),
+                   tail=tuple(fixed.get(name) for name in names[4:-1]))
 
 
 def _designs(consultation: Consultation) -> dict[str | None, Consultation]:
@@ -236,28 +328,21 @@ def _constraint_resources(constraint_ids: list[str]) -> tuple[_Resource, ...]:
     return tuple(_Resource(c, f"cost_{c}", f"budget_{c}", f"budget_min_{c}") for c in constraint_ids)
 
 
-def _choice_column_names(consultation: Consultation,
-                         resources: Mapping[str, tuple[_Resource, ...]]) -> list[str]:
+def choice_column_names(consultation: Consultation) -> list[str]:
+    """The choice table's columns: who, task, option, choice, resources, group, effects, version."""
+    resources = _resource_columns(consultation, _designs(consultation).values())
     resource_names = dict.fromkeys(
         name for page_resources in resources.values() for resource in page_resources
         for name in (resource.cost, resource.budget, resource.budget_min))
-    return ["respondent", "task", "option", "choice", *resource_names, "group",
-            *(attribute.id for attribute in consultation.attributes), "version"]
+    return _unique(["respondent", "task", "option", "choice", *resource_names, "group",
+                    *(attribute.id for attribute in consultation.attributes), "version"])
 
 
-def _alternatives(design: Consultation,
-                  resources: Mapping[str, tuple[_Resource, ...]]) -> list[_Alternative]:
+def _alternatives(design: Consultation, resources: Mapping[str, tuple[_Resource, ...]],
+                  names: list[str]) -> list[_Alternative]:
     """Every row one respondent of this design version can have, in the definition's order."""
-    return [alternative for page in design.pages if page.type in _ALTERNATIVES
+    return [_laid_out(alternative, names) for page in design.pages if page.type in _ALTERNATIVES
             for alternative in _ALTERNATIVES[page.type](design, page, resources.get(page.id, ()))]
-
-
-def _choices(alternatives: list[_Alternative],
-             answers: Mapping[str, Any]) -> Iterator[tuple[_Alternative, Any]]:
-    for alternative in alternatives:
-        value = (answers.get(alternative.page) or {}).get(alternative.key, alternative.missing)
-        if value is not None:
-            yield alternative, alternative.choice(value)
 
 
 def _attribute_values(design: Consultation, values: Mapping[str, Any], missing: Any) -> Row:
@@ -319,14 +404,48 @@ _ALTERNATIVES: dict[str, Callable[..., list[_Alternative]]] = {
 }
 
 
+# --- motivations: one row per text written --------------------------------------------------------
+
+
+def _motivation_maker(consultation: Consultation) -> Callable[[Record], list[list]]:
+    """`direction` says what a text explains: "chosen" or "not chosen" for an on/off option,
+    "level" for an option with levels (the level column says which)."""
+    pages = [page for page in consultation.pages
+             if isinstance(page, PortfolioPage) and page.motivation]
+
+    def rows(record: Record) -> list[list]:
+        answers, found = record["answers"], []
+        for page in pages:
+            texts = answers.get(MOTIVATION_PREFIX + page.id) or {}
+            levels = answers.get(page.id) or {}
+            for option in page.options:
+                text = texts.get(option.id)
+                if text:
+                    level = levels.get(option.id)
+                    found.append([record["respondent"], page.id, option.id, level,
+                                  _direction(option, level), text])
+        return found
+    return rows
+
+
+def _direction(option: Option, level: Any) -> str:
+    if not option.is_toggle:
+        return LEVEL
+    return CHOSEN if level == 1 else NOT_CHOSEN
+
+
 # --- both ----------------------------------------------------------------------------------------
 
 
-def _frame(rows: list[Row], columns: list[str]) -> pd.DataFrame:
+def _unique(columns: list[str]) -> list[str]:
     clashes = sorted({name for name in columns if columns.count(name) > 1})
     if clashes:
         raise ValueError("the definition's ids give more than one column named "
                          f"{', '.join(clashes)}; rename one of the ids")
+    return columns
+
+
+def _frame(rows: list[list], columns: list[str]) -> pd.DataFrame:
     return _whole_numbers_as_integers(pd.DataFrame.from_records(rows, columns=columns))
 
 

@@ -166,18 +166,26 @@ def _simulate_examples(files, target: int) -> bool:
 @main.command()
 @click.argument("consultation")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
-def export(consultation: str, out_dir: str) -> None:
-    """Write respondents.csv and choices.csv of a consultation's completed responses."""
+@click.option("--format", "file_format", default="csv", show_default=True,
+              type=click.Choice(["csv", "xlsx", "parquet"]),
+              help="CSV files, one XLSX workbook, or Parquet files.")
+@click.option("--weights", "weights_csv", default=None, type=click.Path(dir_okay=False),
+              help="CSV with respondent,weight (e.g. from `pwe weight`): adds a weight column.")
+def export(consultation: str, out_dir: str, file_format: str, weights_csv: str | None) -> None:
+    """Write the completed responses: respondents, choices, motivations, codebook, definition."""
+    from analysis.exports.weights import WeightsFileError, read_weights
     from pwe.services.export import ExportError, write_export
 
     try:
+        weights = read_weights(weights_csv) if weights_csv else None
         with _app_context(migrate=False):
-            written = write_export(consultation, Path(out_dir))
-    except ExportError as error:
+            written = write_export(consultation, Path(out_dir), format=file_format,
+                                   weights=weights)
+    except (ExportError, WeightsFileError) as error:
         click.echo(str(error), err=True)
         sys.exit(1)
     for path, rows in written:
-        click.echo(f"{path}: {rows} rows")
+        click.echo(f"{path}: {rows} rows" if rows is not None else f"{path}")
 
 
 @main.command()
@@ -319,3 +327,4 @@ def power(consultation_file: str, weights_file: str, page: str, sizes: str, repl
     click.echo(power_summary(table, target_se))
 
 from pwe.commands import respondents  # noqa: E402,F401  (registers pwe prune)
+from pwe.commands import exports  # noqa: E402,F401  (registers its commands on main)

@@ -1,18 +1,21 @@
-"""`pwe export`: completed responses from the database to respondents.csv and choices.csv."""
+"""`pwe export`: completed responses from the database to the export set, streamed."""
 from __future__ import annotations
 
 import csv
 from datetime import datetime
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from flask import has_app_context
 from flask.globals import app_ctx
 
+from analysis.exports.reading import read_export
 from pwe.cli import main
 from pwe.extensions import db
 from pwe.models import PageAnswer, Respondent, Response
 from pwe.services.consultations import find, import_definition
+from pwe.services import export
 from pwe.services.export import ExportError, write_export
 from tests.analysis.sample import DEFINITION, answers
 
@@ -53,7 +56,10 @@ def test_export_writes_completed_respondents_and_their_choices(sample, tmp_path)
     out = tmp_path / "export" / "sample"
     with sample.app_context():
         written = write_export("sample", out)
-    assert written == [(out / "respondents.csv", 2), (out / "choices.csv", 26)]
+    assert written == [(out / "respondents.csv", 2), (out / "choices.csv", 26),
+                       (out / "motivations.csv", 4), (out / "codebook.csv", 50),
+                       (out / "definition.yaml", None)]
+    assert (out / "definition.yaml").read_text(encoding="utf-8") == DEFINITION
 
     respondents = read_csv(out / "respondents.csv")
     assert [r["respondent"] for r in respondents] == ["aaaa", "bbbb"]
@@ -76,7 +82,7 @@ def test_export_writes_completed_respondents_and_their_choices(sample, tmp_path)
 def test_respondent_still_answering_is_never_exported(sample, tmp_path):
     with sample.app_context():
         write_export("sample", tmp_path)
-    for name in ("respondents.csv", "choices.csv"):
+    for name in ("respondents.csv", "choices.csv", "motivations.csv"):
         assert "cccc" not in (tmp_path / name).read_text(encoding="utf-8")
 
 
@@ -84,7 +90,7 @@ def test_export_without_responses_writes_headers(app, tmp_path):
     with app.app_context():
         import_definition(DEFINITION)
         written = write_export("sample", tmp_path)
-    assert [rows for _, rows in written] == [0, 0]
+    assert [rows for _, rows in written] == [0, 0, 0, 50, None]
     assert (tmp_path / "respondents.csv").read_text(encoding="utf-8").startswith(
         "respondent,version,source,language,started_at,completed_at,duration_minutes,age,")
     assert (tmp_path / "choices.csv").read_text(encoding="utf-8").startswith(
@@ -141,3 +147,39 @@ def test_cli_export_of_unknown_consultation_exits_1(cli, tmp_path):
     assert result.exit_code == 1
     assert "no consultation 'nope'; known: sample" in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "parquet"])
+def test_cli_export_formats_read_back_as_the_csv_export(cli, tmp_path, file_format):
+    assert cli("export", "sample", "--out", str(tmp_path / "csv")).exit_code == 0
+    result = cli("export", "sample", "--out", str(tmp_path / "other"), "--format", file_format)
+    assert result.exit_code == 0, result.output
+    expected, tables = read_export(tmp_path / "csv"), read_export(tmp_path / "other")
+    for name in ("respondents", "choices", "motivations", "codebook"):
+        pd.testing.assert_frame_equal(tables[name], expected[name], obj=name)
+
+
+def test_cli_export_with_weights(cli, tmp_path):
+    weights = tmp_path / "weights.csv"
+    weights.write_text("respondent,weight\naaaa,0.8\nbbbb,1.2\n", encoding="utf-8")
+    result = cli("export", "sample", "--out", str(tmp_path / "out"), "--weights", str(weights))
+    assert result.exit_code == 0, result.output
+    assert [r["weight"] for r in read_csv(tmp_path / "out" / "respondents.csv")] == ["0.8", "1.2"]
+
+
+def test_cli_export_with_a_bad_weights_file_names_it(cli, tmp_path):
+    weights = tmp_path / "weights.csv"
+    weights.write_text("respondent,weight\naaaa,-1\n", encoding="utf-8")
+    result = cli("export", "sample", "--out", str(tmp_path / "out"), "--weights", str(weights))
+    assert result.exit_code == 1
+    assert f"{weights}, line 2: the weight of respondent aaaa is '-1'" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_export_read_in_batches_is_the_same(sample, tmp_path, monkeypatch):
+    with sample.app_context():
+        write_export("sample", tmp_path / "whole")
+        monkeypatch.setattr(export, "BATCH", 1)
+        write_export("sample", tmp_path / "batches")
+    for name in ("respondents.csv", "choices.csv", "motivations.csv", "codebook.csv"):
+        assert (tmp_path / "batches" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
