@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from pwe import errors, i18n, limits, security, templating
     from pwe.citizens import bp as citizens
+    from pwe.officials import bp as officials
 
     i18n.init_app(app)
     templating.init_app(app)
@@ -36,4 +37,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     limits.init_app(app)
     errors.init_app(app)
     app.register_blueprint(citizens)
+    app.register_blueprint(officials)
     return app

@@ -1,12 +1,16 @@
 """Database tables. The database itself enforces what must never happen twice."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pwe.extensions import db
+from pwe.models_officials import (  # noqa: F401  (registers the officials' tables)
+    AuditEntry, ConsultationStatus, Invitation, InvitationBatch, Revision, Role, User,
+    VoidedResponse, enum_column,
+)
 
 
 def utcnow() -> datetime:
@@ -22,7 +26,15 @@ class Consultation(db.Model):
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     definition_text: Mapped[str] = mapped_column(Text)
     definition_hash: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    status: Mapped[ConsultationStatus] = mapped_column(
+        enum_column(ConsultationStatus, 20), default=ConsultationStatus.draft)
+    # optional times (UTC) at which a draft opens and an open consultation closes by itself
+    opens_at: Mapped[datetime | None] = mapped_column()
+    closes_at: Mapped[datetime | None] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()   # when it was closed by hand
+    # after closing, someone who had started may still finish for this long
+    grace_minutes: Mapped[int] = mapped_column(default=120)
+    results_expected_on: Mapped[date | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -78,3 +90,4 @@ class Response(db.Model):
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     respondent: Mapped[Respondent] = relationship(back_populates="response")
+

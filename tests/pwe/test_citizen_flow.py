@@ -15,7 +15,7 @@ from tests.pwe.visitor import Visitor, expected_answer, valid_form
 def demo(app, example_texts):
     with app.app_context():
         for text in example_texts.values():
-            import_definition(text)
+            import_definition(text, open_now=True)
     return app
 
 

@@ -50,7 +50,7 @@ def test_database_constraint_decides_between_simultaneous_completions(app, clien
     from pwe.services import responses
 
     with app.app_context():
-        import_definition(example_texts["lelylijn"])
+        import_definition(example_texts["lelylijn"], open_now=True)
     Visitor(client, "lelylijn").start()
     with app.app_context():
         respondent_id = db.session.scalar(select(Respondent.id))

@@ -1,0 +1,8 @@
+"""The officials' blueprint under /admin: accounts, consultations, invitations, monitoring."""
+from flask import Blueprint
+
+bp = Blueprint("officials", __name__, url_prefix="/admin")
+
+from pwe.officials import (  # noqa: E402,F401  (registers the views on bp)
+    access, audit_routes, auth_routes, consultation_routes, user_routes,
+)

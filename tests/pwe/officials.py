@@ -1,0 +1,39 @@
+"""Helpers for the officials' tests: accounts and a logged-in client."""
+from __future__ import annotations
+
+import re
+
+from pwe.services.accounts import create_user
+
+PASSWORD = "correct horse battery"
+
+
+def make_user(app, email: str, role: str, password: str = PASSWORD) -> int:
+    with app.app_context():
+        return create_user(email, password, role, "test").id
+
+
+def csrf_token(client, path: str = "/admin/login") -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def log_in(client, email: str, password: str = PASSWORD):
+    return client.post("/admin/login", data={"email": email, "password": password,
+                                             "csrf_token": csrf_token(client)})
+
+
+def logged_in(app, role: str, email: str | None = None):
+    """A new client logged in as a new official with `role`."""
+    email = email or f"{role}@example.nl"
+    make_user(app, email, role)
+    client = app.test_client()
+    response = log_in(client, email)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def post(client, path: str, data: dict | None = None, token_from: str = "/admin/", **kwargs):
+    """A form POST with the CSRF token of the page `token_from`."""
+    return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client, token_from)},
+                       **kwargs)
