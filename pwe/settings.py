@@ -79,6 +79,9 @@ SETTINGS: tuple[Setting, ...] = (
             "How many proxies (load balancer, nginx) stand in front of the platform and add the "
             "client address to X-Forwarded-For; 0 uses the connection's address.",
             whole_number),
+    Setting("PWE_BASE_URL", "http://127.0.0.1:5000",
+            "The platform's public address, used in the invitation links `pwe invitations` writes "
+            "(the browser uses the address it was reached at)."),
     Setting("PWE_ADMIN_IDLE_MINUTES", 30,
             "Minutes without activity after which an official's session ends and they log in again.",
             whole_number),

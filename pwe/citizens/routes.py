@@ -6,11 +6,11 @@ import random
 from flask import abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from pwe.citizens import bp, presenting
+from pwe.citizens import bp, invited, presenting
 from pwe.citizens.context import StepContext, load_consultation, current_respondent, remember_respondent
 from pwe.flow import next_open_step, step_by_id, steps
 from pwe.i18n import t
-from pwe.services import consultations, responses
+from pwe.services import consultations, invitations, responses
 from surveys.answers import parse_motivation, parse_page
 
 
@@ -30,7 +30,7 @@ def landing(slug: str):
     if request.method == "POST" and respondent is None:
         errors = presenting.landing_errors(consultation, request.form)
         if not errors:
-            respondent = responses.start(row, consultation, g.lang, _rng())
+            respondent = invited.start(row, consultation, g.lang, _rng())
             remember_respondent(row, respondent)
             return redirect(url_for("citizens.step", slug=slug, step_id=steps(consultation)[0].id))
     if request.method == "POST" and respondent is not None:
@@ -56,7 +56,10 @@ def step(slug: str, step_id: str):
             200 if result.ok else 422
         )
     if ctx.is_last:
-        responses.complete(ctx.respondent, ctx.consultation, ctx.step.id, result.answer)
+        try:
+            responses.complete(ctx.respondent, ctx.consultation, ctx.step.id, result.answer)
+        except responses.InvitationSpent:
+            invited.refuse(ctx.row, ctx.consultation, invitations.of_respondent(ctx.respondent))
         return redirect(url_for("citizens.thanks", slug=slug))
     responses.save_answer(ctx.respondent, ctx.step.id, result.answer)
     return redirect(url_for("citizens.step", slug=slug, step_id=ctx.next_step.id))

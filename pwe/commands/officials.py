@@ -82,3 +82,35 @@ def status(slug: str | None) -> None:
                               if key not in ("status", "effective") and value is not None)
             click.echo(f"{row.slug}: {info['effective']} ({respondent_count(row.id)} respondents"
                        f"{'; ' + times if times else ''})")
+
+
+@main.command("invitations")
+@click.argument("slug")
+@click.option("--batch", required=True, help="The batch name; it becomes the respondents' source.")
+@click.option("-n", "count", required=True, type=click.IntRange(min=1), help="Number of links.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="CSV file to write, with one `link` column.")
+def invitations_(slug: str, batch: str, count: int, out: str) -> None:
+    """Make N single-use personal links (the file is the only place they are kept)."""
+    from pathlib import Path
+
+    from pwe.services.audit import COMMAND_LINE
+    from pwe.services.consultations import UnknownConsultation, require
+    from pwe.services.invitations import InvitationError, create_links, links_csv
+
+    target = Path(out)
+    try:
+        # opened before the links exist, so a file that cannot be written loses none
+        handle = target.open("x", encoding="utf-8")
+    except OSError as error:
+        reason = "it exists already" if isinstance(error, FileExistsError) else error.strerror
+        raise click.ClickException(f"cannot write {out}: {reason}; choose another file.") from error
+    with handle, _app_context() as app:
+        try:
+            links = create_links(require(slug), batch, count, COMMAND_LINE, app.config["PWE_BASE_URL"])
+        except (UnknownConsultation, InvitationError) as error:
+            handle.close()
+            target.unlink()
+            raise click.ClickException(str(error)) from error
+        handle.write(links_csv(links))
+    click.echo(f"{out}: {len(links)} links of batch '{batch.strip()}'")

@@ -9,6 +9,7 @@ from functools import wraps
 from flask import abort, current_app, g, redirect, request, session, url_for
 
 from pwe import settings
+from pwe.models import utcnow
 from pwe.models_officials import Role, User
 from pwe.officials import bp
 from pwe.services import accounts
@@ -95,10 +96,11 @@ def load_official() -> None:
 @bp.after_request
 def never_cache(response):
     # management pages and downloads hold unpublished definitions and personal data
-    response.headers["Cache-Control"] = "no-store"
+    if request.endpoint != "officials.plotly_js":
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.app_context_processor
 def officials_helpers() -> dict:
-    return {"may": may}
+    return {"may": may, "now_utc": lambda: utcnow().strftime("%Y-%m-%d %H:%M")}

@@ -10,8 +10,12 @@ from pwe.extensions import db
 from pwe.models import Consultation as ConsultationRow
 from pwe.models_officials import ConsultationStatus as Status
 from pwe.officials import bp
-from pwe.officials.access import actor, requires
-from pwe.services import audit, consultations, lifecycle
+from pwe.officials import charts
+from pwe.officials.access import actor, may, requires
+from pwe.services import audit, consultations, lifecycle, monitoring
+from pwe.services.export import TABLES
+
+EXPORT_FILES = tuple(TABLES)
 
 
 def consultation_or_404(slug: str) -> ConsultationRow:
@@ -32,17 +36,22 @@ def index():
 @bp.get("/c/<slug>")
 @requires("view")
 def consultation(slug: str):
-    return _page(consultation_or_404(slug))
+    return consultation_page(consultation_or_404(slug))
 
 
-def _page(row: ConsultationRow, form=None, errors: dict | None = None):
+def consultation_page(row: ConsultationRow, form=None, errors: dict | None = None):
+    """The consultation's page; `form` and `errors` re-show a refused form."""
     status = lifecycle.effective_status(row)
+    definition = consultations.definition_of(row)
+    figures = monitoring.monitoring(row, definition) if may("monitor") else None
     return render_template(
-        "officials/consultation.html", row=row, c=consultations.definition_of(row),
+        "officials/consultation.html", row=row, c=definition,
         status=status, schedule=lifecycle.schedule(row), transitions=lifecycle.TRANSITIONS[status],
         actions=lifecycle.ACTIONS, respondents=consultations.respondent_count(row.id),
         history=audit.entries(f"consultation:{row.slug}", limit=20), form=form or {},
-        errors=errors or {}), (422 if errors else 200)
+        errors=errors or {}, figures=figures,
+        charts={"per_day": charts.per_day(figures), "funnel": charts.funnel(figures)} if figures else {},
+        exports=EXPORT_FILES), (422 if errors else 200)
 
 
 @bp.post("/c/<slug>/status")
@@ -79,7 +88,7 @@ def schedule(slug: str):
         except lifecycle.LifecycleError as error:
             errors["closes_at"] = str(error).capitalize()
     if errors:
-        return _page(row, form, errors)
+        return consultation_page(row, form, errors)
     flash("Schedule saved.")
     return redirect(url_for("officials.consultation", slug=slug))
 

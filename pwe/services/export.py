@@ -1,6 +1,7 @@
 """Export a consultation's completed responses as the two CSV files the analysis reads.
 
-Only completed responses leave the platform: a respondent still on their way is never exported.
+Only completed responses leave the platform: a respondent still on their way is never exported,
+nor is a voided response.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from analysis.tables import choices_table, respondents_table
 from pwe.extensions import db
 from pwe.models import Respondent, Response
 from pwe.services.consultations import UnknownConsultation, definition_of, require
+from pwe.services.voiding import not_voided
 from surveys.definition import Consultation
 
 RESPONDENTS_FILE = "respondents.csv"
@@ -31,7 +33,7 @@ def completed_records(slug: str) -> tuple[Consultation, list[dict]]:
     completed = db.session.execute(
         select(Respondent, Response)
         .join(Response, Response.respondent_id == Respondent.id)
-        .where(Response.consultation_id == row.id)
+        .where(Response.consultation_id == row.id, not_voided())
         .order_by(Respondent.pseudonym)
     ).all()
     records = [
@@ -53,11 +55,19 @@ def write_export(slug: str, out_dir: Path) -> list[tuple[Path, int]]:
     return write_tables(consultation, records, out_dir)
 
 
+TABLES = {RESPONDENTS_FILE: respondents_table, CHOICES_FILE: choices_table}
+
+
+def table_csv(slug: str, name: str) -> str:
+    """One export file (respondents.csv or choices.csv) as text, as `pwe export` writes it."""
+    consultation, records = completed_records(slug)
+    return TABLES[name](consultation, records).to_csv(index=False, lineterminator="\n")
+
+
 def write_tables(consultation: Consultation, records: list[dict],
                  out_dir: Path) -> list[tuple[Path, int]]:
     """Write the records (see analysis.tables) as respondents.csv and choices.csv into out_dir."""
-    tables = {RESPONDENTS_FILE: respondents_table(consultation, records),
-              CHOICES_FILE: choices_table(consultation, records)}
+    tables = {name: make(consultation, records) for name, make in TABLES.items()}
     written = []
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

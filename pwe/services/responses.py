@@ -13,8 +13,13 @@ from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import PageAnswer, Respondent, Response, utcnow
+from pwe.services import invitations
 from surveys.definition import Consultation, PointsPage, PortfolioPage
 from surveys.ordering import assign_version, option_order
+
+
+class InvitationSpent(Exception):
+    """The respondent's invitation link was revoked or used while they were answering."""
 
 
 def start(row: ConsultationRow, consultation: Consultation, language: str, rng: Random,
@@ -77,7 +82,8 @@ def complete(respondent: Respondent, consultation: Consultation, step_id: str, a
     """Save the last step and freeze the response in one transaction.
 
     Returns False when the response had already been stored: the unique constraint on
-    response.respondent_id decides, so concurrent submissions store exactly one.
+    response.respondent_id decides, so concurrent submissions store exactly one. Raises
+    InvitationSpent when the respondent's invitation link can no longer be used.
     """
     try:
         db.session.execute(_upsert_statement(respondent.id, step_id, answer))
@@ -86,6 +92,10 @@ def complete(respondent: Respondent, consultation: Consultation, step_id: str, a
         db.session.add(Response(
             respondent_id=respondent.id, consultation_id=respondent.consultation_id, answers=frozen,
         ))
+        db.session.flush()
+        if not invitations.use_up(respondent):
+            db.session.rollback()
+            raise InvitationSpent(respondent.pseudonym)
         db.session.commit()
         return True
     except IntegrityError:

@@ -12,7 +12,7 @@ from tests.pwe.officials import logged_in, make_user
 
 ARGUMENTS = {"slug": "lelylijn", "user_id": 1, "number": 1, "other": 1, "batch_id": 1,
              "response_id": 1, "version": "-", "step_id": "over-u", "page_id": "over-u",
-             "lang": "nl"}
+             "lang": "nl", "name": "respondents.csv"}
 
 
 @pytest.fixture

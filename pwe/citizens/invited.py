@@ -1,0 +1,52 @@
+"""Personal invitation links: /c/<slug>/i/<token> starts (or resumes) the respondent of that link,
+whose source is the batch name. The session marks invited visitors with session["invited"]."""
+from __future__ import annotations
+
+from flask import abort, make_response, redirect, render_template, session, url_for
+
+from pwe.citizens import bp
+from pwe.citizens.context import load_consultation, remember_respondent
+from pwe.extensions import db
+from pwe.models import Consultation as ConsultationRow
+from pwe.models import Respondent
+from pwe.models_officials import Invitation
+from pwe.services import invitations, responses
+from surveys.definition import Consultation
+
+SESSION_KEY = "invitations"  # slug -> invitation id
+
+
+@bp.get("/c/<slug>/i/<token>")
+def invitation(slug: str, token: str):
+    row, consultation = load_consultation(slug)
+    found = invitations.find(row, token)
+    if found is None or found.revoked_at is not None or found.used_at is not None:
+        refuse(row, consultation, found)
+    session["invited"] = True
+    session[SESSION_KEY] = {**session.get(SESSION_KEY, {}), slug: found.id}
+    if found.respondent_id is not None:  # the same person again, perhaps on another device
+        remember_respondent(row, db.session.get(Respondent, found.respondent_id))
+    return redirect(url_for("citizens.landing", slug=slug))
+
+
+def refuse(row: ConsultationRow, consultation: Consultation, found: Invitation | None):
+    """Stop with the polite page for a link that is unknown, revoked or already used."""
+    reason = "invitation_unknown" if found is None else (
+        "invitation_used" if found.used_at is not None else "invitation_revoked")
+    abort(make_response(render_template("citizens/invitation.html", row=row, c=consultation,
+                                        reason=reason), 404 if found is None else 410))
+
+
+def start(row: ConsultationRow, consultation: Consultation, language: str, rng) -> Respondent:
+    """A new respondent: through this session's invitation link when there is one, else open."""
+    invitation_id = session.get(SESSION_KEY, {}).get(row.slug)
+    found = db.session.get(Invitation, invitation_id) if invitation_id else None
+    if found is None:
+        return responses.start(row, consultation, language, rng)
+    if found.revoked_at is not None or found.used_at is not None:
+        refuse(row, consultation, found)
+    respondent = responses.start(row, consultation, language, rng, source=invitations.source_of(found))
+    if not invitations.attach(found, respondent):
+        refuse(row, consultation, db.session.get(Invitation, found.id))
+    return respondent
+

@@ -1,0 +1,48 @@
+"""Downloads of the exports (audited), voiding responses, and the chart library."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import plotly
+from flask import Response, abort, flash, redirect, request, send_file, url_for
+
+from pwe.extensions import db
+from pwe.officials import bp
+from pwe.officials.access import actor, public, requires
+from pwe.officials.consultation_routes import consultation_or_404, consultation_page
+from pwe.services import audit, voiding
+from pwe.services.export import TABLES, table_csv
+
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+@bp.get("/c/<slug>/export/<name>")
+@requires("export")
+def download_export(slug: str, name: str):
+    row = consultation_or_404(slug)
+    if name not in TABLES:
+        abort(404)
+    text = table_csv(slug, name)
+    audit.record(actor(), "export.download", f"consultation:{slug}", None, {"file": name})
+    db.session.commit()
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename={row.slug}-{name}"})
+
+
+@bp.post("/c/<slug>/void")
+@requires("void")
+def void_response(slug: str):
+    row = consultation_or_404(slug)
+    try:
+        voiding.void(row, request.form.get("respondent", ""), request.form.get("reason", ""), actor())
+    except voiding.VoidError as error:
+        field = "reason" if "reason" in str(error) else "respondent"
+        return consultation_page(row, request.form, {field: str(error)})
+    flash("The response is voided: it leaves the exports and results.")
+    return redirect(url_for("officials.consultation", slug=slug))
+
+
+@bp.get("/assets/plotly.min.js")
+@public
+def plotly_js():
+    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=86400)
