@@ -63,17 +63,12 @@ def close(slug: str) -> None:
 @click.argument("slug", required=False)
 def status(slug: str | None) -> None:
     """The effective status, schedule and respondents of one consultation, or of all."""
-    from sqlalchemy import select
-
-    from pwe.extensions import db
-    from pwe.models import Consultation
-    from pwe.services.consultations import UnknownConsultation, require, respondent_count
+    from pwe.services.consultations import UnknownConsultation, all_rows, require, respondent_count
     from pwe.services.lifecycle import schedule
 
     with _app_context():
         try:
-            rows = [require(slug)] if slug else list(
-                db.session.scalars(select(Consultation).order_by(Consultation.slug)))
+            rows = [require(slug)] if slug else all_rows()
         except UnknownConsultation as error:
             raise click.ClickException(str(error)) from error
         for row in rows:

@@ -4,9 +4,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
-
-from pwe.extensions import db
 from pwe.models import Consultation as ConsultationRow
 from pwe.models_officials import ConsultationStatus as Status
 from pwe.officials import bp
@@ -28,7 +25,7 @@ def consultation_or_404(slug: str) -> ConsultationRow:
 @bp.get("/")
 @requires("view")
 def index():
-    rows = list(db.session.scalars(select(ConsultationRow).order_by(ConsultationRow.slug)))
+    rows = consultations.all_rows()
     items = [(row, consultations.definition_of(row), lifecycle.effective_status(row)) for row in rows]
     return render_template("officials/index.html", items=items)
 

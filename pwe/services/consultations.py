@@ -115,6 +115,10 @@ def require(slug: str) -> ConsultationRow:
     return row
 
 
+def all_rows() -> list[ConsultationRow]:
+    return list(db.session.scalars(select(ConsultationRow).order_by(ConsultationRow.slug)))
+
+
 def listed() -> list[ConsultationRow]:
     """The consultations open to respondents now (opening and closing times applied)."""
     return list(db.session.scalars(

@@ -14,7 +14,7 @@ from pwe.extensions import db
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import Respondent, utcnow
 from pwe.models_officials import ConsultationStatus as Status
-from pwe.services import audit
+from pwe.services import audit, revisions
 
 # status now -> the statuses it may change into by hand
 TRANSITIONS: dict[Status, tuple[Status, ...]] = {
@@ -81,6 +81,9 @@ def change_status(row: ConsultationRow, target: Status, actor: str,
         allowed = ", ".join(ACTIONS[s] for s in TRANSITIONS[current]) or "nothing"
         raise LifecycleError(f"'{row.slug}' is {current.value}; it cannot {ACTIONS[target]} "
                              f"now (possible: {allowed}).")
+    if target == Status.open and revisions.pending_invalid(row):
+        raise LifecycleError(f"the latest saved definition of '{row.slug}' is not valid; correct "
+                             "it in the editor before opening.")
     before = schedule(row, now)
     row.status = target
     if target == Status.open:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from werkzeug.datastructures import MultiDict
+
 from pwe.services.accounts import create_user
 
 PASSWORD = "correct horse battery"
@@ -33,7 +35,8 @@ def logged_in(app, role: str, email: str | None = None):
     return client
 
 
-def post(client, path: str, data: dict | None = None, token_from: str = "/admin/", **kwargs):
-    """A form POST with the CSRF token of the page `token_from`."""
-    return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client, token_from)},
+def post(client, path: str, data: dict | list | None = None, token_from: str = "/admin/", **kwargs):
+    """A form POST (a dict, or (name, value) pairs) with the CSRF token of the page `token_from`."""
+    pairs = list((data or {}).items()) if isinstance(data, dict) or data is None else list(data)
+    return client.post(path, data=MultiDict(pairs + [("csrf_token", csrf_token(client, token_from))]),
                        **kwargs)
