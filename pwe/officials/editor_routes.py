@@ -47,6 +47,11 @@ def save_definition(slug: str):
         saved = editing.save(row, text, actor(), "uploaded" if upload and upload.filename else "edited")
     except editing.EditRefused as refused:
         return editor_page(row, text, refused.problems, 422)
+    flash_saved(saved)
+    return redirect(url_for("officials.editor", slug=slug))
+
+
+def flash_saved(saved: editing.Saved) -> None:
     if not saved.changed:
         flash("Nothing changed.")
     elif saved.valid:
@@ -54,7 +59,6 @@ def save_definition(slug: str):
     else:
         flash("Saved as a draft that is not valid yet: correct the problems listed before opening.",
               "error")
-    return redirect(url_for("officials.editor", slug=slug))
 
 
 @bp.get("/c/<slug>/definition.yaml")

@@ -66,6 +66,25 @@ def test_no_wcag_violation_on_any_management_page(open_page, live_server, viewpo
     audit("users")
     page.goto("/admin/audit")
     audit("audit log")
+    for name, path in [("editor", "/admin/c/lelylijn/edit"), ("preview index", "/admin/c/lelylijn/preview"),
+                       ("preview step", "/admin/c/lelylijn/preview/B/en/investments"),
+                       ("texts form", "/admin/c/lelylijn/form/general"),
+                       ("limits form", "/admin/c/lelylijn/form/constraints"),
+                       ("pages form", "/admin/c/lelylijn/form/pages"),
+                       ("options form", "/admin/c/lelylijn/form/pages/1/options"),
+                       ("new consultation", "/admin/new")]:
+        page.goto(path)
+        audit(name)
+    slug = f"axe-{viewport}"
+    page.fill("#f-slug", slug)
+    page.get_by_role("button", name="Create draft").click()
+    page.fill("#f-definition", page.input_value("#f-definition").replace("max: 10", "max: veel"))
+    page.get_by_role("button", name="Save", exact=True).click()
+    audit("editor with problems")
+    page.goto(f"/admin/c/{slug}/form/constraints")
+    audit("limits form with problems")
+    page.goto(f"/admin/c/{slug}/revisions/2")
+    audit("revision diff")
     assert not audit.findings, f"{len(audit.findings)} WCAG 2.1 A/AA violations:\n" + "\n".join(audit.findings)
     # plotly's own style sheet is refused (style-src 'self') without harm; scripts must all run
     assert not [e for e in errors if "script-src" in e], errors
