@@ -39,6 +39,10 @@ def preview_index(slug: str):
 @requires("view")
 def preview_step(slug: str, version: str, lang: str, step_id: str):
     ctx = _context(slug, version, lang, step_id)
+    asked = request.args.get("lang")
+    if asked in ctx.consultation.languages and asked != lang:  # the header's language links
+        return redirect(url_for("officials.preview_step", slug=slug, version=version, lang=asked,
+                                step_id=step_id))
     if request.method == "GET":
         return render_template(ctx.template, **_view(ctx, ctx.saved_or_blank()))
     result = _parse(ctx)
