@@ -72,6 +72,7 @@ def test_no_wcag_violation_on_any_management_page(open_page, live_server, viewpo
                        ("limits form", "/admin/c/lelylijn/form/constraints"),
                        ("pages form", "/admin/c/lelylijn/form/pages"),
                        ("options form", "/admin/c/lelylijn/form/pages/1/options"),
+                       ("versions helper", "/admin/c/lelylijn/versions"),
                        ("new consultation", "/admin/new")]:
         page.goto(path)
         audit(name)
@@ -85,6 +86,11 @@ def test_no_wcag_violation_on_any_management_page(open_page, live_server, viewpo
     audit("limits form with problems")
     page.goto(f"/admin/c/{slug}/revisions/2")
     audit("revision diff")
+    page.goto("/admin/c/lelylijn/versions")
+    page.fill('[name="vary.roads.use.budget"]', "300, 500")
+    page.get_by_role("button", name="Show the versions").click()
+    expect(page.get_by_role("heading", name="6 versions")).to_be_visible()
+    audit("versions helper with versions")
     assert not audit.findings, f"{len(audit.findings)} WCAG 2.1 A/AA violations:\n" + "\n".join(audit.findings)
     # plotly's own style sheet is refused (style-src 'self') without harm; scripts must all run
     assert not [e for e in errors if "script-src" in e], errors

@@ -127,3 +127,33 @@ def test_the_preview_shows_every_version_and_language_and_stores_nothing(app, ex
     assert response.headers["Location"].endswith("done=1")
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Respondent)) == 0
+
+
+def test_the_versions_helper_shows_balanced_versions_and_writes_them(app, example_texts):
+    with app.app_context():
+        import_definition(example_texts["lelylijn"])
+    editor = logged_in(app, "editor")
+    url = "/admin/c/lelylijn/versions"
+    fields = {"vary.lelylijn_fast.use.budget": "1800, 2200, 2600", "vary.roads.use.budget": "300, 500",
+              "count": "6", "seed": "2", "action": "generate"}
+    shown = post(editor, url, fields, token_from=url)
+    page = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and "6 versions" in page and "Largest correlation" in page
+    applied = post(editor, "/admin/c/lelylijn/versions/apply", fields, token_from=url)
+    assert applied.status_code == 302
+    from surveys.load import parse
+    consultation = parse(editor.get("/admin/c/lelylijn/definition.yaml").get_data(as_text=True))
+    assert len(consultation.versions) == 6
+    roads = {consultation.for_version(v.id).page("investments").option("roads").use["budget"]
+             for v in consultation.versions}
+    assert roads == {300, 500}
+
+
+def test_the_versions_helper_names_unreadable_values(app, example_texts):
+    with app.app_context():
+        import_definition(example_texts["lelylijn"])
+    editor = logged_in(app, "analyst")
+    url = "/admin/c/lelylijn/versions"
+    response = post(editor, url, {"vary.roads.use.budget": "veel, weinig", "action": "generate"},
+                    token_from=url)
+    assert response.status_code == 422 and "separated by commas" in response.get_data(as_text=True)
