@@ -87,6 +87,7 @@ def thanks(slug: str):
     return render_template(
         "citizens/thanks.html", row=row, c=view,
         advice=presenting.advice_summary(view, respondent.response.answers, respondent.option_order),
+        code=respondent.pseudonym,
     )
 
 

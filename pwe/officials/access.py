@@ -26,6 +26,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "invite": frozenset({Role.admin, Role.editor}),
     "export": frozenset({Role.admin, Role.analyst}),
     "void": frozenset({Role.admin, Role.analyst}),
+    "erase": frozenset({Role.admin}),
     "users": frozenset({Role.admin}),
     "audit": frozenset({Role.admin}),
 }

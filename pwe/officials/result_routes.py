@@ -1,4 +1,5 @@
-"""Downloads of the exports (audited), voiding responses, and the chart library."""
+"""Downloads of the exports (audited), voiding responses, erasing a respondent, and the chart
+library."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +11,7 @@ from pwe.extensions import db
 from pwe.officials import bp
 from pwe.officials.access import actor, public, requires
 from pwe.officials.consultation_routes import consultation_or_404, consultation_page
-from pwe.services import audit, voiding
+from pwe.services import audit, retention, voiding
 from pwe.services.export import TABLES, table_csv
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -39,6 +40,29 @@ def void_response(slug: str):
         field = "reason" if "reason" in str(error) else "respondent"
         return consultation_page(row, request.form, {field: str(error)})
     flash("The response is voided: it leaves the exports and results.")
+    return redirect(url_for("officials.consultation", slug=slug))
+
+
+@bp.get("/c/<slug>/everything.zip")
+@requires("export")
+def download_everything(slug: str):
+    row = consultation_or_404(slug)
+    data = retention.everything(row)
+    audit.record(actor(), "export.everything", f"consultation:{slug}", None, {"bytes": len(data)})
+    db.session.commit()
+    return Response(data, mimetype="application/zip", headers={
+        "Content-Disposition": f"attachment; filename={slug}-everything.zip"})
+
+
+@bp.post("/c/<slug>/erase")
+@requires("erase")
+def erase_respondent(slug: str):
+    row = consultation_or_404(slug)
+    try:
+        retention.erase(row, request.form.get("code", ""), actor())
+    except retention.EraseError as error:
+        return consultation_page(row, request.form, {"code": str(error)})
+    flash("The respondent's answers are erased.")
     return redirect(url_for("officials.consultation", slug=slug))
 
 

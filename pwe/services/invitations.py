@@ -13,7 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from pwe.extensions import db
@@ -167,3 +167,10 @@ def _revoke(row: ConsultationRow, actor: str, *conditions, detail: dict) -> int:
 
 def of_respondent(respondent: Respondent) -> Invitation | None:
     return db.session.scalar(select(Invitation).where(Invitation.respondent_id == respondent.id))
+
+
+def delete_links(row: ConsultationRow) -> int:
+    """Delete the consultation's invitation links (on archiving); the batches' names stay as
+    sources. The caller commits."""
+    batch_ids = select(InvitationBatch.id).where(InvitationBatch.consultation_id == row.id)
+    return db.session.execute(delete(Invitation).where(Invitation.batch_id.in_(batch_ids))).rowcount

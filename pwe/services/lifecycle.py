@@ -14,7 +14,7 @@ from pwe.extensions import db
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import Respondent, utcnow
 from pwe.models_officials import ConsultationStatus as Status
-from pwe.services import audit, revisions
+from pwe.services import audit, invitations, revisions
 
 # status now -> the statuses it may change into by hand
 TRANSITIONS: dict[Status, tuple[Status, ...]] = {
@@ -93,8 +93,11 @@ def change_status(row: ConsultationRow, target: Status, actor: str,
             row.closes_at = None  # a passed closing time would close it again at once
     elif target == Status.closed:
         row.closed_at = row.closed_at if current == Status.closed else now
+    after = schedule(row, now)
+    if target == Status.archived:
+        after["invitation_links_deleted"] = invitations.delete_links(row)
     audit.record(actor, f"consultation.{ACTIONS[target]}", f"consultation:{row.slug}",
-                 before, schedule(row, now))
+                 before, after)
     db.session.commit()
 
 
