@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pwe.extensions import db
 from pwe.models_officials import (  # noqa: F401  (registers the officials' tables)
-    AuditEntry, ConsultationStatus, Invitation, InvitationBatch, Revision, Role, User,
+    AuditEntry, ConsultationStatus, Invitation, InvitationBatch, QuotaStop, Revision, Role, User,
     VoidedResponse, enum_column,
 )
 

@@ -83,6 +83,8 @@ class InvitationBatch(db.Model):
     name: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=_utcnow)
     created_by: Mapped[str] = mapped_column(String(254))
+    # optional: {"questions": [question ids], "limits": {"value/value": most completed}}
+    quota: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Invitation(db.Model):
@@ -97,6 +99,17 @@ class Invitation(db.Model):
     respondent_id: Mapped[int | None] = mapped_column(ForeignKey("respondent.id"), unique=True)
     used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+class QuotaStop(db.Model):
+    """A respondent stopped because their quota cell was full (counted in monitoring)."""
+
+    __tablename__ = "quota_stop"
+
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("respondent.id"), primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("invitation_batch.id"), index=True)
+    cell: Mapped[str] = mapped_column(String(200))
+    stopped_at: Mapped[datetime] = mapped_column(default=_utcnow)
 
 
 class VoidedResponse(db.Model):

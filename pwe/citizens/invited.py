@@ -1,16 +1,17 @@
 """Personal invitation links: /c/<slug>/i/<token> starts (or resumes) the respondent of that link,
-whose source is the batch name. The session marks invited visitors with session["invited"]."""
+whose source is the batch name. The session marks invited visitors with session["invited"].
+/c/<slug>/full thanks those a batch's quota stopped."""
 from __future__ import annotations
 
 from flask import abort, make_response, redirect, render_template, session, url_for
 
 from pwe.citizens import bp
-from pwe.citizens.context import load_consultation, remember_respondent
+from pwe.citizens.context import current_respondent, load_consultation, remember_respondent
 from pwe.extensions import db
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import Respondent
 from pwe.models_officials import Invitation
-from pwe.services import invitations, responses
+from pwe.services import invitations, quotas, responses
 from surveys.definition import Consultation
 
 SESSION_KEY = "invitations"  # slug -> invitation id
@@ -27,6 +28,16 @@ def invitation(slug: str, token: str):
     if found.respondent_id is not None:  # the same person again, perhaps on another device
         remember_respondent(row, db.session.get(Respondent, found.respondent_id))
     return redirect(url_for("citizens.landing", slug=slug))
+
+
+@bp.get("/c/<slug>/full")
+def quota_full(slug: str):
+    """Thanks for someone whose group (quota cell) already had enough respondents."""
+    row, consultation = load_consultation(slug, allow_closed=True)
+    respondent = current_respondent(row)
+    if respondent is None or not quotas.stopped(respondent):
+        return redirect(url_for("citizens.landing", slug=slug))
+    return render_template("citizens/invitation.html", row=row, c=consultation, reason="quota_full")
 
 
 def refuse(row: ConsultationRow, consultation: Consultation, found: Invitation | None):

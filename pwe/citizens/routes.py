@@ -10,7 +10,7 @@ from pwe.citizens import bp, invited, presenting
 from pwe.citizens.context import StepContext, load_consultation, current_respondent, remember_respondent
 from pwe.flow import next_open_step, step_by_id, steps
 from pwe.i18n import t
-from pwe.services import consultations, invitations, responses
+from pwe.services import consultations, invitations, quotas, responses
 from surveys.answers import parse_motivation, parse_page
 
 
@@ -62,6 +62,8 @@ def step(slug: str, step_id: str):
             invited.refuse(ctx.row, ctx.consultation, invitations.of_respondent(ctx.respondent))
         return redirect(url_for("citizens.thanks", slug=slug))
     responses.save_answer(ctx.respondent, ctx.step.id, result.answer)
+    if quotas.stop_if_full(ctx.respondent, {**ctx.saved, ctx.step.id: result.answer}):
+        return redirect(url_for("citizens.quota_full", slug=slug))
     return redirect(url_for("citizens.step", slug=slug, step_id=ctx.next_step.id))
 
 
@@ -113,6 +115,8 @@ def _step_context(slug: str, step_id: str):
         return redirect(url_for("citizens.landing", slug=slug))
     if respondent.response is not None:
         return redirect(url_for("citizens.thanks", slug=slug))
+    if quotas.stopped(respondent):
+        return redirect(url_for("citizens.quota_full", slug=slug))
     view = consultation.for_version(respondent.version)
     found = step_by_id(view, step_id)
     if found is None:

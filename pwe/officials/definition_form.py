@@ -13,18 +13,11 @@ from typing import Any
 
 import yaml
 
+from pwe.services.editing import data_of
+
 TEXT_KEYS = ("title", "intro", "privacy", "thanks")
 NUMBER_KEYS = ("min_age", "duration_minutes")
 PAGE_TYPES = ("questions", "statements", "portfolio", "points", "pairs")
-
-
-def data_of(text: str) -> dict | None:
-    """The YAML data, or None when the text is no mapping (then only the YAML editor helps)."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def dumped(data: dict, original_text: str) -> str:

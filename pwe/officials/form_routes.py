@@ -28,7 +28,7 @@ def _render(row, part: str, data: dict, found: list[Problem], status: int = 200,
 
 def _data(row) -> tuple[str, dict]:
     text = revisions.latest_text(row)
-    data = df.data_of(text)
+    data = editing.data_of(text)
     if data is None:
         abort(409, "The definition is not a YAML mapping; correct it in the YAML editor first.")
     return text, data

@@ -2,20 +2,51 @@
 see how far each batch got, revoke links or a whole batch."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+
+from pwe.extensions import db
+from pwe.models_officials import InvitationBatch
 
 from pwe.officials import bp
 from pwe.officials.access import actor, requires
 from pwe.officials.consultation_routes import consultation_or_404
-from pwe.services import consultations, invitations
+from pwe.services import consultations, invitations, quotas
+from surveys.definition import QuestionsPage
 
 
 def _page(row, errors: dict | None = None):
+    batches = invitations.summaries(row)
     return render_template(
         "officials/invitations.html", row=row, c=consultations.definition_of(row),
-        batches=invitations.summaries(row), form=request.form, errors=errors or {},
+        batches=batches, form=request.form, errors=errors or {},
         open_link=url_for("citizens.landing", slug=row.slug, _external=True),
+        quota_cells={s.batch.id: _quota_cells(s.batch) for s in batches if s.batch.quota},
     ), (422 if errors else 200)
+
+
+def _quota_cells(batch) -> list[tuple[str, int, int, int]]:
+    """Each limited cell: its limit, completed responses and respondents stopped."""
+    completed, stops = quotas.completed_per_cell(batch), quotas.stops_per_cell(batch)
+    return [(cell, limit, completed.get(cell, 0), stops.get(cell, 0))
+            for cell, limit in batch.quota["limits"].items()]
+
+
+@bp.post("/c/<slug>/invitations/<int:batch_id>/quota")
+@requires("invite")
+def set_quota(slug: str, batch_id: int):
+    row = consultation_or_404(slug)
+    batch = db.session.get(InvitationBatch, batch_id)
+    if batch is None or batch.consultation_id != row.id:
+        abort(404)
+    question_ids = {q.id for page in consultations.definition_of(row).pages
+                    if isinstance(page, QuestionsPage) for q in page.questions}
+    try:
+        quotas.set_quota(batch, slug, request.form.get(f"questions-{batch.id}", ""),
+                         request.form.get(f"limits-{batch.id}", ""), question_ids, actor())
+    except quotas.QuotaError as error:
+        return _page(row, {f"limits-{batch.id}": str(error)[0].upper() + str(error)[1:]})
+    flash(f"Quota of batch {batch.name} saved.")
+    return redirect(url_for("officials.invitation_batches", slug=slug))
 
 
 @bp.get("/c/<slug>/invitations")

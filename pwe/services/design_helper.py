@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import yaml
 
 from analysis.simulation import ValueWeightsError, check_value_weights, power_analysis
-from pwe.officials.definition_form import data_of
+from pwe.services.editing import data_of
 from surveys.definition import Consultation, PortfolioPage
 from surveys.design_versions import Design, Varied, balanced_versions
 from surveys.load import parse

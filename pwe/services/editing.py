@@ -128,6 +128,15 @@ def scratch(slug: str, title: str, languages: list[str]) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
+def data_of(text: str) -> dict | None:
+    """The YAML data, or None when the text is no mapping (then only the YAML editor helps)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def _normalised(text: str) -> str:
     """Line ends as \\n and one final newline: browsers send \\r\\n from a textarea."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")

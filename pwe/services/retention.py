@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 from pwe.extensions import db
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import PageAnswer, Respondent, Response
-from pwe.models_officials import Invitation, VoidedResponse
+from pwe.models_officials import Invitation, QuotaStop, VoidedResponse
 from pwe.services import audit, invitations, revisions
 from pwe.services.export import TABLES, table_csv
 
@@ -32,6 +32,7 @@ def erase(row: ConsultationRow, code: str, actor: str) -> None:
     db.session.execute(delete(VoidedResponse).where(VoidedResponse.response_id.in_(response_ids)))
     db.session.execute(delete(Response).where(Response.respondent_id == respondent.id))
     db.session.execute(delete(PageAnswer).where(PageAnswer.respondent_id == respondent.id))
+    db.session.execute(delete(QuotaStop).where(QuotaStop.respondent_id == respondent.id))
     # the link stays used up: erasing must not let it be answered again
     db.session.execute(update(Invitation).where(Invitation.respondent_id == respondent.id)
                        .values(respondent_id=None))

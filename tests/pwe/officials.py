@@ -5,12 +5,16 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
+from pwe.limits import limiter
 from pwe.services.accounts import create_user
 
 PASSWORD = "correct horse battery"
 
 
 def make_user(app, email: str, role: str, password: str = PASSWORD) -> int:
+    """A new account; the login limit per client starts from zero (every test client shares
+    one address, and the limiter's counts outlive an app)."""
+    limiter.reset()
     with app.app_context():
         return create_user(email, password, role, "test").id
 

@@ -10,7 +10,7 @@ from pwe.services.consultations import import_definition
 from tests.conftest import make_app
 from tests.pwe.officials import logged_in, make_user
 
-ARGUMENTS = {"slug": "lelylijn", "user_id": 1, "number": 1, "page_index": 1, "part": "general", "version": "A",
+ARGUMENTS = {"slug": "lelylijn", "user_id": 1, "number": 1, "batch_id": 1, "page_index": 1, "part": "general", "version": "A",
              "response_id": 1, "step_id": "goals", "page_id": "goals",
              "lang": "nl", "name": "respondents.csv"}
 

@@ -1,4 +1,4 @@
-"""officials: accounts, audit log, lifecycle, invitations, voided responses, revisions
+"""officials: accounts, audit log, lifecycle, invitations with quotas, voided responses, revisions
 
 Revision ID: 0003
 Revises: 0001
@@ -60,6 +60,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=20), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by', sa.String(length=254), nullable=False),
+    sa.Column('quota', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['consultation_id'], ['consultation.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('consultation_id', 'name')
@@ -79,6 +80,16 @@ def upgrade() -> None:
     sa.UniqueConstraint('respondent_id')
     )
     op.create_index('ix_invitation_batch_id', 'invitation', ['batch_id'])
+    op.create_table('quota_stop',
+    sa.Column('respondent_id', sa.Integer(), nullable=False),
+    sa.Column('batch_id', sa.Integer(), nullable=False),
+    sa.Column('cell', sa.String(length=200), nullable=False),
+    sa.Column('stopped_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['batch_id'], ['invitation_batch.id'], ),
+    sa.ForeignKeyConstraint(['respondent_id'], ['respondent.id'], ),
+    sa.PrimaryKeyConstraint('respondent_id')
+    )
+    op.create_index('ix_quota_stop_batch_id', 'quota_stop', ['batch_id'])
     op.create_table('voided_response',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('response_id', sa.Integer(), nullable=False),
@@ -108,6 +119,8 @@ def downgrade() -> None:
     op.drop_index('ix_revision_consultation_id', table_name='revision')
     op.drop_table('revision')
     op.drop_table('voided_response')
+    op.drop_index('ix_quota_stop_batch_id', table_name='quota_stop')
+    op.drop_table('quota_stop')
     op.drop_index('ix_invitation_batch_id', table_name='invitation')
     op.drop_table('invitation')
     op.drop_index('ix_invitation_batch_consultation_id', table_name='invitation_batch')
