@@ -3,6 +3,7 @@ draft may be saved while invalid (as a revision only) but never opened, and once
 answered only texts may change."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from pwe.extensions import db
 from pwe.models import Consultation as ConsultationRow
 from pwe.models_officials import ConsultationStatus as Status
 from pwe.services import audit, consultations, revisions
-from surveys.load import SLUG_PATTERN, Problem, definition_hash, parse, problems
+from surveys.load import Problem, definition_hash, parse, problems
 from surveys.structure import texts_only_changed
 
 
@@ -96,21 +97,18 @@ def create(text: str, actor: str, note: str) -> ConsultationRow:
 
 
 def copy_text(row: ConsultationRow, new_slug: str) -> str:
-    """The latest definition of `row` under a new id (the first top-level `id:` line replaced)."""
-    if not SLUG_PATTERN.match(new_slug):
-        raise EditRefused([Problem("slug", f"'{new_slug}' cannot be an id: use lower-case letters, "
-                                           "digits and hyphens, e.g. lelylijn-2.")])
-    text, count = re.subn(r"(?m)^id:.*$", f"id: {new_slug}", revisions.latest_text(row), count=1)
+    """The latest definition of `row` under a new id (the first top-level `id:` line replaced;
+    the validator judges the new id when it is created)."""
+    text, count = re.subn(r"(?m)^id:.*$", lambda _: f"id: {json.dumps(new_slug)}",
+                          revisions.latest_text(row), count=1)
     if not count:
         raise EditRefused([Problem("id", "the definition has no top-level id line to replace.")])
     return text
 
 
 def scratch(slug: str, title: str, languages: list[str]) -> str:
-    """A small valid definition to start from: one portfolio page with two options and a budget."""
-    if not SLUG_PATTERN.match(slug):
-        raise EditRefused([Problem("slug", f"'{slug}' cannot be an id: use lower-case letters, "
-                                           "digits and hyphens, e.g. parken-2027.")])
+    """A small definition to start from: one portfolio page with two options and a budget (the
+    validator judges the id when it is created)."""
 
     def text(value: str) -> dict:
         return {lang: value for lang in languages}

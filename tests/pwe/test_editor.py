@@ -157,3 +157,11 @@ def test_the_versions_helper_names_unreadable_values(app, example_texts):
     response = post(editor, url, {"vary.roads.use.budget": "veel, weinig", "action": "generate"},
                     token_from=url)
     assert response.status_code == 422 and "separated by commas" in response.get_data(as_text=True)
+
+
+def test_a_bad_id_gets_the_validators_message(app):
+    editor = logged_in(app, "editor")
+    response = post(editor, "/admin/new", {"how": "scratch", "slug": "Parken 2027", "title": "P",
+                                           "languages": "nl"}, token_from="/admin/new")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and "must be a slug" in text and 'href="#f-slug"' in text
