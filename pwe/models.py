@@ -35,6 +35,8 @@ class Consultation(db.Model):
     # after closing, someone who had started may still finish for this long
     grace_minutes: Mapped[int] = mapped_column(default=120)
     results_expected_on: Mapped[date | None] = mapped_column()
+    # days after closing that the answers are kept; the page shows the date they are due to go
+    retention_days: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -78,10 +78,14 @@ def schedule(slug: str):
     grace = form.get("grace_minutes", "").strip()
     if not grace.isdigit():
         errors["grace_minutes"] = "Write the grace period as a whole number of minutes, e.g. 120."
+    retention = form.get("retention_days", "").strip()
+    if retention and not retention.isdigit():
+        errors["retention_days"] = "Write the retention period as a whole number of days, e.g. 365, or leave it empty."
     if not errors:
         try:
             lifecycle.set_schedule(row, actor(), opens_at=opens_at, closes_at=closes_at,
-                                   grace_minutes=int(grace), results_expected_on=expected)
+                                   grace_minutes=int(grace), results_expected_on=expected,
+                                   retention_days=int(retention) if retention else None)
         except lifecycle.LifecycleError as error:
             errors["closes_at"] = str(error).capitalize()
     if errors:

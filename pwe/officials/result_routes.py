@@ -11,7 +11,7 @@ from pwe.extensions import db
 from pwe.officials import bp
 from pwe.officials.access import actor, public, requires
 from pwe.officials.consultation_routes import consultation_or_404, consultation_page
-from pwe.services import audit, retention, voiding
+from pwe.services import audit, consultations, retention, voiding
 from pwe.services.export import TABLES, table_csv
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -63,6 +63,19 @@ def erase_respondent(slug: str):
     except retention.EraseError as error:
         return consultation_page(row, request.form, {"code": str(error)})
     flash("The respondent's answers are erased.")
+    return redirect(url_for("officials.consultation", slug=slug))
+
+
+@bp.post("/c/<slug>/delete-free-texts")
+@requires("erase")
+def delete_free_texts(slug: str):
+    row = consultation_or_404(slug)
+    try:
+        removed = retention.delete_free_texts(row, consultations.definition_of(row), actor())
+    except retention.EraseError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{removed} free text(s) deleted.")
     return redirect(url_for("officials.consultation", slug=slug))
 
 

@@ -103,8 +103,9 @@ def change_status(row: ConsultationRow, target: Status, actor: str,
 
 def set_schedule(row: ConsultationRow, actor: str, *, opens_at: datetime | None,
                  closes_at: datetime | None, grace_minutes: int,
-                 results_expected_on) -> None:
-    """Opening and closing times, grace period and the expected results date (audited)."""
+                 results_expected_on, retention_days: int | None = None) -> None:
+    """Opening and closing times, grace period, the expected results date and the retention
+    period (audited)."""
     if opens_at and closes_at and closes_at <= opens_at:
         raise LifecycleError("the closing time must come after the opening time.")
     if grace_minutes < 0:
@@ -112,6 +113,7 @@ def set_schedule(row: ConsultationRow, actor: str, *, opens_at: datetime | None,
     before = schedule(row)
     row.opens_at, row.closes_at = opens_at, closes_at
     row.grace_minutes, row.results_expected_on = grace_minutes, results_expected_on
+    row.retention_days = retention_days
     after = schedule(row)
     if after != before:
         audit.record(actor, "consultation.schedule", f"consultation:{row.slug}", before, after)
@@ -127,4 +129,13 @@ def schedule(row: ConsultationRow, now: datetime | None = None) -> dict:
             "opens_at": iso(row.opens_at), "closes_at": iso(row.closes_at),
             "closed_at": iso(row.closed_at), "grace_minutes": row.grace_minutes,
             "results_expected_on": row.results_expected_on.isoformat()
-            if row.results_expected_on else None}
+            if row.results_expected_on else None,
+            "retention_days": row.retention_days, "keep_until": iso(keep_until(row, now))}
+
+
+def keep_until(row: ConsultationRow, now: datetime | None = None) -> datetime | None:
+    """When the retention period after closing ends (None while open or without a period)."""
+    since = closed_since(row, now)
+    if since is None or row.retention_days is None:
+        return None
+    return since + timedelta(days=row.retention_days)

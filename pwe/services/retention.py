@@ -1,5 +1,6 @@
 """Privacy over a consultation's life: erase one respondent on request by the response code on
-their thank-you page, and export everything held about a consultation before it is deleted."""
+their thank-you page, delete the free texts once exported, and export everything held about a
+consultation before it is deleted."""
 from __future__ import annotations
 
 import csv
@@ -12,8 +13,11 @@ from pwe.extensions import db
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import PageAnswer, Respondent, Response
 from pwe.models_officials import Invitation, QuotaStop, VoidedResponse
-from pwe.services import audit, invitations, revisions
+from pwe.flow import steps
+from pwe.models_officials import ConsultationStatus as Status
+from pwe.services import audit, invitations, lifecycle, revisions
 from pwe.services.export import TABLES, table_csv
+from surveys.definition import Consultation, QuestionsPage
 
 
 class EraseError(ValueError):
@@ -40,6 +44,56 @@ def erase(row: ConsultationRow, code: str, actor: str) -> None:
     audit.record(actor, "respondent.erase", f"consultation:{row.slug}", {"respondent": code},
                  {"respondent": code, "erased": True})
     db.session.commit()
+
+
+def free_text_fields(consultation: Consultation) -> dict[str, set[str] | None]:
+    """Step id -> the free-text fields of its answers (None: every field, a motivation step)."""
+    fields: dict[str, set[str] | None] = {}
+    for step in steps(consultation):
+        if step.kind == "motivation":
+            fields[step.id] = None
+        elif isinstance(step.page, QuestionsPage):
+            texts = {q.id for q in step.page.questions if q.type == "text"}
+            if texts:
+                fields[step.id] = texts
+    return fields
+
+
+def delete_free_texts(row: ConsultationRow, consultation: Consultation, actor: str) -> int:
+    """Remove the free texts (text questions, motivations) from every answer of a closed or
+    archived consultation, after they have been exported; returns how many were removed."""
+    if lifecycle.effective_status(row) not in (Status.closed, Status.archived):
+        raise EraseError("Free texts can be deleted only after closing, once they are exported.")
+    fields = free_text_fields(consultation)
+    removed = 0
+    for response in db.session.scalars(select(Response).where(Response.consultation_id == row.id)):
+        response.answers, count = _without_texts(response.answers, fields)
+        removed += count
+    answers = select(PageAnswer).join(Respondent, Respondent.id == PageAnswer.respondent_id).where(
+        Respondent.consultation_id == row.id, PageAnswer.step_id.in_(list(fields)))
+    for page_answer in db.session.scalars(answers):
+        cleaned, _ = _without_texts({page_answer.step_id: page_answer.answer}, fields)
+        page_answer.answer = cleaned[page_answer.step_id]
+    audit.record(actor, "responses.delete_free_texts", f"consultation:{row.slug}", None,
+                 {"texts_removed": removed})
+    db.session.commit()
+    return removed
+
+
+def _without_texts(answers: dict, fields: dict[str, set[str] | None]) -> tuple[dict, int]:
+    """A new answers dict (so the JSON column sees the change) without the free texts: a
+    motivation step keeps no field, a text question keeps its key with no answer (None)."""
+    cleaned, removed = {}, 0
+    for step_id, answer in answers.items():
+        texts = fields.get(step_id, set())
+        if not isinstance(answer, dict) or texts == set():
+            cleaned[step_id] = answer
+            continue
+        dropped = set(answer) if texts is None else texts & set(answer)
+        removed += sum(1 for key in dropped if answer[key] not in (None, ""))
+        cleaned[step_id] = {} if texts is None else {
+            key: (None if key in dropped else value) for key, value in answer.items()}
+    return cleaned, removed
 
 
 def everything(row: ConsultationRow) -> bytes:

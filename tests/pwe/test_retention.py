@@ -67,3 +67,35 @@ def test_archiving_deletes_the_invitation_links(app, example_texts):
         lifecycle.change_status(row, Status.closed, "test")
         lifecycle.change_status(row, Status.archived, "test")
         assert count(Invitation) == 0
+
+
+def test_free_texts_are_deleted_after_closing_and_the_rest_stays(app, client, example_texts):
+    opened(app, example_texts)
+    complete_through(app, client, links(app, n=1)[0])
+    admin = logged_in(app, "admin")
+    too_early = post(admin, "/admin/c/lelylijn/delete-free-texts", token_from="/admin/c/lelylijn")
+    assert "only after closing" in admin.get(too_early.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        lifecycle.change_status(find("lelylijn"), Status.closed, "test")
+        before = db.session.scalar(select(Response.answers))
+    assert any("Reden voor" in str(v) for v in before["why-investments"].values())
+    post(admin, "/admin/c/lelylijn/delete-free-texts", token_from="/admin/c/lelylijn")
+    with app.app_context():
+        after = db.session.scalar(select(Response.answers))
+        saved = dict(db.session.execute(select(PageAnswer.step_id, PageAnswer.answer)).all())
+    assert after["why-investments"] == {} and saved["why-investments"] == {}
+    assert after["evaluation"]["eval_improve"] is None and "Meer tijd" not in str(after)
+    assert after["investments"] == before["investments"] and after["goals"] == before["goals"]
+
+
+def test_the_retention_period_gives_the_date_the_answers_are_due_to_go(app, example_texts):
+    opened(app, example_texts)
+    admin = logged_in(app, "admin")
+    response = post(admin, "/admin/c/lelylijn/schedule", {"grace_minutes": "120", "retention_days": "30"},
+                    token_from="/admin/c/lelylijn")
+    assert response.status_code == 302
+    with app.app_context():
+        row = find("lelylijn")
+        lifecycle.change_status(row, Status.closed, "test")
+        assert (lifecycle.keep_until(row) - row.closed_at).days == 30
+    assert "The retention period ends on" in admin.get("/admin/c/lelylijn").get_data(as_text=True)

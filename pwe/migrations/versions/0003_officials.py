@@ -27,6 +27,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('grace_minutes', sa.Integer(), nullable=False,
                                       server_default='120'))
         batch_op.add_column(sa.Column('results_expected_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('retention_days', sa.Integer(), nullable=True))
 
     op.create_table('official',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -130,6 +131,7 @@ def downgrade() -> None:
     op.drop_table('audit_entry')
     op.drop_table('official')
     with op.batch_alter_table('consultation', schema=None) as batch_op:
+        batch_op.drop_column('retention_days')
         batch_op.drop_column('results_expected_on')
         batch_op.drop_column('grace_minutes')
         batch_op.drop_column('closed_at')
