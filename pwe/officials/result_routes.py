@@ -23,11 +23,8 @@ def download_export(slug: str, name: str):
     row = consultation_or_404(slug)
     if name not in TABLES:
         abort(404)
-    text = table_csv(slug, name)
-    audit.record(actor(), "export.download", f"consultation:{slug}", None, {"file": name})
-    db.session.commit()
-    return Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename={row.slug}-{name}"})
+    return _audited_download(slug, "export.download", {"file": name}, table_csv(slug, name),
+                             "text/csv", f"{row.slug}-{name}")
 
 
 @bp.post("/c/<slug>/void")
@@ -46,12 +43,17 @@ def void_response(slug: str):
 @bp.get("/c/<slug>/everything.zip")
 @requires("export")
 def download_everything(slug: str):
-    row = consultation_or_404(slug)
-    data = retention.everything(row)
-    audit.record(actor(), "export.everything", f"consultation:{slug}", None, {"bytes": len(data)})
+    data = retention.everything(consultation_or_404(slug))
+    return _audited_download(slug, "export.everything", {"bytes": len(data)}, data,
+                             "application/zip", f"{slug}-everything.zip")
+
+
+def _audited_download(slug: str, action: str, detail: dict, data, mimetype: str, filename: str):
+    """A file of personal data for download, recorded in the audit log first."""
+    audit.record(actor(), action, f"consultation:{slug}", None, detail)
     db.session.commit()
-    return Response(data, mimetype="application/zip", headers={
-        "Content-Disposition": f"attachment; filename={slug}-everything.zip"})
+    return Response(data, mimetype=mimetype,
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
 @bp.post("/c/<slug>/erase")
