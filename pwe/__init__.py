@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from pwe import errors, health, i18n, limits, logs, metrics, security, templating, unavailable
     from pwe.citizens import bp as citizens
     from pwe.services import pruning
+    from pwe.officials import bp as officials
 
     logs.init_app(app)
     metrics.init_app(app)  # first, so the latency includes every other hook
@@ -42,4 +43,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     unavailable.init_app(app)
     health.init_app(app)
     app.register_blueprint(citizens)
+    app.register_blueprint(officials)
     return app

@@ -66,14 +66,15 @@ def validate(files: tuple[str, ...]) -> None:
 
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-def import_(files: tuple[str, ...]) -> None:
-    """Load definitions into the database (idempotent; never changes one with respondents)."""
+@click.option("--open", "open_now", is_flag=True, help="Open new consultations at once (default: draft).")
+def import_(files: tuple[str, ...], open_now: bool) -> None:
+    """Load definitions into the database as drafts (idempotent; never changes one with respondents)."""
     with _app_context():
-        ok = _import_all(files)
+        ok = _import_all(files, open_now)
     sys.exit(0 if ok else 1)
 
 
-def _import_all(files) -> bool:
+def _import_all(files, open_now: bool = False) -> bool:
     from pwe.services.consultations import ImportRefused, import_definition
     from surveys.load import DefinitionError
 
@@ -81,7 +82,7 @@ def _import_all(files) -> bool:
     for path in files:
         try:
             text = Path(path).read_text(encoding="utf-8")
-            result = import_definition(text, source=str(path))
+            result = import_definition(text, source=str(path), open_now=open_now)
         except (OSError, UnicodeDecodeError) as error:
             ok = False
             click.echo(f"{path}: cannot read the file ({error})", err=True)
@@ -123,12 +124,12 @@ def _run(app, host: str, port: int) -> None:
               metavar="N", help="Simulate completed responses until each example has N "
                                 "(from surveys/examples/value-weights/<slug>.yaml).")
 def demo(host: str, port: int, no_serve: bool, responses: int) -> None:
-    """Database, example consultations imported, server started, URLs printed."""
+    """Database, example consultations imported and opened, server started, URLs printed."""
     from pwe.services.consultations import listed
 
     with _app_context() as app:
         definitions = examples.definitions()
-        if not _import_all(definitions):
+        if not _import_all(definitions, open_now=True):
             sys.exit(1)
         if responses and not _simulate_examples(definitions, responses):
             sys.exit(1)
@@ -328,3 +329,4 @@ def power(consultation_file: str, weights_file: str, page: str, sizes: str, repl
 
 from pwe.commands import respondents  # noqa: E402,F401  (registers pwe prune)
 from pwe.commands import exports  # noqa: E402,F401  (registers its commands on main)
+from pwe.commands import officials  # noqa: E402,F401  (adds its commands to main)

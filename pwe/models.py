@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pwe.extensions import db
+from pwe.models_officials import (  # noqa: F401  (registers the officials' tables)
+    AuditEntry, ConsultationStatus, Invitation, InvitationBatch, QuotaStop, Revision, Role, User,
+    VoidedResponse, enum_column,
+)
 
 
 def utcnow() -> datetime:
@@ -28,7 +32,17 @@ class Consultation(db.Model):
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     definition_text: Mapped[str] = mapped_column(Text)
     definition_hash: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    status: Mapped[ConsultationStatus] = mapped_column(
+        enum_column(ConsultationStatus, 20), default=ConsultationStatus.draft)
+    # optional times (UTC) at which a draft opens and an open consultation closes by itself
+    opens_at: Mapped[datetime | None] = mapped_column()
+    closes_at: Mapped[datetime | None] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()   # when it was closed by hand
+    # after closing, someone who had started may still finish for this long
+    grace_minutes: Mapped[int] = mapped_column(default=120)
+    results_expected_on: Mapped[date | None] = mapped_column()
+    # days after closing that the answers are kept; the page shows the date they are due to go
+    retention_days: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

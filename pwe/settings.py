@@ -129,6 +129,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PROMETHEUS_MULTIPROC_DIR", None,
             "Folder where gunicorn's workers share their metrics; gunicorn.conf.py sets and empties "
             "it. Unset: the process reports its own counts only (one process, as `pwe serve`)."),
+    Setting("PWE_BASE_URL", "http://127.0.0.1:5000",
+            "The platform's public address, used in the invitation links `pwe invitations` writes "
+            "(the browser uses the address it was reached at)."),
+    Setting("PWE_ADMIN_IDLE_MINUTES", 30,
+            "Minutes without activity after which an official's session ends and they log in again.",
+            whole_number),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -51,10 +51,25 @@ def init_app(app: Flask) -> None:
     def level_text(option, level) -> str:
         return level_label(g.consultation, option, level, g.lang)
 
-    app.jinja_env.filters.update(field_value=field_value, paragraphs=paragraphs, num=num, signed=signed)
+    app.jinja_env.filters.update(field_value=field_value, paragraphs=paragraphs, num=num, signed=signed,
+                                 day=day)
     app.jinja_env.globals.update(agree_choices=agree_choices, level_text=level_text,
                                  language_name=lambda code: LANGUAGE_NAMES.get(code, code),
                                  platform_languages=LANGUAGES, OPT_OUT=OPT_OUT)
+
+
+MONTHS = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+           "oktober", "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+}
+
+
+def day(value) -> str:
+    """A date as people write it in the request's language: 30 juni 2027 / 30 June 2027."""
+    months = MONTHS.get(g.get("lang"), MONTHS["en"])
+    return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
 # each language named in itself, so a reader finds their own language whatever the page shows

@@ -58,7 +58,7 @@ def profile_pages(url: str, repeat: int) -> None:
     queries: list[str] = []
     with app.app_context():
         upgrade()
-        import_definition((ROOT / "surveys" / "examples" / f"{SLUG}.yaml").read_text(encoding="utf-8"))
+        import_definition((ROOT / "surveys" / "examples" / f"{SLUG}.yaml").read_text(encoding="utf-8"), open_now=True)
         event.listen(db.engine, "before_cursor_execute", lambda *a: queries.append(a[2]))
     journey = forms_for_any_version(load(ROOT / "surveys" / "examples" / f"{SLUG}.yaml"))
     client = app.test_client()

@@ -51,7 +51,7 @@ def prepare(database_url: str) -> None:
     with app.app_context():
         upgrade()
         for path in sorted((ROOT / "surveys" / "examples").glob("*.yaml")):
-            import_definition(path.read_text(encoding="utf-8"))
+            import_definition(path.read_text(encoding="utf-8"), open_now=True)
         db.session.execute(text("SELECT 1"))
         db.engine.dispose()
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("citizens", __name__)
 
-from pwe.citizens import routes  # noqa: E402,F401  (registers the views on bp)
+from pwe.citizens import invited, routes  # noqa: E402,F401  (registers the views on bp)

@@ -9,7 +9,8 @@ from pwe.flow import Step
 from pwe.i18n import choose_language
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import Respondent
-from pwe.services import consultations, responses
+from pwe.models_officials import ConsultationStatus as Status
+from pwe.services import consultations, lifecycle, responses
 from pwe.services.responses import Start
 from surveys.answers import blank_answer
 from surveys.definition import Consultation
@@ -57,12 +58,14 @@ class StepContext:
 def load_consultation(slug: str, allow_closed: bool = False) -> tuple[ConsultationRow, Consultation]:
     """The consultation behind a URL, and the request's language set from its languages."""
     row = consultations.find(slug)
-    if row is None or row.status in ("draft", "archived"):
-        abort(404)
+    status = lifecycle.effective_status(row) if row is not None else None
+    if status is None or status in (Status.draft, Status.archived):
+        abort(404)  # a draft is seen only in the officials' preview
     consultation = consultations.definition_of(row)
     g.lang = choose_language(consultation.languages, consultation.default_language)
     g.consultation = consultation
-    if row.status != "open" and not allow_closed:
+    if status != Status.open and not allow_closed \
+            and not lifecycle.may_take_part(row, current_respondent(row)):
         abort(make_response(render_template("citizens/closed.html", row=row, c=consultation), 410))
     return row, consultation
 

@@ -11,12 +11,12 @@ from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from pwe import limits, metrics
-from pwe.citizens import bp, presenting
+from pwe.citizens import bp, invited, presenting
 from pwe.citizens.limiting import limit_starts, limit_submissions
 from pwe.citizens.context import StepContext, load_consultation, current_respondent, remember_respondent
 from pwe.flow import next_open_step, step_by_id, steps
 from pwe.i18n import t
-from pwe.services import consultations, responses
+from pwe.services import consultations, invitations, quotas, responses
 from surveys.answers import parse_motivation, parse_page
 
 
@@ -45,7 +45,7 @@ def start(slug: str):
     errors = presenting.landing_errors(consultation, request.form)
     if errors:
         return _landing_page(row, consultation, None, errors)
-    remember_respondent(row, responses.start(row, consultation, _rng()))
+    remember_respondent(row, invited.start(row, consultation, _rng()))
     limits.count_this_request()
     metrics.STARTS.labels(slug).inc()
     return redirect(url_for("citizens.step", slug=slug, step_id=steps(consultation)[0].id))
@@ -82,12 +82,19 @@ def submit(slug: str, step_id: str):
         )
     respondent = responses.persist(ctx.row, ctx.respondent, g.lang)
     remember_respondent(ctx.row, respondent)
+    if isinstance(ctx.respondent, responses.Start):
+        invited.attach(ctx.row, ctx.consultation, respondent)
     if ctx.is_last:
-        if responses.complete(respondent, ctx.consultation, ctx.step.id, result.answer):
-            limits.count_this_request()
-            metrics.COMPLETIONS.labels(slug).inc()
+        try:
+            if responses.complete(respondent, ctx.consultation, ctx.step.id, result.answer):
+                limits.count_this_request()
+                metrics.COMPLETIONS.labels(slug).inc()
+        except responses.InvitationSpent:
+            invited.refuse(ctx.row, ctx.consultation, invitations.of_respondent(respondent))
         return redirect(url_for("citizens.thanks", slug=slug))
     responses.save_answer(respondent, ctx.step.id, result.answer)
+    if quotas.stop_if_full(respondent, {**ctx.saved, ctx.step.id: result.answer}):
+        return redirect(url_for("citizens.quota_full", slug=slug))
     return redirect(url_for("citizens.step", slug=slug, step_id=ctx.next_step.id))
 
 
@@ -113,6 +120,7 @@ def thanks(slug: str):
     return render_template(
         "citizens/thanks.html", row=row, c=view,
         advice=presenting.advice_summary(view, respondent.response.answers, respondent.option_order),
+        code=respondent.pseudonym,
     )
 
 
@@ -154,6 +162,8 @@ def _step_context(slug: str, step_id: str):
         return redirect(url_for("citizens.landing", slug=slug))
     if respondent.response is not None:
         return redirect(url_for("citizens.thanks", slug=slug))
+    if quotas.stopped(respondent):
+        return redirect(url_for("citizens.quota_full", slug=slug))
     view = consultation.for_version(respondent.version)
     found = step_by_id(view, step_id)
     if found is None:

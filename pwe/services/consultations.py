@@ -9,9 +9,13 @@ from sqlalchemy.exc import IntegrityError
 
 from pwe.extensions import db
 from pwe.models import Consultation as ConsultationRow
-from pwe.models import Respondent
+from pwe.models import Respondent, utcnow
+from pwe.models_officials import ConsultationStatus as Status
+from pwe.services import audit, lifecycle, revisions
+from pwe.services.responses import started_count
 from surveys.definition import Consultation
 from surveys.load import definition_hash, parse
+from surveys.structure import texts_only_changed
 
 
 class ImportRefused(Exception):
@@ -24,38 +28,66 @@ class ImportResult:
     action: str  # created | updated | unchanged
 
 
-def import_definition(text: str, source: str = "<string>") -> ImportResult:
-    """Store a definition (validated first); idempotent, and never changes one people have answered."""
+def import_definition(text: str, source: str = "<string>", *, open_now: bool = False,
+                      actor: str = audit.COMMAND_LINE) -> ImportResult:
+    """Store a definition (validated first) as a draft, or open it with `open_now`; idempotent.
+
+    Once people have answered, only its wording may change (audited), never its structure.
+    """
     consultation = parse(text, source)
     digest = definition_hash(text)
     row = db.session.scalar(select(ConsultationRow).where(ConsultationRow.slug == consultation.id))
     if row is None:
-        db.session.add(ConsultationRow(slug=consultation.id, definition_text=text, definition_hash=digest))
+        row = ConsultationRow(slug=consultation.id, definition_text=text, definition_hash=digest,
+                              status=Status.open if open_now else Status.draft)
+        db.session.add(row)
         try:
-            db.session.commit()
+            db.session.flush()
         except IntegrityError:  # imported at the same moment by someone else
             db.session.rollback()
-            return import_definition(text, source)
+            return import_definition(text, source, open_now=open_now, actor=actor)
+        audit.record(actor, "consultation.create", f"consultation:{row.slug}", None,
+                     {"status": row.status.value, "definition_hash": digest, "source": source})
+        revisions.add(row, actor, f"imported from {source}")
+        db.session.commit()
         return ImportResult(consultation.id, "created")
-    if row.definition_hash == digest:
-        return ImportResult(consultation.id, "unchanged")
-    taken_part = respondent_count(row.id)
-    if taken_part:
-        raise ImportRefused(
-            f"{source}: consultation '{consultation.id}' already has {taken_part} respondent(s); "
-            "its definition cannot change any more, because their answers refer to it. "
-            "Give the changed definition a new id to run it as a new consultation."
-        )
-    row.definition_text = text
-    row.definition_hash = digest
+    action = "unchanged"
+    if row.definition_hash != digest:
+        taken_part = respondent_count(row.id)
+        if taken_part and not texts_only_changed(definition_of(row), consultation):
+            raise ImportRefused(
+                f"{source}: consultation '{consultation.id}' already has {taken_part} respondent(s); "
+                "only its texts may still be corrected, never its options, numbers or pages, "
+                "because their answers refer to them. Give the changed definition a new id to run "
+                "it as a new consultation.")
+        replace_definition(row, text, actor, f"imported from {source}",
+                           "consultation.correct_texts" if taken_part else "consultation.update")
+        action = "updated"
+    if open_now and row.status == Status.draft:
+        lifecycle.change_status(row, Status.open, actor)
+        return ImportResult(consultation.id, "opened" if action == "unchanged" else "updated, opened")
     db.session.commit()
-    return ImportResult(consultation.id, "updated")
+    return ImportResult(consultation.id, action)
+
+
+def replace_definition(row: ConsultationRow, text: str, actor: str, note: str, action: str) -> None:
+    """Store a new definition text with its revision and audit entry (the caller commits and has
+    checked that the change is allowed)."""
+    before = {"definition_hash": row.definition_hash}
+    row.definition_text = text
+    row.definition_hash = definition_hash(text)
+    audit.record(actor, action, f"consultation:{row.slug}", before,
+                 {"definition_hash": row.definition_hash})
+    revisions.add(row, actor, note)
 
 
 def respondent_count(consultation_id: int) -> int:
-    return db.session.scalar(
+    """How many have taken part: consented (a start, counted before any row exists) or stored as a
+    respondent (rows from before starts were counted)."""
+    rows = db.session.scalar(
         select(func.count()).select_from(Respondent).where(Respondent.consultation_id == consultation_id)
     )
+    return max(rows, started_count(consultation_id))
 
 
 @lru_cache(maxsize=64)
@@ -87,7 +119,12 @@ def require(slug: str) -> ConsultationRow:
     return row
 
 
+def all_rows() -> list[ConsultationRow]:
+    return list(db.session.scalars(select(ConsultationRow).order_by(ConsultationRow.slug)))
+
+
 def listed() -> list[ConsultationRow]:
+    """The consultations open to respondents now (opening and closing times applied)."""
     return list(db.session.scalars(
-        select(ConsultationRow).where(ConsultationRow.status == "open").order_by(ConsultationRow.slug)
+        select(ConsultationRow).where(lifecycle.open_condition(utcnow())).order_by(ConsultationRow.slug)
     ))

@@ -1,12 +1,13 @@
 """Export a consultation's completed responses as the files other tools read (analysis.exports).
 
-Only completed responses leave the platform: a respondent still on their way is never exported.
-Responses are read in batches and written as they come, so a large consultation exports in
-little memory.
+Only completed responses leave the platform: a respondent still on their way is never exported,
+nor is a voided response. Responses are read in batches and written as they come, so a large
+consultation exports in little memory.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+import tempfile
 from contextlib import closing
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from analysis.tables import motivations_table
 from pwe.extensions import db
 from pwe.models import Respondent, Response
 from pwe.services.consultations import UnknownConsultation, definition_of, require
+from pwe.services.voiding import not_voided
 from surveys.definition import Consultation
 
 BATCH = 1000
@@ -38,7 +40,7 @@ def completed_records(slug: str) -> tuple[Consultation, str, Iterator[dict]]:
                     Respondent.language, Respondent.started_at, Response.completed_at,
                     Response.answers)
              .join(Response, Response.respondent_id == Respondent.id)
-             .where(Response.consultation_id == row.id)
+             .where(Response.consultation_id == row.id, not_voided())
              .order_by(Respondent.pseudonym)
              .execution_options(yield_per=BATCH))
     return definition_of(row), row.definition_text, _records(query)
@@ -65,6 +67,17 @@ def write_export(slug: str, out_dir: Path, *, format: str = "csv",
     with closing(records):
         return _written(consultation, records, out_dir, format=format, definition_text=text,
                         weights=weights)
+
+
+# the CSV files officials download one by one, from the same export set `pwe export` writes
+DOWNLOADS = ("respondents.csv", "choices.csv", "motivations.csv", "codebook.csv")
+
+
+def table_csv(slug: str, name: str) -> str:
+    """One file of the CSV export set (one of DOWNLOADS), exactly as `pwe export` writes it."""
+    with tempfile.TemporaryDirectory(prefix="pwe-export-") as folder:
+        write_export(slug, Path(folder))
+        return (Path(folder) / name).read_text(encoding="utf-8")
 
 
 def motivations_by_language(slug: str, language: str | None = None) -> tuple[pd.DataFrame, str]:

@@ -16,8 +16,13 @@ from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import PageAnswer, Respondent, Response, VersionStart, new_handle, utcnow
+from pwe.services import invitations
 from surveys.definition import Consultation, PointsPage, PortfolioPage
 from surveys.ordering import assign_version, option_order
+
+
+class InvitationSpent(Exception):
+    """The respondent's invitation link was revoked or used while they were answering."""
 
 
 @dataclass(frozen=True)
@@ -52,10 +57,20 @@ def start(row: ConsultationRow, consultation: Consultation, rng: Random,
           source: str = "open") -> Start:
     """A new start with a balanced design version and its own option order (no respondent row)."""
     version = assign_version(consultation, version_starts(row.id), rng)
-    if version is not None:
-        _count_version_start(row.id, version)
+    # every start is counted, also without versions: the count freezes the definition
+    _count_version_start(row.id, version if version is not None else NO_VERSION)
     return Start(handle=new_handle(), definition_hash=row.definition_hash, version=version,
                  option_order=option_orders(consultation, rng), started_at=utcnow(), source=source)
+
+
+# the version_start key of a consultation without design versions
+NO_VERSION = ""
+
+
+def started_count(consultation_id: int) -> int:
+    """How many respondents consented so far, whether or not they saved a step."""
+    return db.session.scalar(select(func.coalesce(func.sum(VersionStart.starts), 0))
+                             .where(VersionStart.consultation_id == consultation_id))
 
 
 def version_starts(consultation_id: int) -> dict[str, int]:
@@ -149,7 +164,8 @@ def complete(respondent: Respondent, consultation: Consultation, step_id: str, a
     """Save the last step and freeze the response in one transaction.
 
     Returns False when the response had already been stored: the unique constraint on
-    response.respondent_id decides, so concurrent submissions store exactly one.
+    response.respondent_id decides, so concurrent submissions store exactly one. Raises
+    InvitationSpent when the respondent's invitation link can no longer be used.
     """
     try:
         db.session.execute(_upsert_statement(respondent.id, step_id, answer))
@@ -158,6 +174,10 @@ def complete(respondent: Respondent, consultation: Consultation, step_id: str, a
         db.session.add(Response(
             respondent_id=respondent.id, consultation_id=respondent.consultation_id, answers=frozen,
         ))
+        db.session.flush()
+        if not invitations.use_up(respondent):
+            db.session.rollback()
+            raise InvitationSpent(respondent.pseudonym)
         db.session.commit()
         return True
     except IntegrityError:

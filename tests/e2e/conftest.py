@@ -86,7 +86,7 @@ def live_server(tmp_path_factory):
     app = make_app(f"sqlite:///{tmp}/e2e.sqlite3", tmp / "instance", PWE_RATE_LIMIT="off")
     with app.app_context():
         for path in sorted(EXAMPLES.glob("*.yaml")):
-            import_definition(path.read_text(encoding="utf-8"), str(path))
+            import_definition(path.read_text(encoding="utf-8"), str(path), open_now=True)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()

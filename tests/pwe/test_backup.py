@@ -65,7 +65,7 @@ def test_a_dump_restored_into_a_new_database_exports_the_same(databases, tmp_pat
     original, restored = databases
     app = make_app(original, tmp_path / "instance")
     with app.app_context():
-        import_definition((EXAMPLES / f"{SLUG}.yaml").read_text(encoding="utf-8"))
+        import_definition((EXAMPLES / f"{SLUG}.yaml").read_text(encoding="utf-8"), open_now=True)
         weights = load_value_weights(EXAMPLES / "value-weights" / f"{SLUG}.yaml", definition_of(find(SLUG)))
         store_simulated(SLUG, weights, 40, seed=3)
         db.session.remove()

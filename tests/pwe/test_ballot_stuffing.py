@@ -26,7 +26,7 @@ from tests.pwe.visitor import Visitor, respondent_consultation, respondent_row, 
 @pytest.fixture
 def lelylijn(app, example_texts):
     with app.app_context():
-        import_definition(example_texts["lelylijn"])
+        import_definition(example_texts["lelylijn"], open_now=True)
     return app
 
 
@@ -149,7 +149,7 @@ def test_the_address_comes_from_the_trusted_proxy(database_url, tmp_path, exampl
     app = make_app(database_url, tmp_path / "proxied", PWE_TRUSTED_PROXIES=1,
                    PWE_RATE_LIMIT="1/minute")
     with app.app_context():
-        import_definition(example_texts["lelylijn"])
+        import_definition(example_texts["lelylijn"], open_now=True)
     try:
         for address, status in (("203.0.113.1", 302), ("203.0.113.2", 302), ("203.0.113.1", 429)):
             client = app.test_client()
@@ -251,7 +251,7 @@ def test_with_prune_every_the_platform_prunes_after_a_request(database_url, tmp_
                    PWE_PRUNE_AFTER=timedelta(days=7))
     try:
         with app.app_context():
-            import_definition(example_texts["lelylijn"])
+            import_definition(example_texts["lelylijn"], open_now=True)
         save_first_step(app, app.test_client())
         with app.app_context():
             age_everything(timedelta(days=8))
@@ -281,7 +281,7 @@ def test_an_unreachable_redis_does_not_turn_respondents_away(database_url, tmp_p
     app = make_app(database_url, tmp_path / "no-redis", REDIS_URL="redis://127.0.0.1:18349/0")
     try:
         with app.app_context():
-            import_definition(example_texts["lelylijn"])
+            import_definition(example_texts["lelylijn"], open_now=True)
         assert Visitor(app.test_client(), "lelylijn").start().status_code == 302
     finally:
         with app.app_context():

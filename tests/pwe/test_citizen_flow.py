@@ -17,7 +17,7 @@ from tests.pwe.visitor import (
 def demo(app, example_texts):
     with app.app_context():
         for text in example_texts.values():
-            import_definition(text)
+            import_definition(text, open_now=True)
     return app
 
 

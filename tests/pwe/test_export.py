@@ -40,7 +40,7 @@ def add_respondent(pseudonym: str, version: str, *, completed: bool) -> None:
 def sample(app):
     """The sample consultation with two completed respondents and one still answering."""
     with app.app_context():
-        import_definition(DEFINITION)
+        import_definition(DEFINITION, open_now=True)
         add_respondent("bbbb", "B", completed=True)
         add_respondent("aaaa", "A", completed=True)
         add_respondent("cccc", "A", completed=False)
@@ -88,7 +88,7 @@ def test_respondent_still_answering_is_never_exported(sample, tmp_path):
 
 def test_export_without_responses_writes_headers(app, tmp_path):
     with app.app_context():
-        import_definition(DEFINITION)
+        import_definition(DEFINITION, open_now=True)
         written = write_export("sample", tmp_path)
     assert [rows for _, rows in written] == [0, 0, 0, 50, None]
     assert (tmp_path / "respondents.csv").read_text(encoding="utf-8").startswith(

@@ -58,7 +58,7 @@ def lelylijn(app, database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("PWE_INSTANCE_PATH", str(tmp_path / "instance"))
     with app.app_context():
-        import_definition((EXAMPLES / "lelylijn.yaml").read_text(encoding="utf-8"))
+        import_definition((EXAMPLES / "lelylijn.yaml").read_text(encoding="utf-8"), open_now=True)
         weights = yaml.safe_load((EXAMPLES / "value-weights" / "lelylijn.yaml").read_text())
         store_simulated("lelylijn", weights, 150, seed=2)
         responses = db.session.scalars(db.select(Response).order_by(Response.id).limit(2)).all()

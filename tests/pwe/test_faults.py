@@ -36,7 +36,7 @@ def demo_database(url: str, instance: Path):
     """The database migrated and holding the demo consultation: its app and a valid journey."""
     app = make_app(url, instance)
     with app.app_context():
-        import_definition((EXAMPLES / f"{SLUG}.yaml").read_text(encoding="utf-8"))
+        import_definition((EXAMPLES / f"{SLUG}.yaml").read_text(encoding="utf-8"), open_now=True)
         journey = forms_for_any_version(definition_of(find(SLUG)))
     try:
         yield app, journey

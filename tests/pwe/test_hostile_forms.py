@@ -112,7 +112,7 @@ def hostile_app(tmp_path_factory):
                    tmp_path_factory.mktemp("instance"), PWE_RATE_LIMIT="off")
     with app.app_context():
         for text in EXAMPLE_TEXTS.values():
-            import_definition(text)
+            import_definition(text, open_now=True)
     yield app
     with app.app_context():
         db.session.remove()

@@ -41,7 +41,7 @@ def test_gunicorn_logs_hold_no_client_address_nor_user_agent(tmp_path):
     database = f"sqlite:///{tmp_path / 'pwe.sqlite3'}"
     app = make_app(database, tmp_path / "instance")
     with app.app_context():
-        import_definition((EXAMPLES / "lelylijn.yaml").read_text(encoding="utf-8"))
+        import_definition((EXAMPLES / "lelylijn.yaml").read_text(encoding="utf-8"), open_now=True)
         db.session.remove()
         db.engine.dispose()
     with gunicorn({"DATABASE_URL": database, "PWE_TRUSTED_PROXIES": "1"}, tmp_path, workers=1) as server:

@@ -27,7 +27,10 @@ def every_url(app, slug: str, step_ids: list[str]) -> list[str]:
         names = sorted(rule.arguments)
         choices = [candidates.get(name, ["1", slug]) for name in names]
         for values in itertools.product(*choices):
-            built = rule.build(dict(zip(names, values)), append_unknown=False)
+            try:
+                built = rule.build(dict(zip(names, values)), append_unknown=False)
+            except ValueError:  # a value its converter refuses ("lelylijn" for an <int:...>)
+                continue
             if built is not None:
                 urls.add(built[1])
     return sorted(urls)
@@ -37,7 +40,7 @@ def every_url(app, slug: str, step_ids: list[str]) -> list[str]:
 def test_no_method_but_a_csrf_protected_post_changes_anything(app, client, example_texts, slug):
     with app.app_context():
         for definition in example_texts.values():
-            import_definition(definition)
+            import_definition(definition, open_now=True)
     visitor = Visitor(client, slug)
     visitor.start()
     with app.app_context():
@@ -71,7 +74,7 @@ def test_no_method_but_a_csrf_protected_post_changes_anything(app, client, examp
 def test_head_of_a_step_shows_the_page_without_saving(app, client, example_texts):
     """The reported attack: HEAD with only the session cookie emptied the saved motivations."""
     with app.app_context():
-        import_definition(example_texts["ruimte-2050"])
+        import_definition(example_texts["ruimte-2050"], open_now=True)
     visitor = Visitor(client, "ruimte-2050")
     visitor.start()
     with app.app_context():

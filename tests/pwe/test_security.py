@@ -7,7 +7,7 @@ from tests.pwe.visitor import Visitor
 
 def test_security_headers_and_no_inline_script(app, client, example_texts):
     with app.app_context():
-        import_definition(example_texts["lelylijn"])
+        import_definition(example_texts["lelylijn"], open_now=True)
     response = client.get("/c/lelylijn")
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
@@ -21,7 +21,7 @@ def test_security_headers_and_no_inline_script(app, client, example_texts):
 def test_session_cookie_flags(app, client, example_texts):
     app.config["SESSION_COOKIE_SECURE"] = True
     with app.app_context():
-        import_definition(example_texts["lelylijn"])
+        import_definition(example_texts["lelylijn"], open_now=True)
     response = Visitor(client, "lelylijn").start()
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
@@ -56,7 +56,7 @@ def test_no_ip_address_or_user_agent_is_stored(app, example_texts):
     client.environ_base.update(HTTP_USER_AGENT=agent, REMOTE_ADDR=address,
                                HTTP_X_FORWARDED_FOR=address)
     with app.app_context():
-        import_definition(example_texts["lelylijn"])
+        import_definition(example_texts["lelylijn"], open_now=True)
     visitor = Visitor(client, "lelylijn")
     assert visitor.start().status_code == 302
     with app.app_context():

@@ -24,7 +24,7 @@ def cli(app, database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("PWE_INSTANCE_PATH", str(tmp_path / "instance"))
     with app.app_context():
-        import_definition(LELYLIJN.read_text(encoding="utf-8"))
+        import_definition(LELYLIJN.read_text(encoding="utf-8"), open_now=True)
 
     def run(*args: str):
         try:

@@ -101,7 +101,7 @@ def test_tampered_portfolio_is_refused(lelylijn, tamper, field):
 
 def test_points_negative_and_non_numeric_are_refused(app, example_texts, client):
     with app.app_context():
-        import_definition(example_texts["lelylijn"])
+        import_definition(example_texts["lelylijn"], open_now=True)
         consultation = definition_of(find("lelylijn"))
     visitor = Visitor(client, "lelylijn")
     visitor.start()

@@ -154,7 +154,7 @@ def started(app, client, text: str, slug: str):
     from pwe.services.consultations import import_definition
 
     with app.app_context():
-        import_definition(text)
+        import_definition(text, open_now=True)
     visitor = Visitor(client, slug)
     visitor.start()
     with app.app_context():

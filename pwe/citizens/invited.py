@@ -1,0 +1,71 @@
+"""Personal invitation links: /c/<slug>/i/<token> starts (or resumes) the respondent of that link,
+whose source is the batch name. The session marks invited visitors with session["invited"].
+/c/<slug>/full thanks those a batch's quota stopped."""
+from __future__ import annotations
+
+from flask import abort, make_response, redirect, render_template, session, url_for
+
+from pwe.citizens import bp
+from pwe.citizens.context import current_respondent, load_consultation, remember_respondent
+from pwe.extensions import db
+from pwe.models import Consultation as ConsultationRow
+from pwe.models import Respondent
+from pwe.models_officials import Invitation
+from pwe.services import invitations, quotas, responses
+from surveys.definition import Consultation
+
+SESSION_KEY = "invitations"  # slug -> invitation id
+
+
+@bp.get("/c/<slug>/i/<token>")
+def invitation(slug: str, token: str):
+    row, consultation = load_consultation(slug)
+    found = invitations.find(row, token)
+    if found is None or found.revoked_at is not None or found.used_at is not None:
+        refuse(row, consultation, found)
+    session["invited"] = True
+    session[SESSION_KEY] = {**session.get(SESSION_KEY, {}), slug: found.id}
+    if found.respondent_id is not None:  # the same person again, perhaps on another device
+        remember_respondent(row, db.session.get(Respondent, found.respondent_id))
+    return redirect(url_for("citizens.landing", slug=slug))
+
+
+@bp.get("/c/<slug>/full")
+def quota_full(slug: str):
+    """Thanks for someone whose group (quota cell) already had enough respondents."""
+    row, consultation = load_consultation(slug, allow_closed=True)
+    respondent = current_respondent(row)
+    if respondent is None or not quotas.stopped(respondent):
+        return redirect(url_for("citizens.landing", slug=slug))
+    return render_template("citizens/invitation.html", row=row, c=consultation, reason="quota_full")
+
+
+def refuse(row: ConsultationRow, consultation: Consultation, found: Invitation | None):
+    """Stop with the polite page for a link that is unknown, revoked or already used."""
+    reason = "invitation_unknown" if found is None else (
+        "invitation_used" if found.used_at is not None else "invitation_revoked")
+    abort(make_response(render_template("citizens/invitation.html", row=row, c=consultation,
+                                        reason=reason), 404 if found is None else 410))
+
+
+def start(row: ConsultationRow, consultation: Consultation, rng) -> responses.Start:
+    """A new start: through this session's invitation link when there is one, else open."""
+    found = _session_invitation(row)
+    if found is None:
+        return responses.start(row, consultation, rng)
+    if found.revoked_at is not None or found.used_at is not None:
+        refuse(row, consultation, found)
+    return responses.start(row, consultation, rng, source=invitations.source_of(found))
+
+
+def attach(row: ConsultationRow, consultation: Consultation, respondent: Respondent) -> None:
+    """At the first saved step, when the respondent row appears: tie this session's link to it
+    (one respondent per link, decided by the database)."""
+    found = _session_invitation(row)
+    if found is not None and not invitations.attach(found, respondent):
+        refuse(row, consultation, db.session.get(Invitation, found.id))
+
+
+def _session_invitation(row: ConsultationRow) -> Invitation | None:
+    invitation_id = session.get(SESSION_KEY, {}).get(row.slug)
+    return db.session.get(Invitation, invitation_id) if invitation_id else None

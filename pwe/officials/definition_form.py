@@ -1,0 +1,233 @@
+"""The structured editor's reading and writing of the definition's YAML data, part by part.
+
+Form fields are named by their place in the definition ("constraints[0].max", "title.nl"), the
+same places surveys.load names in its messages, so each message lands beside its field. Writing
+keeps the file's own text when the data did not change, so a save without changes leaves the
+YAML byte for byte as it was.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import yaml
+
+from pwe.services.editing import data_of
+
+TEXT_KEYS = ("title", "intro", "privacy", "thanks")
+NUMBER_KEYS = ("min_age", "duration_minutes")
+PAGE_TYPES = ("questions", "statements", "portfolio", "points", "pairs")
+
+
+def dumped(data: dict, original_text: str) -> str:
+    if data == data_of(original_text):
+        return original_text
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def field_id(place: str) -> str:
+    return "f-" + re.sub(r"[^A-Za-z0-9_]+", "-", place).strip("-")
+
+
+def languages_of(data: dict) -> list[str]:
+    languages = data.get("languages")
+    return [lang for lang in languages if isinstance(lang, str)] if isinstance(languages, list) else []
+
+
+def text_in(value: Any, lang: str) -> str:
+    if isinstance(value, dict):
+        return str(value.get(lang) or "")
+    return "" if value is None else str(value)
+
+
+def read_text(form, place: str, languages: list[str], old: Any) -> Any:
+    """A text from one input per language: a plain string stays one while every language has
+    the same words; empty everywhere removes it (None)."""
+    values = {lang: _typed(form, f"{place}.{lang}") for lang in languages}
+    if not any(values.values()):
+        return None
+    if all(values[lang] == text_in(old, lang).strip() for lang in languages):
+        return old  # unchanged: keep it exactly as written, trailing newline and all
+    if not isinstance(old, dict) and len(set(values.values())) == 1:
+        return next(iter(values.values()))
+    return values
+
+
+def _typed(form, name: str) -> str:
+    """A field's text without surrounding space, with the browser's \r\n line ends as \n."""
+    return form.get(name, "").replace("\r\n", "\n").strip()
+
+
+def read_number(form, place: str) -> Any:
+    """A number as typed; text that is no number is kept so the validator names it."""
+    text = form.get(place, "").strip().replace(",", ".")
+    if text == "":
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return form.get(place, "").strip()
+    return int(number) if number.is_integer() and "." not in text else number
+
+
+def set_or_drop(mapping: dict, key: str, value: Any) -> None:
+    if value is None:
+        mapping.pop(key, None)
+    else:
+        mapping[key] = value
+
+
+def update_general(data: dict, form) -> dict:
+    data = copy.deepcopy(data)
+    languages = languages_of(data)
+    for key in TEXT_KEYS:
+        set_or_drop(data, key, read_text(form, key, languages, data.get(key)))
+    for key in NUMBER_KEYS:
+        set_or_drop(data, key, read_number(form, key))
+    return data
+
+
+def update_constraints(data: dict, form) -> dict:
+    data = copy.deepcopy(data)
+    languages = languages_of(data)
+    constraints = [c for c in data.get("constraints") or [] if isinstance(c, dict)]
+    kept = []
+    for index, constraint in enumerate(constraints):
+        place = f"constraints[{index}]"
+        if form.get(f"{place}.remove"):
+            continue
+        for key in ("label", "unit", "description"):
+            set_or_drop(constraint, key, read_text(form, f"{place}.{key}", languages, constraint.get(key)))
+        for key in ("min", "max"):
+            set_or_drop(constraint, key, read_number(form, f"{place}.{key}"))
+        kept.append(constraint)
+    new_id = form.get("new_constraint", "").strip()
+    if new_id:
+        kept.append({"id": new_id, "label": {lang: new_id for lang in languages}, "max": 0})
+    set_or_drop(data, "constraints", kept or None)
+    return data
+
+
+def update_pages(data: dict, form) -> dict:
+    """Reorder (move up/down), remove and add pages."""
+    data = copy.deepcopy(data)
+    pages = list(data.get("pages") or [])
+    action, index = _action(form)
+    if action == "remove" and index is not None and index < len(pages):
+        pages.pop(index)
+    _move(pages, action, index)
+    if action == "add":
+        pages.append(new_page(form.get("new_page_id", "").strip(), form.get("new_page_type", ""),
+                              languages_of(data)))
+    data["pages"] = pages
+    return data
+
+
+def _action(form) -> tuple[str, int | None]:
+    """The pressed button: "up:3" -> ("up", 3), "add" -> ("add", None)."""
+    action, _, target = form.get("action", "").partition(":")
+    return action, int(target) if target.isdigit() else None
+
+
+def _move(items: list, action: str, index: int | None) -> None:
+    """Swap the item at `index` with its neighbour for "up" and "down"."""
+    if index is None or index >= len(items):
+        return
+    other = index - 1 if action == "up" else index + 1 if action == "down" else None
+    if other is not None and 0 <= other < len(items):
+        items[other], items[index] = items[index], items[other]
+
+
+def new_page(page_id: str, page_type: str, languages: list[str]) -> dict:
+    """A small page of the type, to be filled in (the validator says what is still missing)."""
+    def text(value: str) -> dict:
+        return {lang: value for lang in languages}
+
+    page: dict = {"id": page_id, "type": page_type, "title": text(page_id)}
+    if page_type == "questions":
+        page["questions"] = [{"id": f"{page_id}-q1", "type": "text", "label": text("Question")}]
+    elif page_type == "statements":
+        page["statements"] = [{"id": f"{page_id}-s1", "text": text("Statement")}]
+    elif page_type == "portfolio":
+        page["options"] = [{"id": f"{page_id}-option", "title": text("Option")}]
+    elif page_type == "points":
+        page.update(total=100, goals=[{"id": f"{page_id}-goal", "title": text("Goal")}])
+    elif page_type == "pairs":
+        page.update(attributes=[], sets=[])
+    return page
+
+
+def update_options(data: dict, page_index: int, form) -> dict:
+    """The options of one portfolio page: texts, levels, use, effects, group, pros and cons;
+    move up/down, remove, add."""
+    data = copy.deepcopy(data)
+    languages = languages_of(data)
+    page = data["pages"][page_index]
+    options = [o for o in page.get("options") or [] if isinstance(o, dict)]
+    constraint_ids = [c.get("id") for c in data.get("constraints") or [] if isinstance(c, dict)]
+    attribute_ids = [a.get("id") for a in data.get("attributes") or [] if isinstance(a, dict)]
+    kept = []
+    for index, option in enumerate(options):
+        place = f"pages[{page_index}].options[{index}]"
+        if form.get(f"{place}.remove"):
+            continue
+        for key in ("title", "description"):
+            set_or_drop(option, key, read_text(form, f"{place}.{key}", languages, option.get(key)))
+        set_or_drop(option, "levels", _levels(form.get(f"{place}.levels", ""), option.get("levels")))
+        for key, ids in (("use", constraint_ids), ("effects", attribute_ids)):
+            numbers = {name: read_number(form, f"{place}.{key}.{name}") for name in ids}
+            set_or_drop(option, key, {k: v for k, v in numbers.items() if v is not None} or None)
+        set_or_drop(option, "group", form.get(f"{place}.group", "").strip() or None)
+        for key in ("pros", "cons"):
+            set_or_drop(option, key, _lines(form, f"{place}.{key}", languages, option.get(key)))
+        kept.append(option)
+    _move(kept, *_action(form))
+    new_id = form.get("new_option", "").strip()
+    if new_id:
+        kept.append({"id": new_id, "title": {lang: new_id for lang in languages}})
+    page["options"] = kept
+    return data
+
+
+def _levels(text: str, old: Any) -> Any:
+    """Levels as a comma-separated list; "0, 1" (on/off) is the default and is left out."""
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not parts:
+        return None
+    numbers = []
+    for part in parts:
+        try:
+            number = float(part)
+        except ValueError:
+            return parts  # the validator names what is not a number
+        numbers.append(int(number) if number.is_integer() and "." not in part else number)
+    if numbers == [0, 1] and old is None:
+        return None
+    return numbers
+
+
+def _lines(form, place: str, languages: list[str], old: Any) -> Any:
+    """Pros or cons: one per line, a textarea per language; line i of each language is item i."""
+    per_language = {lang: [line.strip() for line in _typed(form, f"{place}.{lang}").splitlines()
+                           if line.strip()] for lang in languages}
+    count = max((len(lines) for lines in per_language.values()), default=0)
+    if count == 0:
+        return None
+    old_items = old if isinstance(old, list) else []
+    items = []
+    for i in range(count):
+        texts = {lang: lines[i] if i < len(lines) else "" for lang, lines in per_language.items()}
+        previous = old_items[i] if i < len(old_items) else None
+        if previous is not None and all(texts[lang] == text_in(previous, lang).strip()
+                                        for lang in languages):
+            items.append(previous)
+        elif not isinstance(previous, dict) and len(set(texts.values())) == 1:
+            items.append(next(iter(texts.values())))
+        else:
+            items.append(texts)
+    return items
+
+
+def lines_in(items: Any, lang: str) -> str:
+    return "\n".join(text_in(item, lang) for item in items) if isinstance(items, list) else ""
