@@ -357,8 +357,10 @@ class LatentClassPortfolioLogit:
             means = np.array([terms[c][m][2] for c in range(self.n_classes)])
             predicted = predicted + (w[part] * prior[self._person[part]].T).sum(axis=1) @ means
             observed = observed + w[part] @ menu.y
-        return pd.DataFrame({"option": self.base.data.options, "predicted": predicted / w.sum(),
-                             "observed": observed / w.sum()})
+        offset = self.base.data.offset
+        return pd.DataFrame({"option": self.base.data.options,
+                             "predicted": predicted / w.sum() + offset,
+                             "observed": observed / w.sum() + offset})
 
     def _package(self, theta: np.ndarray, prior: np.ndarray, package: dict[str, float],
                  version: Any = None, menu: int | None = None) -> pd.DataFrame:

@@ -31,7 +31,8 @@ class PortfolioTable:
     x: np.ndarray                    # N x J x A
     group: np.ndarray                # N x J group code, -1: none
     group_names: list[str]
-    levels: np.ndarray               # J: highest level per option
+    levels: np.ndarray               # J: highest level per option, counted from `offset`
+    offset: np.ndarray               # J: lowest level per option (< 0 for sliders); y is shifted
     weight: np.ndarray               # N, mean 1 over respondents
     menu: np.ndarray                 # N menu code
     row_cell: tuple[np.ndarray, np.ndarray]  # per table row: its observation and option
@@ -111,10 +112,12 @@ def read_portfolio_table(choices: pd.DataFrame, attributes: list[str], weights: 
         return out.reshape(n_obs, n_opt)
 
     y = grid("choice")
-    # the table's own rule enumerates levels 0, 1, ...; the consultation's rule knows every level
-    if not by_version and ((y < 0).any() or (y != np.round(y)).any()):
-        raise ValueError("the choice column must hold 0/1 or whole levels >= 0 for a portfolio "
-                         "logit")
+    # the table's own rule enumerates whole levels from the lowest to the highest one chosen; the
+    # consultation's rule knows every level, fractional ones too
+    if not by_version and (y != np.round(y)).any():
+        raise ValueError("the choice column must hold whole levels (0/1, or steps such as -2..2) "
+                         "for a portfolio logit; give the consultation (--consultation) for "
+                         "other levels")
     cost = np.stack([grid(column("cost", c)) for c in constraints], axis=2) if constraints \
         else np.zeros((n_obs, n_opt, 0))
 
@@ -125,6 +128,16 @@ def read_portfolio_table(choices: pd.DataFrame, attributes: list[str], weights: 
         return np.stack(values, axis=1) if constraints else np.zeros((n_obs, 0))
 
     budget, budget_min = bounds("budget", math.inf), bounds("budget_min", -math.inf)
+    offset = np.zeros(n_opt) if by_version else np.minimum(y.min(axis=0), 0)
+    if offset.any():
+        # levels below 0 (sliders around a basic plan): count every level from the lowest, so
+        # the rule and the recursion see 0, 1, ...; the totals shift by the lowest plan's cost
+        if "group" in frame and frame["group"].notna().any():
+            raise ValueError("options with levels below 0 cannot be in exclusive groups in a "
+                             "bare table; give the consultation (--consultation)")
+        y = y - offset
+        base = np.einsum("j,njk->nk", offset, cost)
+        budget, budget_min = budget - base, budget_min - base
     x = np.stack([grid(a) for a in attributes], axis=2) if attributes else \
         np.zeros((n_obs, n_opt, 0))
     if "group" in frame:
@@ -146,7 +159,7 @@ def read_portfolio_table(choices: pd.DataFrame, attributes: list[str], weights: 
         respondent=respondent, task=np.asarray(task_names[obs_keys % len(task_names)]),
         observation=np.arange(n_obs), version=version, y=y, cost=cost, budget=budget,
         budget_min=budget_min, x=x, group=group, group_names=[str(g) for g in group_names],
-        levels=y.max(axis=0).astype(int).clip(min=1),
+        levels=y.max(axis=0).astype(int).clip(min=1), offset=offset,
         weight=observation_weights(weights, respondent), menu=menu,
         row_cell=layout.row_cell)
 

@@ -33,15 +33,17 @@ def rule_mask(y: np.ndarray, cost: np.ndarray, budget: np.ndarray, budget_min: n
 
 def table_rule_breaks(data: PortfolioTable) -> list[str]:
     """Per observation the rules its chosen portfolio breaks, in words ("" when none)."""
-    total = np.einsum("nj,njk->nk", data.y, data.cost)
-    broken = bound_breaks(total, data.budget_min, data.budget,
-                          slack=float_slack(data.budget, data.budget_min))
+    base = np.einsum("j,njk->nk", data.offset, data.cost)   # the totals in the table's levels
+    total = np.einsum("nj,njk->nk", data.y, data.cost) + base
+    limits = {"budget": data.budget + base, "budget_min": data.budget_min + base}
+    broken = bound_breaks(total, limits["budget_min"], limits["budget"],
+                          slack=float_slack(limits["budget"], limits["budget_min"]))
     rules = [[] for _ in range(len(total))]
     for code, sign, bound in (("over_max", ">", "budget"), ("under_min", "<", "budget_min")):
         for n, k in zip(*np.nonzero(broken[code])):
             c = data.constraints[k]
             rules[n].append(f"total {column('cost', c)} {plain_number(total[n, k])} {sign} "
-                            f"{column(bound, c)} {plain_number(getattr(data, bound)[n, k])}")
+                            f"{column(bound, c)} {plain_number(limits[bound][n, k])}")
     for g, name in enumerate(data.group_names):
         chosen = (data.y > 0) & (data.group == g)
         for n in np.flatnonzero(too_many_away(chosen)):

@@ -193,9 +193,11 @@ class PortfolioLogit:
     def _support(self, means: list[np.ndarray]) -> pd.DataFrame:
         total = sum(menu.weight for menu in self.menus)
         count = sum(len(menu.rows) for menu in self.menus)
-        predicted = sum(menu.weight * mean for menu, mean in zip(self.menus, means)) / total
-        observed = sum(menu.chosen_sum for menu in self.menus) / total
-        unweighted = sum(len(menu.rows) * mean for menu, mean in zip(self.menus, means)) / count
+        offset = self.data.offset
+        predicted = sum(menu.weight * mean for menu, mean in zip(self.menus, means)) / total + offset
+        observed = sum(menu.chosen_sum for menu in self.menus) / total + offset
+        unweighted = sum(len(menu.rows) * mean for menu, mean in zip(self.menus, means)) / count \
+            + offset
         return pd.DataFrame({"option": self.data.options, "predicted": predicted,
                              "observed": observed, "predicted_unweighted": unweighted})
 
@@ -214,7 +216,7 @@ class PortfolioLogit:
             raise ValueError(f"option(s) {', '.join(unknown)} are not in the choice table "
                              f"(options: {', '.join(self.data.options)})")
         levels = {str(k): float(v) for k, v in package.items()}
-        y = np.array([levels.get(o, 0.0) for o in self.data.options])
+        y = np.array([levels.get(o, 0.0) for o in self.data.options]) - self.data.offset
         params = np.asarray(params, dtype=float)
         rows = []
         for m in self._selected_menus(version, menu):
@@ -235,7 +237,7 @@ class PortfolioLogit:
         for m in self._selected_menus(version, menu):
             this = self.menus[m]
             u = this.design @ params
-            y = this.best(u)
+            y = this.best(u) + self.data.offset
             n = this.rows[0]
             totals = {f"total_{column('cost', c)}": float(y @ self.data.cost[n, :, k])
                       for k, c in enumerate(self.data.constraints)}
@@ -245,7 +247,7 @@ class PortfolioLogit:
                 "(nothing)",
                 **{o: plain_number(level) for o, level in zip(self.data.options, y)}, **totals,
                 "utility": float(y @ u),
-                "probability": math.exp(y @ u - this.moments(u, False)[0])})
+                "probability": math.exp((y - self.data.offset) @ u - this.moments(u, False)[0])})
         return pd.DataFrame(rows)
 
     def _selected_menus(self, version: Any, menu: int | None) -> list[int]:
