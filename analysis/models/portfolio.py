@@ -187,8 +187,14 @@ class PortfolioLogit:
             infeasible=self.infeasible, notes=list(self.notes), cov_type=cov_type,
             support=lambda: self._support(sampling.support_means(self.menus, means,
                                                                  found.params)),
+            support_at=self._support_at,
             package=functools.partial(self.package_probability, found.params),
             best_package=functools.partial(self.most_supported_package, found.params))
+
+    def _support_at(self, params: np.ndarray) -> pd.DataFrame:
+        """Predicted support at any parameter vector (for its interval)."""
+        means = [menu.moments(menu.design @ params, False)[1] for menu in self.menus]
+        return self._support(sampling.support_means(self.menus, means, params))
 
     def _support(self, means: list[np.ndarray]) -> pd.DataFrame:
         total = sum(menu.weight for menu in self.menus)
