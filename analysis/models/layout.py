@@ -87,8 +87,9 @@ def choice_layout(choices: pd.DataFrame, task: str | None, columns: list[str], *
     opt_code, options = pd.factorize(frame["option"].astype(str))
     cell = obs_code * len(options) + opt_code
     if len(frame) != len(obs_keys) * len(options) or pd.Series(cell).duplicated().any():
-        raise ValueError("every respondent (and task) needs exactly one row per option; select one "
-                         f"{kind} task ({flag}) if the table holds several pages")
+        hint = (f"; select one {kind} task ({flag}) if the table holds several pages"
+                if task is None else f" in task {task!r}")
+        raise ValueError("every respondent (and task) needs exactly one row per option" + hint)
     return ChoiceLayout(frame, people, task_names, obs_keys, options, cell)
 
 
@@ -97,16 +98,16 @@ def read_portfolio_table(choices: pd.DataFrame, attributes: list[str], weights: 
     layout = choice_layout(choices, task, attributes, kind="portfolio", flag="task=..., --task")
     frame, task_names, obs_keys = layout.frame, layout.task_names, layout.obs_keys
     n_obs, n_opt, options, cell = layout.n_obs, layout.n_opt, layout.options, layout.cell
-    constraints = _constraint_ids(frame)
+    constraints = _constraint_ids(frame, task)
 
     def grid(column: str, fill: float | None = None) -> np.ndarray:
         values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float,
                                                                      na_value=np.nan)
         if fill is None and np.isnan(values).any():
             bad = frame["respondent"].to_numpy()[np.isnan(values)][:5]
+            hint = "; select a portfolio task (task=..., --task)" if task is None else ""
             raise ValueError(f"column {column!r} has missing or non-numeric values (respondents "
-                             f"{', '.join(map(str, bad))}); select a portfolio task (task=..., "
-                             "--task)")
+                             f"{', '.join(map(str, bad))}){hint}")
         out = np.empty(n_obs * n_opt)
         out[cell] = np.where(np.isnan(values), fill if fill is not None else 0, values)
         return out.reshape(n_obs, n_opt)
@@ -174,7 +175,7 @@ def _identical_rows(values: np.ndarray) -> np.ndarray:
     return code
 
 
-def _constraint_ids(frame: pd.DataFrame) -> list[str]:
+def _constraint_ids(frame: pd.DataFrame, task: str | None) -> list[str]:
     """"" for the plain cost/budget columns, else the <id> of each cost_<id> column in use.
 
     A cost_<id> column without budget_<id> or budget_min_<id> is an attribute (cost_household).
@@ -186,8 +187,8 @@ def _constraint_ids(frame: pd.DataFrame) -> list[str]:
     used = [c for c in frame.columns if (c == "cost" or c.startswith("cost_") and is_constraint(c))
             and frame[c].notna().any()]
     if "cost" in used and len(used) > 1:
-        raise ValueError(f"the rows use both cost and {', '.join(used[1:])}; select one "
-                         "portfolio task (task=..., --task)")
+        hint = "; select one portfolio task (task=..., --task)" if task is None else ""
+        raise ValueError(f"the rows use both cost and {', '.join(used[1:])}{hint}")
     return [c[len("cost_"):] for c in used if c != "cost"] or [""] * ("cost" in used)
 
 

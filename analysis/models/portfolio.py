@@ -97,6 +97,8 @@ class PortfolioLogit:
                 self.menus.append(build_menu(data, rows, design, method, _feasible))
         self.notes = [sampling.sampling_note(sampled, int(keep.sum()), samples,
                                              method == "sample")] if sampled else []
+        self.rules = ("the consultation's rules per design version (surveys.feasibility)"
+                      if _feasible is not None else None)
         self.n_observations = int(keep.sum())
         self.n_respondents = int(data.respondent[keep].nunique())
         self._cluster = pd.factorize(data.respondent)[0]
@@ -133,6 +135,22 @@ class PortfolioLogit:
 
         return cls(choices, attributes, task=task, method="enumerate", _feasible=feasible,
                    _check=check, **options)
+
+    def constraints(self) -> list[str]:
+        """The rules of the feasible set, in words (what the summary and JSON say)."""
+        data, found = self.data, [self.rules] if self.rules else []
+        for k, c in enumerate(data.constraints):
+            low = np.isfinite(data.budget_min[:, k]).any()
+            high = np.isfinite(data.budget[:, k]).any()
+            if low or high:
+                found.append(" <= ".join(([column("budget_min", c)] if low else []) +
+                                         [f"total {column('cost', c)}"] +
+                                         ([column("budget", c)] if high else [])))
+        if data.group_names and not self.rules:
+            found.append(f"at most one option per group ({', '.join(data.group_names)})")
+        if not self.rules and (data.offset.any() or (data.levels > 1).any()):
+            found.append("levels per option from the lowest to the highest chosen")
+        return found
 
     # --- likelihood ---------------------------------------------------------------------------
 
