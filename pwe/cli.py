@@ -188,12 +188,19 @@ def export(consultation: str, out_dir: str) -> None:
               help="CSV to write: respondent,weight (mean 1).")
 @click.option("--trim", default=None, metavar="LOW,HIGH",
               help="Keep weights within LOW..HIGH times the mean weight, e.g. 0.3,3.")
-def weight(respondents: str, margins: str, out: str, trim: str | None) -> None:
+@click.option("--keep-missing", is_flag=True,
+              help="Respondents without a background answer keep their sample share of it.")
+@click.option("--share-tolerance", default=0.005, show_default=True,
+              type=click.FloatRange(min=0),
+              help="How far a margin's shares may sum from 1 (rounding) before it is refused.")
+def weight(respondents: str, margins: str, out: str, trim: str | None, keep_missing: bool,
+           share_tolerance: float) -> None:
     """Rake respondents to population margins and print the diagnostics."""
     from analysis.weighting import WeightingError, parse_trim, weight_file
 
     try:
-        result = weight_file(respondents, margins, out, trim=parse_trim(trim))
+        result = weight_file(respondents, margins, out, trim=parse_trim(trim),
+                             keep_missing=keep_missing, share_tolerance=share_tolerance)
     except WeightingError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
