@@ -350,7 +350,9 @@ def json_safe(value: Any, notes: list[str], where: str = "") -> Any:
     """`value` with every NaN or infinity replaced by null (JSON has neither), and a note in
     `notes` saying where and why."""
     if isinstance(value, dict):
-        return {k: json_safe(v, notes, f"{where}.{k}" if where else str(k))
+        # a row that carries its own note (a ratio without a finite interval) says why itself
+        own = [] if value.get("note") else notes
+        return {k: json_safe(v, own, f"{where}.{k}" if where else str(k))
                 for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         label = lambda i, v: (f"{where}[{v['name']}]" if isinstance(v, dict) and "name" in v
