@@ -350,7 +350,8 @@ def simulate(consultation: str, weights_file: str, count: int, seed: int, out_di
 @click.argument("consultation_file", type=click.Path(dir_okay=False))
 @click.option("--weights", "weights_file", required=True, type=click.Path(dir_okay=False),
               help="YAML with the value weights per page (surveys/examples/value-weights/).")
-@click.option("--page", required=True, help="The portfolio page whose value weights to assess.")
+@click.option("--page", required=True,
+              help="The portfolio or pairs page whose value weights to assess.")
 @click.option("--sizes", default="500,1000,2000,5000", show_default=True, metavar="N,N,...",
               help="Numbers of respondents (all versions together) to try.")
 @click.option("--replications", default=20, show_default=True, type=click.IntRange(min=1),
@@ -360,7 +361,7 @@ def simulate(consultation: str, weights_file: str, count: int, seed: int, out_di
 @click.option("--seed", default=0, show_default=True, type=int)
 def power(consultation_file: str, weights_file: str, page: str, sizes: str, replications: int,
           target_se: float | None, seed: int) -> None:
-    """How precisely each number of respondents would estimate a portfolio page's value weights."""
+    """How precisely each sample size would estimate a portfolio or pairs page's value weights."""
     from analysis.simulation import (
         ValueWeightsError, load_value_weights, parse_sizes, power_analysis, power_summary,
     )
