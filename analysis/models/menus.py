@@ -18,7 +18,16 @@ from analysis.models.layout import PortfolioTable, column, plain_number
 from analysis.models.optimize import logsumexp
 from surveys.feasibility import bound_breaks, float_slack, too_many_away
 
-ENUMERATION_LIMIT = 2**16     # candidate portfolios per menu above which "auto" uses the recursion
+ENUMERATION_LIMIT = 2**16     # candidate portfolios per menu that "auto" always enumerates
+ENUMERATION_CELLS = 2**20     # beyond the limit: enumerate while candidates x options stay below
+                              # this (sliders: 5^7 levels enumerate in a blink, where the
+                              # recursion's covariance takes seconds per menu and iteration)
+
+
+def enumerable(levels: np.ndarray) -> bool:
+    """Whether "auto" lists the candidate portfolios of options with these highest levels."""
+    candidates = math.prod(int(level) + 1 for level in levels)
+    return candidates <= ENUMERATION_LIMIT or candidates * len(levels) <= ENUMERATION_CELLS
 
 
 def rule_mask(y: np.ndarray, cost: np.ndarray, budget: np.ndarray, budget_min: np.ndarray,
@@ -72,9 +81,8 @@ def build_menu(data: PortfolioTable, rows: np.ndarray, design: np.ndarray, metho
                 feasible: Callable[[PortfolioTable, Any], np.ndarray] | None) -> Menu:
     n = rows[0]
     y, w = data.y[rows], data.weight[rows]
-    candidates = math.prod(int(level) + 1 for level in data.levels)
     if feasible is not None or method == "enumerate" or (method == "auto" and
-                                                         candidates <= ENUMERATION_LIMIT):
+                                                         enumerable(data.levels)):
         portfolios = feasible(data, data.version[n]) if feasible is not None else \
             feasible_by_table(data, n)
         moments = enumerated(portfolios)

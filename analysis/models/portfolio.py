@@ -25,7 +25,7 @@ from analysis.models import sampling
 from analysis.models.layout import (
     PortfolioTable, column, menu_rows, plain_number, read_portfolio_table,
 )
-from analysis.models.menus import ENUMERATION_LIMIT, build_menu, table_rule_breaks
+from analysis.models.menus import build_menu, enumerable, table_rule_breaks
 from analysis.models.optimize import newton, sandwich
 from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, check_cov_type
 from surveys.definition import PortfolioPage
@@ -88,9 +88,9 @@ class PortfolioLogit:
         self.menus, sampled, rng = [], 0, np.random.default_rng(seed)
         for rows in menu_rows(data.menu, keep):
             design = self._design(data, rows[0])
-            if _feasible is None and (method == "sample" or method == "auto" and math.prod(
-                    int(level) + 1 for level in data.levels) > ENUMERATION_LIMIT
-                    and not sampling.recursion_applies(data, rows[0])):
+            if _feasible is None and (method == "sample" or method == "auto" and
+                                      not enumerable(data.levels)
+                                      and not sampling.recursion_applies(data, rows[0])):
                 self.menus += sampling.sampled_menus(data, rows, design, samples, rng)
                 sampled += len(rows)
             else:
