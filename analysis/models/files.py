@@ -218,7 +218,7 @@ def read_weights(path: str | Path) -> pd.Series:
     for bad, what in ((values.isna(), "is empty or not a number"), (values < 0, "is negative")):
         if bad.any():
             raise FitError(f"{path}: the weight of respondent {ids[bad].iloc[0]} "
-                           f"({table['weight'][bad].iloc[0]!r}) {what}"
+                           f"({table['weight'][bad].iloc[0]}) {what}"
                            f"{f' (and {int(bad.sum()) - 1} more)' if bad.sum() > 1 else ''}")
     if not (values > 0).any():
         raise FitError(f"{path}: every weight is 0; the file cannot weight anyone")

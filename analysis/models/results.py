@@ -216,11 +216,12 @@ class ChoiceResults:
         a, b = self.params[numerator], self.params[denominator]
         gradient = np.array([1 / b, -a / b**2])
         pair = cov.loc[[numerator, denominator], [numerator, denominator]].to_numpy()
-        std_err = float(np.sqrt(gradient @ pair @ gradient))
+        variance = float(gradient @ pair @ gradient)
+        std_err = math.sqrt(variance) if variance >= 0 else math.nan
         row = {"numerator": numerator, "denominator": denominator, "ratio": a / b,
                "std_err": std_err, "lower": a / b - Z95 * std_err,
                "upper": a / b + Z95 * std_err, "note": ""}
-        if abs(b) <= Z95 * math.sqrt(cov.loc[denominator, denominator]):
+        if not abs(b) > Z95 * math.sqrt(max(cov.loc[denominator, denominator], 0)):
             row.update(lower=-math.inf, upper=math.inf, note=_NO_FINITE_INTERVAL)
         return row
 
