@@ -68,7 +68,9 @@ def simulate_responses(consultation: Consultation, value_weights: Mapping, n: in
         versions.append(version)
     records = [_record(consultation, version, rng) for version in versions]
     spec = value_weights.get("background") or {}
-    drawn = draw_background(consultation, population(consultation), spec, n, rng)
+    # a stream of its own, so the answers to the pages draw as they would without a background
+    drawn = draw_background(consultation, population(consultation), spec, n,
+                            np.random.default_rng([seed, 1]))
     for record, (source, answers) in zip(records, drawn):
         record["source"] = source
         record["background"] = answers
