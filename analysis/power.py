@@ -1,4 +1,4 @@
-"""Power analysis before fieldwork: how precise a portfolio page's value weights will be for each
+"""Power analysis before fieldwork: how precise a portfolio or pairs page's value weights will be for each
 number of respondents, by repeated simulation (analysis.synthetic) and estimation."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from analysis.models.portfolio import PortfolioLogit
 from analysis.synthetic import simulate_responses
 from analysis.tables import choices_table
 from analysis.value_weights import check_value_weights, true_parameters
-from surveys.definition import Consultation, PortfolioPage
+from surveys.definition import Consultation, PairsPage, PortfolioPage
 
 DEFAULT_SIZES = (500, 1000, 2000, 5000)
 
@@ -22,26 +22,34 @@ DEFAULT_SIZES = (500, 1000, 2000, 5000)
 def power_analysis(consultation: Consultation, value_weights: Mapping, page_id: str,
                    sizes=DEFAULT_SIZES, replications: int = 20, seed: int = 0,
                    target_se: float | None = None) -> pd.DataFrame:
-    """Precision of a portfolio page's value weights per number of respondents.
+    """Precision of a portfolio or pairs page's value weights per number of respondents.
 
     For each size (all respondents, spread over the versions as the platform does) simulate
-    `replications` samples, fit the exact portfolio logit with the consultation's feasible sets,
-    and report per value weight (beta, delta0, beta/delta0; asc/delta0, an option's worth in
-    budget units, when there is no beta) the true value, the mean estimate, the mean robust
-    standard error, the half-width of the 95% interval and the spread of the estimates.
+    `replications` samples, fit the page's model (the exact portfolio logit with the
+    consultation's feasible sets; the MNL for a pairs page, whose design must identify every
+    weight) and report per value weight (beta, delta0, beta/delta0; asc/delta0, an option's
+    worth in budget units, when there is no beta; for pairs each beta and the opt-out's asc) the
+    true value, the mean estimate, the mean robust standard error, the half-width of the 95%
+    interval and the spread of the estimates.
     With `target_se`, `meets_target` says which sizes reach it and `attrs["smallest_n"]` gives
     per value weight the smallest size that does (None: none of them).
     """
-    page = _portfolio_page(consultation, page_id)
+    page = _page(consultation, page_id)
     check_value_weights(consultation, value_weights)
     weights = value_weights.get(page_id) or {}
     if "classes" in weights:
         raise ValueError(f"{page_id!r} has latent classes: the power analysis takes one set of "
                          "value weights (asc, beta, delta0); give one class's weights")
-    truth = true_parameters(page, weights)
+    if isinstance(page, PairsPage):
+        truth = {**({"asc:none": float(weights.get("asc_none", 0))} if page.opt_out else {}),
+                 **{f"beta:{a}": float((weights.get("beta") or {}).get(a, 0))
+                    for a in page.attributes}}
+    else:
+        truth = true_parameters(page, weights)
     attributes = [name[len("beta:"):] for name in truth if name.startswith("beta:")]
     # the page alone, without its motivation step: nothing else enters the fit
-    one_page = replace(consultation, pages=(replace(page, motivation=False),))
+    alone = page if isinstance(page, PairsPage) else replace(page, motivation=False)
+    one_page = replace(consultation, pages=(alone,))
     rows = []
     for size in sizes:
         estimates = []
@@ -49,8 +57,13 @@ def power_analysis(consultation: Consultation, value_weights: Mapping, page_id: 
             records = simulate_responses(one_page, {page_id: weights}, int(size),
                                          seed + 1000 * replication + int(size))
             choices = choices_table(one_page, records)
-            fitted = PortfolioLogit.from_consultation(consultation, choices, attributes,
-                                                      task=page_id).fit()
+            if isinstance(page, PairsPage):
+                from analysis.models.mnl import MNL
+
+                fitted = MNL(choices, attributes).fit()
+            else:
+                fitted = PortfolioLogit.from_consultation(consultation, choices, attributes,
+                                                          task=page_id).fit()
             estimates.append(_value_weights(fitted, truth))
         rows += _summarise(int(size), len(consultation.versions) or 1, estimates, target_se)
     table = pd.DataFrame(rows)
@@ -61,11 +74,11 @@ def power_analysis(consultation: Consultation, value_weights: Mapping, page_id: 
     return table
 
 
-def _portfolio_page(consultation: Consultation, page_id: str) -> PortfolioPage:
+def _page(consultation: Consultation, page_id: str) -> PortfolioPage | PairsPage:
     pages = {page.id: page for page in consultation.pages}
-    if not isinstance(pages.get(page_id), PortfolioPage):
-        usable = [p.id for p in consultation.pages if isinstance(p, PortfolioPage)]
-        raise ValueError(f"{page_id!r} is not a portfolio page of {consultation.id!r} "
+    if not isinstance(pages.get(page_id), (PortfolioPage, PairsPage)):
+        usable = [p.id for p in consultation.pages if isinstance(p, (PortfolioPage, PairsPage))]
+        raise ValueError(f"{page_id!r} is not a portfolio or pairs page of {consultation.id!r} "
                          f"(those are: {', '.join(usable) or 'none'})")
     return pages[page_id]
 
@@ -75,8 +88,9 @@ def _value_weights(fitted: Any, truth: Mapping[str, float]) -> dict[str, tuple[f
     names = list(fitted.params.index)
     budgets = [name for name in names if name.startswith("delta0")]
     betas = [name for name in names if name.startswith("beta:")]
+    constant = [name for name in names if name == "asc:none"]
     out = {name: (truth[name], fitted.params[name], fitted.robust_bse[name])
-           for name in betas + budgets}
+           for name in betas + budgets + constant}
     numerators = betas or [name for name in names if name.startswith("asc:")]
     for numerator in numerators:
         for budget in budgets:

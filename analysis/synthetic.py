@@ -16,6 +16,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from analysis.background import draw_background, group_weights, population
 from analysis.models.mdcev import OUTSIDE, simulate_mdcev
 from analysis.models.simulate import draw_portfolios
 from analysis.value_weights import check_value_weights, portfolio_utility
@@ -26,7 +27,7 @@ from surveys.definition import (
 from surveys.feasibility import allowed_levels, exact, feasible_level_vectors, plain
 from surveys.ordering import assign_version
 
-SOURCE = "simulated"
+SOURCE = "simulated"      # the sources are simulated:panel and simulated:open (analysis.background)
 _START = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)   # first day of the simulated fieldwork
 _FIELDWORK_DAYS = 28
 _OTHER_LANGUAGE_SHARE = 0.1      # respondents who switch away from the default language
@@ -66,17 +67,56 @@ def simulate_responses(consultation: Consultation, value_weights: Mapping, n: in
         seen[version] = seen.get(version, 0) + 1
         versions.append(version)
     records = [_record(consultation, version, rng) for version in versions]
+    spec = value_weights.get("background") or {}
+    # a stream of its own, so the answers to the pages draw as they would without a background
+    drawn = draw_background(consultation, population(consultation), spec, n,
+                            np.random.default_rng([seed, 1]))
+    for record, (source, answers) in zip(records, drawn):
+        record["source"] = source
+        record["background"] = answers
     for version in dict.fromkeys(versions):
         members = [r for r in records if r["version"] == version]
         design = consultation.for_version(version)
         for page in consultation.pages:
             for group, weights in _by_class(page, value_weights.get(page.id) or {}, members,
                                             rng):
-                answers = _PAGE_ANSWERS[page.type](design, design.page(page.id), weights,
-                                                   len(group), rng)
-                for record, answer in zip(group, answers):
-                    record["answers"].update(answer)
+                for part, part_weights in _by_group(page.id, weights, group,
+                                                    spec.get("groups") or []):
+                    answers = _PAGE_ANSWERS[page.type](design, design.page(page.id),
+                                                       part_weights, len(part), rng)
+                    for record, answer in zip(part, answers):
+                        record["answers"].update(answer)
+    for record in records:
+        _keep_background(consultation, record, record.pop("background"))
     return records
+
+
+def _by_group(page_id: str, weights: Mapping, members: list[dict],
+              groups: list) -> list[tuple[list[dict], Mapping]]:
+    """The respondents split by the background groups they match, each part with the page's
+    weights plus its groups' (analysis.background); one part when no group concerns the page."""
+    if not any(page_id in group for group in groups):
+        return [(members, weights)]
+    parts: dict[tuple, list[dict]] = {}
+    for record in members:
+        key = tuple(all(record["background"].get(q) == str(c) for q, c in g["when"].items())
+                    for g in groups)
+        parts.setdefault(key, []).append(record)
+    return [(part, group_weights(page_id, weights, part[0]["background"], groups))
+            for part in parts.values()]
+
+
+def _keep_background(consultation: Consultation, record: dict, answers: Mapping) -> None:
+    """The drawn background answers replace the random ones of their questions (an optional
+    question a respondent skipped stays skipped)."""
+    for page in consultation.pages:
+        if not isinstance(page, QuestionsPage) or page.id not in record["answers"]:
+            continue
+        given = record["answers"][page.id]
+        for question in page.questions:
+            if question.id in answers and (question.required or given.get(question.id)
+                                           is not None):
+                given[question.id] = answers[question.id]
 
 
 def _by_class(page: Any, weights: Mapping, members: list[dict],

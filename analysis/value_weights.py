@@ -7,6 +7,8 @@ Per page id (a page left out is answered with all weights 0):
                record's `classes` {page id: class number from 1})
     points:    {psi: {goal: v}, gamma: {goal: v}, alpha_outside: v, sigma: v}
     pairs:     {beta: {attribute: v}, asc_none: v}
+and optionally `background` (who the respondents are, and groups whose weights differ: see
+analysis.background).
 """
 from __future__ import annotations
 
@@ -57,6 +59,11 @@ def check_value_weights(consultation: Consultation, weights: Any) -> None:
     problems = []
     pages = {page.id: page for page in consultation.pages}
     for page_id, entry in weights.items():
+        if page_id == "background":
+            from analysis.background import background_problems
+
+            problems += background_problems(consultation, entry)
+            continue
         page = pages.get(str(page_id))
         if page is None or page.type not in _KEYS:
             usable = [p.id for p in consultation.pages if p.type in _KEYS]

@@ -19,7 +19,8 @@ import yaml
 
 Margins = dict[str, dict[str, float]]
 
-SHARE_SUM_TOLERANCE = 1e-6
+SHARE_SUM_TOLERANCE = 0.005   # margins rounded to 3 decimals may sum to 0.997 .. 1.003
+MISSING = "(missing)"
 
 
 class WeightingError(ValueError):
@@ -63,6 +64,7 @@ class RakeResult:
     max_margin_error: float
     margin_errors: pd.DataFrame
     trim: tuple[float | None, float | None]
+    notes: tuple[str, ...] = ()
 
     @property
     def design_effect(self) -> float:
@@ -98,7 +100,7 @@ class RakeResult:
             "",
             self.margin_errors.to_string(index=False, float_format=lambda x: f"{x:.6g}"),
         ]
-        return "\n".join(lines)
+        return "\n".join(lines + [f"Note: {note}" for note in self.notes])
 
 
 def kish_design_effect(weights: np.ndarray) -> float:
@@ -110,14 +112,21 @@ def kish_design_effect(weights: np.ndarray) -> float:
 def rake(respondents: pd.DataFrame, margins: Mapping[str, Mapping[str, float]], *,
          base_weights: pd.Series | np.ndarray | None = None, tol: float = 1e-8,
          max_iter: int = 1000,
-         trim: tuple[float | None, float | None] = (None, None)) -> RakeResult:
+         trim: tuple[float | None, float | None] = (None, None), keep_missing: bool = False,
+         share_tolerance: float = SHARE_SUM_TOLERANCE) -> RakeResult:
     """Rake `respondents` to `margins` until the largest relative margin error is below `tol`.
 
     `trim=(low, high)` keeps every weight within low..high times the mean weight. The bounds are
     applied inside each raking step (each step trims, then re-rakes that margin with the trimmed
-    weights fixed), so on convergence both the margins and the bounds hold.
+    weights fixed), so on convergence both the margins and the bounds hold. `keep_missing`:
+    respondents without a value keep their sample share of that variable (the other categories
+    share the rest) instead of being an error. Shares that sum to 1 within `share_tolerance` are
+    rescaled, with a note.
     """
-    targets = _margin_targets(margins)
+    notes: list[str] = []
+    if keep_missing:
+        respondents, margins = _missing_at_sample_share(respondents, margins, notes)
+    targets = _margin_targets(margins, share_tolerance, notes)
     codes = {variable: _codes(respondents, variable, categories)
              for variable, (categories, _) in targets.items()}
     weights = _initial_weights(respondents, base_weights)
@@ -152,14 +161,36 @@ def rake(respondents: pd.DataFrame, margins: Mapping[str, Mapping[str, float]], 
     weights = weights / weights.mean()
     return RakeResult(weights=pd.Series(weights, index=respondents.index, name="weight"),
                       iterations=iterations, converged=True, max_margin_error=float(error),
-                      margin_errors=errors, trim=trim)
+                      margin_errors=errors, trim=trim, notes=tuple(notes))
+
+
+def _missing_at_sample_share(respondents: pd.DataFrame, margins: Mapping, notes: list[str]
+                             ) -> tuple[pd.DataFrame, dict]:
+    """Respondents without a value in a margin variable as a category of their own, whose target
+    is their share of the sample; the population shares are scaled to the rest."""
+    respondents, margins = respondents.copy(), {k: dict(v) for k, v in margins.items()}
+    for variable, shares in margins.items():
+        if variable not in respondents or not respondents[variable].isna().any():
+            continue
+        missing = float(respondents[variable].isna().mean())
+        respondents[variable] = respondents[variable].astype(object).where(
+            respondents[variable].notna(), MISSING)
+        total = sum(shares.values())
+        margins[variable] = {**{c: v * (1 - missing) / total for c, v in shares.items()},
+                             MISSING: missing}
+        notes.append(f"{variable}: {missing:.1%} without a value kept at their sample share "
+                     "(--keep-missing)")
+    return respondents, margins
 
 
 # --- checks: every problem named with its fix -----------------------------------------------------
 
 
-def _margin_targets(margins: Mapping[str, Mapping[str, float]]) -> dict[str, tuple[list[str], np.ndarray]]:
-    """Per variable, its categories (as strings) and their shares, rescaled to sum exactly to 1."""
+def _margin_targets(margins: Mapping[str, Mapping[str, float]],
+                    tolerance: float = SHARE_SUM_TOLERANCE, notes: list[str] | None = None
+                    ) -> dict[str, tuple[list[str], np.ndarray]]:
+    """Per variable, its categories (as strings) and their shares, rescaled to sum exactly to 1
+    (a note in `notes` when they summed to 1 only within `tolerance`)."""
     if not margins:
         raise WeightingError("no margins given; give at least one {variable: {category: share}}")
     targets = {}
@@ -175,9 +206,12 @@ def _margin_targets(margins: Mapping[str, Mapping[str, float]]) -> dict[str, tup
             raise WeightingError(f"margin {variable}: shares must be at least 0; "
                                  f"fix {', '.join(negative)}")
         total = values.sum()
-        if abs(total - 1) > SHARE_SUM_TOLERANCE:
-            raise WeightingError(f"margin {variable}: shares sum to {total:.6g}, not 1; "
-                                 f"correct the shares so they add up to 1")
+        if abs(total - 1) > tolerance:
+            raise WeightingError(f"margin {variable}: shares sum to {total:.6g}, not 1 (more "
+                                 f"than the tolerance {tolerance:g} away); correct the shares "
+                                 "so they add up to 1")
+        if abs(total - 1) > 1e-9 and notes is not None:
+            notes.append(f"margin {variable}: shares sum to {total:.6g}; rescaled to 1")
         targets[str(variable)] = (categories, values / total)
     return targets
 
@@ -342,16 +376,27 @@ def _category_label(value) -> str:
 
 
 def weight_file(respondents_csv: str | Path, margins_yaml: str | Path, out_csv: str | Path, *,
-                trim: tuple[float | None, float | None] = (None, None)) -> RakeResult:
+                trim: tuple[float | None, float | None] = (None, None),
+                keep_missing: bool = False,
+                share_tolerance: float = SHARE_SUM_TOLERANCE) -> RakeResult:
     """Rake a respondent table read from CSV and write `respondent,weight` (mean 1) to `out_csv`."""
     try:
         respondents = pd.read_csv(respondents_csv, dtype=str)
+        if len(respondents.columns) == 1 and ";" in respondents.columns[0]:
+            # a spreadsheet saved with Dutch settings separates with semicolons
+            respondents = pd.read_csv(respondents_csv, dtype=str, sep=";")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise WeightingError(f"{respondents_csv}: cannot read the respondents file ({error})") from error
     if "respondent" not in respondents.columns:
         raise WeightingError(f"{respondents_csv}: no 'respondent' column; the first row must "
-                             f"name the columns, one of them 'respondent'")
-    result = rake(respondents, load_margins(margins_yaml), trim=trim)
+                             f"name the columns, one of them 'respondent' (separated by commas "
+                             f"or semicolons)")
+    twice = respondents["respondent"][respondents["respondent"].duplicated()]
+    if len(twice):
+        raise WeightingError(f"{respondents_csv}: respondent {twice.iloc[0]} appears more than "
+                             f"once ({len(twice)} duplicate row(s)); keep one row per respondent")
+    result = rake(respondents, load_margins(margins_yaml), trim=trim, keep_missing=keep_missing,
+                  share_tolerance=share_tolerance)
     output = pd.DataFrame({"respondent": respondents["respondent"], "weight": result.weights})
     try:
         output.to_csv(out_csv, index=False, float_format="%.12g")

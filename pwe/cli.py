@@ -197,12 +197,19 @@ def export(consultation: str, out_dir: str, file_format: str, weights_csv: str |
               help="CSV to write: respondent,weight (mean 1).")
 @click.option("--trim", default=None, metavar="LOW,HIGH",
               help="Keep weights within LOW..HIGH times the mean weight, e.g. 0.3,3.")
-def weight(respondents: str, margins: str, out: str, trim: str | None) -> None:
+@click.option("--keep-missing", is_flag=True,
+              help="Respondents without a background answer keep their sample share of it.")
+@click.option("--share-tolerance", default=0.005, show_default=True,
+              type=click.FloatRange(min=0),
+              help="How far a margin's shares may sum from 1 (rounding) before it is refused.")
+def weight(respondents: str, margins: str, out: str, trim: str | None, keep_missing: bool,
+           share_tolerance: float) -> None:
     """Rake respondents to population margins and print the diagnostics."""
     from analysis.weighting import WeightingError, parse_trim, weight_file
 
     try:
-        result = weight_file(respondents, margins, out, trim=parse_trim(trim))
+        result = weight_file(respondents, margins, out, trim=parse_trim(trim),
+                             keep_missing=keep_missing, share_tolerance=share_tolerance)
     except WeightingError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
@@ -215,18 +222,40 @@ def weight(respondents: str, margins: str, out: str, trim: str | None) -> None:
 @click.option("--model", required=True,
               type=click.Choice(["portfolio-logit", "latent-class", "mdcev-gamma", "mdcev-alpha",
                                  "mnl"]),
-              help="The choice model to fit (mnl: the pairs pages).")
+              help="The choice model to fit (mnl: pairs or any discrete choice tasks).")
 @click.option("--attributes", default="", metavar="A,B",
               help="Attribute columns whose weights (beta) to estimate, comma-separated.")
 @click.option("--weights", "weights_csv", default=None, type=click.Path(dir_okay=False),
               help="CSV with respondent,weight (e.g. from `pwe weight`).")
-@click.option("--task", default=None, help="Fit only this task's rows (a portfolio page id).")
+@click.option("--task", default=None,
+              help="Fit only this task's rows (a page id; mnl: task ids, comma-separated, or a "
+                   "pairs page).")
 @click.option("--task-prefix", default=None, metavar="PAGE",
               help="mnl: fit only this pairs page's sets (tasks PAGE:1, PAGE:2, ...).")
+@click.option("--consultation", default=None, metavar="FILE|SLUG",
+              help="The definition whose levels and rules give the feasible portfolios.")
 @click.option("--cost", default=None, metavar="ATTRIBUTE",
               help="mnl: the money attribute; adds willingness to pay to the summary.")
 @click.option("--classes", default=None, type=click.IntRange(min=1), metavar="K",
               help="latent-class: the number of classes.")
+@click.option("--starts", default=10, show_default=True, type=click.IntRange(min=1),
+              help="latent-class: EM runs from random starts; the best is kept.")
+@click.option("--seed", default=0, show_default=True, type=int,
+              help="Seed of the random starts (and of sampled alternatives).")
+@click.option("--covariates", default="", metavar="COLUMN,COLUMN",
+              help="latent-class: respondent columns that shift class membership (from "
+                   "--respondents; categories become 0/1 columns).")
+@click.option("--respondents", "respondents_csv", default=None,
+              type=click.Path(dir_okay=False),
+              help="The respondent table for --covariates (default: respondents.csv beside "
+                   "CHOICES).")
+@click.option("--memberships", "memberships_csv", default=None, type=click.Path(dir_okay=False),
+              help="latent-class: write each respondent's class probabilities to this CSV.")
+@click.option("--infeasible", default=None, type=click.Choice(["report", "drop"]),
+              help="Chosen portfolios that break the rules: leave them out and list them "
+                   "(report) or count them (drop); by default the fit refuses.")
+@click.option("--no-budget", is_flag=True,
+              help="Fit a portfolio table without cost or budget columns (no budget rule).")
 @click.option("--no-delta0", is_flag=True, help="Leave out the budget term (delta0).")
 @click.option("--cov-type", default="robust", show_default=True,
               type=click.Choice(["robust", "classical"]),
@@ -234,22 +263,51 @@ def weight(respondents: str, margins: str, out: str, trim: str | None) -> None:
 @click.option("--json", "json_out", default=None, type=click.Path(dir_okay=False),
               help="Write the results as JSON to this file.")
 def fit(choices: str, model: str, attributes: str, weights_csv: str | None, task: str | None,
-        task_prefix: str | None, cost: str | None, classes: int | None, no_delta0: bool,
-        cov_type: str, json_out: str | None) -> None:
+        task_prefix: str | None, consultation: str | None, cost: str | None,
+        classes: int | None, starts: int, seed: int, covariates: str,
+        respondents_csv: str | None, memberships_csv: str | None, infeasible: str | None,
+        no_budget: bool, no_delta0: bool, cov_type: str, json_out: str | None) -> None:
     """Fit a choice model on a long choice table and print its summary."""
     from analysis.models.files import FitError, fit_file
 
-    names = [name.strip() for name in attributes.split(",") if name.strip()]
     try:
-        result = fit_file(choices, model, names, weights_csv=weights_csv, task=task,
+        definition = _definition(consultation) if consultation else None
+        result = fit_file(choices, model, _names(attributes), weights_csv=weights_csv, task=task,
                           delta0=not no_delta0, json_out=json_out, task_prefix=task_prefix,
-                          cost=cost, classes=classes, cov_type=cov_type)
-    except FitError as error:
-        click.echo(f"Error: {error}", err=True)
+                          cost=cost, classes=classes, cov_type=cov_type,
+                          consultation=definition, no_budget=no_budget, seed=seed,
+                          starts=starts, covariates=_names(covariates),
+                          respondents_csv=respondents_csv, infeasible=infeasible,
+                          memberships_csv=memberships_csv)
+    except (FitError, click.ClickException) as error:
+        click.echo(f"Error: {getattr(error, 'message', error)}", err=True)
         sys.exit(1)
     click.echo(result.summary())
-    if json_out:
-        click.echo(f"\n{json_out}: written")
+    for path, what in ((memberships_csv, "class memberships"), (json_out, "results")):
+        if path:
+            click.echo(f"\n{path}: {what} written")
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _definition(consultation: str):
+    """A consultation given as a file, an example's slug, or the slug of an imported one."""
+    from pwe.services.simulated import SimulationError, imported
+    from surveys.load import DefinitionError, load
+
+    path = Path(consultation)
+    try:
+        if path.is_file() or path.suffix in (".yaml", ".yml"):
+            return load(path)
+        for example in examples.definitions():
+            if example.stem == consultation:
+                return load(example)
+        with _app_context(migrate=False):
+            return imported(consultation)[1]
+    except (DefinitionError, SimulationError) as error:
+        raise click.ClickException(str(error)) from error
 
 
 @main.command()
@@ -301,7 +359,8 @@ def simulate(consultation: str, weights_file: str, count: int, seed: int, out_di
 @click.argument("consultation_file", type=click.Path(dir_okay=False))
 @click.option("--weights", "weights_file", required=True, type=click.Path(dir_okay=False),
               help="YAML with the value weights per page (surveys/examples/value-weights/).")
-@click.option("--page", required=True, help="The portfolio page whose value weights to assess.")
+@click.option("--page", required=True,
+              help="The portfolio or pairs page whose value weights to assess.")
 @click.option("--sizes", default="500,1000,2000,5000", show_default=True, metavar="N,N,...",
               help="Numbers of respondents (all versions together) to try.")
 @click.option("--replications", default=20, show_default=True, type=click.IntRange(min=1),
@@ -311,7 +370,7 @@ def simulate(consultation: str, weights_file: str, count: int, seed: int, out_di
 @click.option("--seed", default=0, show_default=True, type=int)
 def power(consultation_file: str, weights_file: str, page: str, sizes: str, replications: int,
           target_se: float | None, seed: int) -> None:
-    """How precisely each number of respondents would estimate a portfolio page's value weights."""
+    """How precisely each sample size would estimate a portfolio or pairs page's value weights."""
     from analysis.simulation import (
         ValueWeightsError, load_value_weights, parse_sizes, power_analysis, power_summary,
     )

@@ -53,6 +53,7 @@ class LatentClassResults(ChoiceResults):
 
     n_classes: int = 1
     n_free: int = 0
+    degenerate: list[str] = field(default_factory=list)
     posteriors: pd.DataFrame = field(default_factory=pd.DataFrame)
     history: list[float] = field(default_factory=list)
 
@@ -69,6 +70,8 @@ class LatentClassResults(ChoiceResults):
         return self.n_free * math.log(self.n_respondents) - 2 * self.loglik
 
     def summary(self) -> str:
+        if self.degenerate:
+            return "\n".join(self.describe()) + "\n\n" + degenerate_message(self)
         lines = super().summary().split("\n")
         shares = ", ".join(f"class{k} {share:.3f}" for k, share in enumerate(self.shares, 1))
         lines.insert(1, f"Classes: {self.n_classes} (shares {shares}); only ratios of parameters "
@@ -76,7 +79,8 @@ class LatentClassResults(ChoiceResults):
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "n_classes": self.n_classes}
+        return {**super().to_dict(), "n_classes": self.n_classes,
+                "degenerate": list(self.degenerate)}
 
     def tradeoffs(self) -> pd.DataFrame:
         """Value weights within each class (beta_k/beta_l, beta_k/delta0), delta-method errors."""
@@ -98,6 +102,7 @@ class LatentClassPortfolioLogit:
     """Latent-class exact portfolio logit on a long choice table (see PortfolioLogit for the
     table, the feasible set, `weights`, `asc`, `delta0`, `task`, `method` and `infeasible`).
 
+    `consultation`: take the feasible sets from its rules (PortfolioLogit.from_consultation).
     `covariates`: respondent-level class-membership variables, a DataFrame indexed by respondent
     (or with a `respondent` column) of numeric columns. `starts`: EM runs from perturbed one-class
     solutions (`seed` fixes the perturbations); the best log-likelihood is kept.
@@ -105,12 +110,15 @@ class LatentClassPortfolioLogit:
 
     def __init__(self, choices: pd.DataFrame, attributes: list[str], n_classes: int = 2,
                  weights: pd.Series | None = None, covariates: pd.DataFrame | None = None,
-                 starts: int = 10, seed: int | None = 0, **options: Any) -> None:
+                 starts: int = 10, seed: int | None = 0, consultation: Any = None,
+                 **options: Any) -> None:
         if int(n_classes) != n_classes or n_classes < 1:
             raise ValueError(f"n_classes must be a whole number >= 1, not {n_classes!r}")
         if starts < 1:
             raise ValueError("starts must be at least 1")
-        self.base = PortfolioLogit(choices, attributes, weights=weights, **options)
+        self.base = (PortfolioLogit(choices, attributes, weights=weights, **options)
+                     if consultation is None else PortfolioLogit.from_consultation(
+                         consultation, choices, attributes, weights=weights, **options))
         self.n_classes, self.starts, self.seed = int(n_classes), int(starts), seed
         self.menus = self.base.menus
         rows = np.concatenate([menu.rows for menu in self.menus])
@@ -321,10 +329,12 @@ class LatentClassPortfolioLogit:
         ll, h, prior = self._posterior(logp, alpha)
         shares, jacobian = self._shares(h, prior)
         names = self.param_names + [f"share:class{k}" for k in range(1, self.n_classes + 1)]
+        params_all = pd.Series(np.concatenate([params, shares]), index=names)
+        classical = _with_derived(cov, jacobian, names)
         return LatentClassResults(
-            model="latent-class", params=pd.Series(np.concatenate([params, shares]), index=names),
-            classical_cov=_with_derived(cov, jacobian, names),
-            robust_cov=_with_derived(robust, jacobian, names),
+            degenerate=degenerate_classes(params_all, classical, self.n_classes, converged),
+            model="latent-class", params=params_all,
+            classical_cov=classical, robust_cov=_with_derived(robust, jacobian, names),
             loglik=ll, n_observations=self.base.n_observations,
             n_respondents=self.base.n_respondents, converged=converged, iterations=iterations,
             cov_type=cov_type,
@@ -357,8 +367,10 @@ class LatentClassPortfolioLogit:
             means = np.array([terms[c][m][2] for c in range(self.n_classes)])
             predicted = predicted + (w[part] * prior[self._person[part]].T).sum(axis=1) @ means
             observed = observed + w[part] @ menu.y
-        return pd.DataFrame({"option": self.base.data.options, "predicted": predicted / w.sum(),
-                             "observed": observed / w.sum()})
+        offset = self.base.data.offset
+        return pd.DataFrame({"option": self.base.data.options,
+                             "predicted": predicted / w.sum() + offset,
+                             "observed": observed / w.sum() + offset})
 
     def _package(self, theta: np.ndarray, prior: np.ndarray, package: dict[str, float],
                  version: Any = None, menu: int | None = None) -> pd.DataFrame:
@@ -389,6 +401,47 @@ class LatentClassPortfolioLogit:
             support=one.support, package=one.package, n_classes=1, n_free=len(one.params),
             posteriors=self._posterior_frame(np.ones((len(self._weight), 1))),
             history=[one.loglik])
+
+
+SMALLEST_SHARE = 0.01        # a class below this share of respondents describes almost no one
+LARGEST_UTILITY = 15.0       # |parameter x level| beyond which choice probabilities are 0 or 1
+
+
+def degenerate_classes(params: pd.Series, cov: pd.DataFrame, n_classes: int,
+                       converged: bool) -> list[str]:
+    """Per class what makes it unusable, in words: a tiny share, parameters running off to
+    infinity (the likelihood keeps rising as they grow: separation), or parameters without a
+    finite positive variance (not identified). Empty when every class is sound."""
+    found = []
+    variance = pd.Series(np.diag(cov.to_numpy()), index=cov.index)
+    for k in range(1, n_classes + 1):
+        share = float(params[f"share:class{k}"])
+        own = [n for n in params.index if n.startswith(f"class{k}:")
+               and not n.startswith(f"class{k}:membership")]
+        problems = []
+        if share < SMALLEST_SHARE:
+            problems.append(f"share {share:.1%}")
+        large = [n for n in own if "delta0" not in n and not abs(params[n]) <= LARGEST_UTILITY]
+        if large:
+            problems.append("parameters diverge (" + ", ".join(
+                f"{n.split(':', 1)[1]} = {params[n]:.3g}" for n in large[:3]) + ")")
+        bad = [n for n in own if not variance[n] > 0 or not np.isfinite(variance[n])]
+        if bad:
+            problems.append("not identified (no finite standard error for " +
+                            ", ".join(n.split(":", 1)[1] for n in bad[:3]) + ")")
+        if problems:
+            found.append(f"class{k}: " + "; ".join(problems))
+    if found and not converged:
+        found.append("the fit did not converge")
+    return found
+
+
+def degenerate_message(result: "LatentClassResults") -> str:
+    """What the analyst reads instead of the estimates of a degenerate fit."""
+    return (f"{result.n_classes} classes are more than these data support, so no estimates are "
+            "shown:\n  " + "\n  ".join(result.degenerate) +
+            f"\nFit fewer classes (compare the BIC of K = 1 .. {result.n_classes - 1}), or add "
+            "covariates or respondents.")
 
 
 def compare_classes(choices: pd.DataFrame, attributes: list[str], max_classes: int = 3,

@@ -31,7 +31,8 @@ class PortfolioTable:
     x: np.ndarray                    # N x J x A
     group: np.ndarray                # N x J group code, -1: none
     group_names: list[str]
-    levels: np.ndarray               # J: highest level per option
+    levels: np.ndarray               # J: highest level per option, counted from `offset`
+    offset: np.ndarray               # J: lowest level per option (< 0 for sliders); y is shifted
     weight: np.ndarray               # N, mean 1 over respondents
     menu: np.ndarray                 # N menu code
     row_cell: tuple[np.ndarray, np.ndarray]  # per table row: its observation and option
@@ -86,8 +87,9 @@ def choice_layout(choices: pd.DataFrame, task: str | None, columns: list[str], *
     opt_code, options = pd.factorize(frame["option"].astype(str))
     cell = obs_code * len(options) + opt_code
     if len(frame) != len(obs_keys) * len(options) or pd.Series(cell).duplicated().any():
-        raise ValueError("every respondent (and task) needs exactly one row per option; select one "
-                         f"{kind} task ({flag}) if the table holds several pages")
+        hint = (f"; select one {kind} task ({flag}) if the table holds several pages"
+                if task is None else f" in task {task!r}")
+        raise ValueError("every respondent (and task) needs exactly one row per option" + hint)
     return ChoiceLayout(frame, people, task_names, obs_keys, options, cell)
 
 
@@ -96,25 +98,27 @@ def read_portfolio_table(choices: pd.DataFrame, attributes: list[str], weights: 
     layout = choice_layout(choices, task, attributes, kind="portfolio", flag="task=..., --task")
     frame, task_names, obs_keys = layout.frame, layout.task_names, layout.obs_keys
     n_obs, n_opt, options, cell = layout.n_obs, layout.n_opt, layout.options, layout.cell
-    constraints = _constraint_ids(frame)
+    constraints = _constraint_ids(frame, task)
 
     def grid(column: str, fill: float | None = None) -> np.ndarray:
         values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float,
                                                                      na_value=np.nan)
         if fill is None and np.isnan(values).any():
             bad = frame["respondent"].to_numpy()[np.isnan(values)][:5]
+            hint = "; select a portfolio task (task=..., --task)" if task is None else ""
             raise ValueError(f"column {column!r} has missing or non-numeric values (respondents "
-                             f"{', '.join(map(str, bad))}); select a portfolio task (task=..., "
-                             "--task)")
+                             f"{', '.join(map(str, bad))}){hint}")
         out = np.empty(n_obs * n_opt)
         out[cell] = np.where(np.isnan(values), fill if fill is not None else 0, values)
         return out.reshape(n_obs, n_opt)
 
     y = grid("choice")
-    # the table's own rule enumerates levels 0, 1, ...; the consultation's rule knows every level
-    if not by_version and ((y < 0).any() or (y != np.round(y)).any()):
-        raise ValueError("the choice column must hold 0/1 or whole levels >= 0 for a portfolio "
-                         "logit")
+    # the table's own rule enumerates whole levels from the lowest to the highest one chosen; the
+    # consultation's rule knows every level, fractional ones too
+    if not by_version and (y != np.round(y)).any():
+        raise ValueError("the choice column must hold whole levels (0/1, or steps such as -2..2) "
+                         "for a portfolio logit; give the consultation (--consultation) for "
+                         "other levels")
     cost = np.stack([grid(column("cost", c)) for c in constraints], axis=2) if constraints \
         else np.zeros((n_obs, n_opt, 0))
 
@@ -125,6 +129,16 @@ def read_portfolio_table(choices: pd.DataFrame, attributes: list[str], weights: 
         return np.stack(values, axis=1) if constraints else np.zeros((n_obs, 0))
 
     budget, budget_min = bounds("budget", math.inf), bounds("budget_min", -math.inf)
+    offset = np.zeros(n_opt) if by_version else np.minimum(y.min(axis=0), 0)
+    if offset.any():
+        # levels below 0 (sliders around a basic plan): count every level from the lowest, so
+        # the rule and the recursion see 0, 1, ...; the totals shift by the lowest plan's cost
+        if "group" in frame and frame["group"].notna().any():
+            raise ValueError("options with levels below 0 cannot be in exclusive groups in a "
+                             "bare table; give the consultation (--consultation)")
+        y = y - offset
+        base = np.einsum("j,njk->nk", offset, cost)
+        budget, budget_min = budget - base, budget_min - base
     x = np.stack([grid(a) for a in attributes], axis=2) if attributes else \
         np.zeros((n_obs, n_opt, 0))
     if "group" in frame:
@@ -146,7 +160,7 @@ def read_portfolio_table(choices: pd.DataFrame, attributes: list[str], weights: 
         respondent=respondent, task=np.asarray(task_names[obs_keys % len(task_names)]),
         observation=np.arange(n_obs), version=version, y=y, cost=cost, budget=budget,
         budget_min=budget_min, x=x, group=group, group_names=[str(g) for g in group_names],
-        levels=y.max(axis=0).astype(int).clip(min=1),
+        levels=y.max(axis=0).astype(int).clip(min=1), offset=offset,
         weight=observation_weights(weights, respondent), menu=menu,
         row_cell=layout.row_cell)
 
@@ -161,7 +175,7 @@ def _identical_rows(values: np.ndarray) -> np.ndarray:
     return code
 
 
-def _constraint_ids(frame: pd.DataFrame) -> list[str]:
+def _constraint_ids(frame: pd.DataFrame, task: str | None) -> list[str]:
     """"" for the plain cost/budget columns, else the <id> of each cost_<id> column in use.
 
     A cost_<id> column without budget_<id> or budget_min_<id> is an attribute (cost_household).
@@ -173,8 +187,8 @@ def _constraint_ids(frame: pd.DataFrame) -> list[str]:
     used = [c for c in frame.columns if (c == "cost" or c.startswith("cost_") and is_constraint(c))
             and frame[c].notna().any()]
     if "cost" in used and len(used) > 1:
-        raise ValueError(f"the rows use both cost and {', '.join(used[1:])}; select one "
-                         "portfolio task (task=..., --task)")
+        hint = "; select one portfolio task (task=..., --task)" if task is None else ""
+        raise ValueError(f"the rows use both cost and {', '.join(used[1:])}{hint}")
     return [c[len("cost_"):] for c in used if c != "cost"] or [""] * ("cost" in used)
 
 

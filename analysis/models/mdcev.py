@@ -398,6 +398,10 @@ def _read_goods(choices: pd.DataFrame, attributes: list[str], outside_good: bool
     amount, price = grid("choice"), grid("cost")
     if (amount < 0).any():
         raise ValueError("the choice column must hold amounts >= 0 (points or units allocated)")
+    if np.isin(amount, (0, 1)).all() and (amount == 1).any():
+        raise ValueError("every amount is 0 or 1: options ticked on or off (a portfolio page), "
+                         "not an allocation of points or money; MDCEV would diverge. Fit a "
+                         "portfolio page with --model portfolio-logit")
     if (price <= 0).any():
         raise ValueError("the cost column (price per unit) must be > 0 for an MDCEV")
     z = np.stack([grid(a) for a in attributes], axis=2) if attributes else np.zeros((n, j, 0))

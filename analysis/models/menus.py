@@ -18,7 +18,16 @@ from analysis.models.layout import PortfolioTable, column, plain_number
 from analysis.models.optimize import logsumexp
 from surveys.feasibility import bound_breaks, float_slack, too_many_away
 
-ENUMERATION_LIMIT = 2**16     # candidate portfolios per menu above which "auto" uses the recursion
+ENUMERATION_LIMIT = 2**16     # candidate portfolios per menu that "auto" always enumerates
+ENUMERATION_CELLS = 2**20     # beyond the limit: enumerate while candidates x options stay below
+                              # this (sliders: 5^7 levels enumerate in a blink, where the
+                              # recursion's covariance takes seconds per menu and iteration)
+
+
+def enumerable(levels: np.ndarray) -> bool:
+    """Whether "auto" lists the candidate portfolios of options with these highest levels."""
+    candidates = math.prod(int(level) + 1 for level in levels)
+    return candidates <= ENUMERATION_LIMIT or candidates * len(levels) <= ENUMERATION_CELLS
 
 
 def rule_mask(y: np.ndarray, cost: np.ndarray, budget: np.ndarray, budget_min: np.ndarray,
@@ -33,15 +42,17 @@ def rule_mask(y: np.ndarray, cost: np.ndarray, budget: np.ndarray, budget_min: n
 
 def table_rule_breaks(data: PortfolioTable) -> list[str]:
     """Per observation the rules its chosen portfolio breaks, in words ("" when none)."""
-    total = np.einsum("nj,njk->nk", data.y, data.cost)
-    broken = bound_breaks(total, data.budget_min, data.budget,
-                          slack=float_slack(data.budget, data.budget_min))
+    base = np.einsum("j,njk->nk", data.offset, data.cost)   # the totals in the table's levels
+    total = np.einsum("nj,njk->nk", data.y, data.cost) + base
+    limits = {"budget": data.budget + base, "budget_min": data.budget_min + base}
+    broken = bound_breaks(total, limits["budget_min"], limits["budget"],
+                          slack=float_slack(limits["budget"], limits["budget_min"]))
     rules = [[] for _ in range(len(total))]
     for code, sign, bound in (("over_max", ">", "budget"), ("under_min", "<", "budget_min")):
         for n, k in zip(*np.nonzero(broken[code])):
             c = data.constraints[k]
             rules[n].append(f"total {column('cost', c)} {plain_number(total[n, k])} {sign} "
-                            f"{column(bound, c)} {plain_number(getattr(data, bound)[n, k])}")
+                            f"{column(bound, c)} {plain_number(limits[bound][n, k])}")
     for g, name in enumerate(data.group_names):
         chosen = (data.y > 0) & (data.group == g)
         for n in np.flatnonzero(too_many_away(chosen)):
@@ -70,9 +81,8 @@ def build_menu(data: PortfolioTable, rows: np.ndarray, design: np.ndarray, metho
                 feasible: Callable[[PortfolioTable, Any], np.ndarray] | None) -> Menu:
     n = rows[0]
     y, w = data.y[rows], data.weight[rows]
-    candidates = math.prod(int(level) + 1 for level in data.levels)
     if feasible is not None or method == "enumerate" or (method == "auto" and
-                                                         candidates <= ENUMERATION_LIMIT):
+                                                         enumerable(data.levels)):
         portfolios = feasible(data, data.version[n]) if feasible is not None else \
             feasible_by_table(data, n)
         moments = enumerated(portfolios)

@@ -17,13 +17,15 @@ import functools
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from analysis.models.optimize import newton, sandwich
 from analysis.models.layout import observation_weights
-from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, check_cov_type
+from analysis.models.results import (DEFAULT_COV_TYPE, ChoiceResults, check_cov_type,
+                                     format_table, json_safe)
 
 _RANK_TOLERANCE = 1e-10       # smallest eigenvalue of the scaled information that counts as > 0
 _NO_FINITE_WTP = "the cost coefficient's 95% interval covers 0: no finite interval"
@@ -64,9 +66,18 @@ class MNLResults(ChoiceResults):
         text = super().summary()
         if self.cost is None or len(self._betas()) < 2:
             return text
-        table = self.wtp().set_index("attribute").to_string(float_format=lambda x: f"{x:.4f}")
+        table = format_table(self.wtp().set_index("attribute"))
         return (f"{text}\n\nWillingness to pay (per unit, in units of {self.cost}; "
                 f"{self.cov_type} delta-method errors)\n{table}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """ChoiceResults' JSON plus `wtp` (null without a cost attribute)."""
+        out = super().to_dict()
+        if self.cost is None or len(self._betas()) < 2:
+            return {**out, "wtp": None}
+        notes = out["notes"]
+        wtp = json_safe(self.wtp().to_dict(orient="records"), notes, "wtp")
+        return {**out, "wtp": wtp, "notes": notes}
 
     def _betas(self) -> list[str]:
         return [name for name in self.params.index if name.startswith("beta:")]
@@ -98,6 +109,8 @@ class MNL:
         columns = [tasks.opt_out[..., None]] if self.has_opt_out else []
         self.x = np.concatenate(columns + [tasks.x], axis=2)   # tasks x alternatives x parameters
         self.available, self.chosen, self.labels = tasks.available, tasks.chosen, tasks.label
+        self.attributes, self.opt_out, self.set_name = attributes, opt_out, tasks.set_name
+        self._values = tasks.x
         self.weight = observation_weights(weights, tasks.respondent)
         self.cluster = pd.factorize(tasks.respondent)[0]
         self.n_observations = len(tasks.respondent)
@@ -157,7 +170,12 @@ class MNL:
         return MNLResults.of_fit(
             "mnl", self.param_names, found, cov, sandwich(cov, self._scores(p), self.cluster),
             n_observations=self.n_observations, n_respondents=self.n_respondents,
-            cov_type=cov_type, cost=self.cost, support=functools.partial(self._support, p))
+            cov_type=cov_type, cost=self.cost, support=functools.partial(self._support, p),
+            extra={"by_set": ("Predicted and observed choice per set and alternative",
+                              self._per(p, "set")),
+                   "by_variant": ("Predicted and observed choice per variant (the same attribute "
+                                  "values in any set)", self._per(p, "variant"))},
+            support_at=lambda theta: self._support(self._probabilities(theta)[1]))
 
     def _support(self, p: np.ndarray) -> pd.DataFrame:
         """Per alternative (A, B, ..., the opt-out) the mean predicted probability of being chosen
@@ -174,6 +192,28 @@ class MNL:
             "observed": (frame["observed"] / frame["w"]).to_numpy(),
             "predicted_unweighted": (frame["unweighted"] / frame["n"]).to_numpy(),
         })
+
+    def _per(self, p: np.ndarray, by: str) -> pd.DataFrame:
+        """Weighted predicted and observed shares of each alternative per set ("set": set and
+        label) or per variant ("variant": its attribute values, wherever shown; the opt-out is
+        one variant); `offered` counts the tasks that showed it."""
+        offered = self.available
+        n_task, width = offered.shape
+        is_opt_out = self.labels == self.opt_out
+        variant = np.array([[self.opt_out if is_opt_out[n, j] else ", ".join(
+            f"{a} {plain(v)}" for a, v in zip(self.attributes, self._values[n, j]))
+            for j in range(width)] for n in range(n_task)], dtype=object)
+        weight = np.broadcast_to(self.weight[:, None], p.shape)
+        frame = pd.DataFrame({
+            "set": np.broadcast_to(self.set_name[:, None], p.shape)[offered],
+            "alternative": self.labels[offered], "variant": variant[offered],
+            "w": weight[offered], "offered": 1, "predicted": (weight * p)[offered],
+            "observed": (weight * self.chosen)[offered]})
+        keys = ["set", "alternative", "variant"] if by == "set" else ["variant"]
+        out = frame.groupby(keys, sort=False).sum(numeric_only=True).reset_index()
+        out["predicted"] /= out["w"]
+        out["observed"] /= out["w"]
+        return out.drop(columns="w")
 
     def _check_identified(self) -> None:
         """Every parameter must move some choice probability: the information at theta = 0."""
@@ -205,6 +245,7 @@ class _Tasks:
     available: np.ndarray     # N x J: False for padding
     chosen: np.ndarray        # N x J bool, exactly one True per task
     label: np.ndarray         # N x J: the alternative's option label ("A", "B", "none"; "" padding)
+    set_name: np.ndarray      # N: the task's set (the task column; "" without one)
 
 
 def _read_tasks(choices: pd.DataFrame, attributes: list[str], opt_out: str) -> _Tasks:
@@ -265,7 +306,7 @@ def _read_tasks(choices: pd.DataFrame, attributes: list[str], opt_out: str) -> _
     first_rows = np.unique(task_code, return_index=True)[1]
     return _Tasks(respondent=frame["respondent"].iloc[first_rows].reset_index(drop=True), x=x,
                   opt_out=padded["opt_out"].astype(float), available=padded["available"],
-                  chosen=padded["chosen"], label=label)
+                  chosen=padded["chosen"], label=label, set_name=task[first_rows])
 
 
 class _Places:
@@ -281,6 +322,10 @@ class _Places:
     def __call__(self, rows: np.ndarray) -> str:
         places = list(dict.fromkeys(self.one(row) for row in np.flatnonzero(rows)[:100]))
         return ", ".join(places[:_EXAMPLES]) + (" ..." if len(places) > _EXAMPLES else "")
+
+
+def plain(value: float) -> str:
+    return f"{value:g}"
 
 
 def _numeric(column: pd.Series, name: str, places: _Places) -> np.ndarray:

@@ -25,7 +25,7 @@ from analysis.models import sampling
 from analysis.models.layout import (
     PortfolioTable, column, menu_rows, plain_number, read_portfolio_table,
 )
-from analysis.models.menus import ENUMERATION_LIMIT, build_menu, table_rule_breaks
+from analysis.models.menus import build_menu, enumerable, table_rule_breaks
 from analysis.models.optimize import newton, sandwich
 from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, check_cov_type
 from surveys.definition import PortfolioPage
@@ -88,15 +88,17 @@ class PortfolioLogit:
         self.menus, sampled, rng = [], 0, np.random.default_rng(seed)
         for rows in menu_rows(data.menu, keep):
             design = self._design(data, rows[0])
-            if _feasible is None and (method == "sample" or method == "auto" and math.prod(
-                    int(level) + 1 for level in data.levels) > ENUMERATION_LIMIT
-                    and not sampling.recursion_applies(data, rows[0])):
+            if _feasible is None and (method == "sample" or method == "auto" and
+                                      not enumerable(data.levels)
+                                      and not sampling.recursion_applies(data, rows[0])):
                 self.menus += sampling.sampled_menus(data, rows, design, samples, rng)
                 sampled += len(rows)
             else:
                 self.menus.append(build_menu(data, rows, design, method, _feasible))
         self.notes = [sampling.sampling_note(sampled, int(keep.sum()), samples,
                                              method == "sample")] if sampled else []
+        self.rules = ("the consultation's rules per design version (surveys.feasibility)"
+                      if _feasible is not None else None)
         self.n_observations = int(keep.sum())
         self.n_respondents = int(data.respondent[keep].nunique())
         self._cluster = pd.factorize(data.respondent)[0]
@@ -133,6 +135,22 @@ class PortfolioLogit:
 
         return cls(choices, attributes, task=task, method="enumerate", _feasible=feasible,
                    _check=check, **options)
+
+    def constraints(self) -> list[str]:
+        """The rules of the feasible set, in words (what the summary and JSON say)."""
+        data, found = self.data, [self.rules] if self.rules else []
+        for k, c in enumerate(data.constraints):
+            low = np.isfinite(data.budget_min[:, k]).any()
+            high = np.isfinite(data.budget[:, k]).any()
+            if low or high:
+                found.append(" <= ".join(([column("budget_min", c)] if low else []) +
+                                         [f"total {column('cost', c)}"] +
+                                         ([column("budget", c)] if high else [])))
+        if data.group_names and not self.rules:
+            found.append(f"at most one option per group ({', '.join(data.group_names)})")
+        if not self.rules and (data.offset.any() or (data.levels > 1).any()):
+            found.append("levels per option from the lowest to the highest chosen")
+        return found
 
     # --- likelihood ---------------------------------------------------------------------------
 
@@ -187,15 +205,23 @@ class PortfolioLogit:
             infeasible=self.infeasible, notes=list(self.notes), cov_type=cov_type,
             support=lambda: self._support(sampling.support_means(self.menus, means,
                                                                  found.params)),
+            support_at=self._support_at,
             package=functools.partial(self.package_probability, found.params),
             best_package=functools.partial(self.most_supported_package, found.params))
+
+    def _support_at(self, params: np.ndarray) -> pd.DataFrame:
+        """Predicted support at any parameter vector (for its interval)."""
+        means = [menu.moments(menu.design @ params, False)[1] for menu in self.menus]
+        return self._support(sampling.support_means(self.menus, means, params))
 
     def _support(self, means: list[np.ndarray]) -> pd.DataFrame:
         total = sum(menu.weight for menu in self.menus)
         count = sum(len(menu.rows) for menu in self.menus)
-        predicted = sum(menu.weight * mean for menu, mean in zip(self.menus, means)) / total
-        observed = sum(menu.chosen_sum for menu in self.menus) / total
-        unweighted = sum(len(menu.rows) * mean for menu, mean in zip(self.menus, means)) / count
+        offset = self.data.offset
+        predicted = sum(menu.weight * mean for menu, mean in zip(self.menus, means)) / total + offset
+        observed = sum(menu.chosen_sum for menu in self.menus) / total + offset
+        unweighted = sum(len(menu.rows) * mean for menu, mean in zip(self.menus, means)) / count \
+            + offset
         return pd.DataFrame({"option": self.data.options, "predicted": predicted,
                              "observed": observed, "predicted_unweighted": unweighted})
 
@@ -214,7 +240,7 @@ class PortfolioLogit:
             raise ValueError(f"option(s) {', '.join(unknown)} are not in the choice table "
                              f"(options: {', '.join(self.data.options)})")
         levels = {str(k): float(v) for k, v in package.items()}
-        y = np.array([levels.get(o, 0.0) for o in self.data.options])
+        y = np.array([levels.get(o, 0.0) for o in self.data.options]) - self.data.offset
         params = np.asarray(params, dtype=float)
         rows = []
         for m in self._selected_menus(version, menu):
@@ -235,7 +261,7 @@ class PortfolioLogit:
         for m in self._selected_menus(version, menu):
             this = self.menus[m]
             u = this.design @ params
-            y = this.best(u)
+            y = this.best(u) + self.data.offset
             n = this.rows[0]
             totals = {f"total_{column('cost', c)}": float(y @ self.data.cost[n, :, k])
                       for k, c in enumerate(self.data.constraints)}
@@ -245,7 +271,7 @@ class PortfolioLogit:
                 "(nothing)",
                 **{o: plain_number(level) for o, level in zip(self.data.options, y)}, **totals,
                 "utility": float(y @ u),
-                "probability": math.exp(y @ u - this.moments(u, False)[0])})
+                "probability": math.exp((y - self.data.offset) @ u - this.moments(u, False)[0])})
         return pd.DataFrame(rows)
 
     def _selected_menus(self, version: Any, menu: int | None) -> list[int]:

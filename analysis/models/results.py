@@ -25,7 +25,7 @@ COV_TYPES = {
 }
 DEFAULT_COV_TYPE = "robust"
 _NO_FINITE_INTERVAL = "the denominator's 95% interval covers 0: no finite interval"
-_PREDICTIONS = ("support", "package", "best_package")
+_PREDICTIONS = ("support", "package", "best_package", "support_at")
 
 
 def check_cov_type(cov_type: str) -> None:
@@ -70,6 +70,12 @@ class ChoiceResults:
     package: Callable[..., pd.DataFrame] | None = field(default=None, repr=False)
     best_package: Callable[..., pd.DataFrame] | None = field(default=None, repr=False)
     notes: list[str] = field(default_factory=list)
+    task: str | None = None
+    constraints: list[str] = field(default_factory=list)
+    weights: dict[str, Any] | None = None
+    budget_unit: str = ""
+    extra: dict[str, tuple[str, pd.DataFrame]] = field(default_factory=dict)
+    support_at: Callable[[np.ndarray], pd.DataFrame] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         check_cov_type(self.cov_type)
@@ -139,32 +145,69 @@ class ChoiceResults:
                                         "z": self.tvalues, "p_value": self.pvalues}),
                           self.conf_int()], axis=1)
 
-    def summary(self) -> str:
-        header = [
-            f"Model: {self.model}",
+    @property
+    def terms(self) -> list[str]:
+        """The model's terms in words: option constants, attribute weights, budget terms."""
+        return model_terms(list(self.params.index))
+
+    def describe(self) -> list[str]:
+        """The header every summary starts with: what was fitted, on what, how it went."""
+        weighting = ("WEIGHTED: " + f"{self.weights['file']} (effective n "
+                     f"{significant(self.weights['n_effective'])} of {self.n_respondents}, design "
+                     f"effect {significant(self.weights['design_effect'])})"
+                     if self.weights else "UNWEIGHTED: every respondent counts once")
+        lines = [
+            f"Model: {self.model}" + (f"   Task: {self.task}" if self.task else ""),
+            weighting,
             f"Respondents: {self.n_respondents}   Choice tasks: {self.n_observations}",
-            f"Log-likelihood: {self.loglik:.4f}   AIC: {self.aic:.2f}   BIC: {self.bic:.2f}",
+            f"Constraints: {'; '.join(self.constraints) if self.constraints else 'none'}",
+            f"Terms: {'; '.join(self.terms)}",
+            f"Log-likelihood: {significant(self.loglik, 8)}   AIC: {significant(self.aic, 8)}   "
+            f"BIC: {significant(self.bic, 8)}",
             f"Converged: {'yes' if self.converged else 'NO'} after {self.iterations} iterations",
             f"Standard errors: {COV_TYPES[self.cov_type]}; z, p and the 95% interval use them",
         ]
         if len(self.infeasible):
-            header.append(f"Left out: {len(self.infeasible)} choices that break the rules")
-        table = self.table().to_string(float_format=lambda x: f"{x:.4f}")
+            lines.append(f"Left out: {len(self.infeasible)} choices that break the rules")
+        return lines
+
+    def summary(self) -> str:
+        text = "\n".join(self.describe()) + "\n\n" + format_table(self.table())
+        worth = self.worth()
+        if len(worth):
+            text += ("\n\nEach option's worth in budget units (asc / delta0"
+                     + (f", in {self.budget_unit}" if self.budget_unit else "") + ")\n"
+                     + format_table(worth.set_index("option")))
+        for title, table in self.extra.values():
+            text += f"\n\n{title}\n" + format_table(table.set_index(table.columns[0]))
         notes = "".join(f"\nNote: {note}" for note in self.notes)
-        return "\n".join(header) + "\n\n" + table + ("\n" + notes if notes else "")
+        return text + ("\n" + notes if notes else "")
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape `pwe fit` writes: `std_err` follows `cov_type`, `robust_std_err` is the
-        sandwich whatever `cov_type` is."""
-        return {
-            "model": self.model, "cov_type": self.cov_type, "n_respondents": self.n_respondents,
-            "loglik": self.loglik, "converged": self.converged, "aic": self.aic, "bic": self.bic,
-            "params": [{"name": name, "estimate": float(self.params[name]),
-                        "std_err": float(self.bse[name]),
-                        "robust_std_err": float(self.robust_bse[name])}
-                       for name in self.params.index],
-            "notes": list(self.notes),
+        sandwich whatever `cov_type` is. Numbers that are not defined are null, with a note."""
+        notes = list(self.notes)
+        params = []
+        for name in self.params.index:
+            row = {"name": name, "estimate": float(self.params[name]),
+                   "std_err": float(self.bse[name]),
+                   "robust_std_err": float(self.robust_bse[name])}
+            params.append(row)
+        out = {
+            "model": self.model, "task": self.task, "cov_type": self.cov_type,
+            "n_respondents": self.n_respondents, "n_observations": self.n_observations,
+            "weights": self.weights, "constraints": list(self.constraints),
+            "terms": self.terms, "loglik": self.loglik, "converged": self.converged,
+            "iterations": self.iterations, "aic": self.aic, "bic": self.bic, "params": params,
+            "infeasible": [{"respondent": str(r.respondent), "task": str(r.task), "rule": r.rule}
+                           for r in self.infeasible.itertuples()],
+            "tradeoffs": _records(self.tradeoffs()),
+            "worth": _records(self.worth()),
+            "budget_unit": self.budget_unit or None,
         }
+        out.update({name: _records(table) for name, (_, table) in self.extra.items()})
+        out["notes"] = notes
+        return json_safe(out, notes)
 
     def ratio(self, numerator: str, denominator: str) -> dict[str, Any]:
         """numerator / denominator with a delta-method standard error (covariance of `cov_type`)
@@ -173,18 +216,33 @@ class ChoiceResults:
         a, b = self.params[numerator], self.params[denominator]
         gradient = np.array([1 / b, -a / b**2])
         pair = cov.loc[[numerator, denominator], [numerator, denominator]].to_numpy()
-        std_err = float(np.sqrt(gradient @ pair @ gradient))
+        variance = float(gradient @ pair @ gradient)
+        std_err = math.sqrt(variance) if variance >= 0 else math.nan
         row = {"numerator": numerator, "denominator": denominator, "ratio": a / b,
                "std_err": std_err, "lower": a / b - Z95 * std_err,
                "upper": a / b + Z95 * std_err, "note": ""}
-        if abs(b) <= Z95 * math.sqrt(cov.loc[denominator, denominator]):
+        if not abs(b) > Z95 * math.sqrt(max(cov.loc[denominator, denominator], 0)):
             row.update(lower=-math.inf, upper=math.inf, note=_NO_FINITE_INTERVAL)
         return row
 
     def tradeoffs(self) -> pd.DataFrame:
-        """Value weights: beta_k/beta_l for every pair of attributes and beta_k/delta0 for each
-        budget term (the budget one unit of effect is worth), with delta-method errors."""
+        """Value weights: beta_k/beta_l for every pair of attributes, beta_k/delta0 and
+        asc_j/delta0 for each budget term (the budget one unit of effect, or option j, is worth)
+        and asc_j/asc_k, with delta-method errors."""
         return self._ratios(value_weight_pairs(list(self.params.index)))
+
+    def worth(self) -> pd.DataFrame:
+        """Each option's worth in budget units, asc_j / delta0 (with its interval), in
+        `budget_unit`; empty without option constants or a budget term."""
+        ratios = self.tradeoffs()
+        if ratios.empty:
+            return ratios.assign(option=[])
+        keep = ratios["numerator"].str.contains("asc:") & \
+            ratios["denominator"].str.contains("delta0")
+        worth = ratios[keep].copy()
+        worth.insert(0, "option", worth.pop("numerator").str.replace(":asc:", ":", regex=False)
+                     .str.replace("asc:", "", regex=False))
+        return worth.drop(columns="denominator").reset_index(drop=True)
 
     def _ratios(self, pairs: list[tuple[str, str]]) -> pd.DataFrame:
         columns = ["numerator", "denominator", "ratio", "std_err", "lower", "upper", "note"]
@@ -195,6 +253,23 @@ class ChoiceResults:
         if self.support is None:
             raise ValueError(f"{self.model} does not predict support per option")
         return self.support()
+
+    def support_intervals(self, draws: int = 200, seed: int = 0) -> pd.DataFrame:
+        """predicted_support() with a 95% interval for `predicted`: the 2.5% and 97.5% points
+        over `draws` parameter vectors from the estimates' normal distribution (Krinsky-Robb,
+        covariance of `cov_type`)."""
+        table = self.predicted_support()
+        if self.support_at is None:
+            raise ValueError(f"{self.model} gives no intervals for predicted support")
+        cov = self.cov_params().to_numpy()
+        if not np.isfinite(cov).all():
+            raise ValueError("the covariance is not finite, so predicted support has no interval")
+        rng = np.random.default_rng(seed)
+        sampled = rng.multivariate_normal(self.params.to_numpy(), cov, size=draws,
+                                          check_valid="ignore")
+        values = np.array([self.support_at(theta)["predicted"].to_numpy() for theta in sampled])
+        low, high = np.percentile(values, [2.5, 97.5], axis=0)
+        return table.assign(lower=low, upper=high)
 
     def package_probability(self, package: dict[str, float], version: Any = None,
                             menu: int | None = None) -> pd.DataFrame:
@@ -215,13 +290,83 @@ class ChoiceResults:
 
 
 def _standard_errors(cov: pd.DataFrame) -> pd.Series:
-    return pd.Series(np.sqrt(np.diag(cov)), index=cov.index)
+    """sqrt of the variances; NaN (no warning) where a variance is negative: not identified."""
+    variance = np.diag(cov).astype(float)
+    return pd.Series(np.sqrt(np.where(variance >= 0, variance, np.nan)), index=cov.index)
 
 
 def value_weight_pairs(names: list[str], prefix: str = "") -> list[tuple[str, str]]:
-    """(numerator, denominator) of every trade-off among the parameters named `prefix`beta:...
-    and of each of them against every `prefix`delta0... budget term."""
+    """(numerator, denominator) of every trade-off among the parameters named `prefix`beta:...,
+    of each of them and of each option constant `prefix`asc:... against every `prefix`delta0...
+    budget term, and of every pair of option constants."""
     betas = [n for n in names if n.startswith(f"{prefix}beta:")]
+    ascs = [n for n in names if n.startswith(f"{prefix}asc:")]
     budgets = [n for n in names if n.startswith(f"{prefix}delta0")]
     return [(k, l) for k in betas for l in betas if k != l] + \
-        [(k, d) for k in betas for d in budgets]
+        [(k, d) for k in betas + ascs for d in budgets] + \
+        [(k, l) for k in ascs for l in ascs if k != l]
+
+
+def model_terms(names: list[str]) -> list[str]:
+    """The parameters in words, each kind once: "option constants (asc)", "beta:x", "delta0",
+    "gamma per good", "membership:age" ... (a class prefix dropped)."""
+    terms: list[str] = []
+    for name in names:
+        short = name.split(":", 1)[1] if name.startswith("class") else name
+        kind = short.split(":", 1)[0]
+        term = {"asc": "option constants (asc)", "share": "class shares"}.get(
+            kind, f"{kind} per good" if kind in ("psi", "gamma", "alpha") else short)
+        if term not in terms:
+            terms.append(term)
+    return terms
+
+
+def significant(value: Any, digits: int = 4) -> str:
+    """A number with `digits` significant digits (0.001058, 2.519, 2,145), thousands separated;
+    scientific notation only for the very large or small."""
+    if value is None or isinstance(value, str):
+        return "" if value is None else value
+    value = float(value)
+    if not math.isfinite(value):
+        return str(value)
+    if value == 0:
+        return "0"
+    exponent = math.floor(math.log10(abs(value)))
+    if exponent >= 9 or exponent < -5:
+        return f"{value:.{digits - 1}e}"
+    return f"{value:,.{max(0, digits - 1 - exponent)}f}"
+
+
+def format_table(frame: pd.DataFrame) -> str:
+    """A table with every number in significant digits."""
+    return frame.to_string(float_format=significant)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            for row in frame.to_dict(orient="records")]
+
+
+def json_safe(value: Any, notes: list[str], where: str = "") -> Any:
+    """`value` with every NaN or infinity replaced by null (JSON has neither), and a note in
+    `notes` saying where and why."""
+    if isinstance(value, dict):
+        # a row that carries its own note (a ratio without a finite interval) says why itself
+        own = [] if value.get("note") else notes
+        return {k: json_safe(v, own, f"{where}.{k}" if where else str(k))
+                for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        label = lambda i, v: (f"{where}[{v['name']}]" if isinstance(v, dict) and "name" in v
+                              else f"{where}[{i}]")
+        return [json_safe(v, notes, label(i, v)) for i, v in enumerate(value)]
+    if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+        reason = ("no finite interval: the denominator's 95% interval covers 0"
+                  if math.isinf(value) else "not defined: the parameter is not identified "
+                  "(a negative or undefined variance)")
+        note = f"{where} is null: {reason}"
+        if note not in notes:
+            notes.append(note)
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

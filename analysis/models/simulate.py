@@ -68,7 +68,7 @@ def simulate_choices(table: pd.DataFrame, params: dict[str, float],
         chosen[rows] = draw_portfolios(portfolios, asc + data.x[n] @ beta - data.cost[n] @ delta0,
                                        len(rows), rng)
     observation, option = data.row_cell
-    frame["choice"] = chosen[observation, option].astype(int)
+    frame["choice"] = (chosen + data.offset)[observation, option].astype(int)
     return frame
 
 

@@ -27,3 +27,9 @@ def value_weights(slug: str) -> Path:
     """The value-weights file of the example consultation `slug` (when there is none, the reader
     says it cannot read it)."""
     return folder() / _VALUE_WEIGHTS / f"{slug}.yaml"
+
+
+def margins(slug: str) -> Path:
+    """The population shares of the example consultation `slug`'s background questions (what
+    `pwe weight --margins` rakes to and what simulated respondents are drawn from)."""
+    return folder() / "margins" / f"{slug}.yaml"

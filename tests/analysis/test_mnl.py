@@ -315,8 +315,9 @@ def test_pwe_fit_mnl_with_cost_prints_willingness_to_pay(tmp_path):
     (["--model", "mnl", "--attributes", "x0,x1", "--task-prefix", "other"],
      "no rows of pairs page 'other'"),
     (["--model", "mnl", "--attributes", "x0,oops"], "lacks the column(s) oops"),
-    (["--model", "mnl", "--attributes", "x0", "--classes", "3"], "--classes applies to"),
-    (["--model", "mnl", "--attributes", "x0", "--task", "pairs:1"], "--task-prefix PAGE"),
+    (["--model", "mnl", "--attributes", "x0", "--classes", "3"],
+     "--classes, --covariates and --memberships apply to --model latent-class"),
+    (["--model", "mnl", "--attributes", "x0", "--task", "nope"], "no rows of task(s) nope"),
 ])
 def test_pwe_fit_mnl_names_the_problem(tmp_path, arguments, message):
     simulate(20, 2, seed=14).to_csv(tmp_path / "choices.csv", index=False)

@@ -79,7 +79,7 @@ def test_every_simulated_answer_obeys_the_consultations_rules(name):
     records = simulate_responses(consultation, weights, 300, seed=3)
     for record in records:
         assert_valid(consultation, record)
-        assert record["source"] == SOURCE
+        assert record["source"] in (f"{SOURCE}:panel", f"{SOURCE}:open")
         assert record["started_at"] < record["completed_at"]
     # the tables the export writes can be built from them
     assert len(respondents_table(consultation, records)) == 300
@@ -165,7 +165,7 @@ def test_power_table_has_a_row_per_size_and_value_weight_and_shrinks_with_n():
 
 
 def test_power_of_a_page_that_is_not_a_portfolio_page():
-    with pytest.raises(ValueError, match="'goals' is not a portfolio page of 'sample'.*advice"):
+    with pytest.raises(ValueError, match="'goals' is not a portfolio or pairs page of 'sample'.*advice"):
         power_analysis(parse(DEFINITION), SAMPLE_WEIGHTS, "goals", sizes=[100])
 
 
@@ -210,7 +210,9 @@ def test_sizes_are_parsed_with_a_clear_message():
 
 
 def test_sliders_with_negative_levels_give_their_value_weights_back():
-    consultation, weights = example("ruimte-2050")
+    consultation, demo = example("ruimte-2050")
+    # one class of the demo's weights, the same for everyone
+    weights = {"advice": {k: v for k, v in demo["advice"]["classes"][0].items() if k != "share"}}
     records = simulate_responses(consultation, weights, 3000, seed=8)
     fitted = PortfolioLogit.from_consultation(consultation, choices_table(consultation, records),
                                               [], task="advice").fit()
@@ -325,3 +327,51 @@ def test_class_weights_that_do_not_fit_say_where_and_what(entry, message):
 def test_classes_belong_to_portfolio_pages_only():
     with pytest.raises(ValueWeightsError, match="goals.classes: unknown key; a points page takes"):
         check_value_weights(parse(DEFINITION), {"goals": {"classes": [{"share": 1}]}})
+
+
+def test_demo_respondents_come_from_the_population_a_panel_and_the_open_link():
+    consultation = load(EXAMPLES / "lelylijn.yaml")
+    weights = load_value_weights(WEIGHTS / "lelylijn.yaml", consultation)
+    people = respondents_table(consultation, simulate_responses(consultation, weights, 1500,
+                                                                seed=4))
+    choices = choices_table(consultation, simulate_responses(consultation, weights, 1500,
+                                                             seed=4))
+    assert set(people["source"]) == {"simulated:panel", "simulated:open"}
+    assert people["source"].eq("simulated:panel").mean() == pytest.approx(0.3, abs=0.05)
+    north = people["province"].isin(["groningen", "friesland", "drenthe"])
+    answered = people["province"].notna()
+    assert (people.loc[answered, "lives_north"] == np.where(north[answered], "yes", "no")).all()
+    assert people["gender"].eq("other").mean() < 0.05
+    high = people.groupby("source")["education"].apply(lambda e: (e == "high").mean())
+    assert high["simulated:open"] > high["simulated:panel"] + 0.1
+    # those in the North choose the fast Lelylijn more often: the group's value weights differ
+    fast = choices[(choices["task"] == "investments") & (choices["option"] == "lelylijn_fast")]
+    fast = fast.merge(people[["respondent", "lives_north"]], on="respondent")
+    by_region = fast.groupby("lives_north")["choice"].mean()
+    assert by_region["yes"] > by_region["no"] + 0.1
+
+
+@pytest.mark.parametrize("background, message", [
+    ({"panel_share": 2}, "background.panel_share: must be a number from 0 to 1"),
+    ({"open_link": {"age": {"99+": 2}}},
+     r"background.open_link.age: '99\+' is not a choice of age"),
+    ({"follows": {"lives_north": {"from": "nope"}}},
+     "background.follows.lives_north: give from"),
+    ({"groups": [{"investments": {}}]}, r"background.groups\[0\].when: give"),
+    ({"colour": 1}, "background.colour: unknown key"),
+])
+def test_background_problems_are_named(background, message):
+    consultation = load(EXAMPLES / "lelylijn.yaml")
+    with pytest.raises(ValueWeightsError, match=message):
+        check_value_weights(consultation, {"background": background})
+
+
+def test_power_analysis_of_a_pairs_page_identifies_every_weight():
+    consultation = load(EXAMPLES / "lelylijn.yaml")
+    weights = load_value_weights(WEIGHTS / "lelylijn.yaml", consultation)
+    table = power_analysis(consultation, weights, "variants", sizes=[400], replications=2)
+    assert set(table["parameter"]) == {"asc:none", "beta:stops", "beta:travel_time",
+                                       "beta:frequency", "beta:cost_household"}
+    se = table.set_index("parameter")["mean_se"]
+    # each weight is estimated apart from the others: stops no longer moves with travel time
+    assert se["beta:stops"] < 0.05 and se["beta:travel_time"] < 0.01

@@ -284,3 +284,40 @@ def test_documented_margins_example_is_valid(tmp_path):
     margins = load_margins(path)
     assert set(margins) == {"age", "gender", "education"}
     assert all(sum(shares.values()) == pytest.approx(1) for shares in margins.values())
+
+
+def test_shares_off_by_rounding_are_rescaled_with_a_note_and_further_off_refused():
+    people = pd.DataFrame({"g": ["f", "m", "m"]})
+    result = rake(people, {"g": {"f": 0.333, "m": 0.666}})
+    assert "margin g: shares sum to 0.999; rescaled to 1" in result.summary()
+    assert "shares sum to 0.9, not 1 (more than the tolerance 0.005 away)" in _error(
+        {"g": ["f", "m"]}, {"g": {"f": 0.4, "m": 0.5}})
+    with pytest.raises(WeightingError, match="tolerance 0.0001"):
+        rake(people, {"g": {"f": 0.333, "m": 0.666}}, share_tolerance=1e-4)
+
+
+def test_keep_missing_holds_the_unanswered_at_their_sample_share():
+    people = pd.DataFrame({"respondent": [f"r{i}" for i in range(10)],
+                           "g": ["f", "f", "f", "m", "m", "m", "m", "m", None, None]})
+    result = rake(people, {"g": {"f": 0.5, "m": 0.5}}, keep_missing=True)
+    w = result.weights
+    assert w[people["g"].isna()].sum() / w.sum() == pytest.approx(0.2)
+    assert w[people["g"] == "f"].sum() / w.sum() == pytest.approx(0.4)
+    assert "g: 20.0% without a value kept at their sample share" in result.summary()
+
+
+def test_cli_refuses_duplicate_respondents_and_reads_semicolons(tmp_path):
+    margins = tmp_path / "margins.yaml"
+    margins.write_text("g: {f: 0.5, m: 0.5}\n")
+    twice = tmp_path / "twice.csv"
+    twice.write_text("respondent,g\nr1,f\nr2,m\nr1,m\n")
+    result = CliRunner().invoke(main, ["weight", str(twice), "--margins", str(margins),
+                                       "--out", str(tmp_path / "w.csv")])
+    assert result.exit_code == 1
+    assert f"{twice}: respondent r1 appears more than once" in result.output
+    dutch = tmp_path / "dutch.csv"
+    dutch.write_text("respondent;g\nr1;f\nr2;m\nr3;m\n")
+    result = CliRunner().invoke(main, ["weight", str(dutch), "--margins", str(margins),
+                                       "--out", str(tmp_path / "w.csv"), "--keep-missing"])
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(tmp_path / "w.csv")["weight"].tolist() == pytest.approx([1.5, 0.75, 0.75])

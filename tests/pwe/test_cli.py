@@ -106,7 +106,8 @@ def test_demo_tops_up_simulated_responses_once(cli_env):
             .join(Response, Response.consultation_id == Consultation.id)
             .group_by(Consultation.slug)).all())
         assert per_consultation == {"lelylijn": 50, "ruimte-2050": 50}
-        assert set(db.session.scalars(select(Respondent.source))) == {"simulated"}
+        assert set(db.session.scalars(select(Respondent.source))) == {"simulated:panel",
+                                                                      "simulated:open"}
     # more asked later: only the missing ones are added
     assert "lelylijn: 10 simulated responses added" in run(
         "demo", "--no-serve", "--responses", "60").output

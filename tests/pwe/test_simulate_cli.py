@@ -53,7 +53,7 @@ def test_out_writes_the_exports_two_files_with_its_columns(cli, tmp_path):
     for name in ("respondents.csv", "choices.csv"):
         assert header(tmp_path / "sim" / name) == header(tmp_path / "empty" / name)
     respondents = rows(tmp_path / "sim" / "respondents.csv")
-    assert {r["source"] for r in respondents} == {"simulated"}
+    assert {r["source"] for r in respondents} == {"simulated:panel", "simulated:open"}
     assert {r["version"] for r in respondents} == {"A", "B", "C"}
     # a slug works as well as the file, and the same seed gives the same files
     again = cli("simulate", "lelylijn", "--weights", WEIGHTS, "-n", 30, "--seed", 4,
@@ -80,7 +80,7 @@ def test_to_database_stores_completed_responses_that_export_exports(cli, app, tm
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Response)) == 25
         sources = set(db.session.scalars(select(Respondent.source)))
-        assert sources == {"simulated"}
+        assert {source.split(":")[0] for source in sources} == {"simulated"}
         # every step saved, as a respondent who walked through the pages leaves them
         assert db.session.scalar(select(func.count()).select_from(PageAnswer)) == 25 * 6
     exported = cli("export", "lelylijn", "--out", tmp_path / "out")
@@ -132,7 +132,7 @@ def test_power_prints_the_table_and_the_smallest_size(cli):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--page", "goals"], "'goals' is not a portfolio page of 'lelylijn' (those are: investments)"),
+    (["--page", "goals"], "'goals' is not a portfolio or pairs page of 'lelylijn' (those are: investments, variants)"),
     (["--page", "investments", "--sizes", "many"], "sizes must be whole numbers"),
 ])
 def test_power_errors_exit_1(cli, args, message):
