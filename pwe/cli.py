@@ -256,7 +256,9 @@ def weight(respondents: str, margins: str, out: str, trim: str | None, keep_miss
                    "(report) or count them (drop); by default the fit refuses.")
 @click.option("--no-budget", is_flag=True,
               help="Fit a portfolio table without cost or budget columns (no budget rule).")
-@click.option("--no-delta0", is_flag=True, help="Leave out the budget term (delta0).")
+@click.option("--delta0/--no-delta0", default=None,
+              help="Fit or leave out the budget term (delta0). Default: fit it where the data "
+                   "identify it, else fit without it and say so (costs the same for everyone).")
 @click.option("--cov-type", default="robust", show_default=True,
               type=click.Choice(["robust", "classical"]),
               help="The standard errors that z, p and the intervals use.")
@@ -266,14 +268,14 @@ def fit(choices: str, model: str, attributes: str, weights_csv: str | None, task
         task_prefix: str | None, consultation: str | None, cost: str | None,
         classes: int | None, starts: int, seed: int, covariates: str,
         respondents_csv: str | None, memberships_csv: str | None, infeasible: str | None,
-        no_budget: bool, no_delta0: bool, cov_type: str, json_out: str | None) -> None:
+        no_budget: bool, delta0: bool | None, cov_type: str, json_out: str | None) -> None:
     """Fit a choice model on a long choice table and print its summary."""
     from analysis.models.files import FitError, fit_file
 
     try:
         definition = _definition(consultation) if consultation else None
         result = fit_file(choices, model, _names(attributes), weights_csv=weights_csv, task=task,
-                          delta0=not no_delta0, json_out=json_out, task_prefix=task_prefix,
+                          delta0=delta0, json_out=json_out, task_prefix=task_prefix,
                           cost=cost, classes=classes, cov_type=cov_type,
                           consultation=definition, no_budget=no_budget, seed=seed,
                           starts=starts, covariates=_names(covariates),

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults
+from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, NotIdentified
 
 MODELS = ("portfolio-logit", "latent-class", "mnl", "mdcev-gamma", "mdcev-alpha")
 INFEASIBLE = ("report", "drop")
@@ -29,7 +29,7 @@ class FitError(ValueError):
 
 def fit_file(choices_csv: str | Path, model: str, attributes: list[str], *,
              weights_csv: str | Path | None = None, task: str | None = None,
-             delta0: bool = True, json_out: str | Path | None = None,
+             delta0: bool | None = None, json_out: str | Path | None = None,
              task_prefix: str | None = None, cost: str | None = None,
              classes: int | None = None, cov_type: str = DEFAULT_COV_TYPE,
              consultation: Any = None, no_budget: bool = False, seed: int = 0,
@@ -46,7 +46,9 @@ def fit_file(choices_csv: str | Path, model: str, attributes: list[str], *,
     `respondents_csv` (categories become 0/1 columns) that shift class membership.
     `consultation`: the definition whose levels and rules give the feasible sets.
     `infeasible`: None refuses chosen portfolios that break the rules; "report" leaves them out
-    and lists them, "drop" leaves them out and counts them.
+    and lists them, "drop" leaves them out and counts them. `delta0`: None fits the budget term
+    where the data identify it and says so where they do not (costs the same for everyone);
+    True insists on it, False leaves it out.
     """
     _check_options(model, task, task_prefix, cost, classes, covariates, memberships_csv,
                    infeasible, consultation)
@@ -58,9 +60,18 @@ def fit_file(choices_csv: str | Path, model: str, attributes: list[str], *,
             choices = pairs_rows(choices, task, task_prefix)
         elif task is not None:
             choices = _task_rows(choices, task)
-        fitted = _model(model, choices, attributes, weights, task, delta0, cost, classes,
-                        consultation, no_budget, seed, starts, infeasible,
-                        _covariates(covariates, respondents_csv, choices_csv))
+        def build(with_delta0: bool):
+            return _model(model, choices, attributes, weights, task, with_delta0, cost, classes,
+                          consultation, no_budget, seed, starts, infeasible,
+                          _covariates(covariates, respondents_csv, choices_csv))
+
+        try:
+            fitted = build(delta0 is not False)
+        except NotIdentified as error:
+            if delta0 is not None or not error.only_delta0:
+                raise
+            fitted = build(False)
+            notes.append("fitted without the budget term (delta0): " + str(error).split("\n  ", 1)[-1])
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", RuntimeWarning)
             with np.errstate(all="warn"):

@@ -27,7 +27,7 @@ from analysis.models.layout import (
 )
 from analysis.models.menus import build_menu, enumerable, table_rule_breaks
 from analysis.models.optimize import newton, sandwich
-from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, check_cov_type
+from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, NotIdentified, check_cov_type
 from surveys.definition import PortfolioPage
 from surveys.feasibility import check_portfolio, feasible_level_vectors
 
@@ -314,7 +314,7 @@ class PortfolioLogit:
                          for together in _null_space_members(info, rest, each=True)]
         problems = [problem for problem in problems if problem]
         if problems:
-            raise ValueError(_identification_message(problems))
+            raise NotIdentified(_identification_message(problems), problems)
 
 
 def _with_mean(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -370,3 +370,18 @@ def json_safe(value: Any, notes: list[str], where: str = "") -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+class NotIdentified(ValueError):
+    """Some parameters cannot be estimated from these data; `problems` lists each set of
+    parameters that cannot be told apart."""
+
+    def __init__(self, message: str, problems: list[list[str]]):
+        super().__init__(message)
+        self.problems = problems
+
+    @property
+    def only_delta0(self) -> bool:
+        """Only the budget term: the model without it is identified."""
+        weights = {p for problem in self.problems for p in problem if not p.startswith("asc:")}
+        return bool(weights) and all(p.startswith("delta0") for p in weights)

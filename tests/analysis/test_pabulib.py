@@ -81,9 +81,12 @@ def test_real_election_reads_as_pabutools_reads_it():
 def test_real_election_fits_without_the_budget_term(tmp_path):
     write_tables(read_pabulib(REAL), tmp_path)
     with pytest.raises(FitError, match="delta0 is not identified.*costs the same for everyone"):
-        fit_file(tmp_path / "choices.csv", "portfolio-logit", [])
-    result = fit_file(tmp_path / "choices.csv", "portfolio-logit", [], delta0=False)
+        fit_file(tmp_path / "choices.csv", "portfolio-logit", [], delta0=True)
+    result = fit_file(tmp_path / "choices.csv", "portfolio-logit", [])
     assert len(result.params) == 5 and result.converged
+    assert any("without the budget term" in note for note in result.notes)
+    assert fit_file(tmp_path / "choices.csv", "portfolio-logit", [], delta0=False).params.equals(
+        result.params)
     # the most approved projects get the largest constants
     assert result.params.sort_values().index[-2:].tolist() in (
         ["asc:1438", "asc:578"], ["asc:578", "asc:1438"])

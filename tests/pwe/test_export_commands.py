@@ -36,12 +36,15 @@ def test_import_pb_then_fit(tmp_path):
     assert result.exit_code == 0, result.output
     assert f"{out / 'respondents.csv'}: 295 rows" in result.output
     assert f"{out / 'choices.csv'}: 1475 rows" in result.output
-    refused = run("fit", str(out / "choices.csv"), "--model", "portfolio-logit")
-    assert refused.exit_code == 1
-    assert "delta0 is not identified" in refused.output and "--no-delta0" in refused.output
-    fitted = run("fit", str(out / "choices.csv"), "--model", "portfolio-logit", "--no-delta0")
+    # costs are the same for every voter: the fit says the budget term is not identified and
+    # fits without it; insisting on it is refused with the reason
+    fitted = run("fit", str(out / "choices.csv"), "--model", "portfolio-logit")
     assert fitted.exit_code == 0, fitted.output
     assert "Respondents: 295" in fitted.output and "asc:1438" in fitted.output
+    assert "without the budget term" in fitted.output and "not identified" in fitted.output
+    refused = run("fit", str(out / "choices.csv"), "--model", "portfolio-logit", "--delta0")
+    assert refused.exit_code == 1
+    assert "delta0 is not identified" in refused.output
 
 
 def test_import_pb_of_a_broken_file_says_where(tmp_path):
