@@ -311,3 +311,6 @@ def power(consultation_file: str, weights_file: str, page: str, sizes: str, repl
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
     click.echo(power_summary(table, target_se))
+
+
+from pwe.commands import report as _report  # noqa: E402,F401  registers `pwe report`

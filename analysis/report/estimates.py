@@ -1,0 +1,15 @@
+"""Estimates with their 95% intervals, taken from a fitted model in one place (robust standard
+errors, normal approximation)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.shares import Z95
+
+
+def intervals(results, names: list[str] | None = None) -> pd.DataFrame:
+    """Per parameter: estimate, std_err (robust), lower, upper (95%), indexed by name."""
+    names = list(results.params.index) if names is None else names
+    estimate, std_err = results.params[names], results.robust_bse[names]
+    return pd.DataFrame({"estimate": estimate, "std_err": std_err,
+                         "lower": estimate - Z95 * std_err, "upper": estimate + Z95 * std_err})
