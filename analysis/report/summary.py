@@ -15,7 +15,7 @@ MAX_SENTENCES = 8
 def section(ctx: Context) -> Section:
     t = ctx.texts
     candidates = [_completed(ctx), *_advice(ctx), *_worth(ctx), *_pairs(ctx), _goals(ctx),
-                  _segments(ctx), _groups(ctx), _evaluation(ctx)]
+                  _statements(ctx), _segments(ctx), _groups(ctx), _evaluation(ctx)]
     sentences = [s for s in candidates if s][:MAX_SENTENCES]
     ctx.results["summary"] = sentences
     return Section("summary", t("summary"), [Sentences(sentences)])
@@ -59,7 +59,8 @@ def _advice(ctx: Context) -> list[str]:
                  share=t.percent(row["share"]), low=t.percent(row["share_low"]).rstrip("%"),
                  high=t.percent(row["share_high"]))
     first = sentence("s_top_option" if toggles else "s_more_option", ranked[0])
-    last = sentence("s_bottom_option", ranked[-1]) if toggles and len(ranked) > 1 else ""
+    last = sentence("s_bottom_option" if toggles else "s_fewest_more", ranked[-1]) \
+        if len(ranked) > 1 else ""
     return [first, last]
 
 
@@ -116,6 +117,16 @@ def _goals(ctx: Context) -> str:
             top = numbers["goals"][:3]
             return t("s_top_goals", goals=", ".join(
                 f"{ctx.labels('option', g['option'])} ({t.number(g['mean'], 1)})" for g in top))
+    return ""
+
+
+def _statements(ctx: Context) -> str:
+    t = ctx.texts
+    for numbers in ctx.results.get("advice", {}).values():
+        if isinstance(numbers, dict) and numbers.get("type") == "statements":
+            top = max(numbers["statements"], key=lambda row: row["agree"])
+            return t("s_statement", statement=ctx.labels("statement", top["option"]),
+                     share=t.percent(top["agree"]))
     return ""
 
 

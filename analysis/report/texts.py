@@ -31,6 +31,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "s_completed": "{n} mensen rondden de raadpleging af ({sources}).",
         "s_top_option": "{words} adviseert {option} ({share}, 95%-interval {low}-{high}).",
         "s_more_option": "{words} adviseert meer {option} ({share}, 95%-interval {low}-{high}).",
+        "s_fewest_more": "Het minst vaak adviseert men meer {option} ({share}, 95%-interval "
+                         "{low}-{high}).",
+        "s_statement": "De meeste instemming krijgt '{statement}' ({share} eens).",
         "s_bottom_option": "Het minst gekozen is {option} ({share}, 95%-interval {low}-{high}).",
         "s_worth": "Deelnemers waarderen {option} op {worth} {unit} (95%-interval {low} tot "
                    "{high}); het kost {cost} {unit}.",
@@ -252,6 +255,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "s_completed": "{n} people completed the consultation ({sources}).",
         "s_top_option": "{words} advise {option} ({share}, 95% interval {low}-{high}).",
         "s_more_option": "{words} advise more {option} ({share}, 95% interval {low}-{high}).",
+        "s_fewest_more": "The fewest advise more {option} ({share}, 95% interval {low}-{high}).",
+        "s_statement": "Most agree with '{statement}' ({share}).",
         "s_bottom_option": "The least chosen is {option} ({share}, 95% interval {low}-{high}).",
         "s_worth": "Respondents value {option} at {worth} {unit} (95% interval {low} to {high}); "
                    "it costs {cost} {unit}.",
