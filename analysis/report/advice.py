@@ -10,7 +10,6 @@ import pandas as pd
 from analysis.report import charts
 from analysis.report.context import Context
 from analysis.report.document import Column, Figure, Heading, Paragraph, Section, TableBlock
-from analysis.report.models import page_rows
 from analysis.report.proportions import agree_shares, weighted_quantiles
 from analysis.shares import option_shares
 from surveys.answers import OPT_OUT, variant_letters
@@ -71,7 +70,7 @@ def _share_figure(ctx: Context, table, value: str = "share", percent: bool = Tru
 
 def _portfolio(ctx: Context, page: PortfolioPage, blocks: list) -> None:
     t = ctx.texts
-    rows = page_rows(ctx.data.choices, page)
+    rows = ctx.rows(page)
     numbers = _numbers(ctx, page, "portfolio")
     shares = _labelled(option_shares(rows, ctx.weights), ctx)
     if all(option.is_toggle for option in page.options):
@@ -250,7 +249,7 @@ def _best_package(ctx: Context, page: PortfolioPage, fit):
 
 def _points(ctx: Context, page: PointsPage, blocks: list) -> None:
     t = ctx.texts
-    rows = page_rows(ctx.data.choices, page)
+    rows = ctx.rows(page)
     shares = _labelled(option_shares(rows, ctx.weights), ctx)
     shares["zero"] = 1 - shares["share"]
     shares["zero_low"], shares["zero_high"] = 1 - shares["share_high"], 1 - shares["share_low"]
@@ -282,7 +281,7 @@ def alternative_label(ctx: Context, page: PairsPage, option: str) -> str:
 
 def _pairs(ctx: Context, page: PairsPage, blocks: list) -> None:
     t = ctx.texts
-    rows = page_rows(ctx.data.choices, page)
+    rows = ctx.rows(page)
     shares = option_shares(rows, ctx.weights)
     shares["set"] = shares["task"].str.split(":").str[-1].astype(int)
     shares["label"] = [alternative_label(ctx, page, o) for o in shares["option"]]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis.report.document import Column, Table
@@ -46,6 +47,7 @@ class Context:
     tables: dict[str, Table] = field(default_factory=dict)
     fits: dict[str, Any] = field(default_factory=dict)
     segments: Any = None
+    _page_rows: dict | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.texts = Texts(self.options.language)
@@ -65,6 +67,17 @@ class Context:
         if "source" not in people:
             return pd.Series("-", index=people.index, name="source")
         return people["source"].fillna("-").astype(str)
+
+    def rows(self, page) -> pd.DataFrame:
+        """The choice table's rows of one page (a pairs page's sets are tasks <page>:<set>),
+        found by one pass over the task column for all pages."""
+        if self._page_rows is None:
+            codes, tasks = pd.factorize(self.data.choices["task"].astype(str))
+            pages = np.array([task.partition(":")[0] for task in tasks], dtype=object)
+            grouped = pd.Series(np.arange(len(codes))).groupby(pages[codes]).indices \
+                if len(codes) else {}
+            self._page_rows = dict(grouped)
+        return self.data.choices.iloc[self._page_rows.get(page.id, [])]
 
     def table(self, name: str, title: str, frame: pd.DataFrame, columns: list[Column],
               emphasis: str | None = None) -> Table:

@@ -9,7 +9,6 @@ from scipy import stats
 
 from analysis.report.context import Context
 from analysis.report.document import Column, Paragraph, Section, TableBlock
-from analysis.report.models import page_rows
 from analysis.report.proportions import agree_shares
 from analysis.shares import option_shares
 from surveys.definition import PointsPage, PortfolioPage, StatementsPage
@@ -49,9 +48,9 @@ def _outcomes(ctx: Context):
     for page in ctx.consultation.pages:
         if isinstance(page, PortfolioPage):
             value = "share" if all(o.is_toggle for o in page.options) else "mean"
-            yield page, page_rows(ctx.data.choices, page), value, "option"
+            yield page, ctx.rows(page), value, "option"
         elif isinstance(page, PointsPage):
-            yield page, page_rows(ctx.data.choices, page), "mean", "option"
+            yield page, ctx.rows(page), "mean", "option"
         elif isinstance(page, StatementsPage):
             yield page, None, "share", "statement"
 

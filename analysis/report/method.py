@@ -4,6 +4,8 @@ identification notes, what the numbers can and cannot say, the definition's sha2
 command that made the report."""
 from __future__ import annotations
 
+import numpy as np
+
 from analysis.report.context import Context
 from analysis.report.document import Column, Heading, Paragraph, Section, TableBlock
 from analysis.report.estimates import intervals
@@ -59,7 +61,9 @@ def _model(ctx: Context, model: str, page, fitted, notes: list[str], numbers: di
     """A model's line in words and its parameter table (the names `pwe fit --json` uses)."""
     t = ctx.texts
     label = ctx.labels("page", page.id)
-    described = fitted.to_dict()
+    with np.errstate(invalid="ignore"):  # NaN errors of a weakly identified fit show as a dash
+        described = fitted.to_dict()
+        classical = fitted.bse
     bounds = intervals(fitted)
     for row in described["params"]:
         row.update(lower=float(bounds.loc[row["name"], "lower"]),
@@ -72,7 +76,7 @@ def _model(ctx: Context, model: str, page, fitted, notes: list[str], numbers: di
                                       else "m_not_converged")))]
     blocks += [Paragraph(note) for note in [*dict.fromkeys(notes), *fitted.notes]]
     frame = bounds.rename_axis("name").reset_index()
-    frame["classical_std_err"] = fitted.bse[frame["name"]].to_numpy()
+    frame["classical_std_err"] = classical[frame["name"]].to_numpy()
     blocks.append(TableBlock(ctx.table(
         f"parameters_{model}_{page.id}", f"{t('v_parameters')}: {model}, {label}", frame,
         [Column("name", t("parameter")), Column("estimate", t("estimate"), "number"),

@@ -39,14 +39,6 @@ class Segments:
     error: str | None = None
 
 
-def page_rows(choices: pd.DataFrame, page) -> pd.DataFrame:
-    """The choice table's rows of one page (a pairs page's sets are tasks <page>:<set>)."""
-    task = choices["task"].astype(str)
-    if isinstance(page, PairsPage):
-        return choices[task.str.startswith(f"{page.id}:")]
-    return choices[task == page.id]
-
-
 def fit_models(ctx: Context) -> None:
     """Fit every page's model into ctx.fits, showing progress."""
     consultation = ctx.consultation
@@ -68,7 +60,7 @@ def _varies(rows: pd.DataFrame, column: str) -> bool:
 def fit_portfolio(ctx: Context, page: PortfolioPage) -> Fit:
     """Portfolio logit with option constants, the attributes and budget terms that vary between
     versions; what the design leaves unidentified is dropped and named."""
-    rows = page_rows(ctx.data.choices, page)
+    rows = ctx.rows(page)
     fit = Fit(page, "portfolio-logit")
     effects = dict.fromkeys(a for o in page.options for a in o.effects)
     fit.attributes = [a for a in effects if _varies(rows, a)]
@@ -106,7 +98,7 @@ def money_attribute(consultation, page: PairsPage) -> str | None:
 
 def fit_pairs(ctx: Context, page: PairsPage) -> Fit:
     """MNL over each set's variants and the opt-out, clustered by respondent."""
-    rows = page_rows(ctx.data.choices, page).copy()
+    rows = ctx.rows(page).copy()
     fit = Fit(page, "mnl", attributes=list(page.attributes),
               cost=money_attribute(ctx.consultation, page))
     rows[fit.attributes] = rows[fit.attributes].apply(pd.to_numeric, errors="coerce")
@@ -133,7 +125,7 @@ def fit_segments(ctx: Context) -> Segments | None:
         return None
     page = base.page
     segments = Segments(page)
-    rows = page_rows(ctx.data.choices, page)
+    rows = ctx.rows(page)
     tried = range(1, ctx.options.max_classes + 1) if classes == "auto" else [int(classes)]
     fits = []
     for done, k in enumerate(tried):

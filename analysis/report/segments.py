@@ -10,13 +10,18 @@ from analysis.report import charts
 from analysis.report.context import Context
 from analysis.report.document import Column, Figure, Heading, Paragraph, Section, TableBlock
 from analysis.report.estimates import intervals
-from analysis.report.models import Segments, page_rows
+from analysis.report.models import Segments
 from surveys.definition import QuestionsPage
 
 NAME_PARTS = 2
 
 
 def section(ctx: Context) -> Section | None:
+    with np.errstate(invalid="ignore"):  # NaN errors of a weakly identified class: a dash
+        return _section(ctx)
+
+
+def _section(ctx: Context) -> Section | None:
     segments: Segments | None = ctx.segments
     if segments is None:
         return None
@@ -102,7 +107,7 @@ def _weighted_means(values: pd.DataFrame, mass: np.ndarray, weights: np.ndarray,
 
 def _advice(ctx: Context, page, respondents: pd.Index, mass: np.ndarray,
             weights: np.ndarray) -> pd.DataFrame:
-    rows = page_rows(ctx.data.choices, page)
+    rows = ctx.rows(page)
     wide = rows.pivot(index="respondent", columns="option", values="choice").apply(
         pd.to_numeric).reindex(respondents)
     wide = wide[[o.id for o in page.options if o.id in wide.columns]]

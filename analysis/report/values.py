@@ -13,7 +13,7 @@ from analysis.report import charts
 from analysis.report.advice import resource_columns
 from analysis.report.context import Context
 from analysis.report.document import Column, Figure, Heading, Paragraph, Section, TableBlock
-from analysis.report.models import Fit, page_rows
+from analysis.report.models import Fit
 
 
 def section(ctx: Context) -> Section | None:
@@ -102,7 +102,7 @@ def _portfolio(ctx: Context, fit: Fit, numbers: dict) -> list:
 
 def _mean_costs(ctx: Context, page, constraint: str) -> pd.Series:
     """Each option's cost per unit of level, averaged over the respondents (versions differ)."""
-    rows = page_rows(ctx.data.choices, page)
+    rows = ctx.rows(page)
     for suffix, cost, _ in resource_columns(rows):
         if suffix in ("", constraint):
             return pd.to_numeric(rows[cost]).groupby(rows["option"]).mean()
