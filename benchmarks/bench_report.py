@@ -61,10 +61,10 @@ def main() -> None:
     print(f"\n{'case':<30}{'wall (s)':>10}{'CPU (s)':>10}{'peak memory (MB)':>18}"
           f"{'load':>7}{'exit':>6}")
     for name, extra in cases:
-        load = os.getloadavg()[0]
+        busy = os.getloadavg()[0]
         wall, cpu, megabytes, status = run(["lelylijn", "--from", str(work / "export"), *extra,
                                             "--out", str(work / name.replace(" ", "_"))])
-        print(f"{name:<30}{wall:>10.1f}{cpu:>10.1f}{megabytes:>18.0f}{load:>7.1f}{status:>6}",
+        print(f"{name:<30}{wall:>10.1f}{cpu:>10.1f}{megabytes:>18.0f}{busy:>7.1f}{status:>6}",
               flush=True)
     if args.keep is None:
         shutil.rmtree(work)

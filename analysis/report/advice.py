@@ -177,10 +177,10 @@ def _constraint_use(ctx: Context, page: PortfolioPage, rows: pd.DataFrame) -> li
                "share_full": shares.loc["full", "share"],
                "share_full_low": shares.loc["full", "share_low"],
                "share_full_high": shares.loc["full", "share_high"]}
-        columns = [Column("label", t("option")), Column("mean_used", t("mean"), "number"),
+        columns = [Column("label", t("limit")), Column("mean_used", t("mean"), "number"),
                    Column("mean_used_low", t("interval"), "interval", high="mean_used_high",
                           percent=False),
-                   Column("mean_budget", t("cost_total"), "number"),
+                   Column("mean_budget", t("maximum"), "number"),
                    Column("share_full", t("full_use"), "percent"),
                    Column("share_full_low", t("interval"), "interval", high="share_full_high")]
         _numbers(ctx, page, "portfolio").setdefault("constraints", []).append(row)

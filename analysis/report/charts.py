@@ -68,7 +68,7 @@ def bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float],
         trace = {"type": "bar", "orientation": "h", "y": names, "x": values,
                  "name": html.escape(name), "text": _text(values, fmt),
                  "textposition": "inside", "insidetextanchor": "start",
-                 "textfont": {"color": "#ffffff"}, "constraintext": "none",
+                 "textfont": {"color": "#ffffff"}, "textangle": 0,
                  "marker": _marker(2 * k % len(COLOURS), k, "#ffffff")}
         errors = _errors(values, low, high)
         if errors:

@@ -63,7 +63,8 @@ def cell(texts: Texts, column: Column, row: dict) -> str:
         if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in (value, high)):
             return "–"
         if column.percent:
-            return f"{texts.percent(value).rstrip('%')}–{texts.percent(high)}"
+            digits = 1 if 0 < abs(high) < 0.1 else 0
+            return f"{texts.percent(value, digits).rstrip('%')}–{texts.percent(high, digits)}"
         return f"{texts.significant(value)} – {texts.significant(high)}"
     return texts.significant(value)
 

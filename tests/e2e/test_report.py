@@ -21,7 +21,7 @@ def report_file(tmp_path_factory):
     text = (EXAMPLES / "lelylijn.yaml").read_text(encoding="utf-8") \
         .replace('nl: "Snelle Lelylijn via Drachten"', f"nl: '{PAYLOAD}'") \
         .replace('nl: "Welke doelen vindt u het belangrijkst?"', f"nl: '{PAYLOAD}'")
-    data, _ = simulated("lelylijn", n=1500, text=text)
+    data, _ = simulated("lelylijn", n=800, text=text)
     data.respondents["lives_north"] = [PAYLOAD if i % 2 else "no"
                                        for i in range(len(data.respondents))]
     out = tmp_path_factory.mktemp("report")
