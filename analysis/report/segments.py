@@ -56,14 +56,15 @@ def _section(ctx: Context) -> Section | None:
     classes = []
     for c in range(1, k + 1):
         size = sizes.loc[f"share:class{c}"]
+        # a share lies in 0..1; the normal interval of a weakly identified class may not
+        low, high = max(size["lower"], 0.0), min(size["upper"], 1.0)
         classes.append({"class": c, "name": names[c - 1], "share": size["estimate"],
-                        "share_low": size["lower"], "share_high": size["upper"]})
+                        "share_low": low, "share_high": high})
         result.blocks += [Heading(t("sg_class", k=c, name=names[c - 1])),
                           Paragraph(t("sg_size", share=t.percent(size["estimate"]),
-                                      low=t.percent(size["lower"]),
-                                      high=t.percent(size["upper"])))]
+                                      low=t.percent(low).rstrip("%"), high=t.percent(high)))]
     numbers["class_list"] = classes
-    class_columns = [Column(f"class{c}", t("sg_class", k=c, name=names[c - 1]), "mixed")
+    class_columns = [Column(f"class{c}", t("sg_short", k=c), "mixed")
                      for c in range(1, k + 1)]
     table = ctx.table("segments_advice", t("sg_advises"), advice,
                       [Column("label", t("option")), Column("overall", t("overall"), "mixed"),
@@ -71,7 +72,7 @@ def _section(ctx: Context) -> Section | None:
     numbers["advice"] = advice.drop(columns="label").to_dict("records")
     percent = bool((advice["measure"] == "share").all())
     figure = charts.bars(list(advice["label"]), [
-        (t("sg_class", k=c, name=names[c - 1]), advice[f"class{c}"], None, None)
+        (t("sg_short", k=c), advice[f"class{c}"], None, None)
         for c in range(1, k + 1)], t("share") if percent else t("mean"),
         t.percent if percent else t.significant, percent)
     result.blocks.append(Figure(figure, t("a_shares_alt", top=advice.loc[
@@ -82,7 +83,7 @@ def _section(ctx: Context) -> Section | None:
         result.blocks.append(TableBlock(ctx.table(
             "segments_worth", t("v_worth"), worth,
             [Column("label", t("option")),
-             *[Column(f"class{c}", t("sg_class", k=c, name=names[c - 1]), "number")
+             *[Column(f"class{c}", t("sg_short", k=c), "number")
                for c in range(1, k + 1)]])))
     profile = _profile(ctx, posteriors.index, mass, weights, k)
     if profile is not None:
@@ -90,7 +91,7 @@ def _section(ctx: Context) -> Section | None:
         result.blocks.append(TableBlock(ctx.table(
             "segments_profile", t("sg_profile"), profile,
             [Column("label", t("category")), Column("overall", t("overall"), "percent"),
-             *[Column(f"class{c}", t("sg_class", k=c, name=names[c - 1]), "percent")
+             *[Column(f"class{c}", t("sg_short", k=c), "percent")
                for c in range(1, k + 1)]])))
     return result
 

@@ -13,6 +13,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "generated_explained": "Deze zinnen zijn automatisch uit de gegevens gemaakt; elk getal "
                                "staat met zijn naam in results.json.",
         "contents": "Inhoud",
+        "skip": "Naar de inhoud",
         "table": "Tabel",
         "chart_table": "De cijfers van deze grafiek",
         "no_definition": "Er was geen definitie van de raadpleging: dit rapport toont alleen wat "
@@ -192,6 +193,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "sg_fixed": "Latente klassen van het portfolio-logitmodel voor {page} met {k} klassen.",
         "sg_bic": "Modelkeuze",
         "sg_class": "Klasse {k}: {name}",
+        "sg_short": "Klasse {k}",
         "sg_size": "Omvang {share} (95%-interval {low}-{high}).",
         "sg_advises": "Wat deze groep adviseert",
         "sg_profile": "Achtergrond van deze groep",
@@ -241,6 +243,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "generated_explained": "These sentences were generated from the data; every number is "
                                "named in results.json.",
         "contents": "Contents",
+        "skip": "Skip to content",
         "table": "Table",
         "chart_table": "The numbers of this chart",
         "no_definition": "No definition of the consultation was available: this report shows only "
@@ -411,6 +414,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "sg_fixed": "Latent classes of the portfolio logit for {page} with {k} classes.",
         "sg_bic": "Model choice",
         "sg_class": "Class {k}: {name}",
+        "sg_short": "Class {k}",
         "sg_size": "Size {share} (95% interval {low}-{high}).",
         "sg_advises": "What this group advises",
         "sg_profile": "Background of this group",
