@@ -32,9 +32,13 @@ def run(arguments: list[str]) -> tuple[float, float, float, int]:
     """Wall seconds, CPU seconds (user + system), peak resident memory in MB and exit status of
     one `pwe report`."""
     started = time.perf_counter()
-    process = subprocess.Popen([str(PWE), "report", *arguments], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen([str(PWE), "report", *arguments], stdout=subprocess.DEVNULL,
+                                   stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        if status:
+            errors.seek(0)
+            print(errors.read().decode(errors="replace")[-800:], file=sys.stderr)
     return (time.perf_counter() - started, usage.ru_utime + usage.ru_stime,
             usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status))
 

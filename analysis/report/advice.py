@@ -19,9 +19,14 @@ TOP_PACKAGES = 5
 
 
 def share_columns(ctx: Context, first: str = "option") -> list[Column]:
+    """Label, weighted share with interval (and the unweighted share beside it when weighted),
+    number of respondents."""
     t = ctx.texts
-    return [Column("label", t(first)), Column("share", t("share"), "percent"),
+    weighted = ctx.weights is not None
+    return [Column("label", t(first)),
+            Column("share", t("weighted") if weighted else t("share"), "percent"),
             Column("share_low", t("interval"), "interval", high="share_high"),
+            *([Column("share_unweighted", t("unweighted"), "percent")] if weighted else []),
             Column("n", t("n"), "count")]
 
 
@@ -285,7 +290,8 @@ def _pairs(ctx: Context, page: PairsPage, blocks: list) -> None:
     shares = option_shares(rows, ctx.weights)
     shares["set"] = shares["task"].str.split(":").str[-1].astype(int)
     shares["label"] = [alternative_label(ctx, page, o) for o in shares["option"]]
-    frame = shares[["set", "option", "label", "share", "share_low", "share_high", "n"]]
+    frame = shares[["set", "option", "label", "share", "share_low", "share_high",
+                    "share_unweighted", "n"]]
     columns = [Column("set", t("set")), Column("label", t("alternative")),
                *share_columns(ctx)[1:]]
     table = ctx.table(f"{page.id}_alternative_shares", ctx.labels("page", page.id), frame,

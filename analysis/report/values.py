@@ -5,8 +5,6 @@ attribute in money (willingness to pay) or the trade-offs between attributes. Ev
 delta-method interval; a ratio without a finite interval says so."""
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from analysis.report import charts
@@ -162,7 +160,3 @@ def _pairs(ctx: Context, fit: Fit, numbers: dict) -> list:
                                        support, columns)))
     numbers["predicted_support"] = support.drop(columns="label").to_dict("records")
     return blocks
-
-
-def finite(value: float) -> bool:
-    return value is not None and math.isfinite(value)
