@@ -58,27 +58,35 @@ def bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float],
                                                        Sequence[float] | None,
                                                        Sequence[float] | None]],
          x_title: str, fmt: Callable[[float], str], percent: bool = True) -> dict:
-    """One bar per label and series (series side by side: sources, groups, predicted and
-    observed), each with its value (written by `fmt`) at the bar's base and, when given, a 95%
-    interval."""
+    """One bar per label and series (series side by side: sources, groups, classes), each with
+    its value (written by `fmt`) beside it; with a 95% interval, the value stands beyond the
+    interval's whisker."""
     names = [label(text) for text in labels]
-    data = []
+    data, beyond = [], []
     for k, (name, values, low, high) in enumerate(series):
         values = [float(v) for v in values]
         trace = {"type": "bar", "orientation": "h", "y": names, "x": values,
-                 "name": html.escape(name), "text": _text(values, fmt),
-                 "textposition": "inside", "insidetextanchor": "start",
-                 "textfont": {"color": "#ffffff"}, "textangle": 0,
-                 "marker": _marker(2 * k % len(COLOURS), k, "#ffffff")}
+                 "name": html.escape(name), "marker": _marker(2 * k % len(COLOURS), k, "#ffffff")}
         errors = _errors(values, low, high)
         if errors:
             trace["error_x"] = errors
+            ends = [max(v, h) if math.isfinite(h) else v for v, h in zip(values, high)]
+            beyond.append({"type": "scatter", "mode": "text", "y": names, "x": ends,
+                           "text": [f"  {t}" for t in _text(values, fmt)],
+                           "textposition": "middle right", "showlegend": False,
+                           "cliponaxis": False, "hoverinfo": "skip"})
+        else:
+            trace.update(text=_text(values, fmt), textposition="outside", cliponaxis=False)
         data.append(trace)
     layout = _layout(len(names) * max(1, len(series)), x_title, percent,
                      barmode="group", legend=len(series) > 1)
-    if not percent:
+    if percent:
+        layout["xaxis"]["range"] = [0, 1.18]
+        layout["xaxis"].update(tickvals=[0, 0.5, 1], tickangle=0)
+    else:
         layout["xaxis"]["rangemode"] = "tozero"
-    return {"data": data, "layout": layout}
+    layout["margin"]["r"] = 60
+    return {"data": data + beyond, "layout": layout}
 
 
 def _marker(colour: int, pattern: int, foreground: str) -> dict:
