@@ -92,7 +92,7 @@ def bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float],
 def _marker(colour: int, pattern: int, foreground: str) -> dict:
     return {"color": COLOURS[colour], "line": {"color": "#1a1a1a", "width": 1},
             "pattern": {"shape": PATTERNS[pattern % len(PATTERNS)], "bgcolor": COLOURS[colour],
-                        "fgcolor": foreground, "fgopacity": 0.5, "solidity": 0.2}}
+                        "fgcolor": foreground, "fgopacity": 0.35, "solidity": 0.2}}
 
 
 def stacked(labels: Sequence[str], parts: Sequence[tuple[str, Sequence[float]]], x_title: str,

@@ -1,6 +1,6 @@
 """Weighted shares and means of answers that are not choice rows (statements, agree items,
-grades, background categories, totals per respondent), computed by analysis.shares so every
-interval in the report comes from the same design-based formula."""
+grades, totals per respondent), computed by analysis.shares so every interval in the report comes
+from the same design-based formula."""
 from __future__ import annotations
 
 import numpy as np
@@ -36,14 +36,6 @@ def agree_shares(people: pd.DataFrame, columns: list[str], weights: pd.Series | 
                   "dont_know": [DONT_KNOW]}
     values = people[columns].apply(lambda c: c.map(_whole_text))
     return option_shares(indicator_table(values, categories), weights, by)
-
-
-def category_shares(people: pd.DataFrame, column: str, weights: pd.Series | None,
-                    by: pd.Series | None = None) -> pd.DataFrame:
-    """Share of each value of a background question among those who answered it."""
-    values = people[[column]].apply(lambda c: c.map(_whole_text))
-    present = sorted(values[column].dropna().unique(), key=str)
-    return option_shares(indicator_table(values, {v: [v] for v in present}), weights, by)
 
 
 def mean_of(values: pd.Series, name: str, weights: pd.Series | None,

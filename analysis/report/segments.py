@@ -137,7 +137,7 @@ def _names(ctx: Context, advice: pd.DataFrame, k: int) -> list[str]:
 
 def _worth(ctx: Context, fitted, page, k: int) -> pd.DataFrame | None:
     """Each option's worth in the budget's unit within each class (asc / delta0)."""
-    if f"class1:delta0" not in fitted.params.index:
+    if "class1:delta0" not in fitted.params.index:
         return None
     options = [o.id for o in page.options if f"class1:asc:{o.id}" in fitted.params.index]
     frame = pd.DataFrame({"option": options,
