@@ -1,6 +1,9 @@
 """Time and memory of `pwe report` for 30,000 simulated Lelylijn respondents, without segments
 and with --classes auto (K by BIC from 1 to 4), on the export files (`--from`).
 
+Simulated from surveys/examples/value-weights/lelylijn-classes.yaml (two latent classes on the
+portfolio page, so there are segments to find) unless --value-weights says otherwise.
+
 Targets (issue 9): under 20 s without segments, under 3 minutes with --classes auto, memory
 under 2 GB. Each report runs as its own process; its wall time, CPU time (user + system) and
 peak resident memory come from that process (os.wait4). The machine's load average before each
@@ -46,19 +49,22 @@ def run(arguments: list[str]) -> tuple[float, float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=30_000)
+    parser.add_argument("--value-weights", default="lelylijn-classes.yaml",
+                        help="file in surveys/examples/value-weights/ to simulate from (the "
+                             "default has two latent classes on the portfolio page)")
     parser.add_argument("--keep", default=None,
                         help="keep the export and reports here (an export already there is "
                              "reused)")
     args = parser.parse_args()
     work = Path(args.keep or tempfile.mkdtemp(prefix="bench-report-"))
     consultation = load(EXAMPLES / "lelylijn.yaml")
-    weights = load_value_weights(EXAMPLES / "value-weights" / "lelylijn.yaml", consultation)
+    weights = load_value_weights(EXAMPLES / "value-weights" / args.value_weights, consultation)
     started = time.perf_counter()
     if not (work / "export" / "choices.csv").is_file():
         records = simulate_responses(consultation, weights, args.respondents, seed=11)
         write_tables(consultation, records, work / "export")
         shutil.copy(EXAMPLES / "lelylijn.yaml", work / "export" / "definition.yaml")
-        print(f"simulated {args.respondents:,} respondents in "
+        print(f"simulated {args.respondents:,} respondents ({args.value_weights}) in "
               f"{time.perf_counter() - started:.1f} s")
     cases = [("without segments", []), ("--classes auto", ["--classes", "auto"]),
              ("--by lives_north,age --pdf", ["--by", "lives_north,age", "--pdf"])]

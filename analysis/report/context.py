@@ -28,7 +28,7 @@ class ReportOptions:
     by: tuple[str, ...] = ()
     classes: str | int | None = None
     max_classes: int = 4
-    class_starts: int = 5
+    class_starts: int = 3
     command: str = ""
     name: str = ""
 

@@ -7,10 +7,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from analysis.simulation import load_value_weights
 from pwe.cli import main
 from pwe.services.consultations import import_definition
 from pwe.services.simulated import store_simulated
-from analysis.simulation import load_value_weights
 from surveys.load import load
 from tests.conftest import EXAMPLES
 from tests.pwe.test_export import close_command_app
