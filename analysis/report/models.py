@@ -118,7 +118,8 @@ def main_portfolio_fit(ctx: Context) -> Fit | None:
 
 def fit_segments(ctx: Context) -> Segments | None:
     """Latent classes on the main portfolio page: K classes, or with "auto" the K from 1 to
-    max_classes with the lowest BIC."""
+    max_classes with the lowest BIC, stopping at the first K whose BIC is higher than the one
+    before (the comparison table lists the K fitted)."""
     classes = ctx.options.classes
     base = main_portfolio_fit(ctx)
     if classes is None or base is None:
@@ -137,6 +138,8 @@ def fit_segments(ctx: Context) -> Segments | None:
         except ValueError as error:
             segments.error = str(error)
             break
+        if len(fits) > 1 and fits[-1].bic > fits[-2].bic:
+            break  # BIC has turned up: more classes only fit noise, and cost the most time
     ctx.progress("latent classes", len(tried), len(tried))
     if segments.error:
         return segments

@@ -19,11 +19,14 @@ from tests.conftest import EXAMPLES
 RESPONDENTS = 3000
 
 
-def simulated(slug: str, n: int = RESPONDENTS, seed: int = 1, text: str | None = None):
-    """Report data of `n` respondents of a demo simulated from its value weights."""
+def simulated(slug: str, n: int = RESPONDENTS, seed: int = 1, text: str | None = None,
+              value_weights: str | None = None):
+    """Report data of `n` respondents of a demo simulated from its value weights (or from
+    `value_weights`, a file in surveys/examples/value-weights/)."""
     text = text if text is not None else (EXAMPLES / f"{slug}.yaml").read_text(encoding="utf-8")
     consultation = parse(text)
-    weights = load_value_weights(EXAMPLES / "value-weights" / f"{slug}.yaml", consultation)
+    weights = load_value_weights(EXAMPLES / "value-weights" / (value_weights or f"{slug}.yaml"),
+                                 consultation)
     return from_records(consultation, text, simulate_responses(consultation, weights, n,
                                                                seed=seed)), weights
 
