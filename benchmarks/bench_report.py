@@ -66,14 +66,15 @@ def main() -> None:
         shutil.copy(EXAMPLES / "lelylijn.yaml", work / "export" / "definition.yaml")
         print(f"simulated {args.respondents:,} respondents ({args.value_weights}) in "
               f"{time.perf_counter() - started:.1f} s")
-    cases = [("without segments", []), ("--classes auto", ["--classes", "auto"]),
-             ("--by lives_north,age --pdf", ["--by", "lives_north,age", "--pdf"])]
+    cases = [("without segments", "plain", []),
+             ("--classes auto", "classes", ["--classes", "auto"]),
+             ("--by lives_north,age --pdf", "groups-pdf", ["--by", "lives_north,age", "--pdf"])]
     print(f"\n{'case':<30}{'wall (s)':>10}{'CPU (s)':>10}{'peak memory (MB)':>18}"
           f"{'load':>7}{'exit':>6}")
-    for name, extra in cases:
+    for name, folder, extra in cases:
         busy = os.getloadavg()[0]
         wall, cpu, megabytes, status = run(["lelylijn", "--from", str(work / "export"), *extra,
-                                            "--out", str(work / name.replace(" ", "_"))])
+                                            "--out", str(work / folder)])
         print(f"{name:<30}{wall:>10.1f}{cpu:>10.1f}{megabytes:>18.0f}{busy:>7.1f}{status:>6}",
               flush=True)
     if args.keep is None:

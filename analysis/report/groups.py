@@ -97,7 +97,8 @@ def section(ctx: Context) -> Section | None:
         columns = [Column("label", t("outcome"))]
         columns += [Column(f"value:{category}", ctx.labels.choice(variable, category), "mixed")
                     for category in categories if f"value:{category}" in frame]
-        columns += [Column("p_value", t("p_value"), "p"), Column("p_holm", t("p_holm"), "p")]
+        columns += [Column("p_value", t("p_value"), "p"), Column("p_holm", t("p_holm"), "p"),
+                    Column("significant", t("g_significant"), "flag")]
         table = ctx.table(f"groups_{variable}", t("g_by", question=ctx.labels("question",
                                                                               variable)),
                           frame, columns, emphasis="significant")
