@@ -5,40 +5,25 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from analysis.simulation import load_value_weights
-from pwe.cli import main
-from pwe.services.consultations import import_definition
 from pwe.services.simulated import store_simulated
 from surveys.load import load
-from tests.conftest import EXAMPLES
-from tests.pwe.test_export import close_command_app
-
-LELYLIJN = EXAMPLES / "lelylijn.yaml"
-WEIGHTS = EXAMPLES / "value-weights" / "lelylijn.yaml"
+from tests.pwe.test_simulate_cli import LELYLIJN, WEIGHTS, cli  # noqa: F401  the fixture
 
 
 @pytest.fixture
-def cli(app, database_url, tmp_path, monkeypatch):
-    """Runs `pwe ...` against the test database with 150 simulated Lelylijn responses."""
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("PWE_INSTANCE_PATH", str(tmp_path / "instance"))
+def report_cli(cli, app):
+    """`pwe ...` on the test database with 150 simulated Lelylijn responses."""
     with app.app_context():
-        import_definition(LELYLIJN.read_text(encoding="utf-8"))
         store_simulated("lelylijn", load_value_weights(WEIGHTS, load(LELYLIJN)), 150, seed=3)
-
-    def run(*args):
-        try:
-            return CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
-        finally:
-            close_command_app()
-    return run
+    return cli
 
 
-def test_report_from_the_database_has_the_funnel_and_prints_a_summary(cli, tmp_path):
+def test_report_from_the_database_has_the_funnel_and_prints_a_summary(report_cli, tmp_path):
     out = tmp_path / "report"
-    result = cli("report", "lelylijn", "--out", out, "--language", "en", "--by", "lives_north")
+    result = report_cli("report", "lelylijn", "--out", out, "--language", "en", "--by",
+                        "lives_north")
     assert result.exit_code == 0, result.output
     assert "report.html" in result.output and "results.json" in result.output
     assert "CSV files, one per table" in result.output and "150 respondents" in result.output
@@ -50,22 +35,22 @@ def test_report_from_the_database_has_the_funnel_and_prints_a_summary(cli, tmp_p
     assert (out / "tables.xlsx").is_file() and (out / "tables" / "funnel.csv").is_file()
 
 
-def test_report_from_an_export_directory_takes_the_definition_from_the_database(cli, tmp_path):
-    assert cli("export", "lelylijn", "--out", tmp_path / "export").exit_code == 0
-    result = cli("report", "lelylijn", "--from", tmp_path / "export", "--out", tmp_path / "r")
+def test_report_from_an_export_directory_takes_the_definition_from_the_database(report_cli, tmp_path):
+    assert report_cli("export", "lelylijn", "--out", tmp_path / "export").exit_code == 0
+    result = report_cli("report", "lelylijn", "--from", tmp_path / "export", "--out", tmp_path / "r")
     assert result.exit_code == 0, result.output
     results = json.loads((tmp_path / "r" / "results.json").read_text(encoding="utf-8"))
     assert results["consultation"]["id"] == "lelylijn" and "values" in results
     assert "funnel" not in results["participation"]
 
 
-def test_weights_file_is_used_and_reported(cli, tmp_path):
-    assert cli("export", "lelylijn", "--out", tmp_path / "export").exit_code == 0
+def test_weights_file_is_used_and_reported(report_cli, tmp_path):
+    assert report_cli("export", "lelylijn", "--out", tmp_path / "export").exit_code == 0
     respondents = (tmp_path / "export" / "respondents.csv").read_text().splitlines()[1:]
     ids = [line.split(",")[0] for line in respondents]
     (tmp_path / "w.csv").write_text("respondent,weight\n" + "\n".join(
         f"{r},{1 + i % 2}" for i, r in enumerate(ids)) + "\n")
-    result = cli("report", "lelylijn", "--from", tmp_path / "export", "--weights",
+    result = report_cli("report", "lelylijn", "--from", tmp_path / "export", "--weights",
                  tmp_path / "w.csv", "--out", tmp_path / "r")
     assert result.exit_code == 0, result.output
     weighting = json.loads((tmp_path / "r" / "results.json").read_text())["participation"][
@@ -73,20 +58,20 @@ def test_weights_file_is_used_and_reported(cli, tmp_path):
     assert weighting["method"] == "file" and weighting["design_effect"] > 1
 
 
-def test_mistakes_get_a_message_saying_what_to_change(cli, tmp_path):
-    result = cli("report", "lelylijn", "--by", "region", "--out", tmp_path / "r")
+def test_mistakes_get_a_message_saying_what_to_change(report_cli, tmp_path):
+    result = report_cli("report", "lelylijn", "--by", "region", "--out", tmp_path / "r")
     assert result.exit_code == 1 and "--by region: not a column" in result.output
-    result = cli("report", "nothing-here", "--out", tmp_path / "r")
+    result = report_cli("report", "nothing-here", "--out", tmp_path / "r")
     assert result.exit_code == 1 and "no consultation 'nothing-here'" in result.output
-    result = cli("report", "lelylijn", "--from", tmp_path / "missing", "--out", tmp_path / "r")
+    result = report_cli("report", "lelylijn", "--from", tmp_path / "missing", "--out", tmp_path / "r")
     assert result.exit_code == 1 and "no such directory" in result.output
-    result = cli("report", "lelylijn", "--classes", "many", "--out", tmp_path / "r")
+    result = report_cli("report", "lelylijn", "--classes", "many", "--out", tmp_path / "r")
     assert result.exit_code == 2 and "auto or a whole number" in result.output
 
 
-def test_pdf_without_chromium_says_so_after_writing_the_html(cli, tmp_path, monkeypatch):
+def test_pdf_without_chromium_says_so_after_writing_the_html(report_cli, tmp_path, monkeypatch):
     monkeypatch.setattr("analysis.report.pdf.find_chromium", lambda: None)
-    result = cli("report", "lelylijn", "--pdf", "--out", tmp_path / "r")
+    result = report_cli("report", "lelylijn", "--pdf", "--out", tmp_path / "r")
     assert result.exit_code == 1
     assert "Chromium is not installed, so no PDF was made" in result.output
     assert (tmp_path / "r" / "report.html").is_file()
