@@ -13,7 +13,8 @@ import jinja2
 import plotly
 from markupsafe import Markup
 
-from analysis.report.document import Column, Figure, Heading, Paragraph, Sentences, Table, TableBlock
+from analysis.report.document import (Column, Figure, Heading, Paragraph, Sentences, Table,
+                                      TableBlock)
 from analysis.report.styles import needed_css, used_classes
 from analysis.report.texts import Texts
 

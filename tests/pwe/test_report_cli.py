@@ -35,9 +35,11 @@ def test_report_from_the_database_has_the_funnel_and_prints_a_summary(report_cli
     assert (out / "tables.xlsx").is_file() and (out / "tables" / "funnel.csv").is_file()
 
 
-def test_report_from_an_export_directory_takes_the_definition_from_the_database(report_cli, tmp_path):
+def test_report_from_an_export_directory_takes_the_definition_from_the_database(report_cli,
+                                                                                tmp_path):
     assert report_cli("export", "lelylijn", "--out", tmp_path / "export").exit_code == 0
-    result = report_cli("report", "lelylijn", "--from", tmp_path / "export", "--out", tmp_path / "r")
+    result = report_cli("report", "lelylijn", "--from", tmp_path / "export",
+                        "--out", tmp_path / "r")
     assert result.exit_code == 0, result.output
     results = json.loads((tmp_path / "r" / "results.json").read_text(encoding="utf-8"))
     assert results["consultation"]["id"] == "lelylijn" and "values" in results
@@ -63,7 +65,8 @@ def test_mistakes_get_a_message_saying_what_to_change(report_cli, tmp_path):
     assert result.exit_code == 1 and "--by region: not a column" in result.output
     result = report_cli("report", "nothing-here", "--out", tmp_path / "r")
     assert result.exit_code == 1 and "no consultation 'nothing-here'" in result.output
-    result = report_cli("report", "lelylijn", "--from", tmp_path / "missing", "--out", tmp_path / "r")
+    result = report_cli("report", "lelylijn", "--from", tmp_path / "missing",
+                        "--out", tmp_path / "r")
     assert result.exit_code == 1 and "no such directory" in result.output
     result = report_cli("report", "lelylijn", "--classes", "many", "--out", tmp_path / "r")
     assert result.exit_code == 2 and "auto or a whole number" in result.output
