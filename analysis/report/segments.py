@@ -1,6 +1,6 @@
 """Section 5b, segments: latent classes of the main portfolio page, each with its size and
 interval, what it advises, how it weighs the options, its background profile and a short name
-generated from the options where it differs most from everyone."""
+generated from what sets it apart."""
 from __future__ import annotations
 
 import numpy as np
@@ -14,6 +14,7 @@ from analysis.report.models import Segments
 from surveys.definition import QuestionsPage
 
 NAME_PARTS = 2
+MIN_DIFFERENCE = 0.3
 
 
 def section(ctx: Context) -> Section | None:
@@ -121,17 +122,22 @@ def _advice(ctx: Context, page, respondents: pd.Index, mass: np.ndarray,
 
 
 def _names(ctx: Context, advice: pd.DataFrame, k: int) -> list[str]:
-    """A short name per class from the options where it differs most from everyone."""
+    """A short name per class from what sets it apart: the options it advises clearly more
+    often than everyone (at least MIN_DIFFERENCE of the largest difference), else the ones it
+    advises least, so two classes do not get mirror-image names."""
     t = ctx.texts
     if k == 1:
         return [t("overall")]
     names = []
     for c in range(1, k + 1):
-        difference = advice[f"class{c}"] - advice["overall"]
-        scale = 1.0 if (advice["measure"] == "share").all() else advice["overall"].abs().max() or 1
-        top = (difference / scale).abs().sort_values(ascending=False).index[:NAME_PARTS]
-        names.append(", ".join(t("sg_prefers" if difference[i] > 0 else "sg_avoids",
-                                 option=advice.loc[i, "label"]) for i in top))
+        difference = (advice[f"class{c}"] - advice["overall"]).sort_values(ascending=False)
+        largest = difference.abs().max() or 1.0
+        more = [i for i in difference.index if difference[i] >= MIN_DIFFERENCE * largest]
+        parts = [t("sg_prefers", option=advice.loc[i, "label"]) for i in more[:NAME_PARTS]]
+        if not parts:
+            parts = [t("sg_avoids", option=advice.loc[i, "label"])
+                     for i in difference.index[::-1][:NAME_PARTS]]
+        names.append(", ".join(parts))
     return names
 
 
