@@ -391,3 +391,4 @@ def power(consultation_file: str, weights_file: str, page: str, sizes: str, repl
 from pwe.commands import respondents  # noqa: E402,F401  (registers pwe prune)
 from pwe.commands import exports  # noqa: E402,F401  (registers its commands on main)
 from pwe.commands import officials  # noqa: E402,F401  (adds its commands to main)
+from pwe.commands import report  # noqa: E402,F401  (registers pwe report)
