@@ -38,6 +38,14 @@ def level_label(consultation: Consultation, option: Option, level, lang: str) ->
     return format_number(level, lang)
 
 
+def attribute_description(consultation: Consultation, attribute, lang: str) -> str:
+    """An attribute's explanation with whether more of it is better or worse, if the definition says."""
+    parts = [consultation.text(attribute.description, lang)]
+    if attribute.direction:
+        parts.append(t("more_is_better" if attribute.direction > 0 else "less_is_better"))
+    return " ".join(p for p in parts if p)
+
+
 def init_app(app: Flask) -> None:
     def num(value) -> str:
         return "" if value is None else format_number(value, g.lang)
@@ -53,6 +61,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters.update(field_value=field_value, paragraphs=paragraphs, num=num, signed=signed)
     app.jinja_env.globals.update(agree_choices=agree_choices, level_text=level_text,
+                                 attribute_description=attribute_description,
                                  language_name=lambda code: LANGUAGE_NAMES.get(code, code),
                                  platform_languages=LANGUAGES, OPT_OUT=OPT_OUT)
 

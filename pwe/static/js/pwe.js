@@ -34,6 +34,18 @@
     timer = window.setTimeout(refresh, 250);
   }
 
+  // a card says what an option uses once chosen, and what it would use while it is not
+  function showCost(event) {
+    var box = event.target;
+    if (box.type !== "checkbox") { return; }
+    var card = box.closest(".pwe-option");
+    if (!card) { return; }
+    card.querySelectorAll(".pwe-cost").forEach(function (cost) {
+      cost.hidden = (cost.getAttribute("data-when") === "chosen") !== box.checked;
+    });
+  }
+
+  form.addEventListener("change", showCost);
   form.addEventListener("change", schedule);
   form.addEventListener("input", schedule);
 })();
