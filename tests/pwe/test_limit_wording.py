@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask, g
 
-from pwe.citizens.presenting import Bounds, _constraint_text, constraint_state, meter_geometry
+from pwe.citizens.presenting import Bounds, constraint_state, constraint_text, meter_geometry
 from surveys.definition import Constraint, Text
 
 
