@@ -21,8 +21,8 @@ SCREENSHOTS = os.environ.get("PWE_E2E_SCREENSHOTS")
 
 # What tells the states apart besides colour: the symbol before the state word and the fill pattern.
 LOOK_JS = """() => Array.from(document.querySelectorAll('#live-summary .pwe-meter'), m => ({
-  state: m.className, icon: getComputedStyle(m.querySelector('.pwe-meter__icon'), '::before').content,
-  border: getComputedStyle(m.querySelector('.pwe-meter__state')).borderTopStyle,
+  state: m.className, icon: getComputedStyle(m.querySelector('.pwe-meter__text .pwe-meter__icon'), '::before').content,
+  border: getComputedStyle(m.querySelector('.pwe-meter__text .pwe-meter__state')).borderTopStyle,
   pattern: m.querySelector('.pwe-meter__fill').getAttribute('fill') || 'none',
   width: m.querySelector('.pwe-meter__fill').getBoundingClientRect().width}))"""
 
@@ -78,7 +78,10 @@ def test_the_meter_shows_over_under_and_within_not_by_colour_alone(open_page, li
         choose(respondent, levels | {o: 0 for o in UNDER if o not in levels}, javascript)
         word, sentence = land_text(respondent, portfolio, levels)
         expect(summary).to_contain_text(sentence)
-        expect(summary.locator(".pwe-meter__state")).to_have_text(word + ":")
+        expect(summary.locator(".pwe-meter__text .pwe-meter__state")).to_have_text(word + ":")
+        expect(summary.locator(".pwe-summary__line")).to_have_text(word)
+        if javascript:  # on a phone the summary is folded to one line until asked for
+            page.locator(".pwe-summary__toggle").click()
         [look] = page.evaluate(LOOK_JS)
         assert f"pwe-meter--{name}" in look["state"]
         looks[name] = look
@@ -86,7 +89,6 @@ def test_the_meter_shows_over_under_and_within_not_by_colour_alone(open_page, li
             assert page.url.endswith("#summary")
             expect(page.locator("#summary-heading")).to_be_in_viewport()
         if SCREENSHOTS and javascript:
-            page.locator("#summary").scroll_into_view_if_needed()
             page.screenshot(path=str(Path(SCREENSHOTS) / f"portfolio-phone-{name}.png"))
     assert len({look["icon"] for look in looks.values()}) == 3, looks
     assert looks["within"]["pattern"] == "none" and looks["over"]["pattern"].startswith("url(#"), looks

@@ -9,6 +9,35 @@
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
 
+  // A focused field is shown whole, above the sticky summary of a phone (WCAG 2.2 SC 2.4.11):
+  // the browser's own scrolling stops as soon as any part of the field is in view.
+  function stickyCover() {
+    var aside = document.getElementById("summary");
+    if (!aside || window.getComputedStyle(aside).position !== "sticky") { return null; }
+    var box = aside.getBoundingClientRect();
+    return box.top > window.innerHeight / 2 ? box : null;
+  }
+
+  function showWhole(element) {
+    var cover = stickyCover();
+    if (cover && cover.height) {
+      document.documentElement.style.scrollPaddingBottom = Math.ceil(cover.height + 8) + "px";
+    }
+    if (cover && document.getElementById("summary").contains(element)) { return; }
+    var box = element.getBoundingClientRect();
+    var bottom = (cover ? cover.top : window.innerHeight) - 8;
+    if (box.bottom > bottom && box.height < bottom) {
+      window.scrollBy(0, box.bottom - bottom);
+    } else if (box.top < 0) {
+      window.scrollBy(0, box.top - 8);
+    }
+  }
+
+  document.addEventListener("focusin", function (event) {
+    // after the summary has folded (below), so its height is the folded one
+    window.setTimeout(function () { showWhole(event.target); }, 0);
+  });
+
   var form = document.querySelector("form.js-live");
   if (!form || !window.fetch || !window.FormData) { return; }
   var region = document.getElementById("live-summary");
@@ -44,6 +73,30 @@
       cost.hidden = (cost.getAttribute("data-when") === "chosen") !== box.checked;
     });
   }
+
+  // On a phone the summary sticks to the bottom as one line; its heading button folds it open.
+  // Moving on to a field folds it again, so it never covers the field in focus.
+  var aside = document.getElementById("summary");
+  var heading = document.getElementById("summary-heading");
+  var toggle = document.createElement("button");
+  toggle.type = "button";
+  toggle.className = "pwe-summary__toggle";
+  toggle.setAttribute("aria-controls", "live-summary");
+  toggle.textContent = heading.textContent;
+  heading.textContent = "";
+  heading.appendChild(toggle);
+
+  function fold(collapsed) {
+    aside.classList.toggle("pwe-summary--collapsed", collapsed);
+    toggle.setAttribute("aria-expanded", String(!collapsed));
+  }
+  fold(true);
+  toggle.addEventListener("click", function () {
+    fold(!aside.classList.contains("pwe-summary--collapsed"));
+  });
+  form.addEventListener("focusin", function (event) {
+    if (!aside.contains(event.target)) { fold(true); }
+  });
 
   form.addEventListener("change", showCost);
   form.addEventListener("change", schedule);
