@@ -1,13 +1,14 @@
 """What the templates show: plain functions from a consultation and answers to view data."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import g, url_for
 
 from pwe.i18n import t
 from pwe.templating import attribute_description, level_label
-from surveys.answers import MOTIVATION_PREFIX, OPT_OUT, SET_PREFIX, PageResult, variant_letters
+from surveys.answers import MOTIVATION_MAX_LENGTH, MOTIVATION_PREFIX, OPT_OUT, SET_PREFIX, PageResult, variant_letters
 from surveys.definition import Consultation, Option, PairsPage, PointsPage, PortfolioPage
 from surveys.feasibility import (
     bound_breaks, check_points, check_portfolio, points_bounds, portfolio_effects, portfolio_use,
@@ -73,7 +74,8 @@ def step_view(ctx, values: dict, result: PageResult | None = None, show_errors: 
                     groups=_group_notes(consultation, page))
         if ctx.step.kind == "motivation":
             view.update(motivations=motivation_questions(consultation, page, options,
-                                                         ctx.saved.get(page.id, {})))
+                                                         ctx.saved.get(page.id, {})),
+                        max_length=MOTIVATION_MAX_LENGTH)
     elif isinstance(page, PointsPage):
         view.update(goals=ordered(order, page.goals), live=points_status(page, values))
     elif isinstance(page, PairsPage):
@@ -231,11 +233,18 @@ def motivation_questions(consultation, page: PortfolioPage, options, chosen: dic
         title = consultation.text(option.title, lang)
         if option.is_toggle:
             label = t("why_chosen" if level else "why_not_chosen", option=title)
+        elif level == option.default:
+            label = t("why_default", option=title)
         else:
-            label = t("why_level", option=title, level=level_label(consultation, option, level, lang))
+            label = t("why_level", option=title, level=_without_step_number(level_label(consultation, option, level, lang)))
         rows.append({"option": option, "field": f"{MOTIVATION_PREFIX}{option.id}", "label": label,
                      "level_text": level_label(consultation, option, level, lang)})
     return rows
+
+
+def _without_step_number(level_text: str) -> str:
+    """A level label as it reads inside a sentence: "+1: 300.000 woningen meer" -> "300.000 woningen meer"."""
+    return re.sub(r"^[+-]?\d+(?:[.,]\d+)?:\s*", "", level_text)
 
 
 def pair_sets(consultation: Consultation, page: PairsPage) -> list[dict]:

@@ -118,3 +118,23 @@ def test_landing_requires_consent_and_age(demo, client):
 def test_home_lists_both_demo_consultations(demo, client):
     html = client.get("/").get_data(as_text=True)
     assert "/c/lelylijn" in html and "/c/ruimte-2050" in html
+
+
+def test_motivation_questions_read_naturally(demo, client):
+    """The question names the chosen level without its step number; the hint writes 2.000 as the error does."""
+    visitor = Visitor(client, "ruimte-2050")
+    visitor.start()
+    with demo.app_context():
+        consultation = respondent_consultation(client, "ruimte-2050")
+        for step in steps(consultation):
+            if step.kind == "motivation":
+                break
+            form = valid_form(consultation, step)
+            if step.kind == "page" and step.page.type == "portfolio":
+                form = [("housing", "1"), ("nature", "-1")] + [(o.id, "0") for o in step.page.options
+                                                              if o.id not in ("housing", "nature")]
+            assert visitor.post(visitor.step_url(step.id), form).status_code == 302
+        html = visitor.get(visitor.step_url(step.id)).get_data(as_text=True)
+    assert "Waarom koos u bij Wonen voor 300.000 woningen meer dan gepland (1,95 miljoen extra)?" in html
+    assert "Waarom liet u Landbouw zoals in het basisplan?" in html
+    assert "Hoogstens 2.000 tekens." in html
