@@ -237,7 +237,9 @@ def motivation_questions(consultation, page: PortfolioPage, options, chosen: dic
             label = t("why_default", option=title)
         else:
             label = t("why_level", option=title, level=_without_step_number(level_label(consultation, option, level, lang)))
+        # which question a draft text answers: the option and the level it was written for
         rows.append({"option": option, "field": f"{MOTIVATION_PREFIX}{option.id}", "label": label,
+                     "question": f"{option.id}={level}",
                      "level_text": level_label(consultation, option, level, lang)})
     return rows
 

@@ -38,6 +38,54 @@
     window.setTimeout(function () { showWhole(event.target); }, 0);
   });
 
+  // What was typed or chosen on a step survives "Vorige" and the language switch: it is kept in
+  // this tab (sessionStorage) until the step is sent, and put back when the step is shown again.
+  // A text is put back only under the same question, so a motivation written for "why did you
+  // choose X" never reappears under "why did you not choose X".
+  var stepForm = document.querySelector("form.pwe-step-form");
+  var restored = false;
+  if (stepForm && window.sessionStorage) {
+    var draftKey = "pwe-draft:" + window.location.pathname;
+
+    function questionOf(field) {
+      return field.getAttribute("data-question") || "";
+    }
+
+    function keepDraft() {
+      var draft = {};
+      Array.prototype.forEach.call(stepForm.elements, function (field) {
+        if (!field.name || field.type === "hidden" || field.type === "submit" || field.type === "button") { return; }
+        var entry = draft[field.name] || (draft[field.name] = {question: questionOf(field), values: []});
+        if ((field.type !== "radio" && field.type !== "checkbox") || field.checked) { entry.values.push(field.value); }
+      });
+      try { window.sessionStorage.setItem(draftKey, JSON.stringify(draft)); } catch (full) { /* nothing kept */ }
+    }
+
+    function restoreDraft() {
+      var draft;
+      try { draft = JSON.parse(window.sessionStorage.getItem(draftKey) || "null"); } catch (broken) { draft = null; }
+      if (!draft || document.getElementById("error-summary")) { return false; }
+      Array.prototype.forEach.call(stepForm.elements, function (field) {
+        var entry = draft[field.name];
+        if (!entry || field.type === "hidden") { return; }
+        if (field.type === "radio" || field.type === "checkbox") {
+          field.checked = entry.values.indexOf(field.value) !== -1;
+        } else if (entry.question === questionOf(field)) {
+          field.value = entry.values[0] || "";
+        }
+      });
+      return true;
+    }
+
+    restored = restoreDraft();
+    stepForm.addEventListener("input", keepDraft);
+    stepForm.addEventListener("change", keepDraft);
+    stepForm.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (!button || button.value !== "recalculate") { window.sessionStorage.removeItem(draftKey); }
+    });
+  }
+
   var form = document.querySelector("form.js-live");
   if (!form || !window.fetch || !window.FormData) { return; }
   var region = document.getElementById("live-summary");
@@ -100,5 +148,9 @@
 
   form.addEventListener("change", showCost);
   form.addEventListener("change", schedule);
+  if (restored) {
+    form.querySelectorAll('input[type="checkbox"]').forEach(function (box) { showCost({target: box}); });
+    schedule();
+  }
   form.addEventListener("input", schedule);
 })();
