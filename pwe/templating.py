@@ -24,8 +24,12 @@ def field_value(value) -> str | list[str]:
 
 
 def paragraphs(text: str) -> Markup:
-    """Definition text to paragraphs: blank lines separate them; everything is escaped."""
-    blocks = [b.strip() for b in (text or "").split("\n\n") if b.strip()]
+    """Definition text to paragraphs separated by blank lines; everything is escaped.
+
+    A folded YAML block (>) turns a blank line into a single newline, a literal block (|) keeps
+    it: a text without any blank line is split at its newlines, one with them only there."""
+    text = text or ""
+    blocks = [b.strip() for b in text.split("\n\n" if "\n\n" in text else "\n") if b.strip()]
     return Markup("".join(f'<p class="utrecht-paragraph">{escape(b)}</p>' for b in blocks))
 
 

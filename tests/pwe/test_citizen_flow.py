@@ -138,3 +138,24 @@ def test_motivation_questions_read_naturally(demo, client):
     assert "Waarom koos u bij Wonen voor 300.000 woningen meer dan gepland (1,95 miljoen extra)?" in html
     assert "Waarom liet u Landbouw zoals in het basisplan?" in html
     assert "Hoogstens 2.000 tekens." in html
+
+
+def test_only_allocation_steps_have_a_live_check(demo, client):
+    visitor = Visitor(client, "ruimte-2050")
+    visitor.start()
+    assert visitor.post("/c/ruimte-2050/values/check", []).status_code == 404
+
+
+def test_intro_paragraphs_of_a_folded_block_stay_apart(demo, client):
+    """The demo disclaimer is its own paragraph, not merged into the first one."""
+    html = client.get("/c/lelylijn").get_data(as_text=True)
+    assert "De getallen zijn ter illustratie.</p>" in html
+
+
+def test_every_page_names_its_icon_and_languages_in_their_own_words(demo, client):
+    html = client.get("/c/lelylijn").get_data(as_text=True)
+    icon = html.split('rel="icon" href="')[1].split('"')[0]
+    response = client.get(icon)
+    response.close()  # a static file is streamed: close it as a browser would
+    assert response.status_code == 200
+    assert ">Nederlands</span>" in html and ">English</a>" in html
