@@ -176,13 +176,16 @@ def t(key: str, **params) -> str:
 
 
 def choose_language(available: tuple[str, ...], default: str) -> str:
-    """The request's language: ?lang=, else the one chosen earlier in this session, else `default`."""
+    """The request's language: ?lang=, else the one chosen earlier in this session, else the
+    browser's preferred one (Accept-Language) among `available`, else `default`."""
     asked = request.args.get("lang")
     if asked in available:
         session["lang"] = asked
         return asked
     remembered = session.get("lang")
-    return remembered if remembered in available else default
+    if remembered in available:
+        return remembered
+    return request.accept_languages.best_match(available) or default
 
 
 def init_app(app: Flask) -> None:

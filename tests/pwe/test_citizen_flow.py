@@ -159,3 +159,10 @@ def test_every_page_names_its_icon_and_languages_in_their_own_words(demo, client
     response.close()  # a static file is streamed: close it as a browser would
     assert response.status_code == 200
     assert ">Nederlands</span>" in html and ">English</a>" in html
+
+
+def test_a_first_visit_speaks_the_browsers_language_when_the_consultation_has_it(demo, client):
+    assert 'lang="en"' in client.get("/c/lelylijn", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert 'lang="nl"' in client.get("/c/lelylijn", headers={"Accept-Language": "de-DE"}).get_data(as_text=True)
+    client.get("/c/lelylijn?lang=nl")
+    assert 'lang="nl"' in client.get("/c/lelylijn", headers={"Accept-Language": "en"}).get_data(as_text=True)
