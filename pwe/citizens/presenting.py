@@ -282,8 +282,22 @@ def advice_summary(consultation: Consultation, answers: dict, option_order: dict
             sections.append({"kind": "points", "title": title, "rows": rows, "totals": []})
         elif isinstance(page, PairsPage):
             rows = [(t("pair_set", number=i + 1, total=len(page.sets)),
-                     consultation.text(page.opt_out, lang) if answer.get(str(i + 1)) == OPT_OUT
-                     else t("variant", letter=answer.get(str(i + 1), "")))
+                     _chosen_variant(consultation, page, i, answer.get(str(i + 1)), lang))
                     for i in range(len(page.sets))]
             sections.append({"kind": "pairs", "title": title, "rows": rows, "totals": []})
     return sections
+
+
+def _chosen_variant(consultation: Consultation, page: PairsPage, index: int, letter, lang: str) -> str:
+    """A pair choice as what was chosen: the variant's attributes, or the opt-out's text."""
+    if letter == OPT_OUT:
+        return consultation.text(page.opt_out, lang)
+    variants = page.sets[index]
+    by_letter = dict(zip(variant_letters(variants), variants))
+    if letter not in by_letter:
+        return t("variant", letter=letter or "")
+    values = ", ".join(
+        f"{consultation.text(consultation.attribute(a).label, lang)} "
+        f"{format_number(by_letter[letter][a], lang)} {consultation.text(consultation.attribute(a).unit, lang)}".strip()
+        for a in page.attributes)
+    return f'{t("variant", letter=letter)}: {values}'

@@ -8,6 +8,7 @@ from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import PageAnswer, Respondent, Response
 from pwe.services.consultations import find, import_definition
+from surveys.messages import format_number
 from tests.pwe.visitor import (
     Visitor, expected_answer, respondent_consultation, respondent_row, valid_form,
 )
@@ -166,3 +167,18 @@ def test_a_first_visit_speaks_the_browsers_language_when_the_consultation_has_it
     assert 'lang="nl"' in client.get("/c/lelylijn", headers={"Accept-Language": "de-DE"}).get_data(as_text=True)
     client.get("/c/lelylijn?lang=nl")
     assert 'lang="nl"' in client.get("/c/lelylijn", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_the_thank_you_page_shows_what_each_chosen_variant_was(demo, client):
+    visitor = Visitor(client, "lelylijn")
+    visitor.start()
+    with demo.app_context():
+        consultation = respondent_consultation(client, "lelylijn")
+        for step in steps(consultation):
+            visitor.post(visitor.step_url(step.id), valid_form(consultation, step))
+        pairs = next(p for p in consultation.pages if p.type == "pairs")
+        first = pairs.sets[0][0]
+        attribute = consultation.attribute(pairs.attributes[0])
+    html = client.get("/c/lelylijn/thanks").get_data(as_text=True)
+    expected = f'Variant A: {attribute.label.by_lang["nl"]} {format_number(first[attribute.id], "nl")}'
+    assert expected in html
