@@ -95,16 +95,36 @@ TEXTS: dict[str, dict[str, str]] = {
     "level_on": {"nl": "Ja, dit adviseer ik", "en": "Yes, I advise this"},
     "option_group_note": {"nl": "U kunt maar één optie uit deze groep kiezen: {options}.",
                           "en": "You can choose only one option from this group: {options}."},
-    "constraint_status": {"nl": "{label}: {used} van {max} {unit} gebruikt, {left} over.",
-                          "en": "{label}: {used} of {max} {unit} used, {left} left."},
-    "constraint_status_over": {"nl": "{label}: {used} van {max} {unit} gebruikt, {over} te veel.",
-                               "en": "{label}: {used} of {max} {unit} used, {over} too much."},
-    "constraint_status_min": {"nl": "{label}: {used} {unit} (minimaal {min}, maximaal {max}).",
-                              "en": "{label}: {used} {unit} (at least {min}, at most {max})."},
+    "constraint_used": {"nl": "{label}: {used} van {max} {unit} gebruikt, {left} over.",
+                        "en": "{label}: {used} of {max} {unit} used, {left} left."},
+    "constraint_over": {"nl": "{label}: {amount} {unit} meer dan toegestaan (maximaal {max}).",
+                        "en": "{label}: {amount} {unit} more than allowed (at most {max})."},
+    "constraint_under": {"nl": "{label}: {amount} {unit} minder dan toegestaan (minimaal {min}).",
+                         "en": "{label}: {amount} {unit} less than allowed (at least {min})."},
+    "constraint_between": {"nl": "{label}: {used} {unit}; toegestaan is van {min} tot en met {max}.",
+                           "en": "{label}: {used} {unit}; allowed is from {min} to {max}."},
+    "constraint_at_most": {"nl": "{label}: {used} {unit}; toegestaan is hoogstens {max}.",
+                           "en": "{label}: {used} {unit}; allowed is at most {max}."},
+    "constraint_at_least": {"nl": "{label}: {used} {unit}; nodig is minstens {min}.",
+                            "en": "{label}: {used} {unit}; needed is at least {min}."},
+    "constraint_free": {"nl": "{label}: {used} {unit}.", "en": "{label}: {used} {unit}."},
+    "meter_state_within": {"nl": "Past", "en": "Fits"},
+    "meter_state_over": {"nl": "Te veel", "en": "Too much"},
+    "meter_state_under": {"nl": "Te weinig", "en": "Too little"},
+    "meter_state_neutral": {"nl": "Nog niets gekozen", "en": "Nothing chosen yet"},
+    "more_is_better": {"nl": "Meer hiervan is beter.", "en": "More of this is better."},
+    "less_is_better": {"nl": "Minder hiervan is beter.", "en": "Less of this is better."},
+    "explain": {"nl": "Uitleg", "en": "Explanation"},
+    "would_use": {"nl": "Als u dit kiest, kost het", "en": "Choosing it would use"},
+    "would_free": {"nl": "Als u dit kiest, levert het op", "en": "Choosing it would free up"},
+    "not_started": {"nl": "U heeft nog niets veranderd aan het basisplan.",
+                    "en": "You have not changed the basic plan yet."},
     "summary_heading": {"nl": "Uw keuze tot nu toe", "en": "Your choice so far"},
     "effects_heading": {"nl": "Gevolgen van uw keuze", "en": "Consequences of your choice"},
     "all_ok": {"nl": "Uw keuze past binnen de grenzen.", "en": "Your choice stays within the limits."},
     "not_ok": {"nl": "Uw keuze past nog niet binnen de grenzen.", "en": "Your choice does not fit the limits yet."},
+    "points_over": {"nl": "{used} punten verdeeld: {over} meer dan de {total} die u heeft.",
+                    "en": "{used} points given: {over} more than the {total} you have."},
     "points_status": {"nl": "{used} van {total} punten verdeeld, {left} over.",
                       "en": "{used} of {total} points given, {left} left."},
     "pair_set": {"nl": "Keuze {number} van {total}", "en": "Choice {number} of {total}"},
@@ -117,7 +137,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "why_chosen": {"nl": "Waarom koos u voor {option}?", "en": "Why did you choose {option}?"},
     "why_not_chosen": {"nl": "Waarom koos u niet voor {option}?", "en": "Why did you not choose {option}?"},
-    "why_level": {"nl": "Waarom koos u bij {option} voor: {level}?", "en": "Why did you choose {level} for {option}?"},
+    "why_level": {"nl": "Waarom koos u bij {option} voor {level}?", "en": "Why did you choose {level} for {option}?"},
+    "why_default": {"nl": "Waarom liet u {option} zoals in het basisplan?",
+                    "en": "Why did you leave {option} as in the basic plan?"},
     "thanks_title": {"nl": "Bedankt voor uw advies", "en": "Thank you for your advice"},
     "your_advice": {"nl": "Uw advies", "en": "Your advice"},
     "chosen": {"nl": "Gekozen", "en": "Chosen"},
@@ -178,13 +200,16 @@ def t(key: str, **params) -> str:
 
 
 def choose_language(available: tuple[str, ...], default: str) -> str:
-    """The request's language: ?lang=, else the one chosen earlier in this session, else `default`."""
+    """The request's language: ?lang=, else the one chosen earlier in this session, else the
+    browser's preferred one (Accept-Language) among `available`, else `default`."""
     asked = request.args.get("lang")
     if asked in available:
         session["lang"] = asked
         return asked
     remembered = session.get("lang")
-    return remembered if remembered in available else default
+    if remembered in available:
+        return remembered
+    return request.accept_languages.best_match(available) or default
 
 
 def init_app(app: Flask) -> None:

@@ -24,8 +24,12 @@ def field_value(value) -> str | list[str]:
 
 
 def paragraphs(text: str) -> Markup:
-    """Definition text to paragraphs: blank lines separate them; everything is escaped."""
-    blocks = [b.strip() for b in (text or "").split("\n\n") if b.strip()]
+    """Definition text to paragraphs separated by blank lines; everything is escaped.
+
+    A folded YAML block (>) turns a blank line into a single newline, a literal block (|) keeps
+    it: a text without any blank line is split at its newlines, one with them only there."""
+    text = text or ""
+    blocks = [b.strip() for b in text.split("\n\n" if "\n\n" in text else "\n") if b.strip()]
     return Markup("".join(f'<p class="utrecht-paragraph">{escape(b)}</p>' for b in blocks))
 
 
@@ -36,6 +40,14 @@ def level_label(consultation: Consultation, option: Option, level, lang: str) ->
     if option.is_toggle:
         return t("chosen") if level else t("not_chosen")
     return format_number(level, lang)
+
+
+def attribute_description(consultation: Consultation, attribute, lang: str) -> str:
+    """An attribute's explanation with whether more of it is better or worse, if the definition says."""
+    parts = [consultation.text(attribute.description, lang)]
+    if attribute.direction:
+        parts.append(t("more_is_better" if attribute.direction > 0 else "less_is_better"))
+    return " ".join(p for p in parts if p)
 
 
 def init_app(app: Flask) -> None:
@@ -54,6 +66,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(field_value=field_value, paragraphs=paragraphs, num=num, signed=signed,
                                  day=day)
     app.jinja_env.globals.update(agree_choices=agree_choices, level_text=level_text,
+                                 attribute_description=attribute_description,
                                  language_name=lambda code: LANGUAGE_NAMES.get(code, code),
                                  platform_languages=LANGUAGES, OPT_OUT=OPT_OUT)
 

@@ -289,6 +289,8 @@ def _check_bounds(value: Any, low: Any, high: Any, below_code: str, above_code: 
 
 def _text(max_length: int) -> Callable[[str], str]:
     def parse(text: str) -> str:
+        # browsers send each line break as CRLF but count it, as people do, as one character
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         if len(text) > max_length:
             raise _Invalid("too_long", max=max_length, length=len(text))
         return text

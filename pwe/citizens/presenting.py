@@ -1,16 +1,27 @@
 """What the templates show: plain functions from a consultation and answers to view data."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import g, url_for
 
 from pwe.i18n import t
-from pwe.templating import level_label
-from surveys.answers import MOTIVATION_PREFIX, OPT_OUT, SET_PREFIX, PageResult, variant_letters
+from pwe.templating import attribute_description, level_label
+from surveys.answers import MOTIVATION_MAX_LENGTH, MOTIVATION_PREFIX, OPT_OUT, SET_PREFIX, PageResult, variant_letters
 from surveys.definition import Consultation, Option, PairsPage, PointsPage, PortfolioPage
-from surveys.feasibility import check_points, check_portfolio, portfolio_effects, portfolio_use
+from surveys.feasibility import (
+    bound_breaks, check_points, check_portfolio, points_bounds, portfolio_effects, portfolio_use,
+)
 from surveys.messages import describe, format_number
+
+@dataclass(frozen=True)
+class Bounds:
+    """The inclusive limits of an amount, as a constraint has them."""
+
+    min: float | None
+    max: float | None
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -63,7 +74,8 @@ def step_view(ctx, values: dict, result: PageResult | None = None, show_errors: 
                     groups=_group_notes(consultation, page))
         if ctx.step.kind == "motivation":
             view.update(motivations=motivation_questions(consultation, page, options,
-                                                         ctx.saved.get(page.id, {})))
+                                                         ctx.saved.get(page.id, {})),
+                        max_length=MOTIVATION_MAX_LENGTH)
     elif isinstance(page, PointsPage):
         view.update(goals=ordered(order, page.goals), live=points_status(page, values))
     elif isinstance(page, PairsPage):
@@ -105,60 +117,99 @@ def _numeric_levels(page: PortfolioPage, values: dict) -> dict | None:
 
 
 def portfolio_status(consultation: Consultation, page: PortfolioPage, values: dict) -> dict:
-    """Used and remaining per constraint and the running totals of effects of the current choice."""
+    """Used and remaining per constraint and the running totals of effects of the current choice.
+
+    Each constraint row has a state: within, over (above the maximum), under (below the minimum),
+    or neutral while the respondent has not changed the base plan yet (no alarm before any choice)."""
     levels = _numeric_levels(page, values)
     if levels is None:
         return {"constraints": [], "effects": [], "ok": False, "known": False}
     use = portfolio_use(consultation, page, levels)
     effects = portfolio_effects(consultation, page, levels)
     violations = check_portfolio(consultation, page, levels)
-    broken = {v.subject for v in violations}
+    untouched = all(levels[o.id] == o.default for o in page.options)
     lang = g.lang
     rows = []
     for cid in page.constraints:
         constraint = consultation.constraint(cid)
-        used = use[cid]
+        state = constraint_state(constraint, use[cid])
+        if untouched and state != "within":
+            state = "neutral"
         rows.append({
-            "id": cid, "used": used,
-            "meter_min": constraint.min if constraint.min is not None else min(0, used),
-            "meter_max": constraint.max if constraint.max is not None else max(used, 0),
-            "text": _constraint_text(consultation, constraint, used, lang),
-            "ok": cid not in broken,
+            "id": cid, "state": state, "bar": meter_geometry(constraint, use[cid]),
+            "text": constraint_text(consultation, constraint, use[cid], lang, state),
+            "label": consultation.text(constraint.label, lang),
+            "description": consultation.text(constraint.description, lang),
         })
     effect_rows = [
         {"label": consultation.text(consultation.attribute(aid).label, lang),
-         "unit": consultation.text(consultation.attribute(aid).unit, lang), "value": value}
+         "unit": consultation.text(consultation.attribute(aid).unit, lang), "value": value,
+         "description": attribute_description(consultation, consultation.attribute(aid), lang)}
         for aid, value in effects.items()
     ]
-    ok = not violations
-    return {"constraints": rows, "effects": effect_rows, "ok": ok, "known": True}
+    return {"constraints": rows, "effects": effect_rows, "ok": not violations, "known": True,
+            "untouched": untouched}
 
 
-def _constraint_text(consultation, constraint, used, lang) -> str:
+def constraint_state(constraint, used) -> str:
+    """within, over (above the maximum) or under (below the minimum); the bounds are inclusive."""
+    broken = bound_breaks(used, constraint.min, constraint.max)
+    return "over" if broken.get("over_max") else "under" if broken.get("under_min") else "within"
+
+
+def meter_geometry(constraint, used) -> dict:
+    """Percentages for the drawn meter: the allowed band and the current amount on one scale
+    that always holds zero, both bounds and the amount, so negative ranges draw too."""
+    bounds = [b for b in (constraint.min, constraint.max) if b is not None]
+    low, high = min([0, used, *bounds]), max([0, used, *bounds])
+    span = high - low
+
+    def at(value) -> float:
+        return round(100 * (value - low) / span, 2) if span else 100.0
+
+    return {"start": at(constraint.min if constraint.min is not None else low),
+            "end": at(constraint.max if constraint.max is not None else high),
+            "zero": at(0), "value": at(used)}
+
+
+def constraint_text(consultation, constraint, used, lang, state: str) -> str:
+    """The state of one limit in words a citizen uses, for every kind of limit (negative too)."""
     label, unit = consultation.text(constraint.label, lang), consultation.text(constraint.unit, lang)
 
     def n(value) -> str:
-        return "-" if value is None else format_number(value, lang)
+        return format_number(value, lang)
 
-    if constraint.max is not None and used > constraint.max:
-        return t("constraint_status_over", label=label, used=n(used), max=n(constraint.max), unit=unit,
-                 over=n(used - constraint.max))
-    if constraint.max is None or (constraint.min is not None and constraint.min != 0):
-        return t("constraint_status_min", label=label, used=n(used), unit=unit, min=n(constraint.min),
-                 max=n(constraint.max))
-    return t("constraint_status", label=label, used=n(used), max=n(constraint.max), unit=unit,
-             left=n(constraint.max - used))
+    low, high = constraint.min, constraint.max
+    if state == "over":
+        return t("constraint_over", label=label, amount=n(used - high), unit=unit, max=n(high))
+    if state == "under":
+        return t("constraint_under", label=label, amount=n(low - used), unit=unit, min=n(low))
+    if high is not None and high > 0 and (low is None or low <= 0) and used >= 0:
+        return t("constraint_used", label=label, used=n(used), max=n(high), unit=unit, left=n(high - used))
+    if high is not None and low is not None:
+        return t("constraint_between", label=label, used=n(used), unit=unit, min=n(low), max=n(high))
+    if high is not None:
+        return t("constraint_at_most", label=label, used=n(used), unit=unit, max=n(high))
+    if low is not None:
+        return t("constraint_at_least", label=label, used=n(used), unit=unit, min=n(low))
+    return t("constraint_free", label=label, used=n(used), unit=unit)
 
 
 def points_status(page: PointsPage, values: dict) -> dict:
+    """Points given and left, drawn with the same meter and states as a portfolio's limits."""
     numbers = [v for v in values.values() if isinstance(v, int) and not isinstance(v, bool)]
     known = len(numbers) == len(values)
     used = sum(numbers)
     ok = known and not check_points(page, values)
+    low, high = points_bounds(page)
+    bounds = Bounds(min=low, max=high)
+    state = constraint_state(bounds, used) if used else "neutral"
     lang = g.lang
-    return {"known": known, "ok": ok, "used": used, "total": page.total,
-            "text": t("points_status", used=format_number(used, lang), total=format_number(page.total, lang),
-                      left=format_number(page.total - used, lang))}
+    return {"known": known, "ok": ok, "untouched": not used, "constraints": [{
+        "id": "points", "state": state, "bar": meter_geometry(bounds, used), "description": "",
+        "text": t("points_over" if state == "over" else "points_status", used=format_number(used, lang),
+                  total=format_number(page.total, lang), left=format_number(page.total - used, lang),
+                  over=format_number(used - page.total, lang))}]}
 
 
 def _group_notes(consultation: Consultation, page: PortfolioPage) -> dict[str, str]:
@@ -182,11 +233,20 @@ def motivation_questions(consultation, page: PortfolioPage, options, chosen: dic
         title = consultation.text(option.title, lang)
         if option.is_toggle:
             label = t("why_chosen" if level else "why_not_chosen", option=title)
+        elif level == option.default:
+            label = t("why_default", option=title)
         else:
-            label = t("why_level", option=title, level=level_label(consultation, option, level, lang))
+            label = t("why_level", option=title, level=_without_step_number(level_label(consultation, option, level, lang)))
+        # which question a draft text answers: the option and the level it was written for
         rows.append({"option": option, "field": f"{MOTIVATION_PREFIX}{option.id}", "label": label,
+                     "question": f"{option.id}={level}",
                      "level_text": level_label(consultation, option, level, lang)})
     return rows
+
+
+def _without_step_number(level_text: str) -> str:
+    """A level label as it reads inside a sentence: "+1: 300.000 woningen meer" -> "300.000 woningen meer"."""
+    return re.sub(r"^[+-]?\d+(?:[.,]\d+)?:\s*", "", level_text)
 
 
 def pair_sets(consultation: Consultation, page: PairsPage) -> list[dict]:
@@ -210,8 +270,11 @@ def advice_summary(consultation: Consultation, answers: dict, option_order: dict
             rows = [(consultation.text(o.title, lang), level_label(consultation, o, answer.get(o.id, o.default), lang))
                     for o in ordered(option_order.get(page.id), page.options)]
             use = portfolio_use(consultation, page, {o.id: answer.get(o.id, o.default) for o in page.options})
-            totals = [_constraint_text(consultation, consultation.constraint(cid), use[cid], lang)
-                      for cid in page.constraints]
+            totals = []
+            for cid in page.constraints:
+                constraint = consultation.constraint(cid)
+                totals.append(constraint_text(consultation, constraint, use[cid], lang,
+                                               constraint_state(constraint, use[cid])))
             sections.append({"kind": "portfolio", "title": title, "rows": rows, "totals": totals})
         elif isinstance(page, PointsPage):
             goals = sorted(page.goals, key=lambda goal: -answer.get(goal.id, 0))
@@ -219,8 +282,22 @@ def advice_summary(consultation: Consultation, answers: dict, option_order: dict
             sections.append({"kind": "points", "title": title, "rows": rows, "totals": []})
         elif isinstance(page, PairsPage):
             rows = [(t("pair_set", number=i + 1, total=len(page.sets)),
-                     consultation.text(page.opt_out, lang) if answer.get(str(i + 1)) == OPT_OUT
-                     else t("variant", letter=answer.get(str(i + 1), "")))
+                     _chosen_variant(consultation, page, i, answer.get(str(i + 1)), lang))
                     for i in range(len(page.sets))]
             sections.append({"kind": "pairs", "title": title, "rows": rows, "totals": []})
     return sections
+
+
+def _chosen_variant(consultation: Consultation, page: PairsPage, index: int, letter, lang: str) -> str:
+    """A pair choice as what was chosen: the variant's attributes, or the opt-out's text."""
+    if letter == OPT_OUT:
+        return consultation.text(page.opt_out, lang)
+    variants = page.sets[index]
+    by_letter = dict(zip(variant_letters(variants), variants))
+    if letter not in by_letter:
+        return t("variant", letter=letter or "")
+    values = ", ".join(
+        f"{consultation.text(consultation.attribute(a).label, lang)} "
+        f"{format_number(by_letter[letter][a], lang)} {consultation.text(consultation.attribute(a).unit, lang)}".strip()
+        for a in page.attributes)
+    return f'{t("variant", letter=letter)}: {values}'

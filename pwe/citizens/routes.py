@@ -104,6 +104,8 @@ def check(slug: str, step_id: str):
     ctx = _step_context(slug, step_id)
     if not isinstance(ctx, StepContext):
         abort(409)
+    if ctx.step.kind != "page" or ctx.step.page.type not in ("portfolio", "points"):
+        abort(404)  # only allocation steps have a live status
     result = _parse(ctx)
     view = presenting.step_view(ctx, result.answer, result, show_errors=False)
     html = render_template("citizens/_live_summary.html", **view)

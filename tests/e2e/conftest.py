@@ -117,11 +117,12 @@ def browser():
 
 @pytest.fixture
 def open_page(browser, live_server):
-    """open_page("mobile" | "desktop", **context_options) -> a page in a fresh context."""
+    """open_page("mobile" | "desktop", **context_options) -> a page in a fresh context; options
+    (a viewport, JavaScript off) override the device's."""
     contexts = []
 
-    def open_(viewport: str = "desktop", **options):
-        context = browser.new_context(base_url=live_server.url, locale="nl-NL", **VIEWPORTS[viewport], **options)
+    def open_(device: str = "desktop", **options):
+        context = browser.new_context(base_url=live_server.url, locale="nl-NL", **(VIEWPORTS[device] | options))
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

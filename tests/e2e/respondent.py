@@ -2,6 +2,7 @@
 and fills it in with the pointer or with the keyboard alone."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -161,18 +162,33 @@ class BrowserRespondent:
 
     def complete(self, before_answer: Callable[[Step], None] | None = None) -> None:
         """Answer every step validly; `before_answer(step)` may first visit error states or run checks."""
-        all_steps = self.view.steps
-        for index, step in enumerate(all_steps):
-            expect(self.page).to_have_url(self.step_url(step))
+        for step in self.view.steps:
             if before_answer:
                 before_answer(step)
-            form = valid_form(self.view.consultation, step)
-            self.expected[step.id] = expected_answer(self.view.consultation, step, form)
-            self.fill(form)
-            self.submit("next")
-            following = all_steps[index + 1] if index + 1 < len(all_steps) else None
-            self.page.wait_for_url(self.step_url(following))
+            self.answer(step)
         expect(self.page.get_by_role("heading", name=platform_text("your_advice"), exact=True)).to_be_visible()
+
+    def go_to(self, wanted: Callable[[Step], bool]) -> Step:
+        """Answer every step validly up to the first one `wanted` accepts, and stay there."""
+        for step in self.view.steps:
+            if wanted(step):
+                expect(self.page).to_have_url(self.step_url(step))
+                return step
+            self.answer(step)
+        raise AssertionError("no step of this consultation is the one wanted")
+
+    def answer(self, step: Step) -> None:
+        """Fill in `step` validly and go on to the next one."""
+        all_steps = self.view.steps
+        # Recalculate without JavaScript comes back to the summary's anchor on the same step
+        expect(self.page).to_have_url(re.compile(re.escape(self.step_url(step)) + "(#summary)?$"))
+        form = valid_form(self.view.consultation, step)
+        self.expected[step.id] = expected_answer(self.view.consultation, step, form)
+        self.fill(form)
+        self.submit("next")
+        index = all_steps.index(step)
+        following = all_steps[index + 1] if index + 1 < len(all_steps) else None
+        self.page.wait_for_url(self.step_url(following))
 
     def assert_stored_answers_equal_input(self) -> None:
         stored = self.live.responses_of(self.view.handle)

@@ -8,6 +8,7 @@ from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import PageAnswer, Respondent, Response
 from pwe.services.consultations import find, import_definition
+from surveys.messages import format_number
 from tests.pwe.visitor import (
     Visitor, expected_answer, respondent_consultation, respondent_row, valid_form,
 )
@@ -118,3 +119,66 @@ def test_landing_requires_consent_and_age(demo, client):
 def test_home_lists_both_demo_consultations(demo, client):
     html = client.get("/").get_data(as_text=True)
     assert "/c/lelylijn" in html and "/c/ruimte-2050" in html
+
+
+def test_motivation_questions_read_naturally(demo, client):
+    """The question names the chosen level without its step number; the hint writes 2.000 as the error does."""
+    visitor = Visitor(client, "ruimte-2050")
+    visitor.start()
+    with demo.app_context():
+        consultation = respondent_consultation(client, "ruimte-2050")
+        for step in steps(consultation):
+            if step.kind == "motivation":
+                break
+            form = valid_form(consultation, step)
+            if step.kind == "page" and step.page.type == "portfolio":
+                form = [("housing", "1"), ("nature", "-1")] + [(o.id, "0") for o in step.page.options
+                                                              if o.id not in ("housing", "nature")]
+            assert visitor.post(visitor.step_url(step.id), form).status_code == 302
+        html = visitor.get(visitor.step_url(step.id)).get_data(as_text=True)
+    assert "Waarom koos u bij Wonen voor 300.000 woningen meer dan gepland (1,95 miljoen extra)?" in html
+    assert "Waarom liet u Landbouw zoals in het basisplan?" in html
+    assert "Hoogstens 2.000 tekens." in html
+
+
+def test_only_allocation_steps_have_a_live_check(demo, client):
+    visitor = Visitor(client, "ruimte-2050")
+    visitor.start()
+    assert visitor.post("/c/ruimte-2050/values/check", []).status_code == 404
+
+
+def test_intro_paragraphs_of_a_folded_block_stay_apart(demo, client):
+    """The demo disclaimer is its own paragraph, not merged into the first one."""
+    html = client.get("/c/lelylijn").get_data(as_text=True)
+    assert "De getallen zijn ter illustratie.</p>" in html
+
+
+def test_every_page_names_its_icon_and_languages_in_their_own_words(demo, client):
+    html = client.get("/c/lelylijn").get_data(as_text=True)
+    icon = html.split('rel="icon" href="')[1].split('"')[0]
+    response = client.get(icon)
+    response.close()  # a static file is streamed: close it as a browser would
+    assert response.status_code == 200
+    assert ">Nederlands</span>" in html and ">English</a>" in html
+
+
+def test_a_first_visit_speaks_the_browsers_language_when_the_consultation_has_it(demo, client):
+    assert 'lang="en"' in client.get("/c/lelylijn", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert 'lang="nl"' in client.get("/c/lelylijn", headers={"Accept-Language": "de-DE"}).get_data(as_text=True)
+    client.get("/c/lelylijn?lang=nl")
+    assert 'lang="nl"' in client.get("/c/lelylijn", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_the_thank_you_page_shows_what_each_chosen_variant_was(demo, client):
+    visitor = Visitor(client, "lelylijn")
+    visitor.start()
+    with demo.app_context():
+        consultation = respondent_consultation(client, "lelylijn")
+        for step in steps(consultation):
+            visitor.post(visitor.step_url(step.id), valid_form(consultation, step))
+        pairs = next(p for p in consultation.pages if p.type == "pairs")
+        first = pairs.sets[0][0]
+        attribute = consultation.attribute(pairs.attributes[0])
+    html = client.get("/c/lelylijn/thanks").get_data(as_text=True)
+    expected = f'Variant A: {attribute.label.by_lang["nl"]} {format_number(first[attribute.id], "nl")}'
+    assert expected in html

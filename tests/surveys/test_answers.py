@@ -363,3 +363,18 @@ def test_a_language_without_messages_falls_back_to_the_consultations():
                                            (-0.5, "-0,5", "-0.5"), (2.0, "2", "2"), (1e-05, "0,00001", "0.00001")])
 def test_numbers_are_written_the_readers_way(value, nl, en):
     assert (format_number(value, "nl"), format_number(value, "en")) == (nl, en)
+
+
+def test_a_line_break_counts_as_one_character_as_browsers_send_it():
+    """Browsers send each line break as CRLF; a text at the limit must not be refused for them."""
+    typed = "\r\n".join(["abc"] * 3)  # 9 characters and 2 line breaks as a person counts them: 11
+    page = questions(question("remark", "text", max_length=11))
+    assert parse(page, [("remark", typed)]).answer["remark"] == "abc\nabc\nabc"
+    assert errors(parse(page, [("remark", typed + "x")])) == [("remark", "too_long")]
+
+
+def test_a_motivation_of_exactly_the_maximum_with_line_breaks_is_kept():
+    page = portfolio([option("a", use={"budget": 1})], [BUDGET])
+    text_ = "\r\n".join(["x" * 99] * 20) + "x"  # 2,000 characters typed, 2,019 sent
+    result = parse_motivation(consultation(page, constraints=[BUDGET]), page, MultiDict([("why-a", text_)]))
+    assert result.ok and len(result.answer["a"]) == 2000

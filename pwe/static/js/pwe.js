@@ -9,6 +9,83 @@
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
 
+  // A focused field is shown whole, above the sticky summary of a phone (WCAG 2.2 SC 2.4.11):
+  // the browser's own scrolling stops as soon as any part of the field is in view.
+  function stickyCover() {
+    var aside = document.getElementById("summary");
+    if (!aside || window.getComputedStyle(aside).position !== "sticky") { return null; }
+    var box = aside.getBoundingClientRect();
+    return box.top > window.innerHeight / 2 ? box : null;
+  }
+
+  function showWhole(element) {
+    var cover = stickyCover();
+    if (cover && cover.height) {
+      document.documentElement.style.scrollPaddingBottom = Math.ceil(cover.height + 8) + "px";
+    }
+    if (cover && document.getElementById("summary").contains(element)) { return; }
+    var box = element.getBoundingClientRect();
+    var bottom = (cover ? cover.top : window.innerHeight) - 8;
+    if (box.bottom > bottom && box.height < bottom) {
+      window.scrollBy(0, box.bottom - bottom);
+    } else if (box.top < 0) {
+      window.scrollBy(0, box.top - 8);
+    }
+  }
+
+  document.addEventListener("focusin", function (event) {
+    // after the summary has folded (below), so its height is the folded one
+    window.setTimeout(function () { showWhole(event.target); }, 0);
+  });
+
+  // What was typed or chosen on a step survives "Vorige" and the language switch: it is kept in
+  // this tab (sessionStorage) until the step is sent, and put back when the step is shown again.
+  // A text is put back only under the same question, so a motivation written for "why did you
+  // choose X" never reappears under "why did you not choose X".
+  var stepForm = document.querySelector("form.pwe-step-form");
+  var restored = false;
+  if (stepForm && window.sessionStorage) {
+    var draftKey = "pwe-draft:" + window.location.pathname;
+
+    function questionOf(field) {
+      return field.getAttribute("data-question") || "";
+    }
+
+    function keepDraft() {
+      var draft = {};
+      Array.prototype.forEach.call(stepForm.elements, function (field) {
+        if (!field.name || field.type === "hidden" || field.type === "submit" || field.type === "button") { return; }
+        var entry = draft[field.name] || (draft[field.name] = {question: questionOf(field), values: []});
+        if ((field.type !== "radio" && field.type !== "checkbox") || field.checked) { entry.values.push(field.value); }
+      });
+      try { window.sessionStorage.setItem(draftKey, JSON.stringify(draft)); } catch (full) { /* nothing kept */ }
+    }
+
+    function restoreDraft() {
+      var draft;
+      try { draft = JSON.parse(window.sessionStorage.getItem(draftKey) || "null"); } catch (broken) { draft = null; }
+      if (!draft || document.getElementById("error-summary")) { return false; }
+      Array.prototype.forEach.call(stepForm.elements, function (field) {
+        var entry = draft[field.name];
+        if (!entry || field.type === "hidden") { return; }
+        if (field.type === "radio" || field.type === "checkbox") {
+          field.checked = entry.values.indexOf(field.value) !== -1;
+        } else if (entry.question === questionOf(field)) {
+          field.value = entry.values[0] || "";
+        }
+      });
+      return true;
+    }
+
+    restored = restoreDraft();
+    stepForm.addEventListener("input", keepDraft);
+    stepForm.addEventListener("change", keepDraft);
+    stepForm.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (!button || button.value !== "recalculate") { window.sessionStorage.removeItem(draftKey); }
+    });
+  }
+
   var form = document.querySelector("form.js-live");
   if (!form || !window.fetch || !window.FormData) { return; }
   var region = document.getElementById("live-summary");
@@ -34,6 +111,46 @@
     timer = window.setTimeout(refresh, 250);
   }
 
+  // a card says what an option uses once chosen, and what it would use while it is not
+  function showCost(event) {
+    var box = event.target;
+    if (box.type !== "checkbox") { return; }
+    var card = box.closest(".pwe-option");
+    if (!card) { return; }
+    card.querySelectorAll(".pwe-cost").forEach(function (cost) {
+      cost.hidden = (cost.getAttribute("data-when") === "chosen") !== box.checked;
+    });
+  }
+
+  // On a phone the summary sticks to the bottom as one line; its heading button folds it open.
+  // Moving on to a field folds it again, so it never covers the field in focus.
+  var aside = document.getElementById("summary");
+  var heading = document.getElementById("summary-heading");
+  var toggle = document.createElement("button");
+  toggle.type = "button";
+  toggle.className = "pwe-summary__toggle";
+  toggle.setAttribute("aria-controls", "live-summary");
+  toggle.textContent = heading.textContent;
+  heading.textContent = "";
+  heading.appendChild(toggle);
+
+  function fold(collapsed) {
+    aside.classList.toggle("pwe-summary--collapsed", collapsed);
+    toggle.setAttribute("aria-expanded", String(!collapsed));
+  }
+  fold(true);
+  toggle.addEventListener("click", function () {
+    fold(!aside.classList.contains("pwe-summary--collapsed"));
+  });
+  form.addEventListener("focusin", function (event) {
+    if (!aside.contains(event.target)) { fold(true); }
+  });
+
+  form.addEventListener("change", showCost);
   form.addEventListener("change", schedule);
+  if (restored) {
+    form.querySelectorAll('input[type="checkbox"]').forEach(function (box) { showCost({target: box}); });
+    schedule();
+  }
   form.addEventListener("input", schedule);
 })();
