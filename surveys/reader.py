@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeGuard, TypeVar
 
 import yaml
 
@@ -53,8 +53,7 @@ def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
 
 
 def syntax_problem(error: yaml.YAMLError) -> Problem:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    if mark is None:
+    if not isinstance(error, yaml.MarkedYAMLError) or not (mark := error.problem_mark or error.context_mark):
         return Problem("", "not valid YAML: " + " ".join(str(error).split()))
     context = f" ({error.context})" if error.context else ""
     return Problem(
@@ -170,7 +169,7 @@ def shown(key: Any) -> str:
     return text if text.strip() else json.dumps(text)
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
