@@ -312,7 +312,7 @@ def _resource_columns(consultation: Consultation,
         for page in design.pages:
             if isinstance(page, PortfolioPage):
                 used.setdefault(page.id, set()).update(page.constraints)
-    resources = {}
+    resources: dict[str, tuple[_Resource, ...]] = {}
     for page in consultation.pages:
         if isinstance(page, PointsPage):
             resources[page.id] = (_POINTS,)
