@@ -121,7 +121,8 @@ def read_codebook(path: str | Path) -> Codebook:
     if not isinstance(data, dict) or not isinstance(data.get("codes"), list) or not data["codes"]:
         raise CodebookError(f"{path}: expected a mapping with a non-empty list `codes:`; each "
                             "code has an id, a label per language and patterns per language")
-    codes, seen = [], set()
+    codes: list[Code] = []
+    seen: set[str] = set()
     for number, entry in enumerate(data["codes"]):
         codes.append(_code(path, f"codes[{number}]", entry, seen))
     return Codebook(tuple(codes))
@@ -157,7 +158,7 @@ def _per_language(path, place: str, value, text: bool) -> dict:
         return {"": value}
     if not isinstance(value, dict) or not value:
         raise CodebookError(f"{path}, {place}: give {what} per language, e.g. {{nl: ..., en: ...}}")
-    checked = {}
+    checked: dict[str, str | tuple[str, ...]] = {}
     for lang, item in value.items():
         if text and isinstance(item, str) and item.strip():
             checked[str(lang)] = item
@@ -312,9 +313,9 @@ def suggest_codes(motivations: pd.DataFrame, language: str, n_codes: int = 8, *,
         found.append((int(members.sum()), top, tuple(examples)))
     found.sort(key=lambda item: -item[0])
     suggested: list[SuggestedCode] = []
-    for size, top, examples in found:
+    for size, top, example_quotes in found:
         suggested.append(SuggestedCode(_code_id(top, [c.id for c in suggested]), top, size,
-                                       examples))
+                                       example_quotes))
     return suggested
 
 

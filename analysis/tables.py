@@ -312,7 +312,7 @@ def _resource_columns(consultation: Consultation,
         for page in design.pages:
             if isinstance(page, PortfolioPage):
                 used.setdefault(page.id, set()).update(page.constraints)
-    resources = {}
+    resources: dict[str, tuple[_Resource, ...]] = {}
     for page in consultation.pages:
         if isinstance(page, PointsPage):
             resources[page.id] = (_POINTS,)
@@ -359,8 +359,9 @@ def _portfolio_alternatives(design: Consultation, page: PortfolioPage,
 
 def _constraint_values(design: Consultation, page: PortfolioPage, option: Option,
                        resources: tuple[_Resource, ...]) -> Row:
-    values = {}
+    values: Row = {}
     for resource in resources:
+        assert resource.constraint is not None   # a portfolio page's resources are constraints, not points
         constraint = design.constraint(resource.constraint)
         values[resource.cost] = option.use.get(resource.constraint, 0)
         values[resource.budget_min], values[resource.budget] = total_bounds(page, constraint)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,12 @@ from pwe.models_officials import (  # noqa: F401  (registers the officials' tabl
     AuditEntry, ConsultationStatus, Invitation, InvitationBatch, QuotaStop, Revision, Role, User,
     VoidedResponse, enum_column,
 )
+
+# db.Model is built at run time from Base; type checkers see Base, which gives the Mapped[] columns
+if TYPE_CHECKING:
+    from pwe.extensions import Base as Model
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime:
@@ -23,7 +30,7 @@ def new_handle() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Consultation(db.Model):
+class Consultation(Model):
     """A loaded definition, stored verbatim with its hash."""
 
     __tablename__ = "consultation"
@@ -49,7 +56,7 @@ class Consultation(db.Model):
     respondents: Mapped[list["Respondent"]] = relationship(back_populates="consultation")
 
 
-class Respondent(db.Model):
+class Respondent(Model):
     """One person taking part: pseudonymous, no IP address, no user agent.
 
     `pseudonym` is the key of the export and never leaves the server; `handle` is what the
@@ -76,7 +83,7 @@ class Respondent(db.Model):
     response: Mapped["Response | None"] = relationship(back_populates="respondent")
 
 
-class PageAnswer(db.Model):
+class PageAnswer(Model):
     """The latest valid answer to one step, saved when the step is submitted."""
 
     __tablename__ = "page_answer"
@@ -91,7 +98,7 @@ class PageAnswer(db.Model):
     respondent: Mapped[Respondent] = relationship(back_populates="answers")
 
 
-class Response(db.Model):
+class Response(Model):
     """A completed response: all answers frozen at completion. At most one per respondent."""
 
     __tablename__ = "response"
@@ -105,7 +112,7 @@ class Response(db.Model):
     respondent: Mapped[Respondent] = relationship(back_populates="response")
 
 
-class VersionStart(db.Model):
+class VersionStart(Model):
     """How many respondents were given each design version, counted at consent: the respondent
     row appears only at their first saved step, and assignment must stay balanced before that."""
 

@@ -13,7 +13,8 @@ IGNORED_FIELDS, and the templates get OPT_OUT from pwe.templating.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable, Mapping
 
@@ -56,7 +57,7 @@ class FieldError:
 
     field: str
     code: str
-    params: dict = field(default_factory=dict)
+    params: dict = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)

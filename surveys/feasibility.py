@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
 import numpy as np
+import numpy.typing as npt
 
 from surveys.definition import (
     Consultation, Constraint, Number, Option, PointsPage, PortfolioPage,
@@ -109,7 +110,8 @@ def check_points(page: PointsPage, allocation: Mapping[str, Any]) -> list[Violat
         problems += [problem] if problem else []
     if problems:
         return problems
-    used, total = sum(_whole(allocation.get(g, 0)) for g in goal_ids), page.total
+    # every amount is whole here (_amount_violation checked each), so `or 0` never applies
+    used, total = sum(_whole(allocation.get(g, 0)) or 0 for g in goal_ids), page.total
     broken = bound_breaks(used, *points_bounds(page))
     if broken["over_max"]:
         return [Violation("over_total", None, {"used": used, "total": total, "over": used - total})]
@@ -343,13 +345,13 @@ def _scaled(bound: Fraction | None, scale: int) -> int | None:
 
 def _any_broken(breaks: dict[str, Any]) -> Any:
     """Rows that break any of the rules (object arrays compare to objects, so cast to bool)."""
-    return np.logical_or.reduce([np.asarray(b, dtype=bool) for b in breaks.values()] or [False])
+    return np.logical_or.reduce([np.asarray(b, dtype=bool) for b in breaks.values()] or [np.asarray(False)])
 
 
 # --- groups -------------------------------------------------------------------------------
 
 
-def too_many_away(away: np.ndarray) -> np.ndarray:
+def too_many_away(away: npt.ArrayLike) -> np.ndarray:
     """Rows (of a group's members: away from the lowest level or not) that break the group rule."""
     return np.asarray(away, dtype=bool).sum(axis=1) > MOST_AWAY_PER_GROUP
 

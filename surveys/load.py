@@ -35,7 +35,7 @@ class DefinitionError(Exception):
 def parse(text: str, source: str = "<string>") -> Consultation:
     """The consultation defined by `text`; raises DefinitionError listing all its problems."""
     consultation, found = _read(text)
-    if found:
+    if consultation is None:   # _read gives None exactly when it found problems
         raise DefinitionError(found, source)
     return consultation
 

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeGuard, TypeVar
 
 import yaml
 
@@ -53,8 +53,7 @@ def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
 
 
 def syntax_problem(error: yaml.YAMLError) -> Problem:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    if mark is None:
+    if not isinstance(error, yaml.MarkedYAMLError) or not (mark := error.problem_mark or error.context_mark):
         return Problem("", "not valid YAML: " + " ".join(str(error).split()))
     context = f" ({error.context})" if error.context else ""
     return Problem(
@@ -127,7 +126,11 @@ class Reader:
         return ok
 
 
-Read = Callable[[Reader, Any, str], Any]   # returns the value read, or None after reporting
+# the readers a schema's functions need: Reader itself, or a subclass that knows more of the file
+R = TypeVar("R", bound=Reader)
+R_contra = TypeVar("R_contra", bound=Reader, contravariant=True)
+
+Read = Callable[[R, Any, str], Any]   # returns the value read, or None after reporting
 
 
 def describe(value: Any, text_wanted: bool = False) -> str:
@@ -166,7 +169,7 @@ def shown(key: Any) -> str:
     return text if text.strip() else json.dumps(text)
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -189,7 +192,7 @@ def read_bool(reader: Reader, value: Any, place: str) -> Any:
     return value if reader.expect(isinstance(value, bool), value, place, "true or false") else None
 
 
-def whole(low: int, high: int | None = None) -> Read:
+def whole(low: int, high: int | None = None) -> Read[Reader]:
     """A reader of whole numbers from `low` (to `high`)."""
     wanted = (f"a whole number from {low} to {high}" if high is not None
               else "a positive whole number" if low == 1 else f"a whole number of at least {low}")
@@ -202,7 +205,7 @@ def whole(low: int, high: int | None = None) -> Read:
     return read_whole
 
 
-def one_of(*allowed: Any) -> Read:
+def one_of(*allowed: Any) -> Read[Reader]:
     """A reader accepting only the given values (of the same type: true is not 1)."""
     def read_one_of(reader: Reader, value: Any, place: str) -> Any:
         if any(type(value) is type(option) and value == option for option in allowed):
@@ -243,7 +246,7 @@ def read_id(reader: Reader, value: Any, place: str, pattern: re.Pattern = ID_PAT
 
 # --- lists and mappings -----------------------------------------------------------------------
 
-def read_list(reader: Reader, value: Any, place: str, read_item: Read, *, min_items: int = 1,
+def read_list(reader: R, value: Any, place: str, read_item: Read[R], *, min_items: int = 1,
               max_items: int | None = None, scope: str | None = None,
               partial: bool = False) -> tuple | None:
     """The items read, ids unique in `scope` (one of the reader's `scope_reasons`).
@@ -275,9 +278,9 @@ def _check_size(reader: Reader, size: int, place: str, min_items: int, max_items
     return False
 
 
-def list_of(read_item: Read, min_items: int = 1, max_items: int | None = None,
-            scope: str | None = None, partial: bool = False) -> Read:
-    def read_items(reader: Reader, value: Any, place: str) -> tuple | None:
+def list_of(read_item: Read[R], min_items: int = 1, max_items: int | None = None,
+            scope: str | None = None, partial: bool = False) -> Read[R]:
+    def read_items(reader: R, value: Any, place: str) -> tuple | None:
         return read_list(reader, value, place, read_item, min_items=min_items,
                          max_items=max_items, scope=scope, partial=partial)
 
@@ -306,10 +309,10 @@ def raw_ids(nodes: Any) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class Key:
+class Key(Generic[R_contra]):
     """One key a mapping may have: how to read its value, and whether it must be there."""
 
-    read: Read | None     # None: read by the mapping's check, which needs other keys first
+    read: Read[R_contra] | None     # None: read by the mapping's check, which needs other keys first
     required: bool = False
 
 
@@ -321,7 +324,7 @@ class Fields(dict):
         self.node = node
 
 
-def read_fields(reader: Reader, node: Any, place: str, keys: dict[str, Key]) -> Fields | None:
+def read_fields(reader: R, node: Any, place: str, keys: dict[str, Key[R]]) -> Fields | None:
     """The valid values of a mapping's keys; None (reported) when it is not a mapping."""
     if not reader.expect(isinstance(node, dict), node, place, "a mapping (key: value lines)"):
         return None
@@ -342,18 +345,18 @@ def read_fields(reader: Reader, node: Any, place: str, keys: dict[str, Key]) -> 
     return values
 
 
-Check = Callable[[Reader, Fields, str], None]
+Check = Callable[[R, Fields, str], None]
 
 
 @dataclass(frozen=True)
-class Shape:
+class Shape(Generic[R]):
     """A mapping in the file that becomes a dataclass: its keys, and checks across keys."""
 
     cls: type
-    keys: dict[str, Key]
-    check: Check | None = None
+    keys: dict[str, Key[R]]
+    check: Check[R] | None = None
 
-    def __call__(self, reader: Reader, node: Any, place: str) -> Any:
+    def __call__(self, reader: R, node: Any, place: str) -> Any:
         mark = reader.mark()
         values = read_fields(reader, node, place, self.keys)
         if values is None:
@@ -363,10 +366,10 @@ class Shape:
         return self.cls(**values) if reader.clean_since(mark) else None
 
 
-ReadEntry = Callable[[Reader, Any, Any, str], None]   # (reader, key, value, place)
+ReadEntry = Callable[[R, Any, Any, str], None]   # (reader, key, value, place)
 
 
-def read_keyed(reader: Reader, value: Any, place: str, wanted: str, read_entry: ReadEntry) -> Any:
+def read_keyed(reader: R, value: Any, place: str, wanted: str, read_entry: ReadEntry[R]) -> Any:
     """A mapping keyed by ids, each entry checked by `read_entry`; None when any is bad."""
     if not reader.expect(isinstance(value, dict), value, place, wanted):
         return None

@@ -192,7 +192,7 @@ def _check_pick_counts(reader: ConsultationReader, values: Fields, place: str) -
             whole(0, choice_count)(reader, values[name], at(place, name))
 
 
-ATTRIBUTE = Shape(Attribute, {
+ATTRIBUTE: Shape[ConsultationReader] = Shape(Attribute, {
     "id": ID, "label": REQUIRED_TEXT, "unit": TEXT, "description": TEXT,
     "direction": Key(one_of(-1, 0, 1)),
 })
@@ -257,7 +257,7 @@ def page_keys(**specific: Key) -> dict[str, Key]:
 def check_portfolio(reader: ConsultationReader, values: Fields, place: str) -> None:
     options = values.get("options", ())
     values["constraints"] = constraints_used(options, reader.constraint_ids)
-    starting_away = {}
+    starting_away: dict[str, str] = {}
     for option in options:
         if option.group is not None and option.default != min(option.levels):
             if option.group in starting_away:
@@ -308,7 +308,7 @@ def variant_reader(attributes: tuple[str, ...] | None) -> Read:
         missing = [attribute for attribute in attributes or () if attribute not in (variant or ())]
         if variant is not None and missing:
             reader.report(place, f"has no number for {', '.join(missing)}; each variant gives one "
-                                 f"for each of the page's attributes ({', '.join(attributes)})")
+                                 f"for each of the page's attributes ({', '.join(attributes or ())})")
             return None
         return variant
 
@@ -416,6 +416,8 @@ def _check_feasible(reader: ConsultationReader, page: PortfolioPage,
         return  # each version would repeat them
     for version in versions:
         (changed_page,), changed_constraints = apply_changes((page,), constraints, version.changes)
+        # a version changes numbers, never a page's type
+        assert isinstance(changed_page, PortfolioPage)
         for message in infeasibility(changed_page, changed_constraints):
             reader.report(place, f'in version "{version.id}", {message}')
 
@@ -456,7 +458,9 @@ def read_consultation(reader: ConsultationReader, document: Any) -> Consultation
         return None
     reader.attribute_ids = raw_ids(document.get("attributes"))
     reader.constraint_ids = raw_ids(document.get("constraints"))
-    pages = document.get("pages") if isinstance(document.get("pages"), list) else []
+    pages = document.get("pages")
+    if not isinstance(pages, list):
+        pages = []
     reader.option_ids = tuple(
         option_id for page in pages if isinstance(page, dict) and page.get("type") == "portfolio"
         for option_id in raw_ids(page.get("options"))

@@ -219,7 +219,8 @@ def _variants(page: PairsPage, variants) -> tuple[tuple[str, Text], ...]:
 
 
 def _choice_entries(consultation: Consultation) -> Iterator[Entry]:
-    tasks, options = [], {}
+    tasks: list[tuple[str, Text]] = []
+    options: dict[str, Text] = {}
     for page in consultation.pages:
         if isinstance(page, (PortfolioPage, PointsPage)):
             tasks.append((page.id, _title(page)))

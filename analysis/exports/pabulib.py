@@ -67,7 +67,7 @@ class Elections:
 
     def __init__(self, consultation: Consultation) -> None:
         self.consultation = consultation
-        versions = [version.id for version in consultation.versions] or [None]
+        versions: list[str | None] = [version.id for version in consultation.versions] or [None]
         self._elections = {(page.id, version): _Election(consultation.for_version(version),
                                                          page.id, version)
                            for page in pabulib_pages(consultation) for version in versions}
@@ -106,7 +106,9 @@ class _Election:
 
     @property
     def page(self) -> PortfolioPage:
-        return self.design.page(self.page_id)
+        page = self.design.page(self.page_id)
+        assert isinstance(page, PortfolioPage)   # elections are held for portfolio pages only
+        return page
 
     @property
     def name(self) -> str:

@@ -37,15 +37,15 @@ def read_export(folder: str | Path) -> dict[str, pd.DataFrame]:
             raw[name] = (pd.read_parquet(parquet) if parquet.is_file() else _read_csv(csv))
     codebook = _restored(raw[CODEBOOK].astype(object).where(raw[CODEBOOK].notna(), None))
     kinds: dict[str, dict[str, str]] = {}
-    for row in codebook.itertuples(index=False):
-        kinds.setdefault(row.file, {})[row.column] = row.type
+    for file, column, kind in zip(codebook["file"], codebook["column"], codebook["type"]):
+        kinds.setdefault(file, {})[column] = kind
     tables = {name: typed(raw[name], kinds.get(name, {})) for name in TABLES}
     return {**tables, CODEBOOK: codebook}
 
 
 def typed(frame: pd.DataFrame, kinds: Mapping[str, str]) -> pd.DataFrame:
     """The columns as their kinds say: integers (nullable), floats, or text (None when empty)."""
-    out = {}
+    out: dict[str, pd.Series] = {}
     for column in frame.columns:
         kind = kinds.get(restore(column), "text")
         values = frame[column]

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis.exports.codebook import (
     CATEGORY, CHOICES, DATETIME, INTEGER, MOTIVATIONS, NUMBER, RESPONDENTS, TEXT, codebook_table,
@@ -24,6 +24,9 @@ from analysis.exports.codebook import (
 from analysis.exports.pabulib import Elections
 from analysis.exports.safety import neutralise
 from analysis.tables import Record, row_makers
+
+if TYPE_CHECKING:
+    import pyarrow.parquet as pq
 from surveys.definition import Consultation
 
 FORMATS = ("csv", "xlsx", "parquet")
@@ -41,7 +44,7 @@ class ExportFileError(ValueError):
 
 def write_export_set(consultation: Consultation, records: Iterable[Record], out_dir: Path, *,
                      format: str = "csv", definition_text: str | None = None,
-                     weights: Mapping[str, float] | None = None) -> list[tuple[Path, int]]:
+                     weights: Mapping[str, float] | None = None) -> list[tuple[Path, int | None]]:
     """Write the export set of `records` (sorted by respondent) into out_dir.
 
     With `weights` ({respondent: weight}) respondents and choices get a weight column; a
@@ -59,7 +62,7 @@ def write_export_set(consultation: Consultation, records: Iterable[Record], out_
     except OSError as error:
         raise ExportFileError(f"cannot write the export to {out_dir}: "
                               f"{error.strerror or error}") from error
-    sink = None
+    sink: _Sink | None = None
     try:
         sink = _SINKS[format](scratch, kinds)
         elections = Elections(consultation)
@@ -237,8 +240,8 @@ class _ParquetSink:
         self._schemas = {name: pa.schema([(column, self._types[kind])
                                           for column, kind in kinds[name].items()])
                          for name in TABLES}
-        self._buffers = {name: [] for name in TABLES}
-        self._writers = {}
+        self._buffers: dict[str, list[list]] = {name: [] for name in TABLES}
+        self._writers: dict[str, pq.ParquetWriter] = {}
 
     def write(self, table: str, rows: list[list]) -> None:
         buffer = self._buffers[table]
@@ -299,4 +302,5 @@ def _typed(value: Any, kind: str, column: str) -> Any:
     return str(_plain(value))
 
 
-_SINKS = {"csv": _CsvSink, "xlsx": _XlsxSink, "parquet": _ParquetSink}
+_Sink = _CsvSink | _XlsxSink | _ParquetSink
+_SINKS: dict[str, type[_Sink]] = {"csv": _CsvSink, "xlsx": _XlsxSink, "parquet": _ParquetSink}

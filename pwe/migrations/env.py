@@ -21,7 +21,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("No database URL: run the migrations through pwe.database (`pwe init-db`).")
+    engine = create_engine(url)
     with engine.connect() as connection:
         _run(connection)
 
