@@ -3,6 +3,7 @@
 Bind with `-b` (default: loopback; nginx in front terminates TLS, see docs/deploy.md). Workers
 come from the core count; WEB_CONCURRENCY or `-w` overrides it.
 """
+
 import multiprocessing
 import os
 import tempfile
@@ -16,11 +17,11 @@ worker_class = "sync"
 # the app is imported once and forked: workers start at once, also after one was killed;
 # an upgrade therefore restarts gunicorn (a HUP would keep the old code)
 preload_app = True
-timeout = 30            # a request that takes longer is stuck: the worker is replaced
-graceful_timeout = 30   # on restart, requests in flight get this long to finish
+timeout = 30  # a request that takes longer is stuck: the worker is replaced
+graceful_timeout = 30  # on restart, requests in flight get this long to finish
 keepalive = 2
-backlog = 2048          # a burst after a news item waits in the queue instead of being refused
-max_requests = 10000    # recycle workers now and then, spread out by the jitter
+backlog = 2048  # a burst after a news item waits in the queue instead of being refused
+max_requests = 10000  # recycle workers now and then, spread out by the jitter
 max_requests_jitter = 1000
 limit_request_line = 8190
 limit_request_fields = 100

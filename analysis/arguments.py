@@ -13,6 +13,7 @@ A pattern is a word or phrase matched case-insensitively on word boundaries; a t
 matches any ending ("duur*": duur, duurder, duurste). Quotes are shortened and have personal
 data masked here; escaping them for HTML is the page template's job.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,9 +34,10 @@ ELLIPSIS = "…"
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\d{2}[\s-]?(?:\(0\)[\s-]?)?\d(?:[\s-]?\d){7,9}"   # +31 6 1234 5678
-    r"|\(0\d{1,3}\)[\s-]?\d(?:[\s-]?\d){5,7}"                                 # (020) 123 4567
-    r"|0\d(?:[\s-]?\d){8})(?![\w])")                                          # 06-12345678
+    r"(?<![\w+])(?:(?:\+|00)\d{2}[\s-]?(?:\(0\)[\s-]?)?\d(?:[\s-]?\d){7,9}"  # +31 6 1234 5678
+    r"|\(0\d{1,3}\)[\s-]?\d(?:[\s-]?\d){5,7}"  # (020) 123 4567
+    r"|0\d(?:[\s-]?\d){8})(?![\w])"
+)  # 06-12345678
 # Dutch postcode with its letters: "1234 AB", "1234AB", "1234ab" (lower case only without a space,
 # so "in 2023 ga ik" stays)
 _POSTCODE = re.compile(r"\b[1-9]\d{3}(?: ?[A-Z]{2}|[a-z]{2})\b")
@@ -54,11 +56,11 @@ def shorten(text: str, limit: int = 240) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[:limit - len(ELLIPSIS) + 1]
+    cut = text[: limit - len(ELLIPSIS) + 1]
     space = cut.rfind(" ")
     if space > 0:
         cut = cut[:space]
-    return cut[:limit - len(ELLIPSIS)].rstrip(" ,;:.-") + ELLIPSIS
+    return cut[: limit - len(ELLIPSIS)].rstrip(" ,;:.-") + ELLIPSIS
 
 
 # --- the codebook ---------------------------------------------------------------------------------
@@ -79,8 +81,12 @@ class Code:
 
     def matcher(self, language: str | None = None) -> re.Pattern | None:
         """One regular expression for the patterns (of one language, or of all)."""
-        chosen = [pattern for lang, patterns in self.patterns.items()
-                  if language is None or lang == language for pattern in patterns]
+        chosen = [
+            pattern
+            for lang, patterns in self.patterns.items()
+            if language is None or lang == language
+            for pattern in patterns
+        ]
         if not chosen:
             return None
         return re.compile("|".join(_pattern_regex(p) for p in chosen), re.IGNORECASE)
@@ -111,16 +117,16 @@ def read_codebook(path: str | Path) -> Codebook:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
-        raise CodebookError(f"{path}: cannot read the codebook ({error.strerror or error})") \
-            from error
+        raise CodebookError(f"{path}: cannot read the codebook ({error.strerror or error})") from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark else ""
-        raise CodebookError(f"{path}{where}: not valid YAML ({getattr(error, 'problem', error)})") \
-            from error
+        raise CodebookError(f"{path}{where}: not valid YAML ({getattr(error, 'problem', error)})") from error
     if not isinstance(data, dict) or not isinstance(data.get("codes"), list) or not data["codes"]:
-        raise CodebookError(f"{path}: expected a mapping with a non-empty list `codes:`; each "
-                            "code has an id, a label per language and patterns per language")
+        raise CodebookError(
+            f"{path}: expected a mapping with a non-empty list `codes:`; each "
+            "code has an id, a label per language and patterns per language"
+        )
     codes: list[Code] = []
     seen: set[str] = set()
     for number, entry in enumerate(data["codes"]):
@@ -133,17 +139,20 @@ def _code(path, place: str, entry, seen: set[str]) -> Code:
         raise CodebookError(f"{path}, {place}: a code is a mapping with id, label and patterns")
     code_id = entry.get("id")
     if not isinstance(code_id, str) or not _ID.match(code_id):
-        raise CodebookError(f"{path}, {place}.id: {code_id!r} is not an id; use lower-case "
-                            "letters, digits, - and _ (e.g. too_expensive)")
+        raise CodebookError(
+            f"{path}, {place}.id: {code_id!r} is not an id; use lower-case "
+            "letters, digits, - and _ (e.g. too_expensive)"
+        )
     place = f"{place} ({code_id})"
     if code_id in seen:
-        raise CodebookError(f"{path}, {place}: the id {code_id} is used twice; give each code "
-                            "its own id")
+        raise CodebookError(f"{path}, {place}: the id {code_id} is used twice; give each code its own id")
     seen.add(code_id)
     unknown = sorted(set(entry) - {"id", "label", "patterns", "examples"})
     if unknown:
-        raise CodebookError(f"{path}, {place}: unknown key {', '.join(unknown)}; a code has id, "
-                            "label, patterns and optionally examples")
+        raise CodebookError(
+            f"{path}, {place}: unknown key {', '.join(unknown)}; a code has id, "
+            "label, patterns and optionally examples"
+        )
     label = _per_language(path, f"{place}.label", entry.get("label"), text=True)
     patterns = _per_language(path, f"{place}.patterns", entry.get("patterns"), text=False)
     examples = entry.get("examples") or []
@@ -163,8 +172,12 @@ def _per_language(path, place: str, value, text: bool) -> dict:
         if text and isinstance(item, str) and item.strip():
             checked[str(lang)] = item
             continue
-        if not text and isinstance(item, list) and item and all(
-                isinstance(p, str) and p.strip().rstrip("*") for p in item):
+        if (
+            not text
+            and isinstance(item, list)
+            and item
+            and all(isinstance(p, str) and p.strip().rstrip("*") for p in item)
+        ):
             checked[str(lang)] = tuple(item)
             continue
         raise CodebookError(f"{path}, {place}.{lang}: expected {what}, got {item!r}")
@@ -174,24 +187,37 @@ def _per_language(path, place: str, value, text: bool) -> dict:
 def write_codebook(codes: Codebook | Iterable[Code], path: str | Path) -> None:
     """Write codes as a codebook YAML file (read back by `read_codebook`)."""
     codes = codes.codes if isinstance(codes, Codebook) else tuple(codes)
-    data = {"codes": [{"id": code.id, "label": dict(code.label),
-                       "patterns": {lang: list(p) for lang, p in code.patterns.items()},
-                       **({"examples": list(code.examples)} if code.examples else {})}
-                      for code in codes]}
-    Path(path).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100),
-                          encoding="utf-8")
+    data = {
+        "codes": [
+            {
+                "id": code.id,
+                "label": dict(code.label),
+                "patterns": {lang: list(p) for lang, p in code.patterns.items()},
+                **({"examples": list(code.examples)} if code.examples else {}),
+            }
+            for code in codes
+        ]
+    }
+    Path(path).write_text(
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8"
+    )
 
 
 # --- coding, counting, quoting ------------------------------------------------------------------
 
 
-def code_motivations(motivations: pd.DataFrame, codebook: Codebook,
-                     language: str | None = None) -> pd.DataFrame:
+def code_motivations(
+    motivations: pd.DataFrame, codebook: Codebook, language: str | None = None
+) -> pd.DataFrame:
     """One row per motivation x code it matches (a text may have several codes, or none)."""
     matchers = [(code.id, code.matcher(language)) for code in codebook.codes]
-    rows = [[row.respondent, row.page, row.option, row.direction, code_id]
-            for row in motivations.itertuples(index=False) if isinstance(row.text, str)
-            for code_id, matcher in matchers if matcher and matcher.search(row.text)]
+    rows = [
+        [row.respondent, row.page, row.option, row.direction, code_id]
+        for row in motivations.itertuples(index=False)
+        if isinstance(row.text, str)
+        for code_id, matcher in matchers
+        if matcher and matcher.search(row.text)
+    ]
     return pd.DataFrame(rows, columns=CODED_COLUMNS)
 
 
@@ -199,16 +225,21 @@ def code_counts(motivations: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame:
     """Per page, option, direction and code: respondents giving it, the motivations written
     there, and the share of those that carry the code."""
     texts = motivations.groupby(GROUP).size().rename("texts")
-    counts = (coded.drop_duplicates(["respondent", *GROUP, "code"])
-              .groupby([*GROUP, "code"]).size().rename("count").reset_index())
+    counts = (
+        coded.drop_duplicates(["respondent", *GROUP, "code"])
+        .groupby([*GROUP, "code"])
+        .size()
+        .rename("count")
+        .reset_index()
+    )
     counts = counts.join(texts, on=GROUP)
     counts["share"] = counts["count"] / counts["texts"]
-    return counts.sort_values([*GROUP, "count"], ascending=[True, True, True, False],
-                              ignore_index=True)
+    return counts.sort_values([*GROUP, "count"], ascending=[True, True, True, False], ignore_index=True)
 
 
-def representative_quotes(motivations: pd.DataFrame, coded: pd.DataFrame, per_code: int = 3,
-                          limit: int = 240) -> pd.DataFrame:
+def representative_quotes(
+    motivations: pd.DataFrame, coded: pd.DataFrame, per_code: int = 3, limit: int = 240
+) -> pd.DataFrame:
     """A few quotes per page, option, direction and code: masked, shortened, no repeats.
 
     Preferred are texts that carry only this code and whose length is nearest the group's median,
@@ -216,7 +247,8 @@ def representative_quotes(motivations: pd.DataFrame, coded: pd.DataFrame, per_co
     """
     codes_per_text = coded.groupby(["respondent", *GROUP]).size().rename("codes")
     merged = coded.join(codes_per_text, on=["respondent", *GROUP]).merge(
-        motivations[["respondent", *GROUP, "text"]], on=["respondent", *GROUP])
+        motivations[["respondent", *GROUP, "text"]], on=["respondent", *GROUP]
+    )
     rows = []
     for key, group in merged.groupby([*GROUP, "code"], sort=True):
         group = group.assign(length=group["text"].str.len())
@@ -246,31 +278,43 @@ class SuggestedCode:
     quotes: tuple[str, ...]
 
     def as_code(self, language: str, patterns: int = 5) -> Code:
-        return Code(self.id, {language: ", ".join(self.terms[:3])},
-                    {language: self.terms[:patterns]}, self.quotes)
+        return Code(
+            self.id, {language: ", ".join(self.terms[:3])}, {language: self.terms[:patterns]}, self.quotes
+        )
 
 
 def stop_words(language: str) -> list[str]:
     """The stop-word list shipped for a language (analysis/stopwords/<language>.txt)."""
     source = resources.files("analysis") / "stopwords" / f"{language}.txt"
     if not source.is_file():
-        shipped = sorted(p.name[:-4] for p in (resources.files("analysis") / "stopwords").iterdir()
-                         if p.name.endswith(".txt"))
-        raise ValueError(f"no stop-word list for language {language!r}; "
-                         f"shipped: {', '.join(shipped)}")
-    return [line.strip() for line in source.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")]
+        shipped = sorted(
+            p.name[:-4]
+            for p in (resources.files("analysis") / "stopwords").iterdir()
+            if p.name.endswith(".txt")
+        )
+        raise ValueError(f"no stop-word list for language {language!r}; shipped: {', '.join(shipped)}")
+    return [
+        line.strip()
+        for line in source.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
 
 
-def in_language(motivations: pd.DataFrame, respondents: pd.DataFrame,
-                language: str) -> pd.DataFrame:
+def in_language(motivations: pd.DataFrame, respondents: pd.DataFrame, language: str) -> pd.DataFrame:
     """The motivations of the respondents (respondents table) who answered in `language`."""
     speakers = set(respondents.loc[respondents["language"] == language, "respondent"])
     return motivations[motivations["respondent"].isin(speakers)]
 
 
-def suggest_codes(motivations: pd.DataFrame, language: str, n_codes: int = 8, *,
-                  terms: int = 8, quotes: int = 3, seed: int = 0) -> list[SuggestedCode]:
+def suggest_codes(
+    motivations: pd.DataFrame,
+    language: str,
+    n_codes: int = 8,
+    *,
+    terms: int = 8,
+    quotes: int = 3,
+    seed: int = 0,
+) -> list[SuggestedCode]:
     """Themes in the texts by TF-IDF and non-negative matrix factorisation, largest first.
 
     Each text belongs to the theme it loads on most; a theme's quotes are the texts loading on
@@ -281,16 +325,22 @@ def suggest_codes(motivations: pd.DataFrame, language: str, n_codes: int = 8, *,
 
     texts = [t for t in motivations["text"] if isinstance(t, str) and t.strip()]
     if len(texts) < 2 * n_codes:
-        raise ValueError(f"{len(texts)} motivations are too few to suggest {n_codes} codes; "
-                         f"ask for at most {max(1, len(texts) // 2)} (--codes)")
-    vectorizer = TfidfVectorizer(stop_words=stop_words(language), min_df=2, max_df=0.5,
-                                 ngram_range=(1, 2), token_pattern=r"(?u)\b[^\W\d_]{2,}\b",
-                                 sublinear_tf=True)
+        raise ValueError(
+            f"{len(texts)} motivations are too few to suggest {n_codes} codes; "
+            f"ask for at most {max(1, len(texts) // 2)} (--codes)"
+        )
+    vectorizer = TfidfVectorizer(
+        stop_words=stop_words(language),
+        min_df=2,
+        max_df=0.5,
+        ngram_range=(1, 2),
+        token_pattern=r"(?u)\b[^\W\d_]{2,}\b",
+        sublinear_tf=True,
+    )
     try:
         matrix = vectorizer.fit_transform(texts)
-    except ValueError as error:       # nothing left after the stop words
-        raise ValueError(f"the motivations hold too few distinct words to suggest codes ({error})") \
-            from error
+    except ValueError as error:  # nothing left after the stop words
+        raise ValueError(f"the motivations hold too few distinct words to suggest codes ({error})") from error
     n_codes = min(n_codes, matrix.shape[1])
     model = NMF(n_components=n_codes, init="nndsvda", random_state=seed, max_iter=500)
     loadings = model.fit_transform(matrix)
@@ -314,8 +364,7 @@ def suggest_codes(motivations: pd.DataFrame, language: str, n_codes: int = 8, *,
     found.sort(key=lambda item: -item[0])
     suggested: list[SuggestedCode] = []
     for size, top, example_quotes in found:
-        suggested.append(SuggestedCode(_code_id(top, [c.id for c in suggested]), top, size,
-                                       example_quotes))
+        suggested.append(SuggestedCode(_code_id(top, [c.id for c in suggested]), top, size, example_quotes))
     return suggested
 
 

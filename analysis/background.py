@@ -14,9 +14,11 @@ batch at those shares, the open link skewed. The value weights' `background` ent
 `follows` keeps answers consistent (lives in the North from the province); each group adds its
 weights to the page's (or every latent class's) for the respondents it matches.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -40,8 +42,11 @@ def background_problems(consultation: Consultation, entry: Any) -> list[str]:
     if not isinstance(entry, Mapping):
         return ["background: must be a mapping of " + ", ".join(_KEYS)]
     questions = _questions(consultation)
-    problems = [f"background.{key}: unknown key; background takes {', '.join(_KEYS)}"
-                for key in entry if key not in _KEYS]
+    problems = [
+        f"background.{key}: unknown key; background takes {', '.join(_KEYS)}"
+        for key in entry
+        if key not in _KEYS
+    ]
     share = entry.get("panel_share", 0)
     if not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 <= share <= 1:
         problems.append(f"background.panel_share: must be a number from 0 to 1, got {share!r}")
@@ -49,42 +54,56 @@ def background_problems(consultation: Consultation, entry: Any) -> list[str]:
         problems += _choice_problems(questions, f"background.open_link.{name}", name, factors)
     for name, rule in (entry.get("follows") or {}).items():
         if not isinstance(rule, Mapping) or rule.get("from") not in questions:
-            problems.append(f"background.follows.{name}: give from: <question id> and the "
-                            "choices that lead to each answer")
+            problems.append(
+                f"background.follows.{name}: give from: <question id> and the "
+                "choices that lead to each answer"
+            )
             continue
         choices = {k: v for k, v in rule.items() if k not in ("from", "otherwise")}
-        problems += _choice_problems(questions, f"background.follows.{name}", name,
-                                     {**choices, **({rule["otherwise"]: 0}
-                                                    if "otherwise" in rule else {})})
+        problems += _choice_problems(
+            questions,
+            f"background.follows.{name}",
+            name,
+            {**choices, **({rule["otherwise"]: 0} if "otherwise" in rule else {})},
+        )
     for k, group in enumerate(entry.get("groups") or []):
         when = group.get("when") if isinstance(group, Mapping) else None
         if not isinstance(when, Mapping) or not when:
             problems.append(f"background.groups[{k}].when: give {{question: choice}}")
             continue
         for name, choice in when.items():
-            problems += _choice_problems(questions, f"background.groups[{k}].when", name,
-                                         {choice: 0})
+            problems += _choice_problems(questions, f"background.groups[{k}].when", name, {choice: 0})
     return problems
 
 
 def _questions(consultation: Consultation) -> dict[str, Question]:
-    return {q.id: q for page in consultation.pages if isinstance(page, QuestionsPage)
-            for q in page.questions if q.type == "choice"}
+    return {
+        q.id: q
+        for page in consultation.pages
+        if isinstance(page, QuestionsPage)
+        for q in page.questions
+        if q.type == "choice"
+    }
 
 
-def _choice_problems(questions: Mapping[str, Question], place: str, name: str,
-                     choices: Any) -> list[str]:
+def _choice_problems(questions: Mapping[str, Question], place: str, name: str, choices: Any) -> list[str]:
     if name not in questions:
         return [f"{place}: {name!r} is not a choice question ({', '.join(questions)})"]
     known = [c.id for c in questions[name].choices]
-    return [f"{place}: {choice!r} is not a choice of {name} ({', '.join(known)})"
-            for choice in (choices if isinstance(choices, Mapping) else {})
-            if str(choice) not in known]
+    return [
+        f"{place}: {choice!r} is not a choice of {name} ({', '.join(known)})"
+        for choice in (choices if isinstance(choices, Mapping) else {})
+        if str(choice) not in known
+    ]
 
 
-def draw_background(consultation: Consultation, shares: Mapping[str, Mapping[str, float]],
-                    entry: Mapping, n: int, rng: np.random.Generator
-                    ) -> list[tuple[str, dict[str, str]]]:
+def draw_background(
+    consultation: Consultation,
+    shares: Mapping[str, Mapping[str, float]],
+    entry: Mapping,
+    n: int,
+    rng: np.random.Generator,
+) -> list[tuple[str, dict[str, str]]]:
     """Per respondent the source and the answers to the background questions: a panel batch at
     the population shares, the open link with them tilted by `open_link`, `follows` applied."""
     questions = _questions(consultation)
@@ -102,8 +121,9 @@ def draw_background(consultation: Consultation, shares: Mapping[str, Mapping[str
             for i, k in zip(who, rng.choice(len(choices), size=len(who), p=p / p.sum())):
                 answers[i][name] = choices[k]
     for name, rule in (entry.get("follows") or {}).items():
-        leads = {str(c): answer for answer, cs in rule.items() if answer not in ("from", "otherwise")
-                 for c in cs}
+        leads = {
+            str(c): answer for answer, cs in rule.items() if answer not in ("from", "otherwise") for c in cs
+        }
         for record in answers:
             if rule["from"] in record:
                 record[name] = leads.get(record[rule["from"]], rule.get("otherwise"))
@@ -111,14 +131,13 @@ def draw_background(consultation: Consultation, shares: Mapping[str, Mapping[str
     return [(str(source), record) for source, record in zip(sources, answers)]
 
 
-def group_weights(page_id: str, weights: Mapping, answers: Mapping[str, str],
-                  groups: list[Mapping]) -> Mapping:
+def group_weights(
+    page_id: str, weights: Mapping, answers: Mapping[str, str], groups: list[Mapping]
+) -> Mapping:
     """`weights` (a page's or a class's) plus what every group matching `answers` adds."""
-    out = {key: (dict(value) if isinstance(value, Mapping) else value)
-           for key, value in weights.items()}
+    out = {key: (dict(value) if isinstance(value, Mapping) else value) for key, value in weights.items()}
     for group in groups:
-        if page_id not in group or any(answers.get(q) != str(c)
-                                       for q, c in group["when"].items()):
+        if page_id not in group or any(answers.get(q) != str(c) for q, c in group["when"].items()):
             continue
         for key in _ADDABLE:
             for name, value in (group[page_id].get(key) or {}).items():

@@ -2,6 +2,7 @@
 (shares, choice-model estimates, value weights, power) and two-sided p-values, so a 95% interval
 means the same z everywhere. The standard library's normal suffices: scipy.stats takes seconds
 to import, longer than a small fit runs."""
+
 from __future__ import annotations
 
 import math

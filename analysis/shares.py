@@ -5,6 +5,7 @@ The weighted share is the ratio mean p = sum(w y) / sum(w) with y = 1 when the o
 (choice > 0). Its linearised standard error is sqrt(n/(n-1) * sum(w^2 (y - p)^2)) / sum(w); with
 equal weights this is the familiar s / sqrt(n).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,8 +21,12 @@ class SharesError(ValueError):
     """The choice table, weights or groups do not fit together; the message says what to fix."""
 
 
-def option_shares(choices: pd.DataFrame, weights: pd.Series | None = None,
-                  by: pd.Series | None = None, method: str = "logit") -> pd.DataFrame:
+def option_shares(
+    choices: pd.DataFrame,
+    weights: pd.Series | None = None,
+    by: pd.Series | None = None,
+    method: str = "logit",
+) -> pd.DataFrame:
     """Per task, option (and group of `by`): the share choosing it and the mean choice.
 
     `weights` and `by` are indexed by respondent (e.g. a weights file read with
@@ -36,34 +41,58 @@ def option_shares(choices: pd.DataFrame, weights: pd.Series | None = None,
     y = frame["choice"].to_numpy(dtype=float)
     chosen = (y > 0).astype(float)
     w = frame["_w"].to_numpy()
-    sums = pd.DataFrame({
-        **{key: frame[key] for key in keys},
-        "n": 1.0, "w": w, "w2": w ** 2, "chosen": chosen, "y": y,
-        "w_chosen": w * chosen, "w_y": w * y,
-        "w2_chosen": w ** 2 * chosen, "w2_y": w ** 2 * y, "w2_y2": w ** 2 * y ** 2,
-    }).groupby(keys, sort=False, dropna=False).sum()
+    sums = (
+        pd.DataFrame(
+            {
+                **{key: frame[key] for key in keys},
+                "n": 1.0,
+                "w": w,
+                "w2": w**2,
+                "chosen": chosen,
+                "y": y,
+                "w_chosen": w * chosen,
+                "w_y": w * y,
+                "w2_chosen": w**2 * chosen,
+                "w2_y": w**2 * y,
+                "w2_y2": w**2 * y**2,
+            }
+        )
+        .groupby(keys, sort=False, dropna=False)
+        .sum()
+    )
 
     n = sums["n"]
     share = sums["w_chosen"] / sums["w"]
     share_se = _ratio_se(n, sums["w"], sums["w2"], sums["w2_chosen"], sums["w2_chosen"], share)
     mean = sums["w_y"] / sums["w"]
     mean_se = _ratio_se(n, sums["w"], sums["w2"], sums["w2_y"], sums["w2_y2"], mean)
-    share_low, share_high = proportion_interval(share.to_numpy(), share_se.to_numpy(),
-                                                n.to_numpy(), method)
-    result = pd.DataFrame({
-        "n": n.astype(int),
-        "n_eff": sums["w"] ** 2 / sums["w2"],
-        "share_unweighted": sums["chosen"] / n,
-        "share": share, "share_se": share_se, "share_low": share_low, "share_high": share_high,
-        "mean_unweighted": sums["y"] / n,
-        "mean": mean, "mean_se": mean_se,
-        "mean_low": mean - Z95 * mean_se, "mean_high": mean + Z95 * mean_se,
-    })
+    share_low, share_high = proportion_interval(share.to_numpy(), share_se.to_numpy(), n.to_numpy(), method)
+    result = pd.DataFrame(
+        {
+            "n": n.astype(int),
+            "n_eff": sums["w"] ** 2 / sums["w2"],
+            "share_unweighted": sums["chosen"] / n,
+            "share": share,
+            "share_se": share_se,
+            "share_low": share_low,
+            "share_high": share_high,
+            "mean_unweighted": sums["y"] / n,
+            "mean": mean,
+            "mean_se": mean_se,
+            "mean_low": mean - Z95 * mean_se,
+            "mean_high": mean + Z95 * mean_se,
+        }
+    )
     return result.reset_index()
 
 
-def compare_groups(choices: pd.DataFrame, by: pd.Series, weights: pd.Series | None = None,
-                   groups: tuple | None = None, method: str = "logit") -> pd.DataFrame:
+def compare_groups(
+    choices: pd.DataFrame,
+    by: pd.Series,
+    weights: pd.Series | None = None,
+    groups: tuple | None = None,
+    method: str = "logit",
+) -> pd.DataFrame:
     """Two groups side by side per task and option (e.g. panel vs open), with design-based z tests.
 
     `groups=(a, b)` picks the two groups to compare; it may be left out when `by` has exactly
@@ -88,8 +117,9 @@ def compare_groups(choices: pd.DataFrame, by: pd.Series, weights: pd.Series | No
     return result.reset_index()
 
 
-def proportion_interval(p: np.ndarray, se: np.ndarray, n: np.ndarray,
-                        method: str = "logit") -> tuple[np.ndarray, np.ndarray]:
+def proportion_interval(
+    p: np.ndarray, se: np.ndarray, n: np.ndarray, method: str = "logit"
+) -> tuple[np.ndarray, np.ndarray]:
     """95% interval for shares p with standard errors se from n respondents.
 
     logit: p +- 1.96 se on the logit scale (se / (p (1 - p))); undefined (NaN) at p = 0 or 1.
@@ -109,7 +139,7 @@ def proportion_interval(p: np.ndarray, se: np.ndarray, n: np.ndarray,
         if method != "korn-graubard":
             raise SharesError(f"unknown interval method '{method}'; use one of {', '.join(METHODS)}")
         srs_variance = p * (1 - p) / (n - 1)
-        n_eff = np.where(se > 0, n * srs_variance / se ** 2, n)
+        n_eff = np.where(se > 0, n * srs_variance / se**2, n)
         n_eff = np.minimum(n_eff, n)
         x = p * n_eff
         low = np.where(x > 0, stats.beta.ppf(0.025, x, n_eff - x + 1), 0.0)
@@ -119,7 +149,7 @@ def proportion_interval(p: np.ndarray, se: np.ndarray, n: np.ndarray,
 
 def _ratio_se(n, sum_w, sum_w2, sum_w2_y, sum_w2_y2, ratio):
     """sqrt(n/(n-1) sum w^2 (y - r)^2) / sum w, from sums of w^2, w^2 y and w^2 y^2."""
-    squares = sum_w2_y2 - 2 * ratio * sum_w2_y + ratio ** 2 * sum_w2
+    squares = sum_w2_y2 - 2 * ratio * sum_w2_y + ratio**2 * sum_w2
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.sqrt(np.clip(squares, 0, None) * n / (n - 1)) / sum_w
 
@@ -144,15 +174,19 @@ def _with_weights_and_groups(choices: pd.DataFrame, weights, by) -> pd.DataFrame
         unweighted = frame["_w"].isna() | ~(frame["_w"] >= 0)
         if unweighted.any():
             shown = ", ".join(map(str, respondents[unweighted].unique()[:5]))
-            raise SharesError(f"{respondents[unweighted].nunique()} respondents have no weight "
-                              f"(e.g. {shown}); weight every respondent in the choice table")
+            raise SharesError(
+                f"{respondents[unweighted].nunique()} respondents have no weight "
+                f"(e.g. {shown}); weight every respondent in the choice table"
+            )
     if by is not None:
         frame["group"] = respondents.map(by)
         frame = frame[frame["group"].notna()]
     choice = pd.to_numeric(frame["choice"], errors="coerce")
     if choice.isna().any():
-        raise SharesError("the choice column must be a number in every row; "
-                          f"{int(choice.isna().sum())} rows are empty or not numeric")
+        raise SharesError(
+            "the choice column must be a number in every row; "
+            f"{int(choice.isna().sum())} rows are empty or not numeric"
+        )
     frame["choice"] = choice
     return frame
 
@@ -161,11 +195,15 @@ def _two_groups(by: pd.Series, groups: tuple | None) -> tuple:
     present = list(pd.unique(by.dropna()))
     if groups is None:
         if len(present) != 2:
-            raise SharesError(f"'{by.name}' has {len(present)} groups ({', '.join(map(str, present))}); "
-                              f"say which two to compare with groups=(a, b)")
+            raise SharesError(
+                f"'{by.name}' has {len(present)} groups ({', '.join(map(str, present))}); "
+                f"say which two to compare with groups=(a, b)"
+            )
         return tuple(sorted(present, key=str))
     absent = [group for group in groups if group not in present]
     if len(groups) != 2 or absent:
-        raise SharesError(f"groups must name two groups present in '{by.name}'; "
-                          f"{', '.join(map(str, absent)) or 'give exactly two'}")
+        raise SharesError(
+            f"groups must name two groups present in '{by.name}'; "
+            f"{', '.join(map(str, absent)) or 'give exactly two'}"
+        )
     return tuple(groups)

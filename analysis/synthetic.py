@@ -6,12 +6,14 @@ exact portfolio logit over each version's feasible set (`surveys.feasibility`), 
 the MDCEV (rounded to the page's step), pairs pages from the MNL; questions and statements at
 random.
 """
+
 from __future__ import annotations
 
 import math
 import random
-from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,35 +24,71 @@ from analysis.models.simulate import draw_portfolios
 from analysis.value_weights import check_value_weights, portfolio_utility
 from surveys.answers import DONT_KNOW, MOTIVATION_PREFIX, OPT_OUT
 from surveys.definition import (
-    Consultation, PairsPage, PointsPage, PortfolioPage, Question, QuestionsPage, StatementsPage,
+    Consultation,
+    PairsPage,
+    PointsPage,
+    PortfolioPage,
+    Question,
+    QuestionsPage,
+    StatementsPage,
 )
 from surveys.feasibility import allowed_levels, exact, feasible_level_vectors, plain
 from surveys.ordering import assign_version
 
-SOURCE = "simulated"      # the sources are simulated:panel and simulated:open (analysis.background)
-_START = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)   # first day of the simulated fieldwork
+SOURCE = "simulated"  # the sources are simulated:panel and simulated:open (analysis.background)
+_START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)  # first day of the simulated fieldwork
 _FIELDWORK_DAYS = 28
-_OTHER_LANGUAGE_SHARE = 0.1      # respondents who switch away from the default language
-_OPTIONAL_ANSWERED = 0.9         # share answering an optional closed question
-_TEXT_ANSWERED = 0.3             # share writing something in an open question
-_MOTIVATED = 0.7                 # share of options a respondent explains on the motivation step
+_OTHER_LANGUAGE_SHARE = 0.1  # respondents who switch away from the default language
+_OPTIONAL_ANSWERED = 0.9  # share answering an optional closed question
+_TEXT_ANSWERED = 0.3  # share writing something in an open question
+_MOTIVATED = 0.7  # share of options a respondent explains on the motivation step
 _MOTIVATIONS = {
-    "nl": {True: ["Dit vind ik belangrijk.", "Goed voor de toekomst.", "Dit helpt mijn regio.",
-                  "De kosten zijn het waard.", "Hier is echt behoefte aan."],
-           False: ["Te duur voor wat het oplevert.", "Andere dingen gaan voor.",
-                   "Past niet binnen het budget.", "Hier zie ik weinig nut in.",
-                   "Liever eerst iets anders."]},
-    "en": {True: ["This matters to me.", "Good for the future.", "This helps my region.",
-                  "Worth the cost.", "There is a real need for this."],
-           False: ["Too expensive for what it gives.", "Other things come first.",
-                   "Does not fit the budget.", "I see little use in this.",
-                   "Something else first."]},
+    "nl": {
+        True: [
+            "Dit vind ik belangrijk.",
+            "Goed voor de toekomst.",
+            "Dit helpt mijn regio.",
+            "De kosten zijn het waard.",
+            "Hier is echt behoefte aan.",
+        ],
+        False: [
+            "Te duur voor wat het oplevert.",
+            "Andere dingen gaan voor.",
+            "Past niet binnen het budget.",
+            "Hier zie ik weinig nut in.",
+            "Liever eerst iets anders.",
+        ],
+    },
+    "en": {
+        True: [
+            "This matters to me.",
+            "Good for the future.",
+            "This helps my region.",
+            "Worth the cost.",
+            "There is a real need for this.",
+        ],
+        False: [
+            "Too expensive for what it gives.",
+            "Other things come first.",
+            "Does not fit the budget.",
+            "I see little use in this.",
+            "Something else first.",
+        ],
+    },
 }
-_REMARKS = {"nl": ["Duidelijke vragen.", "Meer uitleg over de kosten graag.", "Goed initiatief."],
-            "en": ["Clear questions.", "More explanation of the costs, please.", "Good initiative."]}
+_REMARKS = {
+    "nl": ["Duidelijke vragen.", "Meer uitleg over de kosten graag.", "Goed initiatief."],
+    "en": ["Clear questions.", "More explanation of the costs, please.", "Good initiative."],
+}
 
-def simulate_responses(consultation: Consultation, value_weights: Mapping, n: int, seed: int = 0,
-                       counts: Mapping[str, int] | None = None) -> list[dict]:
+
+def simulate_responses(
+    consultation: Consultation,
+    value_weights: Mapping,
+    n: int,
+    seed: int = 0,
+    counts: Mapping[str, int] | None = None,
+) -> list[dict]:
     """`n` completed respondents' records (see analysis.tables), reproducible with `seed`.
 
     Versions are assigned as the platform does (balanced, ties at random), starting from
@@ -69,8 +107,7 @@ def simulate_responses(consultation: Consultation, value_weights: Mapping, n: in
     records = [_record(consultation, version, rng) for version in versions]
     spec = value_weights.get("background") or {}
     # a stream of its own, so the answers to the pages draw as they would without a background
-    drawn = draw_background(consultation, population(consultation), spec, n,
-                            np.random.default_rng([seed, 1]))
+    drawn = draw_background(consultation, population(consultation), spec, n, np.random.default_rng([seed, 1]))
     for record, (source, answers) in zip(records, drawn):
         record["source"] = source
         record["background"] = answers
@@ -78,12 +115,11 @@ def simulate_responses(consultation: Consultation, value_weights: Mapping, n: in
         members = [r for r in records if r["version"] == version]
         design = consultation.for_version(version)
         for page in consultation.pages:
-            for group, weights in _by_class(page, value_weights.get(page.id) or {}, members,
-                                            rng):
-                for part, part_weights in _by_group(page.id, weights, group,
-                                                    spec.get("groups") or []):
-                    answers = _PAGE_ANSWERS[page.type](design, design.page(page.id),
-                                                       part_weights, len(part), rng)
+            for group, weights in _by_class(page, value_weights.get(page.id) or {}, members, rng):
+                for part, part_weights in _by_group(page.id, weights, group, spec.get("groups") or []):
+                    answers = _PAGE_ANSWERS[page.type](
+                        design, design.page(page.id), part_weights, len(part), rng
+                    )
                     for record, answer in zip(part, answers):
                         record["answers"].update(answer)
     for record in records:
@@ -91,19 +127,18 @@ def simulate_responses(consultation: Consultation, value_weights: Mapping, n: in
     return records
 
 
-def _by_group(page_id: str, weights: Mapping, members: list[dict],
-              groups: list) -> list[tuple[list[dict], Mapping]]:
+def _by_group(
+    page_id: str, weights: Mapping, members: list[dict], groups: list
+) -> list[tuple[list[dict], Mapping]]:
     """The respondents split by the background groups they match, each part with the page's
     weights plus its groups' (analysis.background); one part when no group concerns the page."""
     if not any(page_id in group for group in groups):
         return [(members, weights)]
     parts: dict[tuple, list[dict]] = {}
     for record in members:
-        key = tuple(all(record["background"].get(q) == str(c) for q, c in g["when"].items())
-                    for g in groups)
+        key = tuple(all(record["background"].get(q) == str(c) for q, c in g["when"].items()) for g in groups)
         parts.setdefault(key, []).append(record)
-    return [(part, group_weights(page_id, weights, part[0]["background"], groups))
-            for part in parts.values()]
+    return [(part, group_weights(page_id, weights, part[0]["background"], groups)) for part in parts.values()]
 
 
 def _keep_background(consultation: Consultation, record: dict, answers: Mapping) -> None:
@@ -114,13 +149,13 @@ def _keep_background(consultation: Consultation, record: dict, answers: Mapping)
             continue
         given = record["answers"][page.id]
         for question in page.questions:
-            if question.id in answers and (question.required or given.get(question.id)
-                                           is not None):
+            if question.id in answers and (question.required or given.get(question.id) is not None):
                 given[question.id] = answers[question.id]
 
 
-def _by_class(page: Any, weights: Mapping, members: list[dict],
-              rng: np.random.Generator) -> list[tuple[list[dict], Mapping]]:
+def _by_class(
+    page: Any, weights: Mapping, members: list[dict], rng: np.random.Generator
+) -> list[tuple[list[dict], Mapping]]:
     """The respondents with the value weights they answer the page with: all of them with the
     page's weights, or, when the page gives latent classes, each drawn into a class (with the
     class shares; recorded in `classes`) and answering with that class's weights."""
@@ -131,9 +166,14 @@ def _by_class(page: Any, weights: Mapping, members: list[dict],
     drawn = rng.choice(len(classes), size=len(members), p=shares / shares.sum())
     for record, k in zip(members, drawn):
         record.setdefault("classes", {})[page.id] = int(k) + 1
-    return [([m for m, d in zip(members, drawn) if d == k],
-             {key: value for key, value in c.items() if key != "share"})
-            for k, c in enumerate(classes) if (drawn == k).any()]
+    return [
+        (
+            [m for m, d in zip(members, drawn) if d == k],
+            {key: value for key, value in c.items() if key != "share"},
+        )
+        for k, c in enumerate(classes)
+        if (drawn == k).any()
+    ]
 
 
 def _record(consultation: Consultation, version: str | None, rng: np.random.Generator) -> dict:
@@ -142,20 +182,27 @@ def _record(consultation: Consultation, version: str | None, rng: np.random.Gene
     language = consultation.default_language
     if len(consultation.languages) > 1 and rng.random() < _OTHER_LANGUAGE_SHARE:
         language = str(rng.choice(consultation.languages[1:]))
-    return {"respondent": rng.bytes(16).hex(), "version": version, "source": SOURCE,
-            "language": language, "started_at": started.replace(microsecond=0),
-            "completed_at": (started + timedelta(minutes=max(minutes, 2))).replace(microsecond=0),
-            "answers": {}}
+    return {
+        "respondent": rng.bytes(16).hex(),
+        "version": version,
+        "source": SOURCE,
+        "language": language,
+        "started_at": started.replace(microsecond=0),
+        "completed_at": (started + timedelta(minutes=max(minutes, 2))).replace(microsecond=0),
+        "answers": {},
+    }
 
 
-def _portfolio(design: Consultation, page: PortfolioPage, weights: Mapping, n: int,
-               rng: np.random.Generator) -> list[dict]:
+def _portfolio(
+    design: Consultation, page: PortfolioPage, weights: Mapping, n: int, rng: np.random.Generator
+) -> list[dict]:
     """Levels drawn from the exact portfolio logit over the version's feasible set, then the
     motivation step's texts when the page asks for one."""
     portfolios = feasible_level_vectors(design, page)
     drawn = draw_portfolios(portfolios, portfolio_utility(design, page, weights), n, rng)
-    levels = [{o.id: allowed_levels(o)[exact(row[j].item())] for j, o in enumerate(page.options)}
-              for row in drawn]
+    levels = [
+        {o.id: allowed_levels(o)[exact(row[j].item())] for j, o in enumerate(page.options)} for row in drawn
+    ]
     if not page.motivation:
         return [{page.id: answer} for answer in levels]
     # what a respondent explains: why more than the default (on, or a step up), or why not
@@ -163,25 +210,38 @@ def _portfolio(design: Consultation, page: PortfolioPage, weights: Mapping, n: i
     texts = _MOTIVATIONS.get(design.default_language, _MOTIVATIONS["en"])
     said = rng.random(drawn.shape) < _MOTIVATED
     which = rng.integers(len(texts[True]), size=drawn.shape)
-    return [{page.id: answer, MOTIVATION_PREFIX + page.id: {
-        o.id: texts[bool(more[i, j])][which[i, j]]
-        for j, o in enumerate(page.options) if said[i, j]}}
-        for i, answer in enumerate(levels)]
+    return [
+        {
+            page.id: answer,
+            MOTIVATION_PREFIX + page.id: {
+                o.id: texts[bool(more[i, j])][which[i, j]] for j, o in enumerate(page.options) if said[i, j]
+            },
+        }
+        for i, answer in enumerate(levels)
+    ]
 
 
-def _points(design: Consultation, page: PointsPage, weights: Mapping, n: int,
-            rng: np.random.Generator) -> list[dict]:
+def _points(
+    design: Consultation, page: PointsPage, weights: Mapping, n: int, rng: np.random.Generator
+) -> list[dict]:
     """Allocations from the MDCEV (gamma-profile; the unspent points as outside good unless all
     must be used), rounded to multiples of the step by largest remainders."""
     goals = [goal.id for goal in page.goals]
-    table = pd.DataFrame({"respondent": np.repeat(np.arange(n), len(goals)),
-                          "option": np.tile(goals, n), "cost": 1.0, "budget": float(page.total)})
-    params = {**{f"psi:{g}": v for g, v in (weights.get("psi") or {}).items()},
-              **{f"gamma:{g}": v for g, v in (weights.get("gamma") or {}).items()},
-              f"alpha:{OUTSIDE}": weights.get("alpha_outside", 0.0),
-              "sigma": weights.get("sigma", 1.0)}
-    drawn = simulate_mdcev(table, params, outside_good=not page.must_use_all, seed=rng,
-                           attributes=[])
+    table = pd.DataFrame(
+        {
+            "respondent": np.repeat(np.arange(n), len(goals)),
+            "option": np.tile(goals, n),
+            "cost": 1.0,
+            "budget": float(page.total),
+        }
+    )
+    params = {
+        **{f"psi:{g}": v for g, v in (weights.get("psi") or {}).items()},
+        **{f"gamma:{g}": v for g, v in (weights.get("gamma") or {}).items()},
+        f"alpha:{OUTSIDE}": weights.get("alpha_outside", 0.0),
+        "sigma": weights.get("sigma", 1.0),
+    }
+    drawn = simulate_mdcev(table, params, outside_good=not page.must_use_all, seed=rng, attributes=[])
     units = drawn["choice"].to_numpy().reshape(n, len(goals)) / page.step
     target = units.sum(axis=1) if not page.must_use_all else np.full(n, page.total / page.step)
     steps = _largest_remainders(units, np.round(target).astype(int))
@@ -196,8 +256,9 @@ def _largest_remainders(amounts: np.ndarray, totals: np.ndarray) -> np.ndarray:
     return (whole + (rank < short[:, None])).astype(int)
 
 
-def _pairs(design: Consultation, page: PairsPage, weights: Mapping, n: int,
-           rng: np.random.Generator) -> list[dict]:
+def _pairs(
+    design: Consultation, page: PairsPage, weights: Mapping, n: int, rng: np.random.Generator
+) -> list[dict]:
     """Per set a variant (or the opt-out) from the MNL with Gumbel errors."""
     beta = weights.get("beta") or {}
     picks = []
@@ -209,15 +270,14 @@ def _pairs(design: Consultation, page: PairsPage, weights: Mapping, n: int,
             v.append(weights.get("asc_none", 0.0))
         best = np.argmax(np.asarray(v, dtype=float) + rng.gumbel(size=(n, len(v))), axis=1)
         picks.append([letters[k] for k in best])
-    return [{page.id: {str(s + 1): picks[s][i] for s in range(len(page.sets))}}
-            for i in range(n)]
+    return [{page.id: {str(s + 1): picks[s][i] for s in range(len(page.sets))}} for i in range(n)]
 
 
-def _questions(design: Consultation, page: QuestionsPage, weights: Mapping, n: int,
-               rng: np.random.Generator) -> list[dict]:
+def _questions(
+    design: Consultation, page: QuestionsPage, weights: Mapping, n: int, rng: np.random.Generator
+) -> list[dict]:
     """Closed questions uniformly over their answers (so every subgroup gets respondents)."""
-    return [{page.id: {q.id: _question_answer(design, q, rng) for q in page.questions}}
-            for _ in range(n)]
+    return [{page.id: {q.id: _question_answer(design, q, rng) for q in page.questions}} for _ in range(n)]
 
 
 def _question_answer(design: Consultation, question: Question, rng: np.random.Generator) -> Any:
@@ -231,8 +291,7 @@ def _question_answer(design: Consultation, question: Question, rng: np.random.Ge
     if question.type == "multi":
         low = max(int(question.min or 0), 1)
         high = len(question.choices) if question.max is None else int(question.max)
-        picked = set(rng.choice(len(question.choices), size=rng.integers(low, high + 1),
-                                replace=False))
+        picked = set(rng.choice(len(question.choices), size=rng.integers(low, high + 1), replace=False))
         return [c.id for k, c in enumerate(question.choices) if k in picked]
     if question.type == "number":
         return _number(question, rng)
@@ -256,10 +315,16 @@ def _agree(rng: np.random.Generator) -> Any:
     return DONT_KNOW if rng.random() < 0.05 else int(rng.integers(1, 6))
 
 
-def _statements(design: Consultation, page: StatementsPage, weights: Mapping, n: int,
-                rng: np.random.Generator) -> list[dict]:
+def _statements(
+    design: Consultation, page: StatementsPage, weights: Mapping, n: int, rng: np.random.Generator
+) -> list[dict]:
     return [{page.id: {s.id: _agree(rng) for s in page.statements}} for _ in range(n)]
 
 
-_PAGE_ANSWERS = {"questions": _questions, "statements": _statements, "portfolio": _portfolio,
-                 "points": _points, "pairs": _pairs}
+_PAGE_ANSWERS = {
+    "questions": _questions,
+    "statements": _statements,
+    "portfolio": _portfolio,
+    "points": _points,
+    "pairs": _pairs,
+}

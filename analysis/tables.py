@@ -8,27 +8,41 @@ datetimes; naive ones are read as UTC) and `answers` ({step id: answer}, as the 
 them). Column names follow the definition's ids. `row_makers` gives the same rows record by
 record, for writing large exports without holding them.
 """
+
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import pandas as pd
 
 from surveys.answers import MOTIVATION_PREFIX, OPT_OUT, variant_letters
 from surveys.definition import (
-    Consultation, Option, PairsPage, PointsPage, PortfolioPage, QuestionsPage, StatementsPage,
+    Consultation,
+    Option,
+    PairsPage,
+    PointsPage,
+    PortfolioPage,
+    QuestionsPage,
+    StatementsPage,
 )
 from surveys.feasibility import points_bounds, total_bounds
 
 Record = Mapping[str, Any]
 Row = dict[str, Any]
 
-RESPONDENT_COLUMNS = ["respondent", "version", "source", "language", "started_at", "completed_at",
-                      "duration_minutes"]
+RESPONDENT_COLUMNS = [
+    "respondent",
+    "version",
+    "source",
+    "language",
+    "started_at",
+    "completed_at",
+    "duration_minutes",
+]
 MOTIVATION_COLUMN_PREFIX = "why."
 MOTIVATION_COLUMNS = ["respondent", "page", "option", "level", "direction", "text"]
 CHOSEN, NOT_CHOSEN, LEVEL = "chosen", "not chosen", "level"
@@ -90,9 +104,11 @@ def row_makers(consultation: Consultation, cell: Callable[[Any], Any] | None = N
     """
     each = (lambda row: [cell(value) for value in row]) if cell else (lambda row: row)
     respondents, motivations = _respondent_maker(consultation), _motivation_maker(consultation)
-    return RowMakers(lambda record: [each(row) for row in respondents(record)],
-                     _choice_maker(consultation, cell or (lambda value: value)),
-                     lambda record: [each(row) for row in motivations(record)])
+    return RowMakers(
+        lambda record: [each(row) for row in respondents(record)],
+        _choice_maker(consultation, cell or (lambda value: value)),
+        lambda record: [each(row) for row in motivations(record)],
+    )
 
 
 def _each(make: Callable[[Record], list[list]], records: Iterable[Record]) -> Iterator[list]:
@@ -101,7 +117,7 @@ def _each(make: Callable[[Record], list[list]], records: Iterable[Record]) -> It
 
 
 def _respondent_maker(consultation: Consultation) -> Callable[[Record], list[list]]:
-    steps: dict[str, list[Callable]] = {}    # the columns in order, each step's answer read once
+    steps: dict[str, list[Callable]] = {}  # the columns in order, each step's answer read once
     for column in answer_columns(consultation):
         steps.setdefault(column.step, []).append(column.read)
     by_step = list(steps.items())
@@ -112,18 +128,27 @@ def _respondent_maker(consultation: Consultation) -> Callable[[Record], list[lis
             answer = answers.get(step) or {}
             row += [read(answer) for read in reads]
         return [row]
+
     return rows
 
 
-def _choice_maker(consultation: Consultation,
-                  cell: Callable[[Any], Any]) -> Callable[[Record], list[list]]:
+def _choice_maker(consultation: Consultation, cell: Callable[[Any], Any]) -> Callable[[Record], list[list]]:
     designs = _designs(consultation)
     resources = _resource_columns(consultation, designs.values())
     names = choice_column_names(consultation)
-    by_page = {version: _by_page([replace(alternative, head=tuple(map(cell, alternative.head)),
-                                          tail=tuple(map(cell, alternative.tail)))
-                                  for alternative in _alternatives(design, resources, names)])
-               for version, design in designs.items()}
+    by_page = {
+        version: _by_page(
+            [
+                replace(
+                    alternative,
+                    head=tuple(map(cell, alternative.head)),
+                    tail=tuple(map(cell, alternative.tail)),
+                )
+                for alternative in _alternatives(design, resources, names)
+            ]
+        )
+        for version, design in designs.items()
+    }
 
     def rows(record: Record) -> list[list]:
         respondent, version = cell(record["respondent"]), cell(record.get("version"))
@@ -133,9 +158,17 @@ def _choice_maker(consultation: Consultation,
             for alternative in alternatives:
                 value = answer.get(alternative.key, alternative.missing)
                 if value is not None:
-                    found.append([respondent, *alternative.head, cell(alternative.choice(value)),
-                                  *alternative.tail, version])
+                    found.append(
+                        [
+                            respondent,
+                            *alternative.head,
+                            cell(alternative.choice(value)),
+                            *alternative.tail,
+                            version,
+                        ]
+                    )
         return found
+
     return rows
 
 
@@ -169,16 +202,23 @@ def _respondent_fields(record: Record) -> tuple:
     duration = None
     if started and completed:
         duration = round((completed - started).total_seconds() / 60, 1)
-    return (record["respondent"], record.get("version"), record.get("source"),
-            record.get("language"), _iso(started), _iso(completed), duration)
+    return (
+        record["respondent"],
+        record.get("version"),
+        record.get("source"),
+        record.get("language"),
+        _iso(started),
+        _iso(completed),
+        duration,
+    )
 
 
 def _utc(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     if moment.tzinfo is None:  # the database stores UTC without a zone
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -191,9 +231,11 @@ def _value(key: str) -> Callable[[Mapping[str, Any]], Any]:
 
 def _ticked(question_id: str, choice_id: str) -> Callable[[Mapping[str, Any]], Any]:
     """1 when a multi question's answer includes the choice, 0 when not, empty when unanswered."""
+
     def read(answer: Mapping[str, Any]) -> int | None:
         chosen = answer.get(question_id)
         return None if chosen is None else int(choice_id in chosen)
+
     return read
 
 
@@ -206,8 +248,10 @@ def _question_columns(page: QuestionsPage) -> list[AnswerColumn]:
     columns = []
     for question in page.questions:
         if question.type == "multi":
-            columns += [AnswerColumn(f"{question.id}.{choice.id}", page.id,
-                                     _ticked(question.id, choice.id)) for choice in question.choices]
+            columns += [
+                AnswerColumn(f"{question.id}.{choice.id}", page.id, _ticked(question.id, choice.id))
+                for choice in question.choices
+            ]
         else:
             columns.append(AnswerColumn(question.id, page.id, _value(question.id)))
     return columns
@@ -221,8 +265,9 @@ def _portfolio_columns(page: PortfolioPage) -> list[AnswerColumn]:
     option_ids = [option.id for option in page.options]
     columns = _keyed(page.id, option_ids)
     if page.motivation:
-        columns += _keyed(MOTIVATION_PREFIX + page.id, option_ids,
-                          lambda option_id: MOTIVATION_COLUMN_PREFIX + option_id)
+        columns += _keyed(
+            MOTIVATION_PREFIX + page.id, option_ids, lambda option_id: MOTIVATION_COLUMN_PREFIX + option_id
+        )
     return columns
 
 
@@ -274,34 +319,42 @@ class _Alternative:
     fixed: Row
     choice: Callable[[Any], Any] = lambda value: value
     missing: Any = None
-    head: tuple = ()   # the fixed values before the choice column (task, option)
-    tail: tuple = ()   # the fixed values after it, up to the version column
+    head: tuple = ()  # the fixed values before the choice column (task, option)
+    tail: tuple = ()  # the fixed values after it, up to the version column
 
 
 def _laid_out(alternative: _Alternative, names: list[str]) -> _Alternative:
     """The alternative with its fixed values in column order (None where it has no value)."""
     fixed = alternative.fixed
-    return replace(alternative, head=(fixed["task"], fixed["option"]),
-                   tail=tuple(fixed.get(name) for name in names[4:-1]))
+    return replace(
+        alternative,
+        head=(fixed["task"], fixed["option"]),
+        tail=tuple(fixed.get(name) for name in names[4:-1]),
+    )
 
 
 def _designs(consultation: Consultation) -> dict[str | None, Consultation]:
     """The consultation as each design version shows it (key None: as defined, without a version)."""
-    return {None: consultation,
-            **{version.id: consultation.for_version(version.id) for version in consultation.versions}}
+    return {
+        None: consultation,
+        **{version.id: consultation.for_version(version.id) for version in consultation.versions},
+    }
 
 
 def _of_version(by_version: Mapping[str | None, Any], record: Record) -> Any:
     version = record.get("version")
     if version not in by_version:
         known = ", ".join(v for v in by_version if v) or "none"
-        raise ValueError(f"respondent {record['respondent']}: design version {version!r} is not "
-                         f"one of the consultation's ({known})")
+        raise ValueError(
+            f"respondent {record['respondent']}: design version {version!r} is not "
+            f"one of the consultation's ({known})"
+        )
     return by_version[version]
 
 
-def _resource_columns(consultation: Consultation,
-                      designs: Iterable[Consultation]) -> dict[str, tuple[_Resource, ...]]:
+def _resource_columns(
+    consultation: Consultation, designs: Iterable[Consultation]
+) -> dict[str, tuple[_Resource, ...]]:
     """Per portfolio or points page, the resource columns its rows fill.
 
     A portfolio page names the constraints it uses in any version, so every version's rows have
@@ -332,65 +385,117 @@ def choice_column_names(consultation: Consultation) -> list[str]:
     """The choice table's columns: who, task, option, choice, resources, group, effects, version."""
     resources = _resource_columns(consultation, _designs(consultation).values())
     resource_names = dict.fromkeys(
-        name for page_resources in resources.values() for resource in page_resources
-        for name in (resource.cost, resource.budget, resource.budget_min))
-    return _unique(["respondent", "task", "option", "choice", *resource_names, "group",
-                    *(attribute.id for attribute in consultation.attributes), "version"])
+        name
+        for page_resources in resources.values()
+        for resource in page_resources
+        for name in (resource.cost, resource.budget, resource.budget_min)
+    )
+    return _unique(
+        [
+            "respondent",
+            "task",
+            "option",
+            "choice",
+            *resource_names,
+            "group",
+            *(attribute.id for attribute in consultation.attributes),
+            "version",
+        ]
+    )
 
 
-def _alternatives(design: Consultation, resources: Mapping[str, tuple[_Resource, ...]],
-                  names: list[str]) -> list[_Alternative]:
+def _alternatives(
+    design: Consultation, resources: Mapping[str, tuple[_Resource, ...]], names: list[str]
+) -> list[_Alternative]:
     """Every row one respondent of this design version can have, in the definition's order."""
-    return [_laid_out(alternative, names) for page in design.pages if page.type in _ALTERNATIVES
-            for alternative in _ALTERNATIVES[page.type](design, page, resources.get(page.id, ()))]
+    return [
+        _laid_out(alternative, names)
+        for page in design.pages
+        if page.type in _ALTERNATIVES
+        for alternative in _ALTERNATIVES[page.type](design, page, resources.get(page.id, ()))
+    ]
 
 
 def _attribute_values(design: Consultation, values: Mapping[str, Any], missing: Any) -> Row:
     return {attribute.id: values.get(attribute.id, missing) for attribute in design.attributes}
 
 
-def _portfolio_alternatives(design: Consultation, page: PortfolioPage,
-                            resources: tuple[_Resource, ...]) -> list[_Alternative]:
-    return [_Alternative(page.id, option.id, {
-        "task": page.id, "option": option.id, **_constraint_values(design, page, option, resources),
-        "group": option.group, **_attribute_values(design, option.effects, 0),
-    }) for option in page.options]
+def _portfolio_alternatives(
+    design: Consultation, page: PortfolioPage, resources: tuple[_Resource, ...]
+) -> list[_Alternative]:
+    return [
+        _Alternative(
+            page.id,
+            option.id,
+            {
+                "task": page.id,
+                "option": option.id,
+                **_constraint_values(design, page, option, resources),
+                "group": option.group,
+                **_attribute_values(design, option.effects, 0),
+            },
+        )
+        for option in page.options
+    ]
 
 
-def _constraint_values(design: Consultation, page: PortfolioPage, option: Option,
-                       resources: tuple[_Resource, ...]) -> Row:
+def _constraint_values(
+    design: Consultation, page: PortfolioPage, option: Option, resources: tuple[_Resource, ...]
+) -> Row:
     values: Row = {}
     for resource in resources:
-        assert resource.constraint is not None   # a portfolio page's resources are constraints, not points
+        assert resource.constraint is not None  # a portfolio page's resources are constraints, not points
         constraint = design.constraint(resource.constraint)
         values[resource.cost] = option.use.get(resource.constraint, 0)
         values[resource.budget_min], values[resource.budget] = total_bounds(page, constraint)
     return values
 
 
-def _points_alternatives(design: Consultation, page: PointsPage,
-                         resources: tuple[_Resource, ...]) -> list[_Alternative]:
-    points, = resources
+def _points_alternatives(
+    design: Consultation, page: PointsPage, resources: tuple[_Resource, ...]
+) -> list[_Alternative]:
+    (points,) = resources
     low, high = points_bounds(page)
     budget = {points.cost: 1, points.budget: high, points.budget_min: low}
     # a goal left out of the answer has 0 points (surveys.feasibility.check_points)
-    return [_Alternative(page.id, goal.id, {
-        "task": page.id, "option": goal.id, **budget, **_attribute_values(design, {}, 0),
-    }, missing=0) for goal in page.goals]
+    return [
+        _Alternative(
+            page.id,
+            goal.id,
+            {
+                "task": page.id,
+                "option": goal.id,
+                **budget,
+                **_attribute_values(design, {}, 0),
+            },
+            missing=0,
+        )
+        for goal in page.goals
+    ]
 
 
-def _pairs_alternatives(design: Consultation, page: PairsPage,
-                        resources: tuple[_Resource, ...]) -> list[_Alternative]:
+def _pairs_alternatives(
+    design: Consultation, page: PairsPage, resources: tuple[_Resource, ...]
+) -> list[_Alternative]:
     """Per set, the variants A, B, ... and the opt-out; the chosen one has choice 1."""
     alternatives = []
     for number, variants in enumerate(page.sets, start=1):
         described = list(zip(variant_letters(variants), variants))
         if page.opt_out:
             described.append((OPT_OUT, {}))
-        alternatives += [_Alternative(page.id, str(number), {
-            "task": f"{page.id}:{number}", "option": letter,
-            **_attribute_values(design, variant, math.nan),
-        }, _is_chosen(letter)) for letter, variant in described]
+        alternatives += [
+            _Alternative(
+                page.id,
+                str(number),
+                {
+                    "task": f"{page.id}:{number}",
+                    "option": letter,
+                    **_attribute_values(design, variant, math.nan),
+                },
+                _is_chosen(letter),
+            )
+            for letter, variant in described
+        ]
     return alternatives
 
 
@@ -411,8 +516,7 @@ _ALTERNATIVES: dict[str, Callable[..., list[_Alternative]]] = {
 def _motivation_maker(consultation: Consultation) -> Callable[[Record], list[list]]:
     """`direction` says what a text explains: "chosen" or "not chosen" for an on/off option,
     "level" for an option with levels (the level column says which)."""
-    pages = [page for page in consultation.pages
-             if isinstance(page, PortfolioPage) and page.motivation]
+    pages = [page for page in consultation.pages if isinstance(page, PortfolioPage) and page.motivation]
 
     def rows(record: Record) -> list[list]:
         answers, found = record["answers"], []
@@ -423,9 +527,11 @@ def _motivation_maker(consultation: Consultation) -> Callable[[Record], list[lis
                 text = texts.get(option.id)
                 if text:
                     level = levels.get(option.id)
-                    found.append([record["respondent"], page.id, option.id, level,
-                                  _direction(option, level), text])
+                    found.append(
+                        [record["respondent"], page.id, option.id, level, _direction(option, level), text]
+                    )
         return found
+
     return rows
 
 
@@ -441,8 +547,10 @@ def _direction(option: Option, level: Any) -> str:
 def _unique(columns: list[str]) -> list[str]:
     clashes = sorted({name for name in columns if columns.count(name) > 1})
     if clashes:
-        raise ValueError("the definition's ids give more than one column named "
-                         f"{', '.join(clashes)}; rename one of the ids")
+        raise ValueError(
+            "the definition's ids give more than one column named "
+            f"{', '.join(clashes)}; rename one of the ids"
+        )
     return columns
 
 

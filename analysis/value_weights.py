@@ -10,10 +10,12 @@ Per page id (a page left out is answered with all weights 0):
 and optionally `background` (who the respondents are, and groups whose weights differ: see
 analysis.background).
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import yaml
@@ -29,10 +31,11 @@ _CLASS_KEYS = {"share": None, "asc": "options", "beta": "attributes", "delta0": 
 _SHARE_TOLERANCE = 1e-6
 
 
-_KEYS = {"portfolio": {"asc": "options", "beta": "attributes", "delta0": "constraints",
-                       "classes": None},
-         "points": {"psi": "goals", "gamma": "goals", "alpha_outside": None, "sigma": None},
-         "pairs": {"beta": "attributes", "asc_none": None}}
+_KEYS = {
+    "portfolio": {"asc": "options", "beta": "attributes", "delta0": "constraints", "classes": None},
+    "points": {"psi": "goals", "gamma": "goals", "alpha_outside": None, "sigma": None},
+    "pairs": {"beta": "attributes", "asc_none": None},
+}
 
 
 class ValueWeightsError(ValueError):
@@ -67,8 +70,10 @@ def check_value_weights(consultation: Consultation, weights: Any) -> None:
         page = pages.get(str(page_id))
         if page is None or page.type not in _KEYS:
             usable = [p.id for p in consultation.pages if p.type in _KEYS]
-            problems.append(f"{page_id}: not a portfolio, points or pairs page of "
-                            f"{consultation.id!r} (those are: {', '.join(usable) or 'none'})")
+            problems.append(
+                f"{page_id}: not a portfolio, points or pairs page of "
+                f"{consultation.id!r} (those are: {', '.join(usable) or 'none'})"
+            )
         elif not isinstance(entry, Mapping):
             problems.append(f"{page_id}: must be a mapping of {', '.join(_KEYS[page.type])}")
         else:
@@ -80,20 +85,23 @@ def check_value_weights(consultation: Consultation, weights: Any) -> None:
 def _entry_problems(consultation: Consultation, page: Any, entry: Mapping) -> list[str]:
     if page.type == "portfolio" and "classes" in entry:
         return _classes_problems(consultation, page, entry)
-    return _keys_problems(consultation, page, entry, page.id, _KEYS[page.type],
-                          f"a {page.type} page takes")
+    return _keys_problems(consultation, page, entry, page.id, _KEYS[page.type], f"a {page.type} page takes")
 
 
 def _classes_problems(consultation: Consultation, page: Any, entry: Mapping) -> list[str]:
     """A portfolio page's latent classes: a list of {share, asc, beta, delta0}, shares above 0
     summing to 1, and no weights outside the classes."""
     place = f"{page.id}.classes"
-    problems = [f"{page.id}.{key}: give {key} inside each class when the page has classes "
-                f"(or leave out classes)" for key in entry if key != "classes"]
+    problems = [
+        f"{page.id}.{key}: give {key} inside each class when the page has classes (or leave out classes)"
+        for key in entry
+        if key != "classes"
+    ]
     classes = entry["classes"]
     if not isinstance(classes, list) or not classes:
-        return problems + [f"{place}: must be a list of classes [{{share: number, asc: ..., "
-                           f"beta: ..., delta0: ...}}, ...]"]
+        return problems + [
+            f"{place}: must be a list of classes [{{share: number, asc: ..., beta: ..., delta0: ...}}, ...]"
+        ]
     shares = []
     for k, weights in enumerate(classes):
         where = f"{place}[{k}]"
@@ -103,19 +111,23 @@ def _classes_problems(consultation: Consultation, page: Any, entry: Mapping) -> 
         if "share" not in weights:
             problems.append(f"{where}.share: missing; give each class its share of respondents")
         elif is_number(weights["share"]) and not 0 < weights["share"] <= 1:
-            problems.append(f"{where}.share: must be above 0 and at most 1, got "
-                            f"{weights['share']!r}")
+            problems.append(f"{where}.share: must be above 0 and at most 1, got {weights['share']!r}")
         elif is_number(weights["share"]):
             shares.append(weights["share"])
-        problems += _keys_problems(consultation, page, weights, where, _CLASS_KEYS,
-                                   "a class takes")
+        problems += _keys_problems(consultation, page, weights, where, _CLASS_KEYS, "a class takes")
     if len(shares) == len(classes) and abs(sum(shares) - 1) > _SHARE_TOLERANCE:
         problems.append(f"{place}: the shares sum to {sum(shares):g}; they must sum to 1")
     return problems
 
 
-def _keys_problems(consultation: Consultation, page: Any, entry: Mapping, prefix: str,
-                   known: Mapping[str, str | None], takes: str) -> list[str]:
+def _keys_problems(
+    consultation: Consultation,
+    page: Any,
+    entry: Mapping,
+    prefix: str,
+    known: Mapping[str, str | None],
+    takes: str,
+) -> list[str]:
     problems = []
     for key, value in entry.items():
         place = f"{prefix}.{key}"
@@ -129,8 +141,7 @@ def _keys_problems(consultation: Consultation, page: Any, entry: Mapping, prefix
             ids = _ids(consultation, page, known[key])
             for name, number in value.items():
                 if name not in ids:
-                    problems.append(f"{place}.{name}: not one of the page's {known[key]} "
-                                    f"({', '.join(ids)})")
+                    problems.append(f"{place}.{name}: not one of the page's {known[key]} ({', '.join(ids)})")
                 else:
                     problems += _number_problems(f"{place}.{name}", key, number)
     return problems
@@ -162,9 +173,15 @@ def portfolio_utility(design: Consultation, page: PortfolioPage, weights: Mappin
     """u_j = asc_j + x_j'beta - delta0'c_j per unit of each option's level (page order)."""
     asc, beta = weights.get("asc") or {}, weights.get("beta") or {}
     delta0 = _delta0(page, weights.get("delta0", 0))
-    return np.array([asc.get(o.id, 0) + sum(beta.get(a, 0) * x for a, x in o.effects.items())
-                     - sum(delta0.get(c, 0) * use for c, use in o.use.items())
-                     for o in page.options], dtype=float)
+    return np.array(
+        [
+            asc.get(o.id, 0)
+            + sum(beta.get(a, 0) * x for a, x in o.effects.items())
+            - sum(delta0.get(c, 0) * use for c, use in o.use.items())
+            for o in page.options
+        ],
+        dtype=float,
+    )
 
 
 def true_parameters(page: PortfolioPage, weights: Mapping) -> dict[str, float]:

@@ -6,6 +6,7 @@ gender, education and province. Raking runs until the largest *relative* margin 
 `tol` (R's survey::rake stops far earlier by default), so the weights equal a converged
 survey::rake. Every problem that stops raking raises `WeightingError` saying what to fix.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,7 +20,7 @@ import yaml
 
 Margins = dict[str, dict[str, float]]
 
-SHARE_SUM_TOLERANCE = 0.005   # margins rounded to 3 decimals may sum to 0.997 .. 1.003
+SHARE_SUM_TOLERANCE = 0.005  # margins rounded to 3 decimals may sum to 0.997 .. 1.003
 MISSING = "(missing)"
 
 
@@ -34,22 +35,29 @@ def load_margins(path: str | Path) -> Margins:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise WeightingError(f"{path}: cannot read the margins file ({error})") from error
     if not isinstance(data, Mapping) or not data:
-        raise WeightingError(f"{path}: expected a mapping {{variable: {{category: share}}}}, "
-                             f"e.g. 'gender: {{female: 0.5, male: 0.5}}'")
+        raise WeightingError(
+            f"{path}: expected a mapping {{variable: {{category: share}}}}, "
+            f"e.g. 'gender: {{female: 0.5, male: 0.5}}'"
+        )
     margins: Margins = {}
     for variable, shares in data.items():
         if not isinstance(shares, Mapping) or not shares:
-            raise WeightingError(f"{path}: margin '{variable}' must map each category to its "
-                                 f"population share, e.g. '{variable}: {{a: 0.4, b: 0.6}}'")
+            raise WeightingError(
+                f"{path}: margin '{variable}' must map each category to its "
+                f"population share, e.g. '{variable}: {{a: 0.4, b: 0.6}}'"
+            )
         margins[str(variable)] = {}
         for category, share in shares.items():
             if isinstance(category, bool) or category is None:
-                raise WeightingError(f"{path}: a category of '{variable}' reads as {category} "
-                                     f"(YAML takes yes/no/on/off/null as such); put it in "
-                                     f"quotes, e.g. 'no': 0.8")
+                raise WeightingError(
+                    f"{path}: a category of '{variable}' reads as {category} "
+                    f"(YAML takes yes/no/on/off/null as such); put it in "
+                    f"quotes, e.g. 'no': 0.8"
+                )
             if isinstance(share, bool) or not isinstance(share, (int, float)):
-                raise WeightingError(f"{path}: share of {variable}={category} is {share!r}; "
-                                     f"give a number between 0 and 1")
+                raise WeightingError(
+                    f"{path}: share of {variable}={category} is {share!r}; give a number between 0 and 1"
+                )
             margins[str(variable)][_category_label(category)] = float(share)
     return margins
 
@@ -106,14 +114,20 @@ class RakeResult:
 def kish_design_effect(weights: np.ndarray) -> float:
     """n * sum(w^2) / (sum w)^2: 1 for equal weights, larger the more unequal they are."""
     weights = np.asarray(weights, dtype=float)
-    return float(len(weights) * np.sum(weights ** 2) / np.sum(weights) ** 2)
+    return float(len(weights) * np.sum(weights**2) / np.sum(weights) ** 2)
 
 
-def rake(respondents: pd.DataFrame, margins: Mapping[str, Mapping[str, float]], *,
-         base_weights: pd.Series | np.ndarray | None = None, tol: float = 1e-8,
-         max_iter: int = 1000,
-         trim: tuple[float | None, float | None] = (None, None), keep_missing: bool = False,
-         share_tolerance: float = SHARE_SUM_TOLERANCE) -> RakeResult:
+def rake(
+    respondents: pd.DataFrame,
+    margins: Mapping[str, Mapping[str, float]],
+    *,
+    base_weights: pd.Series | np.ndarray | None = None,
+    tol: float = 1e-8,
+    max_iter: int = 1000,
+    trim: tuple[float | None, float | None] = (None, None),
+    keep_missing: bool = False,
+    share_tolerance: float = SHARE_SUM_TOLERANCE,
+) -> RakeResult:
     """Rake `respondents` to `margins` until the largest relative margin error is below `tol`.
 
     `trim=(low, high)` keeps every weight within low..high times the mean weight. The bounds are
@@ -127,8 +141,9 @@ def rake(respondents: pd.DataFrame, margins: Mapping[str, Mapping[str, float]], 
     if keep_missing:
         respondents, margins = _missing_at_sample_share(respondents, margins, notes)
     targets = _margin_targets(margins, share_tolerance, notes)
-    codes = {variable: _codes(respondents, variable, categories)
-             for variable, (categories, _) in targets.items()}
+    codes = {
+        variable: _codes(respondents, variable, categories) for variable, (categories, _) in targets.items()
+    }
     weights = _initial_weights(respondents, base_weights)
     low, high = _bounds(trim)
     n = len(weights)
@@ -136,8 +151,10 @@ def rake(respondents: pd.DataFrame, margins: Mapping[str, Mapping[str, float]], 
     _check_reachable(targets, codes, weights, low, high)
 
     trimmed = (low, high) != (0.0, math.inf)
-    members = {variable: _members(code, len(totals[variable])) if trimmed else None
-               for variable, code in codes.items()}
+    members = {
+        variable: _members(code, len(totals[variable])) if trimmed else None
+        for variable, code in codes.items()
+    }
     iterations, error = 0, math.inf
     while iterations < max_iter:
         iterations += 1
@@ -149,23 +166,34 @@ def rake(respondents: pd.DataFrame, margins: Mapping[str, Mapping[str, float]], 
     errors = _margin_errors(weights, codes, targets)
     if error >= tol:
         worst = errors.loc[errors["relative_error"].idxmax()]
-        cause = ("the margins cannot all be met with weights within the trimming bounds; loosen "
-                 "the bounds, merge categories or drop a margin" if trimmed else
-                 "the margins contradict the sample's cross-classification (e.g. a combination of "
-                 "categories nobody has); merge categories or drop a margin")
+        cause = (
+            "the margins cannot all be met with weights within the trimming bounds; loosen "
+            "the bounds, merge categories or drop a margin"
+            if trimmed
+            else "the margins contradict the sample's cross-classification (e.g. a combination of "
+            "categories nobody has); merge categories or drop a margin"
+        )
         raise WeightingError(
             f"raking did not converge after {iterations} iterations: the margin "
             f"{worst['variable']}={worst['category']} could not be met (target "
             f"{worst['target']:.6g}, achieved {worst['achieved']:.6g}, relative error "
-            f"{worst['relative_error']:.2e}, tolerance {tol:.0e}): {cause}")
+            f"{worst['relative_error']:.2e}, tolerance {tol:.0e}): {cause}"
+        )
     weights = weights / weights.mean()
-    return RakeResult(weights=pd.Series(weights, index=respondents.index, name="weight"),
-                      iterations=iterations, converged=True, max_margin_error=float(error),
-                      margin_errors=errors, trim=trim, notes=tuple(notes))
+    return RakeResult(
+        weights=pd.Series(weights, index=respondents.index, name="weight"),
+        iterations=iterations,
+        converged=True,
+        max_margin_error=float(error),
+        margin_errors=errors,
+        trim=trim,
+        notes=tuple(notes),
+    )
 
 
-def _missing_at_sample_share(respondents: pd.DataFrame, margins: Mapping, notes: list[str]
-                             ) -> tuple[pd.DataFrame, dict]:
+def _missing_at_sample_share(
+    respondents: pd.DataFrame, margins: Mapping, notes: list[str]
+) -> tuple[pd.DataFrame, dict]:
     """Respondents without a value in a margin variable as a category of their own, whose target
     is their share of the sample; the population shares are scaled to the rest."""
     respondents, margins = respondents.copy(), {k: dict(v) for k, v in margins.items()}
@@ -173,22 +201,23 @@ def _missing_at_sample_share(respondents: pd.DataFrame, margins: Mapping, notes:
         if variable not in respondents or not respondents[variable].isna().any():
             continue
         missing = float(respondents[variable].isna().mean())
-        respondents[variable] = respondents[variable].astype(object).where(
-            respondents[variable].notna(), MISSING)
+        respondents[variable] = (
+            respondents[variable].astype(object).where(respondents[variable].notna(), MISSING)
+        )
         total = sum(shares.values())
-        margins[variable] = {**{c: v * (1 - missing) / total for c, v in shares.items()},
-                             MISSING: missing}
-        notes.append(f"{variable}: {missing:.1%} without a value kept at their sample share "
-                     "(--keep-missing)")
+        margins[variable] = {**{c: v * (1 - missing) / total for c, v in shares.items()}, MISSING: missing}
+        notes.append(f"{variable}: {missing:.1%} without a value kept at their sample share (--keep-missing)")
     return respondents, margins
 
 
 # --- checks: every problem named with its fix -----------------------------------------------------
 
 
-def _margin_targets(margins: Mapping[str, Mapping[str, float]],
-                    tolerance: float = SHARE_SUM_TOLERANCE, notes: list[str] | None = None
-                    ) -> dict[str, tuple[list[str], np.ndarray]]:
+def _margin_targets(
+    margins: Mapping[str, Mapping[str, float]],
+    tolerance: float = SHARE_SUM_TOLERANCE,
+    notes: list[str] | None = None,
+) -> dict[str, tuple[list[str], np.ndarray]]:
     """Per variable, its categories (as strings) and their shares, rescaled to sum exactly to 1
     (a note in `notes` when they summed to 1 only within `tolerance`)."""
     if not margins:
@@ -198,18 +227,21 @@ def _margin_targets(margins: Mapping[str, Mapping[str, float]],
         categories = [_category_label(category) for category in shares]
         repeated = sorted({c for c in categories if categories.count(c) > 1})
         if repeated:
-            raise WeightingError(f"margin {variable}: the category {', '.join(repeated)} is "
-                                 f"listed twice; give each category once")
+            raise WeightingError(
+                f"margin {variable}: the category {', '.join(repeated)} is "
+                f"listed twice; give each category once"
+            )
         values = np.array([float(share) for share in shares.values()])
         negative = [c for c, v in zip(categories, values) if not v >= 0]
         if negative:
-            raise WeightingError(f"margin {variable}: shares must be at least 0; "
-                                 f"fix {', '.join(negative)}")
+            raise WeightingError(f"margin {variable}: shares must be at least 0; fix {', '.join(negative)}")
         total = values.sum()
         if abs(total - 1) > tolerance:
-            raise WeightingError(f"margin {variable}: shares sum to {total:.6g}, not 1 (more "
-                                 f"than the tolerance {tolerance:g} away); correct the shares "
-                                 "so they add up to 1")
+            raise WeightingError(
+                f"margin {variable}: shares sum to {total:.6g}, not 1 (more "
+                f"than the tolerance {tolerance:g} away); correct the shares "
+                "so they add up to 1"
+            )
         if abs(total - 1) > 1e-9 and notes is not None:
             notes.append(f"margin {variable}: shares sum to {total:.6g}; rescaled to 1")
         targets[str(variable)] = (categories, values / total)
@@ -219,20 +251,26 @@ def _margin_targets(margins: Mapping[str, Mapping[str, float]],
 def _codes(respondents: pd.DataFrame, variable: str, categories: list[str]) -> np.ndarray:
     """Integer category codes of one margin variable, after checking data and margin agree."""
     if variable not in respondents.columns:
-        raise WeightingError(f"margin variable '{variable}' is not a column of the respondents "
-                             f"table; rename the margin or add the column")
+        raise WeightingError(
+            f"margin variable '{variable}' is not a column of the respondents "
+            f"table; rename the margin or add the column"
+        )
     column = respondents[variable]
     missing = column.isna()
     if missing.any():
-        raise WeightingError(f"{variable}: {int(missing.sum())} respondents have no value"
-                             f"{_examples(respondents, missing)}; fill it in, drop those "
-                             f"respondents, or add a category such as 'unknown' to data and margins")
+        raise WeightingError(
+            f"{variable}: {int(missing.sum())} respondents have no value"
+            f"{_examples(respondents, missing)}; fill it in, drop those "
+            f"respondents, or add a category such as 'unknown' to data and margins"
+        )
     values, uniques = pd.factorize(column)
     labels = [_category_label(value) for value in uniques]
     unknown = sorted(set(labels) - set(categories))
     if unknown:
-        raise WeightingError(f"{variable}: categories in the data but not in the margins: "
-                             f"{', '.join(unknown)}; add their population shares or recode them")
+        raise WeightingError(
+            f"{variable}: categories in the data but not in the margins: "
+            f"{', '.join(unknown)}; add their population shares or recode them"
+        )
     position = {category: code for code, category in enumerate(categories)}
     return np.array([position[label] for label in labels], dtype=np.intp)[values]
 
@@ -260,8 +298,10 @@ def _bounds(trim: tuple[float | None, float | None]) -> tuple[float, float]:
     low = 0.0 if low is None else float(low)
     high = math.inf if high is None else float(high)
     if not 0 <= low < 1 < high:
-        raise WeightingError(f"trim bounds are relative to the mean weight 1: the lower must be "
-                             f"below 1 and the upper above 1, got {trim}")
+        raise WeightingError(
+            f"trim bounds are relative to the mean weight 1: the lower must be "
+            f"below 1 and the upper above 1, got {trim}"
+        )
     return low, high
 
 
@@ -272,24 +312,35 @@ def _check_reachable(targets, codes, weights, low, high) -> None:
         counts = np.bincount(codes[variable], minlength=len(categories))
         for category, share, count in zip(categories, shares, counts):
             if share > 0 and count == 0:
-                raise WeightingError(f"{variable}={category} has no respondents; merge it with a "
-                                     f"neighbouring category or drop it from the margins")
+                raise WeightingError(
+                    f"{variable}={category} has no respondents; merge it with a "
+                    f"neighbouring category or drop it from the margins"
+                )
             if share == 0 and count > 0:
-                raise WeightingError(f"{variable}={category} has population share 0 but {count} "
-                                     f"respondents; drop those respondents or give a positive share")
+                raise WeightingError(
+                    f"{variable}={category} has population share 0 but {count} "
+                    f"respondents; drop those respondents or give a positive share"
+                )
             needed = share * n / count if count else 0.0
             if count and not low <= needed <= high:
                 raise WeightingError(
                     f"{variable}={category} needs a mean weight of {needed:.3g} ({count} "
                     f"respondents for a share of {share:.4g}), outside the trimming bounds "
-                    f"{low:g} .. {high:g}; loosen the bounds or merge categories")
+                    f"{low:g} .. {high:g}; loosen the bounds or merge categories"
+                )
 
 
 # --- raking ---------------------------------------------------------------------------------------
 
 
-def _rake_step(weights: np.ndarray, code: np.ndarray, members: list[np.ndarray] | None,
-               totals: np.ndarray, low: float, high: float) -> np.ndarray:
+def _rake_step(
+    weights: np.ndarray,
+    code: np.ndarray,
+    members: list[np.ndarray] | None,
+    totals: np.ndarray,
+    low: float,
+    high: float,
+) -> np.ndarray:
     """Scale each category's weights so its total meets the target, keeping weights in bounds
     (`members`, each category's positions, is needed only when there are bounds)."""
     if members is None:
@@ -337,7 +388,7 @@ def _clipped_sums(breaks: np.ndarray, weights: np.ndarray, low: float, high: flo
     order = np.sort(weights)
     prefix = np.concatenate([[0.0], np.cumsum(order)])
     n = len(order)
-    below = np.searchsorted(order, low / breaks, side="right")   # f * w <= low
+    below = np.searchsorted(order, low / breaks, side="right")  # f * w <= low
     above = n - np.searchsorted(order, high / breaks, side="left")  # f * w >= high
     middle = prefix[n - above] - prefix[below]
     capped = high * above if math.isfinite(high) else 0.0  # no cap: nothing is ever capped
@@ -364,8 +415,7 @@ def _margin_errors(weights, codes, targets) -> pd.DataFrame:
         for category, target, value in zip(categories, shares, achieved):
             relative = abs(value / target - 1) if target > 0 else abs(value)
             rows.append((variable, category, target, value, relative))
-    return pd.DataFrame(rows, columns=["variable", "category", "target", "achieved",
-                                       "relative_error"])
+    return pd.DataFrame(rows, columns=["variable", "category", "target", "achieved", "relative_error"])
 
 
 def _category_label(value) -> str:
@@ -375,10 +425,15 @@ def _category_label(value) -> str:
     return str(value)
 
 
-def weight_file(respondents_csv: str | Path, margins_yaml: str | Path, out_csv: str | Path, *,
-                trim: tuple[float | None, float | None] = (None, None),
-                keep_missing: bool = False,
-                share_tolerance: float = SHARE_SUM_TOLERANCE) -> RakeResult:
+def weight_file(
+    respondents_csv: str | Path,
+    margins_yaml: str | Path,
+    out_csv: str | Path,
+    *,
+    trim: tuple[float | None, float | None] = (None, None),
+    keep_missing: bool = False,
+    share_tolerance: float = SHARE_SUM_TOLERANCE,
+) -> RakeResult:
     """Rake a respondent table read from CSV and write `respondent,weight` (mean 1) to `out_csv`."""
     try:
         respondents = pd.read_csv(respondents_csv, dtype=str)
@@ -388,15 +443,24 @@ def weight_file(respondents_csv: str | Path, margins_yaml: str | Path, out_csv: 
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise WeightingError(f"{respondents_csv}: cannot read the respondents file ({error})") from error
     if "respondent" not in respondents.columns:
-        raise WeightingError(f"{respondents_csv}: no 'respondent' column; the first row must "
-                             f"name the columns, one of them 'respondent' (separated by commas "
-                             f"or semicolons)")
+        raise WeightingError(
+            f"{respondents_csv}: no 'respondent' column; the first row must "
+            f"name the columns, one of them 'respondent' (separated by commas "
+            f"or semicolons)"
+        )
     twice = respondents["respondent"][respondents["respondent"].duplicated()]
     if len(twice):
-        raise WeightingError(f"{respondents_csv}: respondent {twice.iloc[0]} appears more than "
-                             f"once ({len(twice)} duplicate row(s)); keep one row per respondent")
-    result = rake(respondents, load_margins(margins_yaml), trim=trim, keep_missing=keep_missing,
-                  share_tolerance=share_tolerance)
+        raise WeightingError(
+            f"{respondents_csv}: respondent {twice.iloc[0]} appears more than "
+            f"once ({len(twice)} duplicate row(s)); keep one row per respondent"
+        )
+    result = rake(
+        respondents,
+        load_margins(margins_yaml),
+        trim=trim,
+        keep_missing=keep_missing,
+        share_tolerance=share_tolerance,
+    )
     output = pd.DataFrame({"respondent": respondents["respondent"], "weight": result.weights})
     try:
         output.to_csv(out_csv, index=False, float_format="%.12g")
@@ -415,6 +479,7 @@ def parse_trim(text: str | None) -> tuple[float | None, float | None]:
             raise ValueError
         low, high = (float(part) if part.strip() else None for part in parts)
     except ValueError:
-        raise WeightingError(f"--trim takes LOW,HIGH relative to the mean weight, e.g. 0.3,3; "
-                             f"got '{text}'") from None
+        raise WeightingError(
+            f"--trim takes LOW,HIGH relative to the mean weight, e.g. 0.3,3; got '{text}'"
+        ) from None
     return (low, high)

@@ -11,6 +11,7 @@ run is printed too: with other jobs on the two cores, wall time exceeds CPU time
 
     python benchmarks/bench_report.py [--respondents 30000] [--keep DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,25 +37,31 @@ def run(arguments: list[str]) -> tuple[float, float, float, int]:
     one `pwe report`."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen([str(PWE), "report", *arguments], stdout=subprocess.DEVNULL,
-                                   stderr=errors)
+        process = subprocess.Popen([str(PWE), "report", *arguments], stdout=subprocess.DEVNULL, stderr=errors)
         _, status, usage = os.wait4(process.pid, 0)
         if status:
             errors.seek(0)
             print(errors.read().decode(errors="replace")[-800:], file=sys.stderr)
-    return (time.perf_counter() - started, usage.ru_utime + usage.ru_stime,
-            usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status))
+    return (
+        time.perf_counter() - started,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,
+        os.waitstatus_to_exitcode(status),
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=30_000)
-    parser.add_argument("--value-weights", default="lelylijn-classes.yaml",
-                        help="file in surveys/examples/value-weights/ to simulate from (the "
-                             "default has two latent classes on the portfolio page)")
-    parser.add_argument("--keep", default=None,
-                        help="keep the export and reports here (an export already there is "
-                             "reused)")
+    parser.add_argument(
+        "--value-weights",
+        default="lelylijn-classes.yaml",
+        help="file in surveys/examples/value-weights/ to simulate from (the "
+        "default has two latent classes on the portfolio page)",
+    )
+    parser.add_argument(
+        "--keep", default=None, help="keep the export and reports here (an export already there is reused)"
+    )
     args = parser.parse_args()
     work = Path(args.keep or tempfile.mkdtemp(prefix="bench-report-"))
     consultation = load(EXAMPLES / "lelylijn.yaml")
@@ -64,19 +71,22 @@ def main() -> None:
         records = simulate_responses(consultation, weights, args.respondents, seed=11)
         write_tables(consultation, records, work / "export")
         shutil.copy(EXAMPLES / "lelylijn.yaml", work / "export" / "definition.yaml")
-        print(f"simulated {args.respondents:,} respondents ({args.value_weights}) in "
-              f"{time.perf_counter() - started:.1f} s")
-    cases = [("without segments", "plain", []),
-             ("--classes auto", "classes", ["--classes", "auto"]),
-             ("--by lives_north,age --pdf", "groups-pdf", ["--by", "lives_north,age", "--pdf"])]
-    print(f"\n{'case':<30}{'wall (s)':>10}{'CPU (s)':>10}{'peak memory (MB)':>18}"
-          f"{'load':>7}{'exit':>6}")
+        print(
+            f"simulated {args.respondents:,} respondents ({args.value_weights}) in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+    cases = [
+        ("without segments", "plain", []),
+        ("--classes auto", "classes", ["--classes", "auto"]),
+        ("--by lives_north,age --pdf", "groups-pdf", ["--by", "lives_north,age", "--pdf"]),
+    ]
+    print(f"\n{'case':<30}{'wall (s)':>10}{'CPU (s)':>10}{'peak memory (MB)':>18}{'load':>7}{'exit':>6}")
     for name, folder, extra in cases:
         busy = os.getloadavg()[0]
-        wall, cpu, megabytes, status = run(["lelylijn", "--from", str(work / "export"), *extra,
-                                            "--out", str(work / folder)])
-        print(f"{name:<30}{wall:>10.1f}{cpu:>10.1f}{megabytes:>18.0f}{busy:>7.1f}{status:>6}",
-              flush=True)
+        wall, cpu, megabytes, status = run(
+            ["lelylijn", "--from", str(work / "export"), *extra, "--out", str(work / folder)]
+        )
+        print(f"{name:<30}{wall:>10.1f}{cpu:>10.1f}{megabytes:>18.0f}{busy:>7.1f}{status:>6}", flush=True)
     if args.keep is None:
         shutil.rmtree(work)
 

@@ -4,6 +4,7 @@ Reports per parameter the mean bias in units of the empirical standard deviation
 standard error against that deviation, and how often the 95% intervals (classical and robust)
 cover the truth. Run: .venv/bin/python benchmarks/recovery_portfolio.py [replications]
 """
+
 from __future__ import annotations
 
 import sys
@@ -17,13 +18,23 @@ from analysis.models import PortfolioLogit
 from analysis.models.simulate import random_design, simulate_choices
 
 RESPONDENTS, OPTIONS, VERSIONS = 2_000, 6, 4
-TRUTH = {"asc:o0": 0.5, "asc:o1": 0.2, "asc:o2": -0.1, "asc:o3": 0.3, "asc:o4": -0.4,
-         "asc:o5": 0.0, "beta:x0": 0.6, "beta:x1": -0.4, "delta0": 0.04}
+TRUTH = {
+    "asc:o0": 0.5,
+    "asc:o1": 0.2,
+    "asc:o2": -0.1,
+    "asc:o3": 0.3,
+    "asc:o4": -0.4,
+    "asc:o5": 0.0,
+    "beta:x0": 0.6,
+    "beta:x1": -0.4,
+    "delta0": 0.04,
+}
 
 
 def main(replications: int) -> None:
-    design = random_design(RESPONDENTS, OPTIONS, VERSIONS, 2, seed=1, budget=(50, 90),
-                           groups={1: "transport", 2: "transport"})
+    design = random_design(
+        RESPONDENTS, OPTIONS, VERSIONS, 2, seed=1, budget=(50, 90), groups={1: "transport", 2: "transport"}
+    )
     truth = pd.Series(TRUTH)
     estimates, classical, robust, converged = [], [], [], 0
     start = time.perf_counter()
@@ -37,19 +48,28 @@ def main(replications: int) -> None:
     estimates, classical, robust = map(pd.DataFrame, (estimates, classical, robust))
     spread = estimates.std(ddof=1)
     covered = lambda se: ((estimates - truth).abs() <= Z95 * se).mean()  # noqa: E731
-    report = pd.DataFrame({
-        "true": truth, "mean estimate": estimates.mean(),
-        "bias / sd": (estimates.mean() - truth) / spread,
-        "robust se / sd": robust.mean() / spread,
-        "coverage classical": covered(classical), "coverage robust": covered(robust)})
-    print(f"portfolio logit recovery: {replications} replications of {RESPONDENTS:,} respondents, "
-          f"{OPTIONS} options (2 in an exclusive group), {VERSIONS} design versions, 2 attributes; "
-          f"{converged}/{replications} converged; {time.perf_counter() - start:.1f} s\n")
+    report = pd.DataFrame(
+        {
+            "true": truth,
+            "mean estimate": estimates.mean(),
+            "bias / sd": (estimates.mean() - truth) / spread,
+            "robust se / sd": robust.mean() / spread,
+            "coverage classical": covered(classical),
+            "coverage robust": covered(robust),
+        }
+    )
+    print(
+        f"portfolio logit recovery: {replications} replications of {RESPONDENTS:,} respondents, "
+        f"{OPTIONS} options (2 in an exclusive group), {VERSIONS} design versions, 2 attributes; "
+        f"{converged}/{replications} converged; {time.perf_counter() - start:.1f} s\n"
+    )
     print(report.to_string(float_format=lambda x: f"{x:.3f}"))
     band = 1.96 * np.sqrt(0.95 * 0.05 / replications)
-    print(f"\ncoverage expected 0.950 +- {band:.3f} (95% band for {replications} replications); "
-          f"mean |bias / sd| {report['bias / sd'].abs().mean():.3f} "
-          f"(Monte Carlo error of one bias/sd about {1 / np.sqrt(replications):.3f})")
+    print(
+        f"\ncoverage expected 0.950 +- {band:.3f} (95% band for {replications} replications); "
+        f"mean |bias / sd| {report['bias / sd'].abs().mean():.3f} "
+        f"(Monte Carlo error of one bias/sd about {1 / np.sqrt(replications):.3f})"
+    )
 
 
 if __name__ == "__main__":

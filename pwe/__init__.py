@@ -1,4 +1,5 @@
 """The PWE platform: a Flask application built by create_app."""
+
 from __future__ import annotations
 
 import os
@@ -29,8 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from pwe import errors, health, i18n, limits, logs, metrics, security, templating, unavailable
     from pwe.citizens import bp as citizens
-    from pwe.services import pruning
     from pwe.officials import bp as officials
+    from pwe.services import pruning
 
     logs.init_app(app)
     metrics.init_app(app)  # first, so the latency includes every other hook

@@ -1,4 +1,5 @@
 """The `pwe` command line: database, definitions, the server, the demo and exports."""
+
 from __future__ import annotations
 
 import sys
@@ -120,9 +121,15 @@ def _run(app, host: str, port: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Prepare the database and stop.")
-@click.option("--responses", default=0, show_default=True, type=click.IntRange(min=0),
-              metavar="N", help="Simulate completed responses until each example has N "
-                                "(from surveys/examples/value-weights/<slug>.yaml).")
+@click.option(
+    "--responses",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Simulate completed responses until each example has N "
+    "(from surveys/examples/value-weights/<slug>.yaml).",
+)
 def demo(host: str, port: int, no_serve: bool, responses: int) -> None:
     """Database, example consultations imported and opened, server started, URLs printed."""
     from pwe.services.consultations import listed
@@ -159,19 +166,28 @@ def _simulate_examples(files, target: int) -> bool:
             ok = False
             click.echo(f"Error: {error}", err=True)
         else:
-            click.echo(f"{slug}: {added} simulated responses added "
-                       f"(at least {target} completed)")
+            click.echo(f"{slug}: {added} simulated responses added (at least {target} completed)")
     return ok
 
 
 @main.command()
 @click.argument("consultation")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
-@click.option("--format", "file_format", default="csv", show_default=True,
-              type=click.Choice(["csv", "xlsx", "parquet"]),
-              help="CSV files, one XLSX workbook, or Parquet files.")
-@click.option("--weights", "weights_csv", default=None, type=click.Path(dir_okay=False),
-              help="CSV with respondent,weight (e.g. from `pwe weight`): adds a weight column.")
+@click.option(
+    "--format",
+    "file_format",
+    default="csv",
+    show_default=True,
+    type=click.Choice(["csv", "xlsx", "parquet"]),
+    help="CSV files, one XLSX workbook, or Parquet files.",
+)
+@click.option(
+    "--weights",
+    "weights_csv",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="CSV with respondent,weight (e.g. from `pwe weight`): adds a weight column.",
+)
 def export(consultation: str, out_dir: str, file_format: str, weights_csv: str | None) -> None:
     """Write the completed responses: respondents, choices, motivations, codebook, definition."""
     from analysis.exports.weights import WeightsFileError, read_weights
@@ -180,8 +196,7 @@ def export(consultation: str, out_dir: str, file_format: str, weights_csv: str |
     try:
         weights = read_weights(weights_csv) if weights_csv else None
         with _app_context(migrate=False):
-            written = write_export(consultation, Path(out_dir), format=file_format,
-                                   weights=weights)
+            written = write_export(consultation, Path(out_dir), format=file_format, weights=weights)
     except (ExportError, WeightsFileError) as error:
         click.echo(str(error), err=True)
         sys.exit(1)
@@ -191,25 +206,48 @@ def export(consultation: str, out_dir: str, file_format: str, weights_csv: str |
 
 @main.command()
 @click.argument("respondents", type=click.Path(dir_okay=False))
-@click.option("--margins", required=True, type=click.Path(dir_okay=False),
-              help="YAML {variable: {category: population share}}.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False),
-              help="CSV to write: respondent,weight (mean 1).")
-@click.option("--trim", default=None, metavar="LOW,HIGH",
-              help="Keep weights within LOW..HIGH times the mean weight, e.g. 0.3,3.")
-@click.option("--keep-missing", is_flag=True,
-              help="Respondents without a background answer keep their sample share of it.")
-@click.option("--share-tolerance", default=0.005, show_default=True,
-              type=click.FloatRange(min=0),
-              help="How far a margin's shares may sum from 1 (rounding) before it is refused.")
-def weight(respondents: str, margins: str, out: str, trim: str | None, keep_missing: bool,
-           share_tolerance: float) -> None:
+@click.option(
+    "--margins",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="YAML {variable: {category: population share}}.",
+)
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False), help="CSV to write: respondent,weight (mean 1)."
+)
+@click.option(
+    "--trim",
+    default=None,
+    metavar="LOW,HIGH",
+    help="Keep weights within LOW..HIGH times the mean weight, e.g. 0.3,3.",
+)
+@click.option(
+    "--keep-missing",
+    is_flag=True,
+    help="Respondents without a background answer keep their sample share of it.",
+)
+@click.option(
+    "--share-tolerance",
+    default=0.005,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="How far a margin's shares may sum from 1 (rounding) before it is refused.",
+)
+def weight(
+    respondents: str, margins: str, out: str, trim: str | None, keep_missing: bool, share_tolerance: float
+) -> None:
     """Rake respondents to population margins and print the diagnostics."""
     from analysis.weighting import WeightingError, parse_trim, weight_file
 
     try:
-        result = weight_file(respondents, margins, out, trim=parse_trim(trim),
-                             keep_missing=keep_missing, share_tolerance=share_tolerance)
+        result = weight_file(
+            respondents,
+            margins,
+            out,
+            trim=parse_trim(trim),
+            keep_missing=keep_missing,
+            share_tolerance=share_tolerance,
+        )
     except WeightingError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
@@ -219,68 +257,167 @@ def weight(respondents: str, margins: str, out: str, trim: str | None, keep_miss
 
 @main.command()
 @click.argument("choices", type=click.Path(dir_okay=False))
-@click.option("--model", required=True,
-              type=click.Choice(["portfolio-logit", "latent-class", "mdcev-gamma", "mdcev-alpha",
-                                 "mnl"]),
-              help="The choice model to fit (mnl: pairs or any discrete choice tasks).")
-@click.option("--attributes", default="", metavar="A,B",
-              help="Attribute columns whose weights (beta) to estimate, comma-separated.")
-@click.option("--weights", "weights_csv", default=None, type=click.Path(dir_okay=False),
-              help="CSV with respondent,weight (e.g. from `pwe weight`).")
-@click.option("--task", default=None,
-              help="Fit only this task's rows (a page id; mnl: task ids, comma-separated, or a "
-                   "pairs page).")
-@click.option("--task-prefix", default=None, metavar="PAGE",
-              help="mnl: fit only this pairs page's sets (tasks PAGE:1, PAGE:2, ...).")
-@click.option("--consultation", default=None, metavar="FILE|SLUG",
-              help="The definition whose levels and rules give the feasible portfolios.")
-@click.option("--cost", default=None, metavar="ATTRIBUTE",
-              help="mnl: the money attribute; adds willingness to pay to the summary.")
-@click.option("--classes", default=None, type=click.IntRange(min=1), metavar="K",
-              help="latent-class: the number of classes.")
-@click.option("--starts", default=10, show_default=True, type=click.IntRange(min=1),
-              help="latent-class: EM runs from random starts; the best is kept.")
-@click.option("--seed", default=0, show_default=True, type=int,
-              help="Seed of the random starts (and of sampled alternatives).")
-@click.option("--covariates", default="", metavar="COLUMN,COLUMN",
-              help="latent-class: respondent columns that shift class membership (from "
-                   "--respondents; categories become 0/1 columns).")
-@click.option("--respondents", "respondents_csv", default=None,
-              type=click.Path(dir_okay=False),
-              help="The respondent table for --covariates (default: respondents.csv beside "
-                   "CHOICES).")
-@click.option("--memberships", "memberships_csv", default=None, type=click.Path(dir_okay=False),
-              help="latent-class: write each respondent's class probabilities to this CSV.")
-@click.option("--infeasible", default=None, type=click.Choice(["report", "drop"]),
-              help="Chosen portfolios that break the rules: leave them out and list them "
-                   "(report) or count them (drop); by default the fit refuses.")
-@click.option("--no-budget", is_flag=True,
-              help="Fit a portfolio table without cost or budget columns (no budget rule).")
-@click.option("--delta0/--no-delta0", default=None,
-              help="Fit or leave out the budget term (delta0). Default: fit it where the data "
-                   "identify it, else fit without it and say so (costs the same for everyone).")
-@click.option("--cov-type", default="robust", show_default=True,
-              type=click.Choice(["robust", "classical"]),
-              help="The standard errors that z, p and the intervals use.")
-@click.option("--json", "json_out", default=None, type=click.Path(dir_okay=False),
-              help="Write the results as JSON to this file.")
-def fit(choices: str, model: str, attributes: str, weights_csv: str | None, task: str | None,
-        task_prefix: str | None, consultation: str | None, cost: str | None,
-        classes: int | None, starts: int, seed: int, covariates: str,
-        respondents_csv: str | None, memberships_csv: str | None, infeasible: str | None,
-        no_budget: bool, delta0: bool | None, cov_type: str, json_out: str | None) -> None:
+@click.option(
+    "--model",
+    required=True,
+    type=click.Choice(["portfolio-logit", "latent-class", "mdcev-gamma", "mdcev-alpha", "mnl"]),
+    help="The choice model to fit (mnl: pairs or any discrete choice tasks).",
+)
+@click.option(
+    "--attributes",
+    default="",
+    metavar="A,B",
+    help="Attribute columns whose weights (beta) to estimate, comma-separated.",
+)
+@click.option(
+    "--weights",
+    "weights_csv",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="CSV with respondent,weight (e.g. from `pwe weight`).",
+)
+@click.option(
+    "--task",
+    default=None,
+    help="Fit only this task's rows (a page id; mnl: task ids, comma-separated, or a pairs page).",
+)
+@click.option(
+    "--task-prefix",
+    default=None,
+    metavar="PAGE",
+    help="mnl: fit only this pairs page's sets (tasks PAGE:1, PAGE:2, ...).",
+)
+@click.option(
+    "--consultation",
+    default=None,
+    metavar="FILE|SLUG",
+    help="The definition whose levels and rules give the feasible portfolios.",
+)
+@click.option(
+    "--cost",
+    default=None,
+    metavar="ATTRIBUTE",
+    help="mnl: the money attribute; adds willingness to pay to the summary.",
+)
+@click.option(
+    "--classes",
+    default=None,
+    type=click.IntRange(min=1),
+    metavar="K",
+    help="latent-class: the number of classes.",
+)
+@click.option(
+    "--starts",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="latent-class: EM runs from random starts; the best is kept.",
+)
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=int,
+    help="Seed of the random starts (and of sampled alternatives).",
+)
+@click.option(
+    "--covariates",
+    default="",
+    metavar="COLUMN,COLUMN",
+    help="latent-class: respondent columns that shift class membership (from "
+    "--respondents; categories become 0/1 columns).",
+)
+@click.option(
+    "--respondents",
+    "respondents_csv",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="The respondent table for --covariates (default: respondents.csv beside CHOICES).",
+)
+@click.option(
+    "--memberships",
+    "memberships_csv",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="latent-class: write each respondent's class probabilities to this CSV.",
+)
+@click.option(
+    "--infeasible",
+    default=None,
+    type=click.Choice(["report", "drop"]),
+    help="Chosen portfolios that break the rules: leave them out and list them "
+    "(report) or count them (drop); by default the fit refuses.",
+)
+@click.option(
+    "--no-budget", is_flag=True, help="Fit a portfolio table without cost or budget columns (no budget rule)."
+)
+@click.option(
+    "--delta0/--no-delta0",
+    default=None,
+    help="Fit or leave out the budget term (delta0). Default: fit it where the data "
+    "identify it, else fit without it and say so (costs the same for everyone).",
+)
+@click.option(
+    "--cov-type",
+    default="robust",
+    show_default=True,
+    type=click.Choice(["robust", "classical"]),
+    help="The standard errors that z, p and the intervals use.",
+)
+@click.option(
+    "--json",
+    "json_out",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Write the results as JSON to this file.",
+)
+def fit(
+    choices: str,
+    model: str,
+    attributes: str,
+    weights_csv: str | None,
+    task: str | None,
+    task_prefix: str | None,
+    consultation: str | None,
+    cost: str | None,
+    classes: int | None,
+    starts: int,
+    seed: int,
+    covariates: str,
+    respondents_csv: str | None,
+    memberships_csv: str | None,
+    infeasible: str | None,
+    no_budget: bool,
+    delta0: bool | None,
+    cov_type: str,
+    json_out: str | None,
+) -> None:
     """Fit a choice model on a long choice table and print its summary."""
     from analysis.models.files import FitError, fit_file
 
     try:
         definition = _definition(consultation) if consultation else None
-        result = fit_file(choices, model, _names(attributes), weights_csv=weights_csv, task=task,
-                          delta0=delta0, json_out=json_out, task_prefix=task_prefix,
-                          cost=cost, classes=classes, cov_type=cov_type,
-                          consultation=definition, no_budget=no_budget, seed=seed,
-                          starts=starts, covariates=_names(covariates),
-                          respondents_csv=respondents_csv, infeasible=infeasible,
-                          memberships_csv=memberships_csv)
+        result = fit_file(
+            choices,
+            model,
+            _names(attributes),
+            weights_csv=weights_csv,
+            task=task,
+            delta0=delta0,
+            json_out=json_out,
+            task_prefix=task_prefix,
+            cost=cost,
+            classes=classes,
+            cov_type=cov_type,
+            consultation=definition,
+            no_budget=no_budget,
+            seed=seed,
+            starts=starts,
+            covariates=_names(covariates),
+            respondents_csv=respondents_csv,
+            infeasible=infeasible,
+            memberships_csv=memberships_csv,
+        )
     except (FitError, click.ClickException) as error:
         click.echo(f"Error: {getattr(error, 'message', error)}", err=True)
         sys.exit(1)
@@ -314,17 +451,30 @@ def _definition(consultation: str):
 
 @main.command()
 @click.argument("consultation")
-@click.option("--weights", "weights_file", required=True, type=click.Path(dir_okay=False),
-              help="YAML with the value weights per page (surveys/examples/value-weights/).")
-@click.option("-n", "count", required=True, type=click.IntRange(min=1),
-              help="Number of respondents to simulate.")
+@click.option(
+    "--weights",
+    "weights_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="YAML with the value weights per page (surveys/examples/value-weights/).",
+)
+@click.option(
+    "-n", "count", required=True, type=click.IntRange(min=1), help="Number of respondents to simulate."
+)
 @click.option("--seed", default=0, show_default=True, type=int, help="Same seed, same responses.")
-@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
-              help="Write respondents.csv and choices.csv here, as `pwe export` does.")
-@click.option("--to-database", is_flag=True,
-              help="Store them as completed responses of the imported consultation.")
-def simulate(consultation: str, weights_file: str, count: int, seed: int, out_dir: str | None,
-             to_database: bool) -> None:
+@click.option(
+    "--out",
+    "out_dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Write respondents.csv and choices.csv here, as `pwe export` does.",
+)
+@click.option(
+    "--to-database", is_flag=True, help="Store them as completed responses of the imported consultation."
+)
+def simulate(
+    consultation: str, weights_file: str, count: int, seed: int, out_dir: str | None, to_database: bool
+) -> None:
     """Synthetic responses of a consultation (a file, or the slug of an imported one)."""
     from analysis.simulation import ValueWeightsError, load_value_weights, simulate_responses
     from pwe.services.export import ExportError, write_tables
@@ -335,8 +485,7 @@ def simulate(consultation: str, weights_file: str, count: int, seed: int, out_di
         if (out_dir is None) == (not to_database):
             raise SimulationError("give either --out DIR or --to-database")
         path = Path(consultation)
-        definition = load(path) if path.is_file() or path.suffix in (".yaml", ".yml") \
-            else None
+        definition = load(path) if path.is_file() or path.suffix in (".yaml", ".yml") else None
         if to_database:
             slug = definition.id if definition else consultation
             with _app_context():
@@ -347,8 +496,9 @@ def simulate(consultation: str, weights_file: str, count: int, seed: int, out_di
         if definition is None:
             with _app_context(migrate=False):
                 definition = imported(consultation)[1]
-        records = simulate_responses(definition, load_value_weights(weights_file, definition),
-                                     count, seed=seed)
+        records = simulate_responses(
+            definition, load_value_weights(weights_file, definition), count, seed=seed
+        )
         written = write_tables(definition, records, Path(out_dir))
     except (DefinitionError, ValueWeightsError, SimulationError, ExportError) as error:
         click.echo(f"Error: {error}", err=True)
@@ -359,36 +509,74 @@ def simulate(consultation: str, weights_file: str, count: int, seed: int, out_di
 
 @main.command()
 @click.argument("consultation_file", type=click.Path(dir_okay=False))
-@click.option("--weights", "weights_file", required=True, type=click.Path(dir_okay=False),
-              help="YAML with the value weights per page (surveys/examples/value-weights/).")
-@click.option("--page", required=True,
-              help="The portfolio or pairs page whose value weights to assess.")
-@click.option("--sizes", default="500,1000,2000,5000", show_default=True, metavar="N,N,...",
-              help="Numbers of respondents (all versions together) to try.")
-@click.option("--replications", default=20, show_default=True, type=click.IntRange(min=1),
-              help="Simulated samples per size.")
-@click.option("--target-se", default=None, type=click.FloatRange(min=0, min_open=True),
-              help="Also say the smallest size whose standard error reaches this.")
+@click.option(
+    "--weights",
+    "weights_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="YAML with the value weights per page (surveys/examples/value-weights/).",
+)
+@click.option("--page", required=True, help="The portfolio or pairs page whose value weights to assess.")
+@click.option(
+    "--sizes",
+    default="500,1000,2000,5000",
+    show_default=True,
+    metavar="N,N,...",
+    help="Numbers of respondents (all versions together) to try.",
+)
+@click.option(
+    "--replications",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Simulated samples per size.",
+)
+@click.option(
+    "--target-se",
+    default=None,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Also say the smallest size whose standard error reaches this.",
+)
 @click.option("--seed", default=0, show_default=True, type=int)
-def power(consultation_file: str, weights_file: str, page: str, sizes: str, replications: int,
-          target_se: float | None, seed: int) -> None:
+def power(
+    consultation_file: str,
+    weights_file: str,
+    page: str,
+    sizes: str,
+    replications: int,
+    target_se: float | None,
+    seed: int,
+) -> None:
     """How precisely each sample size would estimate a portfolio or pairs page's value weights."""
     from analysis.simulation import (
-        ValueWeightsError, load_value_weights, parse_sizes, power_analysis, power_summary,
+        ValueWeightsError,
+        load_value_weights,
+        parse_sizes,
+        power_analysis,
+        power_summary,
     )
     from surveys.load import DefinitionError, load
 
     try:
         definition = load(consultation_file)
         weights = load_value_weights(weights_file, definition)
-        table = power_analysis(definition, weights, page, sizes=parse_sizes(sizes),
-                               replications=replications, seed=seed, target_se=target_se)
+        table = power_analysis(
+            definition,
+            weights,
+            page,
+            sizes=parse_sizes(sizes),
+            replications=replications,
+            seed=seed,
+            target_se=target_se,
+        )
     except (DefinitionError, ValueWeightsError, ValueError) as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
     click.echo(power_summary(table, target_se))
 
-from pwe.commands import respondents  # noqa: E402,F401  (registers pwe prune)
-from pwe.commands import exports  # noqa: E402,F401  (registers its commands on main)
-from pwe.commands import officials  # noqa: E402,F401  (adds its commands to main)
-from pwe.commands import report  # noqa: E402,F401  (registers pwe report)
+
+# each module registers its commands on `main`
+import pwe.commands.exports  # noqa: E402,F401
+import pwe.commands.officials  # noqa: E402,F401
+import pwe.commands.report  # noqa: E402,F401
+import pwe.commands.respondents  # noqa: E402,F401

@@ -1,4 +1,5 @@
 """Configuration from the environment, with safe defaults for a demo on one machine."""
+
 from __future__ import annotations
 
 import os
@@ -31,13 +32,15 @@ def from_environment(instance_path: str, environ: Mapping[str, str] = os.environ
     if not values["SECRET_KEY"]:
         if env == "production":
             raise settings.SettingError(
-                f"SECRET_KEY must be set when PWE_ENV=production. Make one with: {MAKE_A_KEY}")
+                f"SECRET_KEY must be set when PWE_ENV=production. Make one with: {MAKE_A_KEY}"
+            )
         values["SECRET_KEY"] = _instance_secret(instance_path)
     key_bytes = len(values["SECRET_KEY"].encode("utf-8"))
     if env == "production" and key_bytes < SECRET_KEY_MIN_BYTES:
         raise settings.SettingError(
             f"SECRET_KEY is {key_bytes} bytes; production needs at least {SECRET_KEY_MIN_BYTES} "
-            f"random bytes. Make one with: {MAKE_A_KEY}")
+            f"random bytes. Make one with: {MAKE_A_KEY}"
+        )
     database_url = values["DATABASE_URL"] or "sqlite:///" + str(Path(instance_path) / "pwe.sqlite3")
     return values | {
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
@@ -49,7 +52,7 @@ def normalise_database_url(url: str) -> str:
     """Let `postgresql://` URLs (as hosting platforms give them) use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

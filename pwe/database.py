@@ -1,4 +1,5 @@
 """Creating and upgrading the schema through Alembic, from the first table on."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Error pages in the platform's style, in the visitor's language."""
+
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException

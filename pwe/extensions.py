@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and attached in create_app."""
+
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase

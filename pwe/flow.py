@@ -1,5 +1,6 @@
 """The steps a respondent walks through: the definition's pages, each portfolio page followed by
 its motivation step when the definition asks for one."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -3,6 +3,7 @@
 The access log keeps method, path (without the query), status, size and duration: enough to
 operate the platform, nothing that identifies who sent the request.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,5 +1,6 @@
 """/healthz (the process answers) and /readyz (the database answers and its schema is current),
 for load balancers and orchestrators. Neither touches the session nor says more than needed."""
+
 from __future__ import annotations
 
 import functools
@@ -41,12 +42,21 @@ def not_ready_reason() -> str | None:
         with db.engine.connect() as connection:
             current = frozenset(MigrationContext.configure(connection).get_current_heads())
     except SQLAlchemyError as error:
-        current_app.logger.warning("readiness: database unreachable", extra={"fields": {
-            "event": "database_unreachable", "error": str(getattr(error, "orig", None) or error)[:300]}})
+        current_app.logger.warning(
+            "readiness: database unreachable",
+            extra={
+                "fields": {
+                    "event": "database_unreachable",
+                    "error": str(getattr(error, "orig", None) or error)[:300],
+                }
+            },
+        )
         return "database unreachable"
     if current != expected_revisions():
-        return (f"database schema at {', '.join(sorted(current)) or 'nothing'}, code expects "
-                f"{', '.join(sorted(expected_revisions()))}: run `pwe init-db`")
+        return (
+            f"database schema at {', '.join(sorted(current)) or 'nothing'}, code expects "
+            f"{', '.join(sorted(expected_revisions()))}: run `pwe init-db`"
+        )
     return None
 
 

@@ -9,6 +9,7 @@ counted apart and only when one actually happened. A session whose `session["inv
 came through a personal invitation and is never limited per address: invitations, not
 addresses, bound how often such a consultation can be answered.
 """
+
 from __future__ import annotations
 
 import ipaddress

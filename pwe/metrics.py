@@ -4,6 +4,7 @@ Under gunicorn every worker writes its values to PROMETHEUS_MULTIPROC_DIR (gunic
 it), and /metrics adds them up. /metrics answers loopback clients, or anyone presenting
 PWE_METRICS_TOKEN as a bearer token when that is set.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -12,7 +13,13 @@ import time
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from prometheus_client import (
-    CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess,
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
 )
 
 from pwe.limits import limiter
@@ -20,11 +27,14 @@ from pwe.limits import limiter
 STARTS = Counter("pwe_starts_total", "Respondents who gave consent and started", ["consultation"])
 COMPLETIONS = Counter("pwe_completions_total", "Responses completed and stored", ["consultation"])
 VALIDATION_FAILURES = Counter(
-    "pwe_validation_failures_total", "Submissions refused because an answer broke a rule", ["endpoint"])
+    "pwe_validation_failures_total", "Submissions refused because an answer broke a rule", ["endpoint"]
+)
 RATE_LIMITED = Counter("pwe_rate_limit_refusals_total", "Requests refused by a rate limit", ["endpoint"])
 REQUESTS = Counter("pwe_requests_total", "Requests answered", ["endpoint", "method", "status"])
 LATENCY = Histogram(
-    "pwe_request_duration_seconds", "Time to answer a request", ["endpoint", "method"],
+    "pwe_request_duration_seconds",
+    "Time to answer a request",
+    ["endpoint", "method"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
 
@@ -39,8 +49,9 @@ def _endpoint() -> str:
 @bp.get("/metrics")
 def metrics():
     if not _may_read_metrics():
-        return Response("Forbidden: /metrics needs a loopback client or PWE_METRICS_TOKEN.\n", 403,
-                        mimetype="text/plain")
+        return Response(
+            "Forbidden: /metrics needs a loopback client or PWE_METRICS_TOKEN.\n", 403, mimetype="text/plain"
+        )
     return Response(generate_latest(_registry()), mimetype=CONTENT_TYPE_LATEST)
 
 

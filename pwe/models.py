@@ -1,8 +1,9 @@
 """Database tables. The database itself enforces what must never happen twice."""
+
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -10,8 +11,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pwe.extensions import db
 from pwe.models_officials import (  # noqa: F401  (registers the officials' tables)
-    AuditEntry, ConsultationStatus, Invitation, InvitationBatch, QuotaStop, Revision, Role, User,
-    VoidedResponse, enum_column,
+    AuditEntry,
+    ConsultationStatus,
+    Invitation,
+    InvitationBatch,
+    QuotaStop,
+    Revision,
+    Role,
+    User,
+    VoidedResponse,
+    enum_column,
 )
 
 # db.Model is built at run time from Base; type checkers see Base, which gives the Mapped[] columns
@@ -22,7 +31,7 @@ else:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def new_handle() -> str:
@@ -40,11 +49,12 @@ class Consultation(Model):
     definition_text: Mapped[str] = mapped_column(Text)
     definition_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[ConsultationStatus] = mapped_column(
-        enum_column(ConsultationStatus, 20), default=ConsultationStatus.draft)
+        enum_column(ConsultationStatus, 20), default=ConsultationStatus.draft
+    )
     # optional times (UTC) at which a draft opens and an open consultation closes by itself
     opens_at: Mapped[datetime | None] = mapped_column()
     closes_at: Mapped[datetime | None] = mapped_column()
-    closed_at: Mapped[datetime | None] = mapped_column()   # when it was closed by hand
+    closed_at: Mapped[datetime | None] = mapped_column()  # when it was closed by hand
     # after closing, someone who had started may still finish for this long
     grace_minutes: Mapped[int] = mapped_column(default=120)
     results_expected_on: Mapped[date | None] = mapped_column()
@@ -53,7 +63,7 @@ class Consultation(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    respondents: Mapped[list["Respondent"]] = relationship(back_populates="consultation")
+    respondents: Mapped[list[Respondent]] = relationship(back_populates="consultation")
 
 
 class Respondent(Model):
@@ -77,10 +87,8 @@ class Respondent(Model):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     consultation: Mapped[Consultation] = relationship(back_populates="respondents")
-    answers: Mapped[list["PageAnswer"]] = relationship(
-        back_populates="respondent", order_by="PageAnswer.id"
-    )
-    response: Mapped["Response | None"] = relationship(back_populates="respondent")
+    answers: Mapped[list[PageAnswer]] = relationship(back_populates="respondent", order_by="PageAnswer.id")
+    response: Mapped[Response | None] = relationship(back_populates="respondent")
 
 
 class PageAnswer(Model):

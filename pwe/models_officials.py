@@ -1,5 +1,6 @@
 """Tables of the officials' area: accounts, the audit log, invitations, voided responses and
 definition revisions."""
+
 from __future__ import annotations
 
 import enum
@@ -35,9 +36,14 @@ class Role(str, enum.Enum):
 
 def enum_column(kind: type[enum.Enum], length: int) -> Enum:
     """An Enum stored as its values in a VARCHAR with a CHECK constraint (same on every database)."""
-    return Enum(kind, native_enum=False, create_constraint=True, length=length,
-                values_callable=lambda members: [m.value for m in members],
-                name=f"{kind.__name__.lower()}_value")
+    return Enum(
+        kind,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        name=f"{kind.__name__.lower()}_value",
+    )
 
 
 class User(db.Model):

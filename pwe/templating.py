@@ -1,4 +1,5 @@
 """Jinja filters and helpers shared by the templates."""
+
 from __future__ import annotations
 
 from flask import Flask, g
@@ -63,19 +64,48 @@ def init_app(app: Flask) -> None:
     def level_text(option, level) -> str:
         return level_label(g.consultation, option, level, g.lang)
 
-    app.jinja_env.filters.update(field_value=field_value, paragraphs=paragraphs, num=num, signed=signed,
-                                 day=day)
-    app.jinja_env.globals.update(agree_choices=agree_choices, level_text=level_text,
-                                 attribute_description=attribute_description,
-                                 language_name=lambda code: LANGUAGE_NAMES.get(code, code),
-                                 platform_languages=LANGUAGES, OPT_OUT=OPT_OUT)
+    app.jinja_env.filters.update(
+        field_value=field_value, paragraphs=paragraphs, num=num, signed=signed, day=day
+    )
+    app.jinja_env.globals.update(
+        agree_choices=agree_choices,
+        level_text=level_text,
+        attribute_description=attribute_description,
+        language_name=lambda code: LANGUAGE_NAMES.get(code, code),
+        platform_languages=LANGUAGES,
+        OPT_OUT=OPT_OUT,
+    )
 
 
 MONTHS = {
-    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-           "oktober", "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"),
+    "nl": (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 
 

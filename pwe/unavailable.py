@@ -1,6 +1,7 @@
 """When the database cannot answer (restarting, unreachable, read-only, disk full): a styled
 "try again" page that carries the submitted answers back, a log line, and a clean session, so the
 next request works again as soon as the database does; the app itself needs no restart."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
@@ -31,9 +32,17 @@ def database_unavailable(error: OperationalError | InterfaceError):
         db.session.rollback()
     except (OperationalError, InterfaceError):
         db.session.close()  # the connection is gone; the pool gives the next request a new one
-    current_app.logger.error("database unavailable", extra={"fields": {
-        "event": "database_unavailable", "endpoint": request.endpoint, "method": request.method,
-        "error": str(getattr(error, "orig", None) or error).strip()[:300]}})
+    current_app.logger.error(
+        "database unavailable",
+        extra={
+            "fields": {
+                "event": "database_unavailable",
+                "endpoint": request.endpoint,
+                "method": request.method,
+                "error": str(getattr(error, "orig", None) or error).strip()[:300],
+            }
+        },
+    )
     # a POST is re-sent as it came (its CSRF token still matches the session), so no answer is lost
     kept = list(request.form.items(multi=True)) if request.method == "POST" else []
     page = render_template("unavailable.html", kept=kept, again=request.full_path.rstrip("?"))

@@ -10,20 +10,35 @@ motivation as "why-<option id>"; an agree item's "don't know" is "dk". The const
 one spelling of these names: the validator refuses ids that start with RESERVED_PREFIXES or equal
 IGNORED_FIELDS, and the templates get OPT_OUT from pwe.templating.
 """
+
 from __future__ import annotations
 
-import re
 import dataclasses
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from surveys.definition import (
-    Consultation, Option, Page, PairsPage, PointsPage, PortfolioPage, Question, QuestionsPage,
-    StatementsPage, Text,
+    Consultation,
+    Option,
+    Page,
+    PairsPage,
+    PointsPage,
+    PortfolioPage,
+    Question,
+    QuestionsPage,
+    StatementsPage,
+    Text,
 )
 from surveys.feasibility import (
-    Violation, allowed_levels, check_points, check_portfolio, exact, plain,
+    Violation,
+    allowed_levels,
+    check_points,
+    check_portfolio,
+    exact,
+    plain,
 )
 
 IGNORED_FIELDS = frozenset({"csrf_token", "action", "lang"})
@@ -94,10 +109,10 @@ class _Field:
     name: str
     key: str
     label: Text
-    read: Callable[[list[str]], Any]      # submitted values -> stored value; raises _Invalid
-    blank: Any = None                     # the value a fresh respondent starts from
-    multiple: bool = False                # several values under one name (multi questions)
-    echo: int = ECHO_LENGTH               # how much of a rejected value is shown back
+    read: Callable[[list[str]], Any]  # submitted values -> stored value; raises _Invalid
+    blank: Any = None  # the value a fresh respondent starts from
+    multiple: bool = False  # several values under one name (multi questions)
+    echo: int = ECHO_LENGTH  # how much of a rejected value is shown back
 
 
 def parse_page(consultation: Consultation, page: Page, form: Any) -> PageResult:
@@ -134,7 +149,7 @@ def _read_fields(fields: list[_Field], form: Any, unknown_code: str) -> tuple[di
         try:
             answer[f.key] = f.read(values)
         except _Invalid as problem:
-            shown = [value[:f.echo] for value in values]
+            shown = [value[: f.echo] for value in values]
             answer[f.key] = shown if f.multiple else (shown[0] if shown else None)
             errors.append(FieldError(f.name, problem.code, problem.params))
     known = {f.name for f in fields} | IGNORED_FIELDS
@@ -158,9 +173,17 @@ def _rule_violations(consultation: Consultation, page: Page, answer: dict) -> li
 
 
 def _question_fields(page: QuestionsPage) -> list[_Field]:
-    return [_Field(q.id, q.id, q.label, _question_reader(q), multiple=q.type == "multi",
-                   echo=max(ECHO_LENGTH, 2 * q.max_length) if q.type == "text" else ECHO_LENGTH)
-            for q in page.questions]
+    return [
+        _Field(
+            q.id,
+            q.id,
+            q.label,
+            _question_reader(q),
+            multiple=q.type == "multi",
+            echo=max(ECHO_LENGTH, 2 * q.max_length) if q.type == "text" else ECHO_LENGTH,
+        )
+        for q in page.questions
+    ]
 
 
 def _statement_fields(page: StatementsPage) -> list[_Field]:
@@ -169,8 +192,9 @@ def _statement_fields(page: StatementsPage) -> list[_Field]:
 
 
 def _portfolio_fields(page: PortfolioPage) -> list[_Field]:
-    return [_Field(o.id, o.id, o.title, _level_reader(o), blank=plain(exact(o.default)))
-            for o in page.options]
+    return [
+        _Field(o.id, o.id, o.title, _level_reader(o), blank=plain(exact(o.default))) for o in page.options
+    ]
 
 
 def _points_fields(page: PointsPage) -> list[_Field]:
@@ -179,16 +203,27 @@ def _points_fields(page: PointsPage) -> list[_Field]:
 
 
 def _pairs_fields(page: PairsPage) -> list[_Field]:
-    return [_Field(f"{SET_PREFIX}{n}", str(n), Text({"nl": f"Keuze {n}", "en": f"Choice {n}"}),
-                   _single(_one_of(_pair_values(page, variants), "pairs_choice"),
-                           required=page.required, required_code="required_pair"))
-            for n, variants in enumerate(page.sets, start=1)]
+    return [
+        _Field(
+            f"{SET_PREFIX}{n}",
+            str(n),
+            Text({"nl": f"Keuze {n}", "en": f"Choice {n}"}),
+            _single(
+                _one_of(_pair_values(page, variants), "pairs_choice"),
+                required=page.required,
+                required_code="required_pair",
+            ),
+        )
+        for n, variants in enumerate(page.sets, start=1)
+    ]
 
 
 def _motivation_fields(page: PortfolioPage) -> list[_Field]:
     read = _single(_text(MOTIVATION_MAX_LENGTH), required=False)
-    return [_Field(f"{MOTIVATION_PREFIX}{o.id}", o.id, o.title, read, echo=2 * MOTIVATION_MAX_LENGTH)
-            for o in page.options]
+    return [
+        _Field(f"{MOTIVATION_PREFIX}{o.id}", o.id, o.title, read, echo=2 * MOTIVATION_MAX_LENGTH)
+        for o in page.options
+    ]
 
 
 _FIELDS: dict[str, Callable[[Any], list[_Field]]] = {
@@ -205,9 +240,11 @@ _UNKNOWN_CODES = {"portfolio": "unknown_option", "points": "unknown_goal"}
 # --- readers: submitted values -> stored value --------------------------------------------
 
 
-def _single(parse: Callable[[str], Any], *, required: bool, missing: Any = None,
-            required_code: str = "required") -> Callable[[list[str]], Any]:
+def _single(
+    parse: Callable[[str], Any], *, required: bool, missing: Any = None, required_code: str = "required"
+) -> Callable[[list[str]], Any]:
     """Read a one-value field: blank gives `missing` (an error when required), else `parse`(text)."""
+
     def read(values: list[str]) -> Any:
         if len(values) > 1:
             raise _Invalid("several_values")
@@ -217,6 +254,7 @@ def _single(parse: Callable[[str], Any], *, required: bool, missing: Any = None,
                 raise _Invalid(required_code)
             return missing
         return parse(text)
+
     return read
 
 
@@ -240,10 +278,12 @@ def _question_reader(question: Question) -> Callable[[list[str]], Any]:
 
 def _one_of(values: Mapping[str, Any], code: str) -> Callable[[str], Any]:
     """Parse one of a fixed set of submitted strings to its stored value."""
+
     def parse(text: str) -> Any:
         if text not in values:
             raise _Invalid(code)
         return values[text]
+
     return parse
 
 
@@ -260,6 +300,7 @@ def _multi_reader(question: Question) -> Callable[[list[str]], Any]:
             return None
         _check_bounds(len(chosen), question.min, question.max, "too_few", "too_many")
         return [choice for choice in order if choice in chosen]
+
     return read
 
 
@@ -271,6 +312,7 @@ def _number(question: Question) -> Callable[[str], Any]:
             raise _Invalid("not_integer")
         _check_bounds(value, question.min, question.max, "below_min", "above_max")
         return plain(value)
+
     return parse
 
 
@@ -295,6 +337,7 @@ def _text(max_length: int) -> Callable[[str], str]:
         if len(text) > max_length:
             raise _Invalid("too_long", max=max_length, length=len(text))
         return text
+
     return parse
 
 
@@ -313,13 +356,14 @@ def _level_reader(option: Option) -> Callable[[list[str]], Any]:
         if level is None:
             raise _Invalid("level_not_allowed", level=text, allowed=list(allowed.values()))
         return level
+
     # An unticked checkbox is not submitted at all, so only a toggle may be absent.
     return _single(parse, required=not option.is_toggle, missing=0, required_code="required_level")
 
 
 def _points(text: str) -> int:
     if not _WHOLE.fullmatch(text):
-        _decimal(text)              # no number at all is a different mistake from 2.5
+        _decimal(text)  # no number at all is a different mistake from 2.5
         raise _Invalid("not_integer")
     points = int(text)
     if points < 0:

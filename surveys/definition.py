@@ -4,12 +4,13 @@
 platform, the feasibility check, exports, the analysis) reads a consultation only through them.
 Texts are normalised to a {language: text} map; see `Text`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
-Number = Union[int, float]
+Number = int | float
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,11 @@ class Question:
     help: Text = EMPTY
     required: bool = False
     choices: tuple[Choice, ...] = ()
-    min: Number | None = None          # number: bounds; multi: fewest/most choices
+    min: Number | None = None  # number: bounds; multi: fewest/most choices
     max: Number | None = None
-    integer: bool = False              # number: whole numbers only
-    max_length: int = 2000             # text
-    scale_labels: tuple[Text, Text] | None = None   # scale: words at 0 and 10
+    integer: bool = False  # number: whole numbers only
+    max_length: int = 2000  # text
+    scale_labels: tuple[Text, Text] | None = None  # scale: words at 0 and 10
 
 
 @dataclass(frozen=True)
@@ -97,11 +98,11 @@ class Option:
     pros: tuple[Text, ...] = ()
     cons: tuple[Text, ...] = ()
     levels: tuple[Number, ...] = (0, 1)
-    level_labels: tuple[Text, ...] = ()          # one per level, or empty
-    use: dict[str, Number] = field(default_factory=dict)       # constraint id -> use per unit
-    effects: dict[str, Number] = field(default_factory=dict)   # attribute id -> effect per unit
+    level_labels: tuple[Text, ...] = ()  # one per level, or empty
+    use: dict[str, Number] = field(default_factory=dict)  # constraint id -> use per unit
+    effects: dict[str, Number] = field(default_factory=dict)  # attribute id -> effect per unit
     group: str | None = None
-    default: Number = 0                          # level shown first; must be one of levels
+    default: Number = 0  # level shown first; must be one of levels
 
     @property
     def is_toggle(self) -> bool:
@@ -170,7 +171,7 @@ class PointsPage:
 @dataclass(frozen=True)
 class PairsPage:
     id: str
-    attributes: tuple[str, ...]                   # attribute ids describing each variant
+    attributes: tuple[str, ...]  # attribute ids describing each variant
     sets: tuple[tuple[dict[str, Number], ...], ...]  # each set: two (or more) variants
     opt_out: Text | None = None
     title: Text = EMPTY
@@ -179,13 +180,13 @@ class PairsPage:
     type: Literal["pairs"] = "pairs"
 
 
-Page = Union[QuestionsPage, StatementsPage, PortfolioPage, PointsPage, PairsPage]
+Page = QuestionsPage | StatementsPage | PortfolioPage | PointsPage | PairsPage
 
 
 @dataclass(frozen=True)
 class Version:
     id: str
-    changes: dict          # as in the file: {option_id: {use: {...}, effects: {...}}, constraints: {id: {max: ..}}}
+    changes: dict  # as in the file: {option_id: {use: {...}, effects: {...}}, constraints: {id: {max: ..}}}
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ class Consultation:
     pages: tuple[Page, ...] = ()
     versions: tuple[Version, ...] = ()
     thanks: Text = EMPTY
-    version_id: str | None = None     # set on the copy returned by for_version
+    version_id: str | None = None  # set on the copy returned by for_version
 
     @property
     def default_language(self) -> str:
@@ -223,7 +224,7 @@ class Consultation:
     def constraint(self, constraint_id: str) -> Constraint:
         return next(c for c in self.constraints if c.id == constraint_id)
 
-    def for_version(self, version_id: str | None) -> "Consultation":
+    def for_version(self, version_id: str | None) -> Consultation:
         """This consultation with a design version's changes applied (itself for None)."""
         from surveys.versions import apply_version
 

@@ -4,6 +4,7 @@ are meant to identify can be told apart.
 
 The result is the definition's `versions` list ({id, changes}), as surveys.load reads it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,12 +37,11 @@ class Varied:
 @dataclass(frozen=True)
 class Design:
     versions: list[dict]
-    table: list[list[Number]]         # one row per version, one column per varied number
-    largest_correlation: float        # largest absolute correlation between two varied numbers
+    table: list[list[Number]]  # one row per version, one column per varied number
+    largest_correlation: float  # largest absolute correlation between two varied numbers
 
 
-def balanced_versions(varied: list[Varied], count: int, seed: int = 0,
-                      prefix: str = "v") -> Design:
+def balanced_versions(varied: list[Varied], count: int, seed: int = 0, prefix: str = "v") -> Design:
     """`count` versions; the same seed gives the same versions. Each varied number takes each of
     its values equally often (as nearly as `count` allows)."""
     if not varied:
@@ -51,15 +51,15 @@ def balanced_versions(varied: list[Varied], count: int, seed: int = 0,
     rng = np.random.default_rng(seed)
     best, best_score = None, np.inf
     for _ in range(TRIES):
-        levels = np.array([rng.permutation(np.resize(np.arange(len(v.values)), count))
-                           for v in varied])
+        levels = np.array([rng.permutation(np.resize(np.arange(len(v.values)), count)) for v in varied])
         score = _largest_correlation(varied, levels)
         if score < best_score:
             best, best_score = levels, score
     table = [[varied[j].values[best[j, i]] for j in range(len(varied))] for i in range(count)]
     width = len(str(count))
-    versions = [{"id": f"{prefix}{i + 1:0{width}d}", "changes": _changes(varied, row)}
-                for i, row in enumerate(table)]
+    versions = [
+        {"id": f"{prefix}{i + 1:0{width}d}", "changes": _changes(varied, row)} for i, row in enumerate(table)
+    ]
     return Design(versions, table, float(best_score))
 
 

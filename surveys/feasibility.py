@@ -8,22 +8,29 @@ definition (`bound_breaks` with `float_slack`, `whole_range`, `too_many_away`). 
 inclusive. Sums over a definition are exact: numbers are read as
 their decimal text, so 0.1 + 0.2 fits 0.3; a table's float sums get `float_slack` instead.
 """
+
 from __future__ import annotations
 
 import functools
 import math
 import numbers
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from surveys.definition import (
-    Consultation, Constraint, Number, Option, PointsPage, PortfolioPage,
+    Constraint,
+    Consultation,
+    Number,
+    Option,
+    PointsPage,
+    PortfolioPage,
 )
 
 # Groups are exclusive: at most this many of a group's options may be away from their lowest level.
@@ -54,7 +61,7 @@ def exact(value: Any) -> Fraction:
         raise ValueError("a yes/no value is not a number")
     if isinstance(value, numbers.Rational):
         return Fraction(value)
-    if isinstance(value, numbers.Real):            # numpy floats, say
+    if isinstance(value, numbers.Real):  # numpy floats, say
         return _exact_number(float(value))
     if isinstance(value, Decimal) and value.is_finite():
         return Fraction(value)
@@ -73,14 +80,16 @@ def plain(value: Fraction) -> Number:
     return int(value) if value.denominator == 1 else float(value)
 
 
-def portfolio_use(consultation: Consultation, page: PortfolioPage,
-                  levels: Mapping[str, Number]) -> dict[str, Number]:
+def portfolio_use(
+    consultation: Consultation, page: PortfolioPage, levels: Mapping[str, Number]
+) -> dict[str, Number]:
     """Total use of each of the page's constraints by a complete, valid level per option."""
     return _plain_totals(page, levels, "use", page.constraints)
 
 
-def portfolio_effects(consultation: Consultation, page: PortfolioPage,
-                      levels: Mapping[str, Number]) -> dict[str, Number]:
+def portfolio_effects(
+    consultation: Consultation, page: PortfolioPage, levels: Mapping[str, Number]
+) -> dict[str, Number]:
     """Total effect on every attribute some option of the page affects, in consultation order."""
     affected = {key for option in page.options for key in option.effects}
     ordered = [a.id for a in consultation.attributes if a.id in affected]
@@ -89,8 +98,9 @@ def portfolio_effects(consultation: Consultation, page: PortfolioPage,
     return _plain_totals(page, levels, "effects", ordered)
 
 
-def check_portfolio(consultation: Consultation, page: PortfolioPage,
-                    levels: Mapping[str, Any]) -> list[Violation]:
+def check_portfolio(
+    consultation: Consultation, page: PortfolioPage, levels: Mapping[str, Any]
+) -> list[Violation]:
     """Every rule the levels break; constraints and groups are checked only on a complete, valid vector."""
     problems = _level_violations(page, levels)
     if problems:
@@ -125,8 +135,9 @@ def points_bounds(page: PointsPage) -> tuple[int, int]:
     return (page.total if page.must_use_all else 0), page.total
 
 
-def feasible_level_vectors(consultation: Consultation, page: PortfolioPage,
-                           limit: int = 1_000_000) -> np.ndarray:
+def feasible_level_vectors(
+    consultation: Consultation, page: PortfolioPage, limit: int = 1_000_000
+) -> np.ndarray:
     """Every feasible level vector (rows; columns are options in page order), in itertools.product order.
 
     Enumerates all combinations, so it refuses pages with more than `limit` of them.
@@ -137,7 +148,8 @@ def feasible_level_vectors(consultation: Consultation, page: PortfolioPage,
         raise ValueError(
             f"page {page.id!r}: its {len(counts)} options have {size:,} combinations of levels, "
             f"more than the limit of {limit:,}; raise the limit or use a method that does not "
-            "enumerate (knapsack recursion or sampling)")
+            "enumerate (knapsack recursion or sampling)"
+        )
     index = np.indices(counts, dtype=np.int16).reshape(len(counts), size).T
     keep = np.ones(size, dtype=bool)
     for rule in _limits(page, map(consultation.constraint, page.constraints)):
@@ -178,8 +190,13 @@ def _level_violations(page: PortfolioPage, levels: Mapping[str, Any]) -> list[Vi
             continue
         allowed = allowed_levels(option)
         if _exact_or_none(levels[option.id]) not in allowed:
-            problems.append(Violation("level_not_allowed", option.id, {
-                "level": _shown(levels[option.id]), "allowed": list(allowed.values())}))
+            problems.append(
+                Violation(
+                    "level_not_allowed",
+                    option.id,
+                    {"level": _shown(levels[option.id]), "allowed": list(allowed.values())},
+                )
+            )
     return problems
 
 
@@ -193,8 +210,9 @@ def _exact_or_none(value: Any) -> Fraction | None:
 # --- constraints --------------------------------------------------------------------------
 
 
-def bound_breaks(total: Any, low: Any = None, high: Any = None, *, use_all: bool = False,
-                 slack: Any = 0) -> dict[str, Any]:
+def bound_breaks(
+    total: Any, low: Any = None, high: Any = None, *, use_all: bool = False, slack: Any = 0
+) -> dict[str, Any]:
     """Each bound rule mapped to whether `total` breaks it: the inclusive-bounds test, once.
 
     `total` and the bounds may be numbers or arrays (None: no such bound); `use_all` demands the
@@ -219,8 +237,10 @@ def float_slack(*bounds: Any) -> Any:
 def whole_range(low: float, high: float) -> tuple[float, float]:
     """The lowest and highest whole total within the float bounds [low, high] (infinite: none)."""
     slack = float(float_slack(low, high))
-    return (math.ceil(low - slack) if math.isfinite(low) else low,
-            math.floor(high + slack) if math.isfinite(high) else high)
+    return (
+        math.ceil(low - slack) if math.isfinite(low) else low,
+        math.floor(high + slack) if math.isfinite(high) else high,
+    )
 
 
 @dataclass(frozen=True)
@@ -228,9 +248,9 @@ class Limit:
     """The bounds one constraint sets on the total use of a page, exact."""
 
     id: str
-    min: Any                 # Fraction, or int once scaled; None: no bound
+    min: Any  # Fraction, or int once scaled; None: no bound
     max: Any
-    use_all: bool            # must_use_all: the whole max must be used
+    use_all: bool  # must_use_all: the whole max must be used
 
     def breaks(self, used: Any) -> dict[str, Any]:
         """Each rule mapped to whether `used` breaks it; `used` may be a total or an array of totals."""
@@ -246,8 +266,7 @@ class Limit:
 
 
 # For each rule: the bound it compares with and the name of the gap the respondent must close.
-_GAPS = {"over_max": ("max", "over"), "under_min": ("min", "short"),
-         "leftover_not_allowed": ("max", "left")}
+_GAPS = {"over_max": ("max", "over"), "under_min": ("min", "short"), "leftover_not_allowed": ("max", "left")}
 
 
 def total_bounds(page: PortfolioPage, constraint: Constraint) -> tuple[Number | None, Number | None]:
@@ -260,8 +279,11 @@ def total_bounds(page: PortfolioPage, constraint: Constraint) -> tuple[Number | 
 def _limits(page: PortfolioPage, constraints: Iterable[Constraint]) -> list[Limit]:
     """The limits of the page's constraints among `constraints`, in their order."""
     use_all = page.leftover == "must_use_all"
-    return [Limit(c.id, _maybe_exact(c.min), _maybe_exact(c.max), use_all)
-            for c in constraints if c.id in page.constraints]
+    return [
+        Limit(c.id, _maybe_exact(c.min), _maybe_exact(c.max), use_all)
+        for c in constraints
+        if c.id in page.constraints
+    ]
 
 
 def _maybe_exact(value: Number | None) -> Fraction | None:
@@ -274,13 +296,19 @@ def _limit_violations(limit: Limit, used: Fraction) -> list[Violation]:
         if broken:
             bound_name, gap_name = _GAPS[code]
             bound = getattr(limit, bound_name)
-            problems.append(Violation(code, limit.id, {
-                "used": plain(used), bound_name: plain(bound), gap_name: plain(abs(used - bound))}))
+            problems.append(
+                Violation(
+                    code,
+                    limit.id,
+                    {"used": plain(used), bound_name: plain(bound), gap_name: plain(abs(used - bound))},
+                )
+            )
     return problems
 
 
-def _exact_totals(page: PortfolioPage, levels: Mapping[str, Any], per_unit: str,
-                  keys: Iterable[str]) -> dict[str, Fraction]:
+def _exact_totals(
+    page: PortfolioPage, levels: Mapping[str, Any], per_unit: str, keys: Iterable[str]
+) -> dict[str, Fraction]:
     """Sum of level x amount per unit (an option's `use` or `effects`) for each key."""
     totals = dict.fromkeys(keys, Fraction(0))
     for option in page.options:
@@ -293,8 +321,9 @@ def _exact_totals(page: PortfolioPage, levels: Mapping[str, Any], per_unit: str,
     return totals
 
 
-def _plain_totals(page: PortfolioPage, levels: Mapping[str, Any], per_unit: str,
-                  keys: Iterable[str]) -> dict[str, Number]:
+def _plain_totals(
+    page: PortfolioPage, levels: Mapping[str, Any], per_unit: str, keys: Iterable[str]
+) -> dict[str, Number]:
     return {key: plain(total) for key, total in _exact_totals(page, levels, per_unit, keys).items()}
 
 
@@ -303,24 +332,26 @@ class Window:
     """One limit of a page in whole units of 1/scale: the bounds and each option's use per level,
     scaled by one common denominator so totals are exact integer sums, and fast."""
 
-    limit: Limit             # bounds as ints
+    limit: Limit  # bounds as ints
     scale: int
-    uses: tuple[tuple[int, ...], ...]     # per option of the page, per level
+    uses: tuple[tuple[int, ...], ...]  # per option of the page, per level
 
     @classmethod
     def of(cls, page: PortfolioPage, limit: Limit) -> Window:
-        per_level = [[exact(level) * exact(option.use.get(limit.id, 0)) for level in option.levels]
-                     for option in page.options]
+        per_level = [
+            [exact(level) * exact(option.use.get(limit.id, 0)) for level in option.levels]
+            for option in page.options
+        ]
         bounds = [b for b in (limit.min, limit.max) if b is not None]
-        scale = math.lcm(1, *(f.denominator for f in [*bounds, *(x for row in per_level
-                                                                  for x in row)]))
+        scale = math.lcm(1, *(f.denominator for f in [*bounds, *(x for row in per_level for x in row)]))
         scaled = replace(limit, min=_scaled(limit.min, scale), max=_scaled(limit.max, scale))
         return cls(scaled, scale, tuple(tuple(int(x * scale) for x in row) for row in per_level))
 
     def totals(self, index: np.ndarray) -> np.ndarray:
         """The total use of every row of level positions (rows x options), scaled."""
         largest = sum(max(map(abs, row), default=0) for row in self.uses) + sum(
-            abs(b) for b in (self.limit.min, self.limit.max) if b is not None)
+            abs(b) for b in (self.limit.min, self.limit.max) if b is not None
+        )
         dtype = np.int64 if largest < _INT64_SAFE else object
         total = np.zeros(len(index), dtype=dtype)
         for j, row in enumerate(self.uses):
@@ -335,8 +366,11 @@ class Window:
         limit = self.limit
         if limit.use_all and limit.max is not None:
             return f"max {self.show(limit.max)}, to be used exactly: leftover is must_use_all"
-        return ", ".join(f"{name} {self.show(bound)}" for name, bound in
-                         (("min", limit.min), ("max", limit.max)) if bound is not None)
+        return ", ".join(
+            f"{name} {self.show(bound)}"
+            for name, bound in (("min", limit.min), ("max", limit.max))
+            if bound is not None
+        )
 
 
 def _scaled(bound: Fraction | None, scale: int) -> int | None:
@@ -379,8 +413,13 @@ def _group_violations(page: PortfolioPage, levels: Mapping[str, Any]) -> list[Vi
         options = [page.options[j] for j in members]
         away = [exact(levels[o.id]) != _lowest(o) for o in options]
         if too_many_away([away])[0]:
-            problems.append(Violation("group_conflict", group, {
-                "options": [o.id for o, is_away in zip(options, away) if is_away]}))
+            problems.append(
+                Violation(
+                    "group_conflict",
+                    group,
+                    {"options": [o.id for o, is_away in zip(options, away) if is_away]},
+                )
+            )
     return problems
 
 
@@ -402,8 +441,11 @@ def infeasibility(page: PortfolioPage, constraints: Iterable[Constraint]) -> lis
         # too many combinations to list: only each constraint's lowest and highest total are
         # checked, which finds every constraint that is out of reach on its own, but not a gap
         # inside the range (must_use_all) nor constraints that cannot hold together
-        return [message for index, window in enumerate(windows)
-                if (message := window_message(window, *_range(items, index)))]
+        return [
+            message
+            for index, window in enumerate(windows)
+            if (message := window_message(window, *_range(items, index)))
+        ]
     if any(all(w.limit.holds(t[i]) for i, w in enumerate(windows)) for t in totals):
         return []
     messages = []
@@ -416,19 +458,27 @@ def infeasibility(page: PortfolioPage, constraints: Iterable[Constraint]) -> lis
 
 def choices_per_item(page: PortfolioPage, windows: list[Window]) -> list[set[Vector]]:
     """The use vectors each independent item can contribute: an ungrouped option, or a group."""
+
     def use(j: int, level_index: int) -> Vector:
         return tuple(window.uses[j][level_index] for window in windows)
 
-    items = [{use(j, i) for i in range(len(option.levels))}
-             for j, option in enumerate(page.options) if option.group is None]
+    items = [
+        {use(j, i) for i in range(len(option.levels))}
+        for j, option in enumerate(page.options)
+        if option.group is None
+    ]
     for members in _groups(page).values():
         # everyone at their lowest level, or one member (MOST_AWAY_PER_GROUP) elsewhere
         lowest = {j: use(j, _lowest_index(page.options[j])) for j in members}
         everyone_lowest = _add(*lowest.values())
-        items.append({everyone_lowest} | {
-            _add(everyone_lowest, use(j, i), tuple(-x for x in lowest[j]))
-            for j in members for i in range(len(page.options[j].levels))
-        })
+        items.append(
+            {everyone_lowest}
+            | {
+                _add(everyone_lowest, use(j, i), tuple(-x for x in lowest[j]))
+                for j in members
+                for i in range(len(page.options[j].levels))
+            }
+        )
     return items
 
 
@@ -452,31 +502,35 @@ def _range(items: Iterable[set[Vector]], index: int) -> tuple[int, int]:
     return sum(min(p) for p in parts), sum(max(p) for p in parts)
 
 
-def window_message(window: Window, lowest: int, highest: int,
-                   totals: set[int] | None = None) -> str | None:
+def window_message(window: Window, lowest: int, highest: int, totals: set[int] | None = None) -> str | None:
     """Why no total of one constraint lies in its window; None if one may."""
     limit = window.limit
     head = f'no choice of levels satisfies constraint "{limit.id}" ({window})'
     bound = "max" if limit.use_all and limit.max is not None else "min"
     if limit.low is not None and highest < limit.low:
-        return (f"{head}; the options can use at most {window.show(highest)}. Lower {bound} or "
-                "raise the options' use.")
+        return (
+            f"{head}; the options can use at most {window.show(highest)}. Lower {bound} or "
+            "raise the options' use."
+        )
     if limit.max is not None and lowest > limit.max:
-        return (f"{head}; the options use at least {window.show(lowest)}. Raise max or lower the "
-                "options' use.")
+        return f"{head}; the options use at least {window.show(lowest)}. Raise max or lower the options' use."
     if totals is None or any(limit.holds(total) for total in totals):
         return None
     below = max(total for total in totals if total < limit.low)
     above = min(total for total in totals if total > limit.max)
-    return (f"{head}; the totals the options can reach skip it: the nearest are "
-            f"{window.show(below)} and {window.show(above)}. Change the bounds, the options' use or "
-            "their levels" + (", or set leftover: allowed." if bound == "max" else "."))
+    return (
+        f"{head}; the totals the options can reach skip it: the nearest are "
+        f"{window.show(below)} and {window.show(above)}. Change the bounds, the options' use or "
+        "their levels" + (", or set leftover: allowed." if bound == "max" else ".")
+    )
 
 
 def _joint_message(windows: list[Window]) -> str:
     names = " and ".join(f'"{window.limit.id}"' for window in windows)
-    return (f"no choice of levels satisfies constraints {names} at the same time, though each can "
-            "be satisfied alone. Loosen one of them or change the options' use.")
+    return (
+        f"no choice of levels satisfies constraints {names} at the same time, though each can "
+        "be satisfied alone. Loosen one of them or change the options' use."
+    )
 
 
 # --- points -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ Every problem in a file is collected, each with its place ("pages[2].options[3].
 message that says how to fix it; `parse` raises one DefinitionError listing them all. The reading
 is `surveys.reader`, the format's keys and checks `surveys.schema` (documented in docs/format.md).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -35,7 +36,7 @@ class DefinitionError(Exception):
 def parse(text: str, source: str = "<string>") -> Consultation:
     """The consultation defined by `text`; raises DefinitionError listing all its problems."""
     consultation, found = _read(text)
-    if consultation is None:   # _read gives None exactly when it found problems
+    if consultation is None:  # _read gives None exactly when it found problems
         raise DefinitionError(found, source)
     return consultation
 
@@ -68,8 +69,13 @@ def _read(text: str) -> tuple[Consultation | None, list[Problem]]:
     except yaml_guard.Refused as error:
         return None, [Problem(error.place, error.message)]
     except RecursionError:
-        return None, [Problem("", "lists or mappings are nested too deeply to read; a definition "
-                                  "needs a few levels, not hundreds")]
+        return None, [
+            Problem(
+                "",
+                "lists or mappings are nested too deeply to read; a definition "
+                "needs a few levels, not hundreds",
+            )
+        ]
     reader = ConsultationReader()
     reader.problems += duplicate_keys(root, set())
     consultation = read_consultation(reader, document)

@@ -3,6 +3,7 @@
 Every message says what to change. `describe` fills in names from the consultation (option
 titles, constraint labels and units) and writes numbers the way the reader's language does.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -16,100 +17,126 @@ from surveys.feasibility import Violation
 # with its leading space, or nothing) and lists already joined in the reader's language.
 MESSAGES: dict[str, dict[str, str]] = {
     # field errors
-    "required": {"nl": "Geef hier een antwoord.",
-                 "en": "Please answer this."},
-    "several_values": {"nl": "Geef hier één antwoord.",
-                       "en": "Give one answer here."},
-    "choose_one": {"nl": "Kies een antwoord uit de lijst.",
-                   "en": "Choose an answer from the list."},
-    "too_few": {"nl": "Kies er minstens {min}.",
-                "en": "Choose at least {min}."},
-    "too_many": {"nl": "Kies er hoogstens {max}.",
-                 "en": "Choose at most {max}."},
-    "not_a_number": {"nl": "Vul een getal in, bijvoorbeeld 12 of 2,5.",
-                     "en": "Enter a number, for example 12 or 2.5."},
-    "not_integer": {"nl": "Vul een heel getal in, zonder komma of punt.",
-                    "en": "Enter a whole number, without a decimal point."},
-    "below_min": {"nl": "Vul een getal in van {min} of meer.",
-                  "en": "Enter a number of {min} or more."},
-    "above_max": {"nl": "Vul een getal in van {max} of minder.",
-                  "en": "Enter a number of {max} or less."},
-    "too_long": {"nl": "Uw tekst heeft {length} tekens. Maak hem korter: hoogstens {max} tekens.",
-                 "en": "Your text has {length} characters. Make it shorter: at most {max} characters."},
-    "postcode": {"nl": "Vul de 4 cijfers van uw postcode in, bijvoorbeeld 3511.",
-                 "en": "Enter the 4 digits of your postcode, for example 3511."},
-    "scale_range": {"nl": "Kies een cijfer van 0 tot en met 10.",
-                    "en": "Choose a number from 0 to 10."},
-    "agree_value": {"nl": "Kies een antwoord: van helemaal oneens tot helemaal eens, of weet niet.",
-                    "en": "Choose an answer: from strongly disagree to strongly agree, or don't know."},
-    "unknown_field": {"nl": "Dit formulier heeft geen veld ‘{name}’. Laad de pagina opnieuw en "
-                            "vul het nog een keer in.",
-                      "en": "This form has no field ‘{name}’. Reload the page and fill it in again."},
-    "unknown_fields": {"nl": "Dit formulier heeft geen veld ‘{name}’, en {others} andere velden "
-                             "evenmin. Laad de pagina opnieuw en vul het nog een keer in.",
-                       "en": "This form has no field ‘{name}’, nor {others} other fields. Reload "
-                             "the page and fill it in again."},
-    "required_level": {"nl": "Kies een stand.",
-                       "en": "Choose a level."},
-    "pairs_choice": {"nl": "Kies een van de getoonde mogelijkheden.",
-                     "en": "Choose one of the possibilities shown."},
-    "required_pair": {"nl": "Maak hier een keuze.",
-                      "en": "Please make a choice here."},
+    "required": {"nl": "Geef hier een antwoord.", "en": "Please answer this."},
+    "several_values": {"nl": "Geef hier één antwoord.", "en": "Give one answer here."},
+    "choose_one": {"nl": "Kies een antwoord uit de lijst.", "en": "Choose an answer from the list."},
+    "too_few": {"nl": "Kies er minstens {min}.", "en": "Choose at least {min}."},
+    "too_many": {"nl": "Kies er hoogstens {max}.", "en": "Choose at most {max}."},
+    "not_a_number": {
+        "nl": "Vul een getal in, bijvoorbeeld 12 of 2,5.",
+        "en": "Enter a number, for example 12 or 2.5.",
+    },
+    "not_integer": {
+        "nl": "Vul een heel getal in, zonder komma of punt.",
+        "en": "Enter a whole number, without a decimal point.",
+    },
+    "below_min": {"nl": "Vul een getal in van {min} of meer.", "en": "Enter a number of {min} or more."},
+    "above_max": {"nl": "Vul een getal in van {max} of minder.", "en": "Enter a number of {max} or less."},
+    "too_long": {
+        "nl": "Uw tekst heeft {length} tekens. Maak hem korter: hoogstens {max} tekens.",
+        "en": "Your text has {length} characters. Make it shorter: at most {max} characters.",
+    },
+    "postcode": {
+        "nl": "Vul de 4 cijfers van uw postcode in, bijvoorbeeld 3511.",
+        "en": "Enter the 4 digits of your postcode, for example 3511.",
+    },
+    "scale_range": {"nl": "Kies een cijfer van 0 tot en met 10.", "en": "Choose a number from 0 to 10."},
+    "agree_value": {
+        "nl": "Kies een antwoord: van helemaal oneens tot helemaal eens, of weet niet.",
+        "en": "Choose an answer: from strongly disagree to strongly agree, or don't know.",
+    },
+    "unknown_field": {
+        "nl": "Dit formulier heeft geen veld ‘{name}’. Laad de pagina opnieuw en vul het nog een keer in.",
+        "en": "This form has no field ‘{name}’. Reload the page and fill it in again.",
+    },
+    "unknown_fields": {
+        "nl": "Dit formulier heeft geen veld ‘{name}’, en {others} andere velden "
+        "evenmin. Laad de pagina opnieuw en vul het nog een keer in.",
+        "en": "This form has no field ‘{name}’, nor {others} other fields. Reload "
+        "the page and fill it in again.",
+    },
+    "required_level": {"nl": "Kies een stand.", "en": "Choose a level."},
+    "pairs_choice": {
+        "nl": "Kies een van de getoonde mogelijkheden.",
+        "en": "Choose one of the possibilities shown.",
+    },
+    "required_pair": {"nl": "Maak hier een keuze.", "en": "Please make a choice here."},
     # portfolio rules
-    "unknown_option": {"nl": "Er is geen optie ‘{name}’. Laad de pagina opnieuw en kies nog een keer.",
-                       "en": "There is no option ‘{name}’. Reload the page and choose again."},
-    "missing_option": {"nl": "Kies een stand voor deze optie.",
-                       "en": "Choose a level for this option."},
-    "level_not_allowed": {"nl": "Kies een van deze standen: {allowed}.",
-                          "en": "Choose one of these levels: {allowed}."},
-    "over_max": {"nl": "U zit {over}{unit} te hoog ({used} van {max}{unit}). "
-                       "Zet een of meer opties lager.",
-                 "en": "You are {over}{unit} over ({used} of {max}{unit}). "
-                       "Lower one or more options."},
-    "under_min": {"nl": "U zit {short}{unit} te laag ({used}, minstens {min}{unit}). "
-                        "Zet een of meer opties hoger.",
-                  "en": "You are {short}{unit} short ({used}, at least {min}{unit}). "
-                        "Raise one or more options."},
-    "leftover_not_allowed": {"nl": "U moet alles gebruiken, er is nog {left}{unit} over "
-                                   "({used} van {max}{unit}). Zet een of meer opties hoger.",
-                             "en": "You must use all of it; {left}{unit} is left "
-                                   "({used} of {max}{unit}). Raise one or more options."},
-    "group_conflict": {"nl": "U kunt maar één van deze opties kiezen: {options}. "
-                             "Zet de andere terug.",
-                       "en": "You can choose only one of these options: {options}. "
-                             "Set the others back."},
+    "unknown_option": {
+        "nl": "Er is geen optie ‘{name}’. Laad de pagina opnieuw en kies nog een keer.",
+        "en": "There is no option ‘{name}’. Reload the page and choose again.",
+    },
+    "missing_option": {"nl": "Kies een stand voor deze optie.", "en": "Choose a level for this option."},
+    "level_not_allowed": {
+        "nl": "Kies een van deze standen: {allowed}.",
+        "en": "Choose one of these levels: {allowed}.",
+    },
+    "over_max": {
+        "nl": "U zit {over}{unit} te hoog ({used} van {max}{unit}). Zet een of meer opties lager.",
+        "en": "You are {over}{unit} over ({used} of {max}{unit}). Lower one or more options.",
+    },
+    "under_min": {
+        "nl": "U zit {short}{unit} te laag ({used}, minstens {min}{unit}). Zet een of meer opties hoger.",
+        "en": "You are {short}{unit} short ({used}, at least {min}{unit}). Raise one or more options.",
+    },
+    "leftover_not_allowed": {
+        "nl": "U moet alles gebruiken, er is nog {left}{unit} over "
+        "({used} van {max}{unit}). Zet een of meer opties hoger.",
+        "en": "You must use all of it; {left}{unit} is left "
+        "({used} of {max}{unit}). Raise one or more options.",
+    },
+    "group_conflict": {
+        "nl": "U kunt maar één van deze opties kiezen: {options}. Zet de andere terug.",
+        "en": "You can choose only one of these options: {options}. Set the others back.",
+    },
     # points rules
-    "unknown_goal": {"nl": "Er is geen doel ‘{name}’. Laad de pagina opnieuw en verdeel de "
-                           "punten nog een keer.",
-                     "en": "There is no goal ‘{name}’. Reload the page and share out the "
-                           "points again."},
-    "negative_points": {"nl": "Vul 0 of meer punten in, geen getal onder nul.",
-                        "en": "Enter 0 or more points, not a negative number."},
-    "step": {"nl": "Geef punten in stappen van {step}.",
-             "en": "Give points in steps of {step}."},
-    "over_total": {"nl": "U heeft {over} punten te veel gegeven ({used} van {total}). "
-                         "Haal ergens punten weg.",
-                   "en": "You have given {over} points too many ({used} of {total}). "
-                         "Take some points away."},
-    "under_total": {"nl": "U heeft nog {left} punten over ({used} van {total}). "
-                          "Geef ook die punten aan een doel.",
-                    "en": "You have {left} points left ({used} of {total}). "
-                          "Give those points to a goal too."},
+    "unknown_goal": {
+        "nl": "Er is geen doel ‘{name}’. Laad de pagina opnieuw en verdeel de punten nog een keer.",
+        "en": "There is no goal ‘{name}’. Reload the page and share out the points again.",
+    },
+    "negative_points": {
+        "nl": "Vul 0 of meer punten in, geen getal onder nul.",
+        "en": "Enter 0 or more points, not a negative number.",
+    },
+    "step": {"nl": "Geef punten in stappen van {step}.", "en": "Give points in steps of {step}."},
+    "over_total": {
+        "nl": "U heeft {over} punten te veel gegeven ({used} van {total}). Haal ergens punten weg.",
+        "en": "You have given {over} points too many ({used} of {total}). Take some points away.",
+    },
+    "under_total": {
+        "nl": "U heeft nog {left} punten over ({used} van {total}). Geef ook die punten aan een doel.",
+        "en": "You have {left} points left ({used} of {total}). Give those points to a goal too.",
+    },
 }
 
 # the languages every message (and the platform's own texts) exists in, the first the fallback
 LANGUAGES = ("nl", "en")
 _CONSTRAINT_CODES = frozenset({"over_max", "under_min", "leftover_not_allowed"})
 # Codes whose subject has no label: an id the page does not know, a group, or the whole page.
-_UNLABELLED_CODES = frozenset({"unknown_field", "unknown_fields", "unknown_option", "unknown_goal",
-                               "group_conflict", "over_total", "under_total"})
+_UNLABELLED_CODES = frozenset(
+    {
+        "unknown_field",
+        "unknown_fields",
+        "unknown_option",
+        "unknown_goal",
+        "group_conflict",
+        "over_total",
+        "under_total",
+    }
+)
 _WORDS = {"or": {"nl": "of", "en": "or"}, "and": {"nl": "en", "en": "and"}}
 _LONGEST_LABEL = 60
 _LONGEST_NAME = 60
 
 
-def describe(item: FieldError | Violation, lang: str, consultation: Consultation, page: Page,
-             *, with_label: bool = True) -> str:
+def describe(
+    item: FieldError | Violation,
+    lang: str,
+    consultation: Consultation,
+    page: Page,
+    *,
+    with_label: bool = True,
+) -> str:
     """The message for an error or violation, led by the field's or constraint's label.
 
     Pass with_label=False for a message shown right next to its field.
@@ -158,8 +185,7 @@ def _formatted(value: Any, lang: str) -> Any:
     return value
 
 
-def _unit(item: FieldError | Violation, name: str | None, lang: str,
-          consultation: Consultation) -> str:
+def _unit(item: FieldError | Violation, name: str | None, lang: str, consultation: Consultation) -> str:
     if item.code not in _CONSTRAINT_CODES:
         return ""
     constraint = _constraint(consultation, name)

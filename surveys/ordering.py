@@ -3,10 +3,11 @@
 Both take the random generator as an argument, so the platform can record what it showed and
 tests can fix the seed.
 """
+
 from __future__ import annotations
 
 import random
-from typing import Mapping
+from collections.abc import Mapping
 
 from surveys.definition import Consultation, PointsPage, PortfolioPage
 
@@ -23,8 +24,7 @@ def option_order(page: PortfolioPage | PointsPage, rng: random.Random) -> list[s
     return rng.sample(ids, len(ids)) if page.randomize else ids
 
 
-def assign_version(consultation: Consultation, counts: Mapping[str, int],
-                   rng: random.Random) -> str | None:
+def assign_version(consultation: Consultation, counts: Mapping[str, int], rng: random.Random) -> str | None:
     """A version with the fewest respondents so far, ties broken at random; None without versions."""
     if not consultation.versions:
         return None

@@ -4,6 +4,7 @@ Generic: YAML composition that keeps line numbers and finds repeated keys, `Read
 found so far), and readers of numbers, ids, lists and mappings that a format's schema composes
 (`Key`, `Shape`). The consultation format's schema is `surveys.schema`.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -43,6 +44,7 @@ class Problem:
 
 # --- YAML ---------------------------------------------------------------------------------------
 
+
 def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     """The YAML's node tree (which knows lines and repeated keys) and its plain data."""
     root = yaml.compose(text, Loader=COMPOSER)
@@ -78,10 +80,15 @@ def duplicate_keys(node: yaml.Node | None, seen_nodes: set[int]) -> list[Problem
         for key_node, value_node in node.value:
             key = (key_node.tag, str(key_node.value))
             if key in first_places:
-                found.append(Problem(_line(key_node), (
-                    f'the key "{shown(key_node.value)}" appears twice in this mapping (first at '
-                    f"{first_places[key]}); YAML would keep only the last, so remove one"
-                )))
+                found.append(
+                    Problem(
+                        _line(key_node),
+                        (
+                            f'the key "{shown(key_node.value)}" appears twice in this mapping (first at '
+                            f"{first_places[key]}); YAML would keep only the last, so remove one"
+                        ),
+                    )
+                )
             first_places.setdefault(key, _line(key_node))
             found += duplicate_keys(value_node, seen_nodes)
     else:
@@ -91,6 +98,7 @@ def duplicate_keys(node: yaml.Node | None, seen_nodes: set[int]) -> list[Problem
 
 
 # --- the reader and its basic readers -------------------------------------------------------------
+
 
 class Reader:
     """Walks the parsed YAML, collecting problems.
@@ -105,12 +113,13 @@ class Reader:
         self.problems: list[Problem] = []
         # file-wide id scopes: id -> place of the item that has it
         self.scopes: dict[str, dict[str, str]] = {
-            scope: {} for scope in self.scope_reasons if scope != "list"}
+            scope: {} for scope in self.scope_reasons if scope != "list"
+        }
 
     def report(self, place: str, message: str) -> None:
         # the last bound on what a hostile file can make a message echo
         if len(message) > MAX_MESSAGE_LENGTH:
-            message = message[:MAX_MESSAGE_LENGTH - 1] + "…"
+            message = message[: MAX_MESSAGE_LENGTH - 1] + "…"
         self.problems.append(Problem(place, message))
 
     def mark(self) -> int:
@@ -130,7 +139,7 @@ class Reader:
 R = TypeVar("R", bound=Reader)
 R_contra = TypeVar("R_contra", bound=Reader, contravariant=True)
 
-Read = Callable[[R, Any, str], Any]   # returns the value read, or None after reporting
+Read = Callable[[R, Any, str], Any]  # returns the value read, or None after reporting
 
 
 def describe(value: Any, text_wanted: bool = False) -> str:
@@ -138,8 +147,11 @@ def describe(value: Any, text_wanted: bool = False) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):
-        hint = (" (YAML reads yes, no, on, off, true and false as true or false; put it in quotes)"
-                if text_wanted else "")
+        hint = (
+            " (YAML reads yes, no, on, off, true and false as true or false; put it in quotes)"
+            if text_wanted
+            else ""
+        )
         return ("true" if value else "false") + hint
     if isinstance(value, (int, float)):
         return f"{value!r}; put it in quotes" if text_wanted else repr(value)
@@ -165,7 +177,7 @@ def shown(key: Any) -> str:
     """A key as a message shows it: a very long one cut short, an empty one as ""."""
     text = str(key)
     if len(text) > ECHO_LENGTH:
-        text = text[:ECHO_LENGTH - 1] + "…"
+        text = text[: ECHO_LENGTH - 1] + "…"
     return text if text.strip() else json.dumps(text)
 
 
@@ -194,12 +206,21 @@ def read_bool(reader: Reader, value: Any, place: str) -> Any:
 
 def whole(low: int, high: int | None = None) -> Read[Reader]:
     """A reader of whole numbers from `low` (to `high`)."""
-    wanted = (f"a whole number from {low} to {high}" if high is not None
-              else "a positive whole number" if low == 1 else f"a whole number of at least {low}")
+    wanted = (
+        f"a whole number from {low} to {high}"
+        if high is not None
+        else "a positive whole number"
+        if low == 1
+        else f"a whole number of at least {low}"
+    )
 
     def read_whole(reader: Reader, value: Any, place: str) -> Any:
-        ok = (isinstance(value, int) and not isinstance(value, bool) and value >= low
-              and (high is None or value <= high))
+        ok = (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and value >= low
+            and (high is None or value <= high)
+        )
         return value if reader.expect(ok, value, place, wanted) else None
 
     return read_whole
@@ -207,13 +228,15 @@ def whole(low: int, high: int | None = None) -> Read[Reader]:
 
 def one_of(*allowed: Any) -> Read[Reader]:
     """A reader accepting only the given values (of the same type: true is not 1)."""
+
     def read_one_of(reader: Reader, value: Any, place: str) -> Any:
         if any(type(value) is type(option) and value == option for option in allowed):
             return value
         listed = ", ".join(str(option) for option in allowed)
         hint = suggestion(value, map(str, allowed)) if isinstance(value, str) else ""
-        reader.report(place, f"must be one of {listed}, got {describe(value)}"
-                             + (f"; {hint.strip()}" if hint else ""))
+        reader.report(
+            place, f"must be one of {listed}, got {describe(value)}" + (f"; {hint.strip()}" if hint else "")
+        )
         return None
 
     return read_one_of
@@ -232,23 +255,36 @@ def read_id(reader: Reader, value: Any, place: str, pattern: re.Pattern = ID_PAT
     if not reader.expect(isinstance(value, str), value, place, "an id in quotes", text_wanted=True):
         return None
     if len(value) > MAX_ID_LENGTH:
-        reader.report(place, f"{describe(value)} is {len(value)} characters long; an id may have "
-                             f"at most {MAX_ID_LENGTH}")
+        reader.report(
+            place,
+            f"{describe(value)} is {len(value)} characters long; an id may have at most {MAX_ID_LENGTH}",
+        )
         return None
     if not pattern.match(value):
         allowed = '"_", ".", "+" and "-"' if "+" in pattern.pattern else '"_", "." and "-"'
-        reader.report(place, f"{describe(value)} is not a valid id: start with a letter or digit, "
-                             f"then use only letters, digits, {allowed}")
+        reader.report(
+            place,
+            f"{describe(value)} is not a valid id: start with a letter or digit, "
+            f"then use only letters, digits, {allowed}",
+        )
         return None
     return value
 
 
-
 # --- lists and mappings -----------------------------------------------------------------------
 
-def read_list(reader: R, value: Any, place: str, read_item: Read[R], *, min_items: int = 1,
-              max_items: int | None = None, scope: str | None = None,
-              partial: bool = False) -> tuple | None:
+
+def read_list(
+    reader: R,
+    value: Any,
+    place: str,
+    read_item: Read[R],
+    *,
+    min_items: int = 1,
+    max_items: int | None = None,
+    scope: str | None = None,
+    partial: bool = False,
+) -> tuple | None:
     """The items read, ids unique in `scope` (one of the reader's `scope_reasons`).
 
     None when an item is bad, so checks across keys see no shortened list; with `partial`, the
@@ -278,25 +314,41 @@ def _check_size(reader: Reader, size: int, place: str, min_items: int, max_items
     return False
 
 
-def list_of(read_item: Read[R], min_items: int = 1, max_items: int | None = None,
-            scope: str | None = None, partial: bool = False) -> Read[R]:
+def list_of(
+    read_item: Read[R],
+    min_items: int = 1,
+    max_items: int | None = None,
+    scope: str | None = None,
+    partial: bool = False,
+) -> Read[R]:
     def read_items(reader: R, value: Any, place: str) -> tuple | None:
-        return read_list(reader, value, place, read_item, min_items=min_items,
-                         max_items=max_items, scope=scope, partial=partial)
+        return read_list(
+            reader,
+            value,
+            place,
+            read_item,
+            min_items=min_items,
+            max_items=max_items,
+            scope=scope,
+            partial=partial,
+        )
 
     return read_items
 
 
-def _check_unique_ids(reader: Reader, nodes: list, place: str, first_places: dict[str, str],
-                      why: str) -> None:
+def _check_unique_ids(
+    reader: Reader, nodes: list, place: str, first_places: dict[str, str], why: str
+) -> None:
     for index, node in enumerate(nodes):
         identifier = node.get("id") if isinstance(node, dict) else None
         if not isinstance(identifier, str):
             continue
         item_place = f"{place}[{index}]"
         if identifier in first_places:
-            reader.report(at(item_place, "id"), f'the id "{identifier}" is already used by '
-                                                f"{first_places[identifier]}; {why}")
+            reader.report(
+                at(item_place, "id"),
+                f'the id "{identifier}" is already used by {first_places[identifier]}; {why}',
+            )
         first_places.setdefault(identifier, item_place)
 
 
@@ -312,7 +364,7 @@ def raw_ids(nodes: Any) -> tuple[str, ...]:
 class Key(Generic[R_contra]):
     """One key a mapping may have: how to read its value, and whether it must be there."""
 
-    read: Read[R_contra] | None     # None: read by the mapping's check, which needs other keys first
+    read: Read[R_contra] | None  # None: read by the mapping's check, which needs other keys first
     required: bool = False
 
 
@@ -330,9 +382,12 @@ def read_fields(reader: R, node: Any, place: str, keys: dict[str, Key[R]]) -> Fi
         return None
     for name in node:
         if name not in keys:
-            reader.report(at(place, name), f'unknown key "{shown(name)}"; '
-                                           f"{suggestion(shown(name), keys)}"
-                                           f"allowed keys: {', '.join(keys)}")
+            reader.report(
+                at(place, name),
+                f'unknown key "{shown(name)}"; '
+                f"{suggestion(shown(name), keys)}"
+                f"allowed keys: {', '.join(keys)}",
+            )
     values = Fields(node)
     for name, key in keys.items():
         if name not in node:
@@ -366,7 +421,7 @@ class Shape(Generic[R]):
         return self.cls(**values) if reader.clean_since(mark) else None
 
 
-ReadEntry = Callable[[R, Any, Any, str], None]   # (reader, key, value, place)
+ReadEntry = Callable[[R, Any, Any, str], None]  # (reader, key, value, place)
 
 
 def read_keyed(reader: R, value: Any, place: str, wanted: str, read_entry: ReadEntry[R]) -> Any:
@@ -379,9 +434,9 @@ def read_keyed(reader: R, value: Any, place: str, wanted: str, read_entry: ReadE
     return dict(value) if reader.clean_since(mark) else None
 
 
-def read_number_map(reader: Reader, value: Any, place: str, known: tuple[str, ...] | None,
-                    what: str) -> Any:
+def read_number_map(reader: Reader, value: Any, place: str, known: tuple[str, ...] | None, what: str) -> Any:
     """{id: number} where each id is one of `known` (a `what`; None: any id)."""
+
     def read_entry(reader: Reader, key: Any, number: Any, entry_place: str) -> None:
         if known is not None and key not in known:
             reader.report(entry_place, unknown_reference(what, key, known))
@@ -389,8 +444,8 @@ def read_number_map(reader: Reader, value: Any, place: str, known: tuple[str, ..
 
     return read_keyed(reader, value, place, f"a mapping of {what} ids to numbers", read_entry)
 
+
 def check_min_max(reader: Reader, values: dict, place: str) -> None:
     low, high = values.get("min"), values.get("max")
     if is_number(low) and is_number(high) and low > high:
         reader.report(at(place, "min"), f"min {low} is above max {high}; lower min or raise max")
-

@@ -4,6 +4,7 @@
 `surveys.definition` objects. The format is documented in docs/format.md; whether any advice on a
 portfolio page is possible is decided by `surveys.feasibility`.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,9 +30,29 @@ from surveys.definition import (
 )
 from surveys.feasibility import infeasibility
 from surveys.reader import (
-    MAX_ID_LENGTH, Fields, Key, Read, Reader, Shape, at, check_min_max, describe, list_of, one_of,
-    raw_ids, read_bool, read_fields, read_id, read_keyed, read_list, read_number, read_number_map,
-    read_string, shown, unknown_reference, whole,
+    MAX_ID_LENGTH,
+    Fields,
+    Key,
+    Read,
+    Reader,
+    Shape,
+    at,
+    check_min_max,
+    describe,
+    list_of,
+    one_of,
+    raw_ids,
+    read_bool,
+    read_fields,
+    read_id,
+    read_keyed,
+    read_list,
+    read_number,
+    read_number_map,
+    read_string,
+    shown,
+    unknown_reference,
+    whole,
 )
 from surveys.versions import apply_changes, constraints_used
 
@@ -52,6 +73,7 @@ QUESTION_TYPE_KEYS = {
     "scale_labels": ("scale",),
 }
 
+
 class ConsultationReader(Reader):
     """A Reader that remembers what later parts of a definition refer to."""
 
@@ -59,7 +81,7 @@ class ConsultationReader(Reader):
         **Reader.scope_reasons,
         "pages": "the pages' ids must differ",
         "answers": "questions, statements, options and goals share one set of ids in the whole "
-                   "file, because they name the answers and the export's columns",
+        "file, because they name the answers and the export's columns",
     }
 
     def __init__(self) -> None:
@@ -82,16 +104,21 @@ def read_field_id(reader: ConsultationReader, value: Any, place: str) -> Any:
     if identifier in RESERVED_IDS or str(identifier).startswith(RESERVED_PREFIXES):
         names = ", ".join(f'"{name}"' for name in sorted(RESERVED_IDS))
         prefixes = " or ".join(f'"{prefix}"' for prefix in RESERVED_PREFIXES)
-        reader.report(place, f'the id "{identifier}" is reserved (the platform uses {names} and '
-                             f"ids starting with {prefixes} itself); choose another")
+        reader.report(
+            place,
+            f'the id "{identifier}" is reserved (the platform uses {names} and '
+            f"ids starting with {prefixes} itself); choose another",
+        )
         return None
     return identifier
 
 
 def read_slug(reader: ConsultationReader, value: Any, place: str) -> Any:
     ok = isinstance(value, str) and len(value) <= MAX_ID_LENGTH and bool(SLUG_PATTERN.match(value))
-    wanted = (f'a slug for the web address of at most {MAX_ID_LENGTH} characters: lowercase '
-              'letters, digits and "-", like "ruimte-2050"')
+    wanted = (
+        f"a slug for the web address of at most {MAX_ID_LENGTH} characters: lowercase "
+        'letters, digits and "-", like "ruimte-2050"'
+    )
     return value if reader.expect(ok, value, place, wanted, text_wanted=True) else None
 
 
@@ -117,13 +144,13 @@ def read_language(reader: ConsultationReader, value: Any, place: str) -> Any:
 
 # --- texts ----------------------------------------------------------------------------------------
 
+
 def read_text(reader: ConsultationReader, value: Any, place: str) -> Text | None:
     """A plain string (the same words in every language) or a {language: text} map."""
     if isinstance(value, dict):
         return _read_text_map(reader, value, place)
     if isinstance(value, list):
-        reader.report(place, "must be a text or a map of texts per language ({nl: ..., en: ...}), "
-                             "got a list")
+        reader.report(place, "must be a text or a map of texts per language ({nl: ..., en: ...}), got a list")
         return None
     text = read_string(reader, value, place)
     return Text(neutral=text) if text is not None else None
@@ -134,18 +161,25 @@ def _read_text_map(reader: ConsultationReader, value: dict, place: str) -> Text 
     declared = reader.languages
     for language, text in value.items():
         if declared and language not in declared:
-            reader.report(at(place, language), f'the language "{shown(language)}" is not declared '
-                                               f"in languages ({', '.join(declared)}); add it there "
-                                               "or remove this text")
+            reader.report(
+                at(place, language),
+                f'the language "{shown(language)}" is not declared '
+                f"in languages ({', '.join(declared)}); add it there "
+                "or remove this text",
+            )
         else:
             read_string(reader, text, at(place, language))
     for language in declared:
         if language not in value:
-            reader.report(place, f'has no text in "{language}"; add {language}: "...", or give a '
-                                 "plain string for the same words in every language")
+            reader.report(
+                place,
+                f'has no text in "{language}"; add {language}: "...", or give a '
+                "plain string for the same words in every language",
+            )
     if not reader.clean_since(mark):
         return None
     return Text(by_lang={language: value[language] for language in declared or value})
+
 
 def read_use(reader: ConsultationReader, value: Any, place: str) -> Any:
     return read_number_map(reader, value, place, reader.constraint_ids, "constraint")
@@ -153,6 +187,7 @@ def read_use(reader: ConsultationReader, value: Any, place: str) -> Any:
 
 def read_effects(reader: ConsultationReader, value: Any, place: str) -> Any:
     return read_number_map(reader, value, place, reader.attribute_ids, "attribute")
+
 
 TEXT = Key(read_text)
 REQUIRED_TEXT = Key(read_text, required=True)
@@ -162,6 +197,7 @@ FIELD_ID = Key(read_field_id, required=True)
 
 
 # --- attributes, constraints and questions ------------------------------------------------------
+
 
 def check_constraint(reader: ConsultationReader, values: Fields, place: str) -> None:
     if "max" not in values.node and "min" not in values.node:
@@ -175,8 +211,10 @@ def check_question(reader: ConsultationReader, values: Fields, place: str) -> No
         return
     for name, types in QUESTION_TYPE_KEYS.items():
         if name in values and question_type not in types:
-            reader.report(at(place, name), f'only {" and ".join(types)} questions have "{name}"; '
-                                           "remove it or change the type")
+            reader.report(
+                at(place, name),
+                f'only {" and ".join(types)} questions have "{name}"; remove it or change the type',
+            )
     if question_type in QUESTION_TYPE_KEYS["choices"] and "choices" not in values.node:
         reader.report(at(place, "choices"), f"is required for a {question_type} question")
     if question_type == "multi" and "choices" in values:
@@ -192,26 +230,52 @@ def _check_pick_counts(reader: ConsultationReader, values: Fields, place: str) -
             whole(0, choice_count)(reader, values[name], at(place, name))
 
 
-ATTRIBUTE: Shape[ConsultationReader] = Shape(Attribute, {
-    "id": ID, "label": REQUIRED_TEXT, "unit": TEXT, "description": TEXT,
-    "direction": Key(one_of(-1, 0, 1)),
-})
-CONSTRAINT = Shape(Constraint, {
-    "id": ID, "label": REQUIRED_TEXT, "unit": TEXT, "max": Key(read_number),
-    "min": Key(read_number), "description": TEXT,
-}, check_constraint)
+ATTRIBUTE: Shape[ConsultationReader] = Shape(
+    Attribute,
+    {
+        "id": ID,
+        "label": REQUIRED_TEXT,
+        "unit": TEXT,
+        "description": TEXT,
+        "direction": Key(one_of(-1, 0, 1)),
+    },
+)
+CONSTRAINT = Shape(
+    Constraint,
+    {
+        "id": ID,
+        "label": REQUIRED_TEXT,
+        "unit": TEXT,
+        "max": Key(read_number),
+        "min": Key(read_number),
+        "description": TEXT,
+    },
+    check_constraint,
+)
 CHOICE = Shape(Choice, {"id": Key(read_choice_id, required=True), "label": REQUIRED_TEXT})
-QUESTION = Shape(Question, {
-    "id": FIELD_ID, "type": Key(one_of(*QUESTION_TYPES), required=True), "label": REQUIRED_TEXT,
-    "help": TEXT, "required": Key(read_bool), "choices": Key(list_of(CHOICE, scope="list")),
-    "min": Key(read_number), "max": Key(read_number), "integer": Key(read_bool),
-    "max_length": Key(whole(1)), "scale_labels": Key(list_of(read_text, 2, 2)),
-}, check_question)
+QUESTION = Shape(
+    Question,
+    {
+        "id": FIELD_ID,
+        "type": Key(one_of(*QUESTION_TYPES), required=True),
+        "label": REQUIRED_TEXT,
+        "help": TEXT,
+        "required": Key(read_bool),
+        "choices": Key(list_of(CHOICE, scope="list")),
+        "min": Key(read_number),
+        "max": Key(read_number),
+        "integer": Key(read_bool),
+        "max_length": Key(whole(1)),
+        "scale_labels": Key(list_of(read_text, 2, 2)),
+    },
+    check_question,
+)
 STATEMENT = Shape(Statement, {"id": FIELD_ID, "text": REQUIRED_TEXT})
 GOAL = Shape(Goal, {"id": FIELD_ID, "title": REQUIRED_TEXT, "description": TEXT})
 
 
 # --- options ------------------------------------------------------------------------------------
+
 
 def check_option(reader: ConsultationReader, values: Fields, place: str) -> None:
     if "levels" not in values.node:
@@ -222,13 +286,17 @@ def check_option(reader: ConsultationReader, values: Fields, place: str) -> None
     _check_levels(reader, levels, at(place, "levels"))
     labels = values.get("level_labels")
     if labels is not None and len(labels) != len(levels):
-        reader.report(at(place, "level_labels"), f"has {len(labels)} labels for {len(levels)} "
-                                                 "levels; give one label per level")
+        reader.report(
+            at(place, "level_labels"),
+            f"has {len(labels)} labels for {len(levels)} levels; give one label per level",
+        )
     if "default" not in values.node:
         values["default"] = 0 if 0 in levels else min(levels)
     elif "default" in values and values["default"] not in levels:
-        reader.report(at(place, "default"), f"{values['default']} is not one of the levels "
-                                            f"{list(levels)}; choose one of them")
+        reader.report(
+            at(place, "default"),
+            f"{values['default']} is not one of the levels {list(levels)}; choose one of them",
+        )
 
 
 def _check_levels(reader: ConsultationReader, levels: tuple, place: str) -> None:
@@ -239,19 +307,31 @@ def _check_levels(reader: ConsultationReader, levels: tuple, place: str) -> None
         reader.report(place, f"must be in ascending order, like {sorted(levels)}")
 
 
-OPTION = Shape(Option, {
-    "id": FIELD_ID, "title": REQUIRED_TEXT, "description": TEXT, "pros": TEXTS, "cons": TEXTS,
-    "levels": Key(list_of(read_number)), "level_labels": TEXTS, "use": Key(read_use),
-    "effects": Key(read_effects), "group": Key(read_id), "default": Key(read_number),
-}, check_option)
+OPTION = Shape(
+    Option,
+    {
+        "id": FIELD_ID,
+        "title": REQUIRED_TEXT,
+        "description": TEXT,
+        "pros": TEXTS,
+        "cons": TEXTS,
+        "levels": Key(list_of(read_number)),
+        "level_labels": TEXTS,
+        "use": Key(read_use),
+        "effects": Key(read_effects),
+        "group": Key(read_id),
+        "default": Key(read_number),
+    },
+    check_option,
+)
 
 
 # --- pages --------------------------------------------------------------------------------------
 
+
 def page_keys(**specific: Key) -> dict[str, Key]:
     """The keys every page has, then the type's own."""
-    return {"id": FIELD_ID, "type": Key(None, required=True), "title": TEXT, "intro": TEXT,
-            **specific}
+    return {"id": FIELD_ID, "type": Key(None, required=True), "title": TEXT, "intro": TEXT, **specific}
 
 
 def check_portfolio(reader: ConsultationReader, values: Fields, place: str) -> None:
@@ -261,11 +341,14 @@ def check_portfolio(reader: ConsultationReader, values: Fields, place: str) -> N
     for option in options:
         if option.group is not None and option.default != min(option.levels):
             if option.group in starting_away:
-                reader.report(at(place, "options"), (
-                    f'options "{starting_away[option.group]}" and "{option.id}" of group '
-                    f'"{option.group}" both start away from their lowest level; at most one '
-                    "option of a group may be, so change a default"
-                ))
+                reader.report(
+                    at(place, "options"),
+                    (
+                        f'options "{starting_away[option.group]}" and "{option.id}" of group '
+                        f'"{option.group}" both start away from their lowest level; at most one '
+                        "option of a group may be, so change a default"
+                    ),
+                )
             starting_away.setdefault(option.group, option.id)
 
 
@@ -273,8 +356,10 @@ def check_points(reader: ConsultationReader, values: Fields, place: str) -> None
     total, step = values.get("total"), values.get("step", 1)
     if total is not None and total % step:
         divisors = [n for n in range(1, min(total, 10_000) + 1) if total % n == 0][:12]
-        reader.report(at(place, "step"), f"{step} does not divide total ({total}) evenly; use one "
-                                         f"of {', '.join(map(str, divisors))}")
+        reader.report(
+            at(place, "step"),
+            f"{step} does not divide total ({total}) evenly; use one of {', '.join(map(str, divisors))}",
+        )
 
 
 def read_pair_attributes(reader: ConsultationReader, value: Any, place: str) -> Any:
@@ -303,12 +388,16 @@ def check_pairs(reader: ConsultationReader, values: Fields, place: str) -> None:
 
 def variant_reader(attributes: tuple[str, ...] | None) -> Read:
     """A reader of one variant: a number for each of `attributes` and nothing else."""
+
     def read_variant(reader: ConsultationReader, value: Any, place: str) -> Any:
         variant = read_number_map(reader, value, place, attributes, "page attribute")
         missing = [attribute for attribute in attributes or () if attribute not in (variant or ())]
         if variant is not None and missing:
-            reader.report(place, f"has no number for {', '.join(missing)}; each variant gives one "
-                                 f"for each of the page's attributes ({', '.join(attributes or ())})")
+            reader.report(
+                place,
+                f"has no number for {', '.join(missing)}; each variant gives one "
+                f"for each of the page's attributes ({', '.join(attributes or ())})",
+            )
             return None
         return variant
 
@@ -316,22 +405,46 @@ def variant_reader(attributes: tuple[str, ...] | None) -> Read:
 
 
 PAGE_SHAPES = {
-    "questions": Shape(QuestionsPage, page_keys(
-        questions=Key(list_of(QUESTION, scope="answers"), required=True))),
-    "statements": Shape(StatementsPage, page_keys(
-        statements=Key(list_of(STATEMENT, scope="answers"), required=True),
-        required=Key(read_bool))),
-    "portfolio": Shape(PortfolioPage, page_keys(
-        options=Key(list_of(OPTION, scope="answers"), required=True),
-        leftover=Key(one_of("allowed", "must_use_all")), motivation=Key(read_bool),
-        randomize=Key(read_bool)), check_portfolio),
-    "points": Shape(PointsPage, page_keys(
-        goals=Key(list_of(GOAL, scope="answers"), required=True),
-        total=Key(whole(1), required=True), step=Key(whole(1)), must_use_all=Key(read_bool),
-        randomize=Key(read_bool)), check_points),
-    "pairs": Shape(PairsPage, page_keys(
-        attributes=Key(read_pair_attributes, required=True), sets=Key(None, required=True),
-        opt_out=TEXT, required=Key(read_bool)), check_pairs),
+    "questions": Shape(
+        QuestionsPage, page_keys(questions=Key(list_of(QUESTION, scope="answers"), required=True))
+    ),
+    "statements": Shape(
+        StatementsPage,
+        page_keys(
+            statements=Key(list_of(STATEMENT, scope="answers"), required=True), required=Key(read_bool)
+        ),
+    ),
+    "portfolio": Shape(
+        PortfolioPage,
+        page_keys(
+            options=Key(list_of(OPTION, scope="answers"), required=True),
+            leftover=Key(one_of("allowed", "must_use_all")),
+            motivation=Key(read_bool),
+            randomize=Key(read_bool),
+        ),
+        check_portfolio,
+    ),
+    "points": Shape(
+        PointsPage,
+        page_keys(
+            goals=Key(list_of(GOAL, scope="answers"), required=True),
+            total=Key(whole(1), required=True),
+            step=Key(whole(1)),
+            must_use_all=Key(read_bool),
+            randomize=Key(read_bool),
+        ),
+        check_points,
+    ),
+    "pairs": Shape(
+        PairsPage,
+        page_keys(
+            attributes=Key(read_pair_attributes, required=True),
+            sets=Key(None, required=True),
+            opt_out=TEXT,
+            required=Key(read_bool),
+        ),
+        check_pairs,
+    ),
 }
 
 
@@ -357,19 +470,28 @@ CONSTRAINT_CHANGE_KEYS = {"max": Key(read_number), "min": Key(read_number)}
 
 def read_changes(reader: ConsultationReader, value: Any, place: str) -> Any:
     """{option id: {use, effects}, "constraints": {constraint id: {max, min}}}."""
-    return read_keyed(reader, value, place, 'a mapping of option ids (and "constraints") to '
-                                            "changes", _read_change)
+    return read_keyed(
+        reader, value, place, 'a mapping of option ids (and "constraints") to changes', _read_change
+    )
 
 
 def _read_change(reader: ConsultationReader, key: Any, change: Any, place: str) -> None:
     if key == "constraints":
-        read_keyed(reader, change, place, "a mapping of constraint ids to {max: ..., min: ...}",
-                   _read_constraint_change)
+        read_keyed(
+            reader,
+            change,
+            place,
+            "a mapping of constraint ids to {max: ..., min: ...}",
+            _read_constraint_change,
+        )
     elif key in reader.option_ids:
         read_fields(reader, change, place, OPTION_CHANGE_KEYS)
     else:
-        reader.report(place, unknown_reference("option", key, reader.option_ids)
-                      + '; the key "constraints" changes constraints')
+        reader.report(
+            place,
+            unknown_reference("option", key, reader.option_ids)
+            + '; the key "constraints" changes constraints',
+        )
 
 
 def _read_constraint_change(reader: ConsultationReader, constraint_id: Any, change: Any, place: str) -> None:
@@ -390,6 +512,7 @@ VERSION = Shape(Version, {"id": ID, "changes": Key(read_changes)}, check_version
 
 # --- the consultation -------------------------------------------------------------------------
 
+
 def read_constraints(reader: ConsultationReader, value: Any, place: str) -> Any:
     """The constraints, remembered because versions change them."""
     constraints = read_list(reader, value, place, CONSTRAINT, min_items=0, scope="list")
@@ -405,9 +528,13 @@ def check_consultation(reader: ConsultationReader, values: Fields, place: str) -
             _check_feasible(reader, page, constraints, values.get("versions", ()), page_place)
 
 
-def _check_feasible(reader: ConsultationReader, page: PortfolioPage,
-                    constraints: tuple[Constraint, ...], versions: tuple[Version, ...],
-                    place: str) -> None:
+def _check_feasible(
+    reader: ConsultationReader,
+    page: PortfolioPage,
+    constraints: tuple[Constraint, ...],
+    versions: tuple[Version, ...],
+    place: str,
+) -> None:
     """Report a page no advice can satisfy; then each version that makes it so."""
     messages = infeasibility(page, constraints)
     for message in messages:
@@ -422,39 +549,52 @@ def _check_feasible(reader: ConsultationReader, page: PortfolioPage,
             reader.report(place, f'in version "{version.id}", {message}')
 
 
-CONSULTATION = Shape(Consultation, {
-    "id": Key(read_slug, required=True),
-    "languages": Key(read_languages, required=True),
-    "title": REQUIRED_TEXT,
-    "intro": TEXT,
-    "privacy": TEXT,
-    "thanks": TEXT,
-    "min_age": Key(whole(0, 120)),
-    "duration_minutes": Key(whole(1)),
-    "attributes": Key(list_of(ATTRIBUTE, min_items=0, scope="list")),
-    "constraints": Key(read_constraints),
-    "pages": Key(list_of(read_page, scope="pages", partial=True), required=True),
-    "versions": Key(list_of(VERSION, min_items=0, scope="list")),
-}, check_consultation)
+CONSULTATION = Shape(
+    Consultation,
+    {
+        "id": Key(read_slug, required=True),
+        "languages": Key(read_languages, required=True),
+        "title": REQUIRED_TEXT,
+        "intro": TEXT,
+        "privacy": TEXT,
+        "thanks": TEXT,
+        "min_age": Key(whole(0, 120)),
+        "duration_minutes": Key(whole(1)),
+        "attributes": Key(list_of(ATTRIBUTE, min_items=0, scope="list")),
+        "constraints": Key(read_constraints),
+        "pages": Key(list_of(read_page, scope="pages", partial=True), required=True),
+        "versions": Key(list_of(VERSION, min_items=0, scope="list")),
+    },
+    check_consultation,
+)
 
 # every mapping of the format, by the name docs/format.md gives it
 SHAPES = {
-    "consultation": CONSULTATION.keys, "attribute": ATTRIBUTE.keys, "constraint": CONSTRAINT.keys,
+    "consultation": CONSULTATION.keys,
+    "attribute": ATTRIBUTE.keys,
+    "constraint": CONSTRAINT.keys,
     **{f"{name} page": shape.keys for name, shape in PAGE_SHAPES.items()},
-    "question": QUESTION.keys, "choice": CHOICE.keys, "statement": STATEMENT.keys,
-    "option": OPTION.keys, "goal": GOAL.keys, "version": VERSION.keys,
-    "option change": OPTION_CHANGE_KEYS, "constraint change": CONSTRAINT_CHANGE_KEYS,
+    "question": QUESTION.keys,
+    "choice": CHOICE.keys,
+    "statement": STATEMENT.keys,
+    "option": OPTION.keys,
+    "goal": GOAL.keys,
+    "version": VERSION.keys,
+    "option change": OPTION_CHANGE_KEYS,
+    "constraint change": CONSTRAINT_CHANGE_KEYS,
 }
 
 
 def read_consultation(reader: ConsultationReader, document: Any) -> Consultation | None:
     if document is None:
-        reader.report("", "the file is empty; a consultation needs at least id, languages, title "
-                          "and pages")
+        reader.report("", "the file is empty; a consultation needs at least id, languages, title and pages")
         return None
     if not isinstance(document, dict):
-        reader.report("", 'the file must be a mapping of keys such as "id:", "languages:", '
-                          f'"title:" and "pages:", got {describe(document)}')
+        reader.report(
+            "",
+            'the file must be a mapping of keys such as "id:", "languages:", '
+            f'"title:" and "pages:", got {describe(document)}',
+        )
         return None
     reader.attribute_ids = raw_ids(document.get("attributes"))
     reader.constraint_ids = raw_ids(document.get("constraints"))
@@ -462,7 +602,9 @@ def read_consultation(reader: ConsultationReader, document: Any) -> Consultation
     if not isinstance(pages, list):
         pages = []
     reader.option_ids = tuple(
-        option_id for page in pages if isinstance(page, dict) and page.get("type") == "portfolio"
+        option_id
+        for page in pages
+        if isinstance(page, dict) and page.get("type") == "portfolio"
         for option_id in raw_ids(page.get("options"))
     )
     return CONSULTATION(reader, document, "")

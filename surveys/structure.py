@@ -4,6 +4,7 @@ Once people have answered a consultation its options, numbers and pages may no l
 correcting a typo may. `structure` is the consultation with every text replaced by a marker, so
 two definitions with the same structure differ in wording only.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -29,7 +30,8 @@ def _without_texts(value: Any) -> Any:
         return TEXT
     if dataclasses.is_dataclass(value):
         return (type(value).__name__,) + tuple(
-            (f.name, _without_texts(getattr(value, f.name))) for f in dataclasses.fields(value))
+            (f.name, _without_texts(getattr(value, f.name))) for f in dataclasses.fields(value)
+        )
     if isinstance(value, dict):
         return tuple(sorted((k, _without_texts(v)) for k, v in value.items()))
     if isinstance(value, (list, tuple)):

@@ -4,12 +4,13 @@ A version's `changes` come from the file, already validated by `surveys.load`:
 {option_id: {"use": {...}, "effects": {...}}, "constraints": {constraint_id: {"max": n, "min": n}}}.
 Each mapping overrides only the keys it names.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
 
-from surveys.definition import Consultation, Constraint, Option, Page, PortfolioPage
+from surveys.definition import Constraint, Consultation, Option, Page, PortfolioPage
 
 
 def apply_version(consultation: Consultation, version_id: str | None) -> Consultation:
@@ -33,9 +34,7 @@ def apply_changes(
 ) -> tuple[tuple[Page, ...], tuple[Constraint, ...]]:
     """Pages and constraints with a version's changes applied."""
     constraint_changes = changes.get("constraints", {})
-    changed_constraints = tuple(
-        replace(c, **constraint_changes.get(c.id, {})) for c in constraints
-    )
+    changed_constraints = tuple(replace(c, **constraint_changes.get(c.id, {})) for c in constraints)
     constraint_ids = tuple(c.id for c in changed_constraints)
     changed_pages = tuple(_changed_page(page, changes, constraint_ids) for page in pages)
     return changed_pages, changed_constraints

@@ -3,6 +3,7 @@ billions of values ("billion laughs"), an alias inside its own anchor, and numbe
 Python to read. The composed node tree is walked once, each shared node counted once, so a
 hostile file is refused in milliseconds.
 """
+
 from __future__ import annotations
 
 import yaml
@@ -27,10 +28,12 @@ def check(root: yaml.Node | None) -> None:
         return
     size = _expanded_sizes(root)
     if size[id(root)] > MAX_VALUES:
-        raise Refused(_largest_part(root, size),
-                      f"the aliases (*name) in this file expand it to more than {MAX_VALUES:,} "
-                      "values; a definition needs far fewer. Write the repeated part out, or "
-                      "refer to it fewer times")
+        raise Refused(
+            _largest_part(root, size),
+            f"the aliases (*name) in this file expand it to more than {MAX_VALUES:,} "
+            "values; a definition needs far fewer. Write the repeated part out, or "
+            "refer to it fewer times",
+        )
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -64,8 +67,11 @@ def _expanded_sizes(root: yaml.Node) -> dict[int, int]:
         stack.append((node, True))
         for child in _children(node):
             if id(child) in on_path:
-                raise Refused(_line(child), "an alias (*name) here refers to a list or mapping "
-                                            "that contains it, so it never ends; write the value out")
+                raise Refused(
+                    _line(child),
+                    "an alias (*name) here refers to a list or mapping "
+                    "that contains it, so it never ends; write the value out",
+                )
             if id(child) not in size:
                 stack.append((child, False))
     return size
@@ -73,9 +79,12 @@ def _expanded_sizes(root: yaml.Node) -> dict[int, int]:
 
 def _check_number(node: yaml.ScalarNode) -> None:
     if node.tag == _INT_TAG and len(node.value) > MAX_NUMBER_DIGITS:
-        raise Refused(_line(node), f"a number of {len(node.value):,} characters; no definition "
-                                   f"needs more than {MAX_NUMBER_DIGITS}. If it is meant as a "
-                                   "text, put it in quotes")
+        raise Refused(
+            _line(node),
+            f"a number of {len(node.value):,} characters; no definition "
+            f"needs more than {MAX_NUMBER_DIGITS}. If it is meant as a "
+            "text, put it in quotes",
+        )
 
 
 def _largest_part(root: yaml.Node, size: dict[int, int]) -> str:

@@ -1,4 +1,5 @@
 """Shared fixtures: an app on a fresh database, SQLite always and PostgreSQL when configured."""
+
 from __future__ import annotations
 
 import functools
@@ -32,8 +33,8 @@ def make_app(database_url: str, instance_path: Path, **settings):
         **settings,
     }
     uri = config["SQLALCHEMY_DATABASE_URI"]
-    if uri.startswith("sqlite:///") and not Path(uri[len("sqlite:///"):]).exists():
-        shutil.copyfile(_migrated_sqlite(), uri[len("sqlite:///"):])
+    if uri.startswith("sqlite:///") and not Path(uri[len("sqlite:///") :]).exists():
+        shutil.copyfile(_migrated_sqlite(), uri[len("sqlite:///") :])
     app = create_app(config)
     with app.app_context():
         if uri.startswith("postgresql"):
@@ -47,8 +48,9 @@ def _migrated_sqlite() -> Path:
     """One SQLite file built by the migrations, as in production, once per test run; each test
     gets a copy (running every migration per test made the suite slow)."""
     path = Path(tempfile.mkdtemp(prefix="pwe-migrated-")) / "migrated.sqlite3"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}
+    )
     with app.app_context():
         upgrade()
         db.engine.dispose()

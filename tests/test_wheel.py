@@ -5,6 +5,7 @@ The new environment gets the wheel alone (--no-deps); its dependencies are borro
 environment running the tests through a .pth file, which adds those folders to sys.path without
 running their .pth files, so an editable install of the sources stays out of sight.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,8 +32,7 @@ def wheel(tmp_path_factory) -> Path:
     for name in SOURCES:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, tree / name,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(source, tree / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
             shutil.copy2(source, tree / name)
     out = tmp_path_factory.mktemp("dist")
@@ -46,10 +46,23 @@ def installed(wheel, tmp_path_factory) -> Path:
     env = tmp_path_factory.mktemp("venv")
     venv.create(env, with_pip=False)
     python = env / "bin" / "python"
-    _run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-          "--no-index", "-q", str(wheel)])
-    packages = Path(_run([str(python), "-c",
-                          "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).strip())
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "-q",
+            str(wheel),
+        ]
+    )
+    packages = Path(
+        _run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).strip()
+    )
     borrowed = dict.fromkeys([*site.getsitepackages(), sysconfig.get_paths()["purelib"]])
     (packages / "borrowed-dependencies.pth").write_text("\n".join(borrowed) + "\n")
     return env / "bin"
@@ -62,8 +75,11 @@ def _run(command: list[str], **options) -> str:
 
 
 def _environment(instance: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("PYTHONPATH", "DATABASE_URL", "SECRET_KEY", "PWE_ENV")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PYTHONPATH", "DATABASE_URL", "SECRET_KEY", "PWE_ENV")
+    }
     return env | {"PWE_INSTANCE_PATH": str(instance)}
 
 
@@ -73,18 +89,26 @@ def test_the_wheel_carries_the_licence_the_examples_and_their_value_weights(whee
     assert "surveys/examples/margins/lelylijn.yaml" in names
     assert "surveys/examples/lelylijn.yaml" in names
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
-    metadata = zipfile.ZipFile(wheel).read(
-        next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    metadata = (
+        zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    )
     assert "Requires-Dist: click" in metadata
     assert "License-Expression: EUPL-1.2" in metadata
 
 
 def test_the_installed_wheel_validates_its_examples_and_runs_the_demo(installed, tmp_path):
     env = _environment(tmp_path / "instance")
-    where = _run([str(installed / "python"), "-c",
-                  "import analysis, pwe, surveys; from surveys import examples; "
-                  "print(pwe.__file__, surveys.__file__, analysis.__file__); "
-                  "print(*examples.definitions())"], env=env, cwd=tmp_path)
+    where = _run(
+        [
+            str(installed / "python"),
+            "-c",
+            "import analysis, pwe, surveys; from surveys import examples; "
+            "print(pwe.__file__, surveys.__file__, analysis.__file__); "
+            "print(*examples.definitions())",
+        ],
+        env=env,
+        cwd=tmp_path,
+    )
     modules, definitions = where.strip().split("\n")
     assert all(Path(path).is_relative_to(installed.parent) for path in modules.split())
     definitions = definitions.split()
@@ -93,7 +117,6 @@ def test_the_installed_wheel_validates_its_examples_and_runs_the_demo(installed,
     validated = _run([str(installed / "pwe"), "validate", *definitions], env=env, cwd=tmp_path)
     assert validated.count(": valid") == len(definitions)
 
-    demo = _run([str(installed / "pwe"), "demo", "--no-serve", "--responses", "5"],
-                env=env, cwd=tmp_path)
+    demo = _run([str(installed / "pwe"), "demo", "--no-serve", "--responses", "5"], env=env, cwd=tmp_path)
     assert demo.count("simulated responses added") == len(definitions)
     assert "http://127.0.0.1:5000/c/" in demo

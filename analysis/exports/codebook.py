@@ -4,6 +4,7 @@ and its allowed values with their labels.
 The `kind` of a column is also how the readers type it back (`analysis.exports.reading`):
 text and category as text, integer as whole numbers, number as floats, datetime as ISO text.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -12,12 +13,24 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.tables import (
-    CHOSEN, LEVEL, MOTIVATION_COLUMN_PREFIX, MOTIVATION_COLUMNS, NOT_CHOSEN, answer_columns,
-    choice_column_names, respondent_column_names,
+    CHOSEN,
+    LEVEL,
+    MOTIVATION_COLUMN_PREFIX,
+    MOTIVATION_COLUMNS,
+    NOT_CHOSEN,
+    answer_columns,
+    choice_column_names,
+    respondent_column_names,
 )
 from surveys.answers import DONT_KNOW, OPT_OUT, variant_letters
 from surveys.definition import (
-    Consultation, PairsPage, PointsPage, PortfolioPage, Question, QuestionsPage, StatementsPage,
+    Consultation,
+    PairsPage,
+    PointsPage,
+    PortfolioPage,
+    Question,
+    QuestionsPage,
+    StatementsPage,
     Text,
 )
 
@@ -26,20 +39,28 @@ TEXT, CATEGORY, INTEGER, NUMBER, DATETIME = "text", "category", "integer", "numb
 WEIGHT = "weight"
 
 _PLATFORM = {
-    "respondent": {"nl": "Willekeurig pseudoniem van de deelnemer",
-                   "en": "Random pseudonym of the respondent"},
+    "respondent": {
+        "nl": "Willekeurig pseudoniem van de deelnemer",
+        "en": "Random pseudonym of the respondent",
+    },
     "version": {"nl": "Getoonde ontwerpversie", "en": "Design version shown"},
-    "source": {"nl": "Herkomst: open link, uitnodiging of gesimuleerd",
-               "en": "Source: open link, invitation or simulated"},
-    "language": {"nl": "Taal die de deelnemer het laatst gebruikte",
-                 "en": "Language the respondent last used"},
+    "source": {
+        "nl": "Herkomst: open link, uitnodiging of gesimuleerd",
+        "en": "Source: open link, invitation or simulated",
+    },
+    "language": {
+        "nl": "Taal die de deelnemer het laatst gebruikte",
+        "en": "Language the respondent last used",
+    },
     "started_at": {"nl": "Begonnen (UTC)", "en": "Started (UTC)"},
     "completed_at": {"nl": "Afgerond (UTC)", "en": "Completed (UTC)"},
     "duration_minutes": {"nl": "Duur in minuten", "en": "Duration in minutes"},
     "task": {"nl": "Pagina (paren: pagina:set)", "en": "Page (pairs: page:set)"},
     "option": {"nl": "Optie, doel of variant", "en": "Option, goal or variant"},
-    "choice": {"nl": "Gekozen niveau, punten, of 1 gekozen / 0 niet",
-               "en": "Level chosen, points given, or 1 chosen / 0 not"},
+    "choice": {
+        "nl": "Gekozen niveau, punten, of 1 gekozen / 0 niet",
+        "en": "Level chosen, points given, or 1 chosen / 0 not",
+    },
     "group": {"nl": "Groep waarvan hoogstens één optie mag", "en": "Group allowing at most one option"},
     "page": {"nl": "Pagina", "en": "Page"},
     "level": {"nl": "Gekozen niveau", "en": "Level chosen"},
@@ -58,9 +79,11 @@ _AGREE_LABELS = {
     "5": {"nl": "Helemaal eens", "en": "Strongly agree"},
     DONT_KNOW: {"nl": "Weet ik niet", "en": "Don't know"},
 }
-_DIRECTIONS = {CHOSEN: {"nl": "gekozen", "en": "chosen"},
-               NOT_CHOSEN: {"nl": "niet gekozen", "en": "not chosen"},
-               LEVEL: {"nl": "niveau (zie level)", "en": "level (see level)"}}
+_DIRECTIONS = {
+    CHOSEN: {"nl": "gekozen", "en": "chosen"},
+    NOT_CHOSEN: {"nl": "niet gekozen", "en": "not chosen"},
+    LEVEL: {"nl": "niveau (zie level)", "en": "level (see level)"},
+}
 _TICKED = {"1": {"nl": "aangevinkt", "en": "ticked"}, "0": {"nl": "niet aangevinkt", "en": "not ticked"}}
 
 
@@ -73,7 +96,7 @@ class Entry:
     kind: str
     text: Text
     values: tuple[tuple[str, Text], ...] = ()
-    range: str = ""   # allowed values described, when they are not a fixed set
+    range: str = ""  # allowed values described, when they are not a fixed set
 
 
 def codebook_entries(consultation: Consultation, weighted: bool = False) -> list[Entry]:
@@ -83,8 +106,12 @@ def codebook_entries(consultation: Consultation, weighted: bool = False) -> list
     entries = [respondents[name] for name in respondent_column_names(consultation)]
     entries += [choices[name] for name in choice_column_names(consultation)]
     if weighted:
-        entries = [*entries[:len(respondents)], _platform(RESPONDENTS, WEIGHT, NUMBER),
-                   *entries[len(respondents):], _platform(CHOICES, WEIGHT, NUMBER)]
+        entries = [
+            *entries[: len(respondents)],
+            _platform(RESPONDENTS, WEIGHT, NUMBER),
+            *entries[len(respondents) :],
+            _platform(CHOICES, WEIGHT, NUMBER),
+        ]
     return entries + list(_motivation_entries(consultation))
 
 
@@ -92,18 +119,30 @@ def codebook_table(consultation: Consultation, weighted: bool = False) -> pd.Dat
     """The codebook as a table: file, column, type, values, then text.<lang> and
     labels.<lang> ("value=label; ...") per language of the consultation."""
     languages = consultation.languages
-    rows = [{"file": entry.file, "column": entry.column, "type": entry.kind,
-             "values": entry.range or "; ".join(value for value, _ in entry.values),
-             **{f"text.{lang}": consultation.text(entry.text, lang) for lang in languages},
-             **{f"labels.{lang}": _labels(consultation, entry, lang) for lang in languages}}
-            for entry in codebook_entries(consultation, weighted)]
-    columns = ["file", "column", "type", "values", *(f"text.{lang}" for lang in languages),
-               *(f"labels.{lang}" for lang in languages)]
+    rows = [
+        {
+            "file": entry.file,
+            "column": entry.column,
+            "type": entry.kind,
+            "values": entry.range or "; ".join(value for value, _ in entry.values),
+            **{f"text.{lang}": consultation.text(entry.text, lang) for lang in languages},
+            **{f"labels.{lang}": _labels(consultation, entry, lang) for lang in languages},
+        }
+        for entry in codebook_entries(consultation, weighted)
+    ]
+    columns = [
+        "file",
+        "column",
+        "type",
+        "values",
+        *(f"text.{lang}" for lang in languages),
+        *(f"labels.{lang}" for lang in languages),
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
 def _labels(consultation: Consultation, entry: Entry, lang: str) -> str:
-    """"value=label; ..." for the values whose label says more than the value itself."""
+    """ "value=label; ..." for the values whose label says more than the value itself."""
     labelled = ((value, consultation.text(label, lang)) for value, label in entry.values)
     return "; ".join(f"{value}={label}" for value, label in labelled if label != value)
 
@@ -133,8 +172,9 @@ def _respondent_entries(consultation: Consultation) -> Iterator[Entry]:
     yield _platform(RESPONDENTS, "respondent", TEXT)
     yield _platform(RESPONDENTS, "version", CATEGORY, versions)
     yield _platform(RESPONDENTS, "source", CATEGORY)
-    yield _platform(RESPONDENTS, "language", CATEGORY,
-                    ((lang, Text(neutral=lang)) for lang in consultation.languages))
+    yield _platform(
+        RESPONDENTS, "language", CATEGORY, ((lang, Text(neutral=lang)) for lang in consultation.languages)
+    )
     yield _platform(RESPONDENTS, "started_at", DATETIME)
     yield _platform(RESPONDENTS, "completed_at", DATETIME)
     yield _platform(RESPONDENTS, "duration_minutes", NUMBER)
@@ -151,44 +191,69 @@ def _page_entries(consultation: Consultation, page) -> dict[str, Entry]:
         for question in page.questions:
             entries += _question_entries(question)
     elif isinstance(page, StatementsPage):
-        entries += [Entry(RESPONDENTS, s.id, CATEGORY, s.text, _labelled(_AGREE_LABELS))
-                    for s in page.statements]
+        entries += [
+            Entry(RESPONDENTS, s.id, CATEGORY, s.text, _labelled(_AGREE_LABELS)) for s in page.statements
+        ]
     elif isinstance(page, PortfolioPage):
-        entries += [Entry(RESPONDENTS, o.id, _level_kind(o.levels), o.title, _levels(o))
-                    for o in page.options]
+        entries += [
+            Entry(RESPONDENTS, o.id, _level_kind(o.levels), o.title, _levels(o)) for o in page.options
+        ]
         if page.motivation:
-            entries += [Entry(RESPONDENTS, MOTIVATION_COLUMN_PREFIX + o.id, TEXT, o.title)
-                        for o in page.options]
+            entries += [
+                Entry(RESPONDENTS, MOTIVATION_COLUMN_PREFIX + o.id, TEXT, o.title) for o in page.options
+            ]
     elif isinstance(page, PointsPage):
-        entries += [Entry(RESPONDENTS, g.id, INTEGER, g.title, range=f"0..{page.total}")
-                    for g in page.goals]
+        entries += [Entry(RESPONDENTS, g.id, INTEGER, g.title, range=f"0..{page.total}") for g in page.goals]
     elif isinstance(page, PairsPage):
-        entries += [Entry(RESPONDENTS, f"{page.id}.{number}", CATEGORY, _title(page),
-                          _variants(page, variants))
-                    for number, variants in enumerate(page.sets, start=1)]
+        entries += [
+            Entry(RESPONDENTS, f"{page.id}.{number}", CATEGORY, _title(page), _variants(page, variants))
+            for number, variants in enumerate(page.sets, start=1)
+        ]
     return {entry.column: entry for entry in entries}
 
 
 def _question_entries(question: Question) -> list[Entry]:
     if question.type == "multi":
-        return [Entry(RESPONDENTS, f"{question.id}.{choice.id}", INTEGER, choice.label,
-                      _labelled(_TICKED)) for choice in question.choices]
+        return [
+            Entry(RESPONDENTS, f"{question.id}.{choice.id}", INTEGER, choice.label, _labelled(_TICKED))
+            for choice in question.choices
+        ]
     if question.type == "choice":
-        return [Entry(RESPONDENTS, question.id, CATEGORY, question.label,
-                      tuple((choice.id, choice.label) for choice in question.choices))]
+        return [
+            Entry(
+                RESPONDENTS,
+                question.id,
+                CATEGORY,
+                question.label,
+                tuple((choice.id, choice.label) for choice in question.choices),
+            )
+        ]
     if question.type == "agree":
         return [Entry(RESPONDENTS, question.id, CATEGORY, question.label, _labelled(_AGREE_LABELS))]
     if question.type == "scale":
         return [Entry(RESPONDENTS, question.id, INTEGER, question.label, range="0..10")]
     if question.type == "number":
-        bounds = "" if question.min is None and question.max is None else \
-            f"{_number(question.min)}..{_number(question.max)}".replace("None", "")
-        return [Entry(RESPONDENTS, question.id, INTEGER if question.integer else NUMBER,
-                      question.label, range=bounds)]
+        bounds = (
+            ""
+            if question.min is None and question.max is None
+            else f"{_number(question.min)}..{_number(question.max)}".replace("None", "")
+        )
+        return [
+            Entry(
+                RESPONDENTS,
+                question.id,
+                INTEGER if question.integer else NUMBER,
+                question.label,
+                range=bounds,
+            )
+        ]
     if question.type == "postcode4":
         return [Entry(RESPONDENTS, question.id, CATEGORY, question.label, range="1000..9999")]
-    return [Entry(RESPONDENTS, question.id, TEXT, question.label,
-                  range=f"at most {question.max_length} characters")]
+    return [
+        Entry(
+            RESPONDENTS, question.id, TEXT, question.label, range=f"at most {question.max_length} characters"
+        )
+    ]
 
 
 def _title(page) -> Text:
@@ -237,12 +302,18 @@ def _choice_entries(consultation: Consultation) -> Iterator[Entry]:
     yield _platform(CHOICES, "choice", NUMBER)
     for constraint in consultation.constraints:
         for prefix in ("cost", "budget", "budget_min"):
-            yield Entry(CHOICES, f"{prefix}_{constraint.id}", NUMBER,
-                        _joined(constraint.label, _PLATFORM[prefix]))
+            yield Entry(
+                CHOICES, f"{prefix}_{constraint.id}", NUMBER, _joined(constraint.label, _PLATFORM[prefix])
+            )
     for prefix in ("cost", "budget", "budget_min"):
         yield _platform(CHOICES, prefix, NUMBER)
-    groups = {option.group for page in consultation.pages if isinstance(page, PortfolioPage)
-              for option in page.options if option.group}
+    groups = {
+        option.group
+        for page in consultation.pages
+        if isinstance(page, PortfolioPage)
+        for option in page.options
+        if option.group
+    }
     yield _platform(CHOICES, "group", CATEGORY, ((g, Text(neutral=g)) for g in sorted(groups)))
     for attribute in consultation.attributes:
         yield Entry(CHOICES, attribute.id, NUMBER, _with_unit(attribute.label, attribute.unit))
@@ -251,8 +322,9 @@ def _choice_entries(consultation: Consultation) -> Iterator[Entry]:
 
 def _joined(label: Text, suffix: dict[str, str]) -> Text:
     languages = set(label.by_lang) | set(suffix)
-    return Text({lang: f"{label.get(lang, 'en')}: {suffix.get(lang, suffix['en']).lower()}"
-                 for lang in languages})
+    return Text(
+        {lang: f"{label.get(lang, 'en')}: {suffix.get(lang, suffix['en']).lower()}" for lang in languages}
+    )
 
 
 def _with_unit(label: Text, unit: Text) -> Text:
@@ -263,14 +335,25 @@ def _with_unit(label: Text, unit: Text) -> Text:
 
 
 def _motivation_entries(consultation: Consultation) -> Iterator[Entry]:
-    pages = tuple((page.id, _title(page)) for page in consultation.pages
-                  if isinstance(page, PortfolioPage) and page.motivation)
-    options = tuple((option.id, option.title) for page in consultation.pages
-                    if isinstance(page, PortfolioPage) and page.motivation
-                    for option in page.options)
-    kinds = {"respondent": (TEXT, ()), "page": (CATEGORY, pages), "option": (CATEGORY, options),
-             "level": (NUMBER, ()), "direction": (CATEGORY, _labelled(_DIRECTIONS)),
-             "text": (TEXT, ())}
+    pages = tuple(
+        (page.id, _title(page))
+        for page in consultation.pages
+        if isinstance(page, PortfolioPage) and page.motivation
+    )
+    options = tuple(
+        (option.id, option.title)
+        for page in consultation.pages
+        if isinstance(page, PortfolioPage) and page.motivation
+        for option in page.options
+    )
+    kinds = {
+        "respondent": (TEXT, ()),
+        "page": (CATEGORY, pages),
+        "option": (CATEGORY, options),
+        "level": (NUMBER, ()),
+        "direction": (CATEGORY, _labelled(_DIRECTIONS)),
+        "text": (TEXT, ()),
+    }
     for column in MOTIVATION_COLUMNS:
         kind, values = kinds[column]
         yield _platform(MOTIVATIONS, column, kind, values)

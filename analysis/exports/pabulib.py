@@ -7,6 +7,7 @@ it). `write_pabulib` turns each portfolio page with one constraint and on/off op
 approval election; `read_pabulib` turns an approval election into the respondents and choices
 tables `pwe fit` reads, with the ballot's rules as budget, minimum and group.
 """
+
 from __future__ import annotations
 
 import csv
@@ -40,18 +41,25 @@ class PabulibError(ValueError):
 
 def pabulib_pages(consultation: Consultation) -> list[PortfolioPage]:
     """The pages pabulib can hold: portfolio pages with one constraint and on/off options."""
-    return [page for page in consultation.pages
-            if isinstance(page, PortfolioPage) and len(page.constraints) == 1
-            and all(option.is_toggle for option in page.options)]
+    return [
+        page
+        for page in consultation.pages
+        if isinstance(page, PortfolioPage)
+        and len(page.constraints) == 1
+        and all(option.is_toggle for option in page.options)
+    ]
 
 
-def write_pabulib(consultation: Consultation, records: Iterable[Record],
-                  out_dir: Path) -> list[tuple[Path, int]]:
+def write_pabulib(
+    consultation: Consultation, records: Iterable[Record], out_dir: Path
+) -> list[tuple[Path, int]]:
     """One `.pb` per page pabulib can hold and per design version (see `Elections`)."""
     elections = Elections(consultation)
     if not elections:
-        raise PabulibError(f"consultation {consultation.id} has no portfolio page with one "
-                           "constraint and on/off options, which is what pabulib holds")
+        raise PabulibError(
+            f"consultation {consultation.id} has no portfolio page with one "
+            "constraint and on/off options, which is what pabulib holds"
+        )
     for record in records:
         elections.add(record)
     return elections.write(out_dir)
@@ -68,12 +76,17 @@ class Elections:
     def __init__(self, consultation: Consultation) -> None:
         self.consultation = consultation
         versions: list[str | None] = [version.id for version in consultation.versions] or [None]
-        self._elections = {(page.id, version): _Election(consultation.for_version(version),
-                                                         page.id, version)
-                           for page in pabulib_pages(consultation) for version in versions}
-        self._background = [column for column in answer_columns(consultation)
-                            if isinstance(_page(consultation, column.step), QuestionsPage)
-                            and _question_type(consultation, column) in BACKGROUND_TYPES]
+        self._elections = {
+            (page.id, version): _Election(consultation.for_version(version), page.id, version)
+            for page in pabulib_pages(consultation)
+            for version in versions
+        }
+        self._background = [
+            column
+            for column in answer_columns(consultation)
+            if isinstance(_page(consultation, column.step), QuestionsPage)
+            and _question_type(consultation, column) in BACKGROUND_TYPES
+        ]
 
     def __bool__(self) -> bool:
         return bool(self._elections)
@@ -81,7 +94,7 @@ class Elections:
     def add(self, record: Record) -> None:
         answers = record["answers"]
         background = [column.read(answers.get(column.step) or {}) for column in self._background]
-        for (page_id, version), election in self._elections.items():
+        for (_, version), election in self._elections.items():
             if version == record.get("version"):
                 election.add(record, background)
 
@@ -102,12 +115,12 @@ class _Election:
     page_id: str
     version: str | None
     votes: list[list] = field(default_factory=list)
-    dates: tuple[datetime, datetime] | None = None   # the first start and the last completion
+    dates: tuple[datetime, datetime] | None = None  # the first start and the last completion
 
     @property
     def page(self) -> PortfolioPage:
         page = self.design.page(self.page_id)
-        assert isinstance(page, PortfolioPage)   # elections are held for portfolio pages only
+        assert isinstance(page, PortfolioPage)  # elections are held for portfolio pages only
         return page
 
     @property
@@ -127,13 +140,19 @@ class _Election:
         page, design = self.page, self.design
         constraint = design.constraint(page.constraints[0])
         lang = design.default_language
-        meta = {"description": f"{design.text(design.title, lang)}: "
-                               f"{design.text(page.title, lang) or page.id}",
-                "country": NONE, "unit": design.id, "subunit": page.id,
-                "instance": str(self.dates[0].year) if self.dates else NONE,
-                "num_projects": len(page.options), "num_votes": len(self.votes),
-                "budget": _number(constraint.max), "vote_type": "approval", "rule": NONE,
-                "max_sum_cost": _number(constraint.max)}
+        meta = {
+            "description": f"{design.text(design.title, lang)}: {design.text(page.title, lang) or page.id}",
+            "country": NONE,
+            "unit": design.id,
+            "subunit": page.id,
+            "instance": str(self.dates[0].year) if self.dates else NONE,
+            "num_projects": len(page.options),
+            "num_votes": len(self.votes),
+            "budget": _number(constraint.max),
+            "vote_type": "approval",
+            "rule": NONE,
+            "max_sum_cost": _number(constraint.max),
+        }
         if self.dates:
             meta["date_begin"] = self.dates[0].strftime("%d.%m.%Y")
             meta["date_end"] = self.dates[1].strftime("%d.%m.%Y")
@@ -147,16 +166,27 @@ class _Election:
         for vote in self.votes:
             for project in filter(None, vote[-1].split(",")):
                 counts[project] += 1
-        projects = [[o.id, _number(o.use.get(constraint.id, 0)), counts[o.id],
-                     design.text(o.title, lang)] for o in page.options]
+        projects = [
+            [o.id, _number(o.use.get(constraint.id, 0)), counts[o.id], design.text(o.title, lang)]
+            for o in page.options
+        ]
         voters = ["voter_id", *background, "source", "vote"]
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";", lineterminator="\n")
-        writer.writerows([["META"], ["key", "value"], *([k, v] for k, v in meta.items()),
-                          ["PROJECTS"], ["project_id", "cost", "votes", "name"], *projects,
-                          ["VOTES"], voters,
-                          # an empty ballot stays empty: pabutools reads "None" as no vote column
-                          *([*map(_cell, vote[:-1]), vote[-1]] for vote in self.votes)])
+        writer.writerows(
+            [
+                ["META"],
+                ["key", "value"],
+                *([k, v] for k, v in meta.items()),
+                ["PROJECTS"],
+                ["project_id", "cost", "votes", "name"],
+                *projects,
+                ["VOTES"],
+                voters,
+                # an empty ballot stays empty: pabutools reads "None" as no vote column
+                *([*map(_cell, vote[:-1]), vote[-1]] for vote in self.votes),
+            ]
+        )
         return out.getvalue()
 
 
@@ -204,24 +234,35 @@ def read_pabulib(path: str | Path) -> Election:
     except (OSError, UnicodeDecodeError) as error:
         raise PabulibError(f"{path}: cannot read the file ({error})") from error
     sections = _sections(path, text)
-    meta = {row[0].strip(): row[1].strip() if len(row) > 1 else ""
-            for _, row in sections["meta"][1:]}
+    meta = {row[0].strip(): row[1].strip() if len(row) > 1 else "" for _, row in sections["meta"][1:]}
     vote_type = meta.get("vote_type", "approval")
     if vote_type not in ("approval", "choose-1"):
-        raise PabulibError(f"{path}: vote_type {vote_type} is not supported; import-pb reads "
-                           "approval and choose-1 elections")
+        raise PabulibError(
+            f"{path}: vote_type {vote_type} is not supported; import-pb reads approval and choose-1 elections"
+        )
     projects = _projects(path, sections["projects"])
     voters = list(_voters(path, sections["votes"], projects))
     budget, low, group, notes = _ballot_rules(path, meta, projects)
-    respondents = pd.DataFrame([{"respondent": voter_id, **background}
-                                for voter_id, background, _ in voters])
+    respondents = pd.DataFrame([{"respondent": voter_id, **background} for voter_id, background, _ in voters])
     if respondents.empty:
         respondents = pd.DataFrame(columns=["respondent"])
     choices = pd.DataFrame(
-        [{"respondent": voter_id, "task": TASK, "option": project, "choice": int(project in vote),
-          "cost": cost, "budget": budget, "budget_min": low, "group": group}
-         for voter_id, _, vote in voters for project, cost in projects.items()],
-        columns=["respondent", "task", "option", "choice", "cost", "budget", "budget_min", "group"])
+        [
+            {
+                "respondent": voter_id,
+                "task": TASK,
+                "option": project,
+                "choice": int(project in vote),
+                "cost": cost,
+                "budget": budget,
+                "budget_min": low,
+                "group": group,
+            }
+            for voter_id, _, vote in voters
+            for project, cost in projects.items()
+        ],
+        columns=["respondent", "task", "option", "choice", "cost", "budget", "budget_min", "group"],
+    )
     return Election(meta, respondents, choices, tuple(notes))
 
 
@@ -265,8 +306,10 @@ def _projects(path: Path, rows) -> dict[str, float]:
         except ValueError:
             cost = -1.0
         if cost < 0:
-            raise PabulibError(f"{path}, line {line}: project {project} has cost "
-                               f"{values['cost']!r}; a cost is a number of 0 or more")
+            raise PabulibError(
+                f"{path}, line {line}: project {project} has cost "
+                f"{values['cost']!r}; a cost is a number of 0 or more"
+            )
         if project in projects:
             raise PabulibError(f"{path}, line {line}: project {project} appears twice")
         projects[project] = int(cost) if cost.is_integer() else cost
@@ -277,8 +320,10 @@ def _voters(path: Path, rows, projects: Mapping[str, float]) -> Iterator[tuple[s
     header = _header(path, rows, ("voter_id", "vote"))
     seen = set()
     for line, row in rows[1:]:
-        values = {name: (None if cell.strip().lower() in ("none", "") else cell.strip())
-                  for name, cell in zip(header, row)}
+        values = {
+            name: (None if cell.strip().lower() in ("none", "") else cell.strip())
+            for name, cell in zip(header, row)
+        }
         voter = values["voter_id"]
         if voter is None or voter in seen:
             raise PabulibError(f"{path}, line {line}: voter_id {voter} is missing or appears twice")
@@ -286,17 +331,22 @@ def _voters(path: Path, rows, projects: Mapping[str, float]) -> Iterator[tuple[s
         vote = {project.strip() for project in (values["vote"] or "").split(",") if project.strip()}
         unknown = sorted(vote - set(projects))
         if unknown:
-            raise PabulibError(f"{path}, line {line}: voter {voter} approves {', '.join(unknown)}, "
-                               "which PROJECTS does not list")
-        background = {name: value for name, value in values.items()
-                      if name not in ("voter_id", "vote", "points")}
+            raise PabulibError(
+                f"{path}, line {line}: voter {voter} approves {', '.join(unknown)}, "
+                "which PROJECTS does not list"
+            )
+        background = {
+            name: value for name, value in values.items() if name not in ("voter_id", "vote", "points")
+        }
         yield voter, background, vote
 
 
-def _ballot_rules(path: Path, meta: Mapping[str, str],
-                  projects: Mapping[str, float]) -> tuple[float, float, str | None, list[str]]:
+def _ballot_rules(
+    path: Path, meta: Mapping[str, str], projects: Mapping[str, float]
+) -> tuple[float, float, str | None, list[str]]:
     """Budget, lowest total and exclusive group of the ballot from META, with notes on rules the
     choice table cannot hold (the model then allows more ballots than the election did)."""
+
     def number(key: str) -> float | None:
         value = meta.get(key, NONE)
         if value.lower() == "none" or value == "":
@@ -315,24 +365,30 @@ def _ballot_rules(path: Path, meta: Mapping[str, str],
     budget = number("max_sum_cost")
     if budget is None:
         budget = total
-        notes.append("the ballot had no cost limit (no max_sum_cost): every set of projects "
-                     "was allowed, so the budget column is the total cost of all projects")
+        notes.append(
+            "the ballot had no cost limit (no max_sum_cost): every set of projects "
+            "was allowed, so the budget column is the total cost of all projects"
+        )
     low = number("min_sum_cost") or 0
     min_length, max_length = count("min_length") or 0, count("max_length")
     if meta.get("vote_type") == "choose-1":
         min_length, max_length = 1, 1
     group = None
     if max_length == 1:
-        group = BALLOT_GROUP    # at most one project: all in one exclusive group
+        group = BALLOT_GROUP  # at most one project: all in one exclusive group
     elif max_length is not None and max_length < len(projects):
-        notes.append(f"the ballot allowed at most {max_length} projects; the choice table cannot "
-                     "say so, so the model also counts larger sets as possible")
+        notes.append(
+            f"the ballot allowed at most {max_length} projects; the choice table cannot "
+            "say so, so the model also counts larger sets as possible"
+        )
     if min_length == 1 and min(projects.values(), default=0) > 0:
         # at least one project: with positive costs, the same as spending at least the cheapest
         low = max(low, min(projects.values()))
     elif min_length > 1:
-        notes.append(f"the ballot asked for at least {min_length} projects; the choice table "
-                     "cannot say so, so the model also counts smaller sets as possible")
+        notes.append(
+            f"the ballot asked for at least {min_length} projects; the choice table "
+            "cannot say so, so the model also counts smaller sets as possible"
+        )
     return _plain(budget), _plain(low), group, notes
 
 
@@ -344,9 +400,7 @@ def write_tables(election: Election, out_dir: Path) -> list[tuple[Path, int]]:
     """respondents.csv and choices.csv of an election, as `pwe fit` reads them (spreadsheet-safe)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, table in (("respondents.csv", election.respondents),
-                        ("choices.csv", election.choices)):
-        table.map(neutralise).to_csv(out_dir / name, index=False, encoding="utf-8",
-                                     lineterminator="\n")
+    for name, table in (("respondents.csv", election.respondents), ("choices.csv", election.choices)):
+        table.map(neutralise).to_csv(out_dir / name, index=False, encoding="utf-8", lineterminator="\n")
         written.append((out_dir / name, len(table)))
     return written

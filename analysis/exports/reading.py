@@ -3,6 +3,7 @@
 The codebook says each column's kind; text cells that spreadsheet safety quoted get their text
 back (`analysis.exports.safety.restore`), numbers are numbers again.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -34,7 +35,7 @@ def read_export(folder: str | Path) -> dict[str, pd.DataFrame]:
         raw = {CODEBOOK: _read_csv(codebook_file)}
         for name in TABLES:
             parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
-            raw[name] = (pd.read_parquet(parquet) if parquet.is_file() else _read_csv(csv))
+            raw[name] = pd.read_parquet(parquet) if parquet.is_file() else _read_csv(csv)
     codebook = _restored(raw[CODEBOOK].astype(object).where(raw[CODEBOOK].notna(), None))
     kinds: dict[str, dict[str, str]] = {}
     for file, column, kind in zip(codebook["file"], codebook["column"], codebook["type"]):
@@ -56,7 +57,9 @@ def typed(frame: pd.DataFrame, kinds: Mapping[str, str]) -> pd.DataFrame:
         else:
             out[restore(column)] = pd.Series(
                 [None if _empty(value) else restore(_text(value)) for value in values],
-                index=frame.index, dtype=object)
+                index=frame.index,
+                dtype=object,
+            )
     return pd.DataFrame(out, index=frame.index)
 
 

@@ -5,6 +5,7 @@ A text starting with `=`, `+`, `-`, `@`, tab or carriage return gets a single qu
 touched: numbers are written as numbers, a negative number included. Texts that already start
 with quotes before such a character get one more, so `restore` undoes `neutralise` exactly.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -6,6 +6,7 @@ one XLSX workbook with a sheet per file, or Parquet files (with codebook.csv bes
 pabulib `.pb` file per page that format can hold (analysis.exports.pabulib).
 Files appear only when all are complete: they are written in a scratch folder first.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,7 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analysis.exports.codebook import (
-    CATEGORY, CHOICES, DATETIME, INTEGER, MOTIVATIONS, NUMBER, RESPONDENTS, TEXT, codebook_table,
+    CATEGORY,
+    CHOICES,
+    DATETIME,
+    INTEGER,
+    MOTIVATIONS,
+    NUMBER,
+    RESPONDENTS,
+    TEXT,
+    codebook_table,
     column_kinds,
 )
 from analysis.exports.pabulib import Elections
@@ -34,7 +43,7 @@ TABLES = (RESPONDENTS, CHOICES, MOTIVATIONS)
 CODEBOOK = "codebook"
 DEFINITION_FILE = "definition.yaml"
 WORKBOOK_FILE = "export.xlsx"
-SHEET_ROWS = 1_048_576     # the most rows a sheet holds in Excel and LibreOffice, header included
+SHEET_ROWS = 1_048_576  # the most rows a sheet holds in Excel and LibreOffice, header included
 _PARQUET_BATCH = 20_000
 
 
@@ -42,9 +51,15 @@ class ExportFileError(ValueError):
     """The export files cannot be written; the message says why and what to do."""
 
 
-def write_export_set(consultation: Consultation, records: Iterable[Record], out_dir: Path, *,
-                     format: str = "csv", definition_text: str | None = None,
-                     weights: Mapping[str, float] | None = None) -> list[tuple[Path, int | None]]:
+def write_export_set(
+    consultation: Consultation,
+    records: Iterable[Record],
+    out_dir: Path,
+    *,
+    format: str = "csv",
+    definition_text: str | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> list[tuple[Path, int | None]]:
     """Write the export set of `records` (sorted by respondent) into out_dir.
 
     With `weights` ({respondent: weight}) respondents and choices get a weight column; a
@@ -60,8 +75,7 @@ def write_export_set(consultation: Consultation, records: Iterable[Record], out_
         out_dir.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir))
     except OSError as error:
-        raise ExportFileError(f"cannot write the export to {out_dir}: "
-                              f"{error.strerror or error}") from error
+        raise ExportFileError(f"cannot write the export to {out_dir}: {error.strerror or error}") from error
     sink: _Sink | None = None
     try:
         sink = _SINKS[format](scratch, kinds)
@@ -79,17 +93,21 @@ def write_export_set(consultation: Consultation, records: Iterable[Record], out_
             written.append((target, counts.get(path.name)))
         return written
     except OSError as error:
-        raise ExportFileError(f"cannot write the export to {out_dir}: "
-                              f"{error.strerror or error}") from error
+        raise ExportFileError(f"cannot write the export to {out_dir}: {error.strerror or error}") from error
     finally:
         if sink is not None:
-            with suppress(OSError):     # the error that stopped the export is the one to report
+            with suppress(OSError):  # the error that stopped the export is the one to report
                 sink.abandon()
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _write_rows(sink, consultation: Consultation, records: Iterable[Record],
-                weights: Mapping[str, float] | None, elections: Elections) -> dict[str, int]:
+def _write_rows(
+    sink,
+    consultation: Consultation,
+    records: Iterable[Record],
+    weights: Mapping[str, float] | None,
+    elections: Elections,
+) -> dict[str, int]:
     makers = row_makers(consultation, sink.cell)
     for record in records:
         elections.add(record)
@@ -108,9 +126,11 @@ def _weight_of(weights: Mapping[str, float], respondent: str) -> float:
     try:
         return weights[respondent]
     except KeyError:
-        raise ExportFileError(f"the weights file has no weight for respondent {respondent}; "
-                              "make the weights from this export's respondents.csv "
-                              "(pwe weight)") from None
+        raise ExportFileError(
+            f"the weights file has no weight for respondent {respondent}; "
+            "make the weights from this export's respondents.csv "
+            "(pwe weight)"
+        ) from None
 
 
 def _file_order(path: Path) -> tuple[int, str]:
@@ -204,13 +224,15 @@ class _XlsxSink:
     def write(self, table: str, rows: list[list]) -> None:
         self._rows[table] += len(rows)
         if self._rows[table] >= SHEET_ROWS:
-            raise ExportFileError(f"{table} has more rows than a spreadsheet sheet holds "
-                                  f"({SHEET_ROWS - 1:,}); export it with --format csv or parquet")
+            raise ExportFileError(
+                f"{table} has more rows than a spreadsheet sheet holds "
+                f"({SHEET_ROWS - 1:,}); export it with --format csv or parquet"
+            )
         for row in rows:
             self._sheets[table].append(row)
 
     def abandon(self) -> None:
-        self.book.save(self.path)   # closes the sheets' temporary files; the scratch folder goes
+        self.book.save(self.path)  # closes the sheets' temporary files; the scratch folder goes
 
     def close(self, codebook) -> None:
         sheet = self.book.create_sheet(CODEBOOK)
@@ -227,19 +249,25 @@ class _XlsxSink:
 class _ParquetSink:
     """One Parquet file per table, typed by the codebook, written in batches; codebook.csv beside."""
 
-    cell = None   # typed per column when a batch is written
+    cell = None  # typed per column when a batch is written
 
     def __init__(self, folder: Path, kinds: Mapping[str, Mapping[str, str]]) -> None:
         import pyarrow as pa
 
         self.folder = folder
         self.counts: dict[str, int] = {}
-        self._types = {TEXT: pa.string(), CATEGORY: pa.string(), DATETIME: pa.string(),
-                       INTEGER: pa.int64(), NUMBER: pa.float64()}
+        self._types = {
+            TEXT: pa.string(),
+            CATEGORY: pa.string(),
+            DATETIME: pa.string(),
+            INTEGER: pa.int64(),
+            NUMBER: pa.float64(),
+        }
         self._kinds = {name: list(kinds[name].values()) for name in TABLES}
-        self._schemas = {name: pa.schema([(column, self._types[kind])
-                                          for column, kind in kinds[name].items()])
-                         for name in TABLES}
+        self._schemas = {
+            name: pa.schema([(column, self._types[kind]) for column, kind in kinds[name].items()])
+            for name in TABLES
+        }
         self._buffers: dict[str, list[list]] = {name: [] for name in TABLES}
         self._writers: dict[str, pq.ParquetWriter] = {}
 
@@ -255,9 +283,10 @@ class _ParquetSink:
 
         rows, kinds, schema = self._buffers[table], self._kinds[table], self._schemas[table]
         columns = list(zip(*rows)) if rows else [()] * len(schema)
-        batch = pa.Table.from_arrays([_arrow_column(values, kind, field)
-                                      for values, kind, field in zip(columns, kinds, schema)],
-                                     schema=schema)
+        batch = pa.Table.from_arrays(
+            [_arrow_column(values, kind, field) for values, kind, field in zip(columns, kinds, schema)],
+            schema=schema,
+        )
         if table not in self._writers:
             self._writers[table] = pq.ParquetWriter(self.folder / f"{table}.parquet", schema)
         self._writers[table].write_table(batch)

@@ -3,12 +3,18 @@
 The classes load on first use (PEP 562), so a fit imports only its own model: latent classes
 pull in scipy.sparse and MDCEV scipy.optimize, which take longer to import than a small fit runs.
 """
+
 import importlib
 
 _HOMES = {
-    "ChoiceResults": "results", "LatentClassPortfolioLogit": "latent_class",
-    "LatentClassResults": "latent_class", "compare_classes": "latent_class",
-    "MDCEV": "mdcev", "MDCEVResults": "mdcev", "MNL": "mnl", "MNLResults": "mnl",
+    "ChoiceResults": "results",
+    "LatentClassPortfolioLogit": "latent_class",
+    "LatentClassResults": "latent_class",
+    "compare_classes": "latent_class",
+    "MDCEV": "mdcev",
+    "MDCEVResults": "mdcev",
+    "MNL": "mnl",
+    "MNLResults": "mnl",
     "PortfolioLogit": "portfolio",
 }
 __all__ = sorted(_HOMES)

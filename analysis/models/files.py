@@ -5,6 +5,7 @@ refused unless the model without one is asked for (`no_budget`), MDCEV only take
 and a latent-class fit with a degenerate class is refused with what went wrong. The model
 classes are imported where they are used, so a small fit does not wait for the others' imports.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,15 +28,28 @@ class FitError(ValueError):
     """The files cannot be read or the model cannot be fitted; the message says what to change."""
 
 
-def fit_file(choices_csv: str | Path, model: str, attributes: list[str], *,
-             weights_csv: str | Path | None = None, task: str | None = None,
-             delta0: bool | None = None, json_out: str | Path | None = None,
-             task_prefix: str | None = None, cost: str | None = None,
-             classes: int | None = None, cov_type: str = DEFAULT_COV_TYPE,
-             consultation: Any = None, no_budget: bool = False, seed: int = 0,
-             starts: int = 10, covariates: list[str] | None = None,
-             respondents_csv: str | Path | None = None, infeasible: str | None = None,
-             memberships_csv: str | Path | None = None) -> ChoiceResults:
+def fit_file(
+    choices_csv: str | Path,
+    model: str,
+    attributes: list[str],
+    *,
+    weights_csv: str | Path | None = None,
+    task: str | None = None,
+    delta0: bool | None = None,
+    json_out: str | Path | None = None,
+    task_prefix: str | None = None,
+    cost: str | None = None,
+    classes: int | None = None,
+    cov_type: str = DEFAULT_COV_TYPE,
+    consultation: Any = None,
+    no_budget: bool = False,
+    seed: int = 0,
+    starts: int = 10,
+    covariates: list[str] | None = None,
+    respondents_csv: str | Path | None = None,
+    infeasible: str | None = None,
+    memberships_csv: str | Path | None = None,
+) -> ChoiceResults:
     """Fit `model` on a long choice table (weights from a `respondent,weight` CSV if given),
     with the standard errors of `cov_type`.
 
@@ -50,8 +64,9 @@ def fit_file(choices_csv: str | Path, model: str, attributes: list[str], *,
     where the data identify it and says so where they do not (costs the same for everyone);
     True insists on it, False leaves it out.
     """
-    _check_options(model, task, task_prefix, cost, classes, covariates, memberships_csv,
-                   infeasible, consultation)
+    _check_options(
+        model, task, task_prefix, cost, classes, covariates, memberships_csv, infeasible, consultation
+    )
     choices = _read(choices_csv, "choice table")
     weights = read_weights(weights_csv) if weights_csv is not None else None
     notes: list[str] = []
@@ -60,10 +75,24 @@ def fit_file(choices_csv: str | Path, model: str, attributes: list[str], *,
             choices = pairs_rows(choices, task, task_prefix)
         elif task is not None:
             choices = _task_rows(choices, task)
+
         def build(with_delta0: bool):
-            return _model(model, choices, attributes, weights, task, with_delta0, cost, classes,
-                          consultation, no_budget, seed, starts, infeasible,
-                          _covariates(covariates, respondents_csv, choices_csv))
+            return _model(
+                model,
+                choices,
+                attributes,
+                weights,
+                task,
+                with_delta0,
+                cost,
+                classes,
+                consultation,
+                no_budget,
+                seed,
+                starts,
+                infeasible,
+                _covariates(covariates, respondents_csv, choices_csv),
+            )
 
         try:
             fitted = build(delta0 is not False)
@@ -79,52 +108,89 @@ def fit_file(choices_csv: str | Path, model: str, attributes: list[str], *,
         notes += sorted({f"numerical warning during the fit: {w.message}" for w in caught})
     except ValueError as error:
         raise FitError(f"{choices_csv}: {error}") from error
-    _describe(result, fitted, model, task or task_prefix, choices, weights, weights_csv,
-              consultation, infeasible, notes)
+    _describe(
+        result,
+        fitted,
+        model,
+        task or task_prefix,
+        choices,
+        weights,
+        weights_csv,
+        consultation,
+        infeasible,
+        notes,
+    )
     if getattr(result, "degenerate", None):
         from analysis.models.latent_class import degenerate_message
 
         raise FitError(f"{choices_csv}: {degenerate_message(result)}")
     if memberships_csv is not None:
-        _write(memberships_csv, "class memberships", lambda path: _memberships(result).to_csv(
-            path, index=False))
+        _write(
+            memberships_csv, "class memberships", lambda path: _memberships(result).to_csv(path, index=False)
+        )
     if json_out is not None:
-        _write(json_out, "results", lambda path: Path(path).write_text(
-            json.dumps(result.to_dict(), indent=2, allow_nan=False), encoding="utf-8"))
+        _write(
+            json_out,
+            "results",
+            lambda path: Path(path).write_text(
+                json.dumps(result.to_dict(), indent=2, allow_nan=False), encoding="utf-8"
+            ),
+        )
     return result
 
 
-def _check_options(model, task, task_prefix, cost, classes, covariates, memberships_csv,
-                   infeasible, consultation) -> None:
+def _check_options(
+    model, task, task_prefix, cost, classes, covariates, memberships_csv, infeasible, consultation
+) -> None:
     if model not in MODELS:
         raise FitError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
     if model != "mnl" and (task_prefix or cost):
-        raise FitError("--task-prefix and --cost apply to pairs pages (--model mnl); "
-                       "for the other models select a page with --task")
+        raise FitError(
+            "--task-prefix and --cost apply to pairs pages (--model mnl); "
+            "for the other models select a page with --task"
+        )
     if model == "latent-class" and classes is None:
-        raise FitError("--model latent-class needs --classes K, the number of classes (fit "
-                       "K = 1, 2, 3, ... and compare their BIC)")
+        raise FitError(
+            "--model latent-class needs --classes K, the number of classes (fit "
+            "K = 1, 2, 3, ... and compare their BIC)"
+        )
     if model != "latent-class" and (classes is not None or covariates or memberships_csv):
         raise FitError("--classes, --covariates and --memberships apply to --model latent-class")
     if infeasible is not None and infeasible not in INFEASIBLE:
         raise FitError(f"--infeasible must be {' or '.join(INFEASIBLE)}, not {infeasible!r}")
     if infeasible is not None and model not in _PORTFOLIO_MODELS:
-        raise FitError("--infeasible applies to portfolio pages (--model portfolio-logit or "
-                       "latent-class)")
+        raise FitError("--infeasible applies to portfolio pages (--model portfolio-logit or latent-class)")
     if consultation is not None and model == "mnl":
-        raise FitError("--consultation gives the feasible sets of portfolio pages; a pairs page "
-                       "needs only its table")
+        raise FitError(
+            "--consultation gives the feasible sets of portfolio pages; a pairs page needs only its table"
+        )
     if consultation is not None and model in _PORTFOLIO_MODELS and task is None:
-        raise FitError(f"with --consultation name the portfolio page with --task (pages: "
-                       f"{', '.join(_pages(consultation, 'portfolio'))})")
+        raise FitError(
+            f"with --consultation name the portfolio page with --task (pages: "
+            f"{', '.join(_pages(consultation, 'portfolio'))})"
+        )
 
 
 def _pages(consultation: Any, kind: str) -> list[str]:
     return [page.id for page in consultation.pages if page.type == kind]
 
 
-def _model(model, choices, attributes, weights, task, delta0, cost, classes, consultation,
-           no_budget, seed, starts, infeasible, covariates):
+def _model(
+    model,
+    choices,
+    attributes,
+    weights,
+    task,
+    delta0,
+    cost,
+    classes,
+    consultation,
+    no_budget,
+    seed,
+    starts,
+    infeasible,
+    covariates,
+):
     """The model object, before fitting: every check on the table happens here."""
     if model == "mnl":
         from analysis.models.mnl import MNL
@@ -134,46 +200,64 @@ def _model(model, choices, attributes, weights, task, delta0, cost, classes, con
         from analysis.models.mdcev import MDCEV
 
         if consultation is not None and task not in _pages(consultation, "points"):
-            raise ValueError(f"MDCEV fits allocations: task {task!r} is not a points page of "
-                             f"{consultation.id} (points pages: "
-                             f"{', '.join(_pages(consultation, 'points')) or 'none'})")
-        return MDCEV(choices, profile=model[len("mdcev-"):], attributes=attributes,
-                     weights=weights, task=task)
+            raise ValueError(
+                f"MDCEV fits allocations: task {task!r} is not a points page of "
+                f"{consultation.id} (points pages: "
+                f"{', '.join(_pages(consultation, 'points')) or 'none'})"
+            )
+        return MDCEV(
+            choices, profile=model[len("mdcev-") :], attributes=attributes, weights=weights, task=task
+        )
     if not no_budget:
         require_budget(choices)
-    options = dict(weights=weights, delta0=delta0, seed=seed,
-                   infeasible="raise" if infeasible is None else "report")
+    options = dict(
+        weights=weights, delta0=delta0, seed=seed, infeasible="raise" if infeasible is None else "report"
+    )
     if model == "latent-class":
         from analysis.models.latent_class import LatentClassPortfolioLogit
 
-        return LatentClassPortfolioLogit(choices, attributes, n_classes=classes,
-                                         covariates=covariates, starts=starts,
-                                         consultation=consultation, task=task, **options)
+        return LatentClassPortfolioLogit(
+            choices,
+            attributes,
+            n_classes=classes,
+            covariates=covariates,
+            starts=starts,
+            consultation=consultation,
+            task=task,
+            **options,
+        )
     from analysis.models.portfolio import PortfolioLogit
 
     if consultation is not None:
         if task not in _pages(consultation, "portfolio"):
-            raise ValueError(f"task {task!r} is not a portfolio page of {consultation.id} "
-                             f"(portfolio pages: {', '.join(_pages(consultation, 'portfolio'))})")
-        return PortfolioLogit.from_consultation(consultation, choices, attributes, task=task,
-                                                **options)
+            raise ValueError(
+                f"task {task!r} is not a portfolio page of {consultation.id} "
+                f"(portfolio pages: {', '.join(_pages(consultation, 'portfolio'))})"
+            )
+        return PortfolioLogit.from_consultation(consultation, choices, attributes, task=task, **options)
     return PortfolioLogit(choices, attributes, task=task, **options)
 
 
 def require_budget(choices: pd.DataFrame) -> None:
     """A portfolio table must say what each option cost and what the limit was; without them the
     model silently becomes a different one (no budget rule, no delta0)."""
+
     def filled(name: str) -> bool:
         return name in choices and pd.to_numeric(choices[name], errors="coerce").notna().any()
 
     costs = [c for c in choices.columns if c == "cost" or c.startswith("cost_")]
-    limited = [c for c in costs if filled(c) and any(
-        filled(c.replace("cost", bound, 1)) for bound in ("budget", "budget_min"))]
+    limited = [
+        c
+        for c in costs
+        if filled(c) and any(filled(c.replace("cost", bound, 1)) for bound in ("budget", "budget_min"))
+    ]
     if not limited:
         missing = "cost" if not any(filled(c) for c in costs) else "budget (or budget_min)"
-        raise ValueError(f"the portfolio rows have no {missing} column with values, so the model "
-                         "would have no budget rule and no delta0. Add the column, or pass "
-                         "--no-budget to fit the model without a budget on purpose")
+        raise ValueError(
+            f"the portfolio rows have no {missing} column with values, so the model "
+            "would have no budget rule and no delta0. Add the column, or pass "
+            "--no-budget to fit the model without a budget on purpose"
+        )
 
 
 def pairs_rows(choices: pd.DataFrame, task: str | None, page: str | None) -> pd.DataFrame:
@@ -197,8 +281,9 @@ def pairs_rows(choices: pd.DataFrame, task: str | None, page: str | None) -> pd.
             return choices
         what = ""
     if not keep.any():
-        raise ValueError(f"the choice table has no rows of {what} (tasks: "
-                         f"{', '.join(sorted(ids.unique())[:10])})")
+        raise ValueError(
+            f"the choice table has no rows of {what} (tasks: {', '.join(sorted(ids.unique())[:10])})"
+        )
     return choices[keep]
 
 
@@ -207,8 +292,10 @@ def _task_rows(choices: pd.DataFrame, task: str) -> pd.DataFrame:
         raise ValueError(f"the choice table has no task column to select task {task!r} from")
     rows = choices[choices["task"].astype(str) == str(task)]
     if rows.empty:
-        raise ValueError(f"the choice table has no rows for task {task!r} (tasks: "
-                         f"{', '.join(sorted(choices['task'].dropna().astype(str).unique())[:10])})")
+        raise ValueError(
+            f"the choice table has no rows for task {task!r} (tasks: "
+            f"{', '.join(sorted(choices['task'].dropna().astype(str).unique())[:10])})"
+        )
     return rows
 
 
@@ -218,19 +305,25 @@ def read_weights(path: str | Path) -> pd.Series:
     if len(table.columns) == 1 and ";" in str(table.columns[0]):
         table = _read(path, "weights file", sep=";", decimal=",")
     if not {"respondent", "weight"} <= set(table.columns):
-        raise FitError(f"{path}: needs the columns respondent and weight (as `pwe weight` writes "
-                       f"them); it has {', '.join(map(str, table.columns))}")
+        raise FitError(
+            f"{path}: needs the columns respondent and weight (as `pwe weight` writes "
+            f"them); it has {', '.join(map(str, table.columns))}"
+        )
     ids = table["respondent"].astype(str)
     twice = ids[ids.duplicated()]
     if len(twice):
-        raise FitError(f"{path}: respondent {twice.iloc[0]} has more than one weight "
-                       f"({len(twice)} duplicate row(s)); keep one row per respondent")
+        raise FitError(
+            f"{path}: respondent {twice.iloc[0]} has more than one weight "
+            f"({len(twice)} duplicate row(s)); keep one row per respondent"
+        )
     values = pd.to_numeric(table["weight"], errors="coerce")
     for bad, what in ((values.isna(), "is empty or not a number"), (values < 0, "is negative")):
         if bad.any():
-            raise FitError(f"{path}: the weight of respondent {ids[bad].iloc[0]} "
-                           f"({table['weight'][bad].iloc[0]}) {what}"
-                           f"{f' (and {int(bad.sum()) - 1} more)' if bad.sum() > 1 else ''}")
+            raise FitError(
+                f"{path}: the weight of respondent {ids[bad].iloc[0]} "
+                f"({table['weight'][bad].iloc[0]}) {what}"
+                f"{f' (and {int(bad.sum()) - 1} more)' if bad.sum() > 1 else ''}"
+            )
     if not (values > 0).any():
         raise FitError(f"{path}: every weight is 0; the file cannot weight anyone")
     return pd.Series(values.to_numpy(dtype=float), index=ids.to_numpy(), name="weight")
@@ -259,30 +352,48 @@ def _covariates(names: list[str] | None, respondents_csv, choices_csv) -> pd.Dat
     return out
 
 
-def _describe(result: ChoiceResults, fitted: Any, model: str, task: str | None,
-              choices: pd.DataFrame, weights: pd.Series | None, weights_csv, consultation,
-              infeasible: str | None, notes: list[str]) -> None:
+def _describe(
+    result: ChoiceResults,
+    fitted: Any,
+    model: str,
+    task: str | None,
+    choices: pd.DataFrame,
+    weights: pd.Series | None,
+    weights_csv,
+    consultation,
+    infeasible: str | None,
+    notes: list[str],
+) -> None:
     """What the summary and JSON say besides the estimates."""
     result.task = task
     base = getattr(fitted, "base", fitted)
-    result.constraints = base.constraints() if hasattr(base, "constraints") else (
-        ["one alternative per set"] if model == "mnl" else
-        ["the amounts add up to each respondent's total"])
+    result.constraints = (
+        base.constraints()
+        if hasattr(base, "constraints")
+        else (
+            ["one alternative per set"]
+            if model == "mnl"
+            else ["the amounts add up to each respondent's total"]
+        )
+    )
     if weights is not None:
         people = choices["respondent"].astype(str).unique()
         w = weights.reindex(people).to_numpy(dtype=float)
-        deff = len(w) * (w ** 2).sum() / w.sum() ** 2
-        result.weights = {"file": str(weights_csv), "n_effective": len(w) / deff,
-                          "design_effect": deff}
+        deff = len(w) * (w**2).sum() / w.sum() ** 2
+        result.weights = {"file": str(weights_csv), "n_effective": len(w) / deff, "design_effect": deff}
     if consultation is not None:
         unit = _budget_unit(consultation, task)
         result.budget_unit = unit
     if infeasible == "drop" and len(result.infeasible):
-        notes.append(f"{len(result.infeasible)} chosen portfolio(s) broke the rules and were left "
-                     "out (--infeasible drop; --infeasible report lists them)")
+        notes.append(
+            f"{len(result.infeasible)} chosen portfolio(s) broke the rules and were left "
+            "out (--infeasible drop; --infeasible report lists them)"
+        )
     elif len(result.infeasible):
-        notes += [f"left out: respondent {r.respondent}" + (f" (task {r.task})" if r.task else "")
-                  + f": {r.rule}" for r in result.infeasible.itertuples()]
+        notes += [
+            f"left out: respondent {r.respondent}" + (f" (task {r.task})" if r.task else "") + f": {r.rule}"
+            for r in result.infeasible.itertuples()
+        ]
     result.notes = [*result.notes, *notes]
     _predictions(result, model)
 
@@ -296,8 +407,7 @@ def _budget_unit(consultation: Any, task: str | None) -> str:
     ids = getattr(page, "constraints", ())
     if len(ids) != 1:
         return ""
-    return consultation.text(consultation.constraint(ids[0]).unit,
-                             consultation.default_language)
+    return consultation.text(consultation.constraint(ids[0]).unit, consultation.default_language)
 
 
 def _predictions(result: ChoiceResults, model: str) -> None:
@@ -338,4 +448,3 @@ def _read(path: str | Path, what: str, **options: Any) -> pd.DataFrame:
         return pd.read_csv(path, dtype=_TEXT_COLUMNS, **options)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise FitError(f"{path}: cannot read the {what} ({error})") from error
-

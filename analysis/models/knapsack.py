@@ -2,11 +2,12 @@
 menu without listing its portfolios (one constraint with whole non-negative costs; groups and
 levels as stages).
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -20,19 +21,23 @@ class Stage:
     """A step of the recursion: an option on its own, or an exclusive group; each alternative is
     one way to fill it (all at 0, or one member at one level) with its integer cost and levels."""
 
-    cost: np.ndarray                  # A (integers)
-    levels: np.ndarray                # A x J
+    cost: np.ndarray  # A (integers)
+    levels: np.ndarray  # A x J
 
 
 def stages_of(data: PortfolioTable, n: int) -> tuple[list[Stage], int, int]:
     """The stages of row n's menu and the lowest and highest whole total cost allowed."""
     if len(data.constraints) > 1:
-        raise ValueError("the knapsack recursion handles one constraint; with several, the menu "
-                         "must be small enough to enumerate (method='enumerate')")
+        raise ValueError(
+            "the knapsack recursion handles one constraint; with several, the menu "
+            "must be small enough to enumerate (method='enumerate')"
+        )
     cost = data.cost[n, :, 0] if data.constraints else np.zeros(len(data.options))
     if (cost != np.round(cost)).any() or (cost < 0).any():
-        raise ValueError("the knapsack recursion needs whole, non-negative costs (points or "
-                         "euros on a grid); rescale the costs or enumerate")
+        raise ValueError(
+            "the knapsack recursion needs whole, non-negative costs (points or "
+            "euros on a grid); rescale the costs or enumerate"
+        )
     J = len(data.options)
     stages, done = [], set()
     for j in range(J):
@@ -63,14 +68,15 @@ def shifted(values: np.ndarray, shifts: np.ndarray, right: bool) -> np.ndarray:
     for a, s in enumerate(shifts):
         if s < size:
             if right:
-                out[a, s:] = values[:size - s]
+                out[a, s:] = values[: size - s]
             else:
-                out[a, :size - s] = values[s:]
+                out[a, : size - s] = values[s:]
     return out
 
 
-def marginals(stages: list[Stage], utils: list[np.ndarray], low: int,
-               high: int) -> tuple[float, list[np.ndarray]]:
+def marginals(
+    stages: list[Stage], utils: list[np.ndarray], low: int, high: int
+) -> tuple[float, list[np.ndarray]]:
     """log Z and P(stage s takes alternative a), by a forward and a backward pass in log space.
 
     Forward F_s[b]: log of the sum over fillings of the stages before s costing b; backward
@@ -84,8 +90,7 @@ def marginals(stages: list[Stage], utils: list[np.ndarray], low: int,
         forward.append(logsumexp(util[:, None] + shifted(forward[-1], stage.cost, True), axis=0))
     backward = [np.where(np.arange(size) >= low, 0.0, -np.inf)]
     for stage, util in zip(reversed(stages), reversed(utils)):
-        backward.append(logsumexp(util[:, None] + shifted(backward[-1], stage.cost, False),
-                                   axis=0))
+        backward.append(logsumexp(util[:, None] + shifted(backward[-1], stage.cost, False), axis=0))
     backward.reverse()
     log_z = backward[0][0]
     if not np.isfinite(log_z):
@@ -114,13 +119,14 @@ def moments(data: PortfolioTable, n: int):
         outer = np.zeros((len(u), len(u)))
         for s, (stage, p) in enumerate(zip(stages, probs)):
             for a in np.flatnonzero((stage.levels != 0).any(axis=1) & (p > 0)):
-                held = Stage(cost=stage.cost[a:a + 1], levels=stage.levels[a:a + 1])
-                held_stages = stages[:s] + [held] + stages[s + 1:]
-                held_utils = utils[:s] + [utils[s][a:a + 1]] + utils[s + 1:]
+                held = Stage(cost=stage.cost[a : a + 1], levels=stage.levels[a : a + 1])
+                held_stages = stages[:s] + [held] + stages[s + 1 :]
+                held_utils = utils[:s] + [utils[s][a : a + 1]] + utils[s + 1 :]
                 _, held_probs = marginals(held_stages, held_utils, low, high)
                 conditional = sum(q @ st.levels for q, st in zip(held_probs, held_stages))
                 outer += p[a] * np.outer(stage.levels[a], conditional)
         return log_z, mean, outer - np.outer(mean, mean)
+
     return moments
 
 
@@ -147,4 +153,5 @@ def best_package(data: PortfolioTable, n: int) -> Callable[[np.ndarray], np.ndar
             y += stage.levels[a]
             b -= int(stage.cost[a])
         return y
+
     return best

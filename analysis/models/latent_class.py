@@ -17,6 +17,7 @@ Standard errors: classical from that observed information, robust from the sandw
 respondents. Classes are labelled by size, largest first. Everything per portfolio runs per menu
 (respondents who saw the same menu share log Z, E[y] and Cov(y)), as in the plain model.
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,16 +31,15 @@ from scipy import sparse
 
 from analysis.models.optimize import halved_step, numeric_hessian, sandwich
 from analysis.models.portfolio import PortfolioLogit, _with_mean
-from analysis.models.results import (DEFAULT_COV_TYPE, ChoiceResults, check_cov_type,
-                                     value_weight_pairs)
+from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, check_cov_type, value_weight_pairs
 from analysis.models.simulate import simulate_choices
 
-SCREEN_TOLERANCE = 1e-7       # relative LL gain below which a start's EM stops (screening)
-EM_TOLERANCE = 1e-11          # relative LL gain below which the best start's EM stops
+SCREEN_TOLERANCE = 1e-7  # relative LL gain below which a start's EM stops (screening)
+EM_TOLERANCE = 1e-11  # relative LL gain below which the best start's EM stops
 SCREEN_ITERATIONS = 300
 EM_ITERATIONS = 3000
 POLISH_ITERATIONS = 30
-POLISH_TOLERANCE = 1e-7       # largest Newton step on the full likelihood at convergence
+POLISH_TOLERANCE = 1e-7  # largest Newton step on the full likelihood at convergence
 
 
 @dataclass
@@ -74,19 +74,21 @@ class LatentClassResults(ChoiceResults):
             return "\n".join(self.describe()) + "\n\n" + degenerate_message(self)
         lines = super().summary().split("\n")
         shares = ", ".join(f"class{k} {share:.3f}" for k, share in enumerate(self.shares, 1))
-        lines.insert(1, f"Classes: {self.n_classes} (shares {shares}); only ratios of parameters "
-                        "compare across classes")
+        lines.insert(
+            1,
+            f"Classes: {self.n_classes} (shares {shares}); only ratios of parameters compare across classes",
+        )
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "n_classes": self.n_classes,
-                "degenerate": list(self.degenerate)}
+        return {**super().to_dict(), "n_classes": self.n_classes, "degenerate": list(self.degenerate)}
 
     def tradeoffs(self) -> pd.DataFrame:
         """Value weights within each class (beta_k/beta_l, beta_k/delta0), delta-method errors."""
         names = list(self.params.index)
-        return self._ratios([pair for k in range(1, self.n_classes + 1)
-                             for pair in value_weight_pairs(names, f"class{k}:")])
+        return self._ratios(
+            [pair for k in range(1, self.n_classes + 1) for pair in value_weight_pairs(names, f"class{k}:")]
+        )
 
 
 @dataclass
@@ -108,17 +110,29 @@ class LatentClassPortfolioLogit:
     solutions (`seed` fixes the perturbations); the best log-likelihood is kept.
     """
 
-    def __init__(self, choices: pd.DataFrame, attributes: list[str], n_classes: int = 2,
-                 weights: pd.Series | None = None, covariates: pd.DataFrame | None = None,
-                 starts: int = 10, seed: int | None = 0, consultation: Any = None,
-                 **options: Any) -> None:
+    def __init__(
+        self,
+        choices: pd.DataFrame,
+        attributes: list[str],
+        n_classes: int = 2,
+        weights: pd.Series | None = None,
+        covariates: pd.DataFrame | None = None,
+        starts: int = 10,
+        seed: int | None = 0,
+        consultation: Any = None,
+        **options: Any,
+    ) -> None:
         if int(n_classes) != n_classes or n_classes < 1:
             raise ValueError(f"n_classes must be a whole number >= 1, not {n_classes!r}")
         if starts < 1:
             raise ValueError("starts must be at least 1")
-        self.base = (PortfolioLogit(choices, attributes, weights=weights, **options)
-                     if consultation is None else PortfolioLogit.from_consultation(
-                         consultation, choices, attributes, weights=weights, **options))
+        self.base = (
+            PortfolioLogit(choices, attributes, weights=weights, **options)
+            if consultation is None
+            else PortfolioLogit.from_consultation(
+                consultation, choices, attributes, weights=weights, **options
+            )
+        )
         self.n_classes, self.starts, self.seed = int(n_classes), int(starts), seed
         self.menus = self.base.menus
         rows = np.concatenate([menu.rows for menu in self.menus])
@@ -127,8 +141,8 @@ class LatentClassPortfolioLogit:
         self._weight = np.zeros(len(people))
         self._weight[self._person] = self.base.data.weight[rows]
         self._sum_by_person = sparse.csr_matrix(
-            (np.ones(len(rows)), (self._person, np.arange(len(rows)))),
-            shape=(len(people), len(rows)))
+            (np.ones(len(rows)), (self._person, np.arange(len(rows)))), shape=(len(people), len(rows))
+        )
         bounds = np.cumsum([0] + [len(menu.rows) for menu in self.menus])
         self._parts = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
         self._z, covariate_names = _membership_design(covariates, self.respondents)
@@ -136,22 +150,21 @@ class LatentClassPortfolioLogit:
         self._z_group = self._z_group.ravel()
         self._sum_by_group = sparse.csr_matrix(
             (np.ones(len(people)), (self._z_group, np.arange(len(people)))),
-            shape=(len(self._z_unique), len(people)))
+            shape=(len(self._z_unique), len(people)),
+        )
         self.class_names = list(self.base.param_names)
         membership = ["const", *covariate_names]
-        self.param_names = [f"class{k}:{name}" for k in range(1, self.n_classes + 1)
-                            for name in self.class_names] + \
-                           [f"class{k}:membership:{name}" for k in range(2, self.n_classes + 1)
-                            for name in membership]
+        self.param_names = [
+            f"class{k}:{name}" for k in range(1, self.n_classes + 1) for name in self.class_names
+        ] + [f"class{k}:membership:{name}" for k in range(2, self.n_classes + 1) for name in membership]
 
     # --- the likelihood over the free parameters ----------------------------------------------
 
     def _unpack(self, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         P, K = len(self.class_names), self.n_classes
         params = np.asarray(params, dtype=float)
-        theta = params[:K * P].reshape(K, P)
-        alpha = np.vstack([np.zeros(self._z.shape[1]),
-                           params[K * P:].reshape(K - 1, self._z.shape[1])])
+        theta = params[: K * P].reshape(K, P)
+        alpha = np.vstack([np.zeros(self._z.shape[1]), params[K * P :].reshape(K - 1, self._z.shape[1])])
         return theta, alpha
 
     @staticmethod
@@ -173,8 +186,7 @@ class LatentClassPortfolioLogit:
             terms.append(per_menu)
         return logp, terms
 
-    def _posterior(self, logp: np.ndarray, alpha: np.ndarray) -> tuple[float, np.ndarray,
-                                                                      np.ndarray]:
+    def _posterior(self, logp: np.ndarray, alpha: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         """LL, posteriors h (people x K) and priors pi from per-observation log P."""
         log_prior = _log_softmax(self._z_unique @ alpha.T)[self._z_group]
         joint = log_prior + self._sum_by_person @ logp
@@ -200,9 +212,8 @@ class LatentClassPortfolioLogit:
             rows = np.empty((len(self._person), len(self.class_names)))
             for menu, part, (_, _, mean, _) in zip(self.menus, self._parts, terms[c]):
                 rows[part] = (menu.y - mean) @ menu.design
-            blocks.append(h[:, c:c + 1] * (self._sum_by_person @ rows))
-        blocks += [(h[:, c:c + 1] - prior[:, c:c + 1]) * self._z
-                   for c in range(1, self.n_classes)]
+            blocks.append(h[:, c : c + 1] * (self._sum_by_person @ rows))
+        blocks += [(h[:, c : c + 1] - prior[:, c : c + 1]) * self._z for c in range(1, self.n_classes)]
         return self._weight[:, None] * np.hstack(blocks)
 
     def hessian(self, params: np.ndarray) -> np.ndarray:
@@ -211,8 +222,14 @@ class LatentClassPortfolioLogit:
 
     # --- EM -----------------------------------------------------------------------------------
 
-    def _em(self, theta: np.ndarray, alpha: np.ndarray, tolerance: float, iterations: int,
-            history: list[float] | None = None) -> _Fit:
+    def _em(
+        self,
+        theta: np.ndarray,
+        alpha: np.ndarray,
+        tolerance: float,
+        iterations: int,
+        history: list[float] | None = None,
+    ) -> _Fit:
         """EM iterations (generalised: one Newton step with step-halving per M-step, so the
         expected complete-data log-likelihood and with it the log-likelihood never fall)."""
         history = [] if history is None else history
@@ -228,8 +245,9 @@ class LatentClassPortfolioLogit:
             elif not history or ll != history[-1]:
                 history.append(ll)
             for c in range(self.n_classes):
-                theta[c] = self._class_step(theta[c], terms[c], self._weight[self._person] * h[
-                    self._person, c])
+                theta[c] = self._class_step(
+                    theta[c], terms[c], self._weight[self._person] * h[self._person, c]
+                )
             alpha = self._membership_step(alpha, h)
         return _Fit(theta, alpha, history)
 
@@ -239,18 +257,22 @@ class LatentClassPortfolioLogit:
         sum_m D_m'(S_m - W_m E_m[y]) and Hessian -sum_m W_m D_m' Cov_m(y) D_m."""
         sums = [(v[part] @ menu.y, v[part].sum()) for menu, part in zip(self.menus, self._parts)]
         if sum(total for _, total in sums) < 1e-10:
-            return theta_c   # an empty class: nothing to learn from
+            return theta_c  # an empty class: nothing to learn from
         per_menu = list(zip(self.menus, sums, terms))
-        grad = sum(menu.design.T @ (chosen - total * mean)
-                   for menu, (chosen, total), (_, _, mean, _) in per_menu)
-        hess = -sum(total * menu.design.T @ cov @ menu.design
-                    for menu, (_, total), (_, _, _, cov) in per_menu)
+        grad = sum(
+            menu.design.T @ (chosen - total * mean) for menu, (chosen, total), (_, _, mean, _) in per_menu
+        )
+        hess = -sum(
+            total * menu.design.T @ cov @ menu.design for menu, (_, total), (_, _, _, cov) in per_menu
+        )
         value = sum(chosen @ u - total * log_z for _, (chosen, total), (u, log_z, _, _) in per_menu)
 
         def objective(candidate: np.ndarray) -> float:
-            return sum(chosen @ (menu.design @ candidate)
-                       - total * menu.moments(menu.design @ candidate, False)[0]
-                       for menu, (chosen, total) in zip(self.menus, sums))
+            return sum(
+                chosen @ (menu.design @ candidate) - total * menu.moments(menu.design @ candidate, False)[0]
+                for menu, (chosen, total) in zip(self.menus, sums)
+            )
+
         return halved_step(objective, theta_c, _solve(hess, grad), value)
 
     def _membership_step(self, alpha: np.ndarray, h: np.ndarray) -> np.ndarray:
@@ -263,13 +285,16 @@ class LatentClassPortfolioLogit:
         outcome = self._sum_by_group @ (self._weight[:, None] * h)
         prior = np.exp(_log_softmax(z @ alpha.T))
         grad = ((outcome - total[:, None] * prior)[:, 1:].T @ z).ravel()
-        blocks = [[-(z * (total * prior[:, c] * ((c == d) - prior[:, d]))[:, None]).T @ z
-                   for d in range(1, K)] for c in range(1, K)]
+        blocks = [
+            [-(z * (total * prior[:, c] * ((c == d) - prior[:, d]))[:, None]).T @ z for d in range(1, K)]
+            for c in range(1, K)
+        ]
         step = _solve(np.block(blocks), grad)
 
         def objective(candidate: np.ndarray) -> float:
             full = np.vstack([np.zeros(z.shape[1]), candidate.reshape(K - 1, -1)])
             return float((outcome * _log_softmax(z @ full.T)).sum())
+
         found = halved_step(objective, alpha[1:].ravel(), step, objective(alpha[1:].ravel()))
         return np.vstack([alpha[:1], found.reshape(K - 1, -1)])
 
@@ -279,8 +304,10 @@ class LatentClassPortfolioLogit:
         rng = np.random.default_rng(self.seed)
         spread = 0.5 * one.classical_bse.to_numpy() * math.sqrt(self.base.n_observations)
         alpha = np.zeros((self.n_classes, self._z.shape[1]))
-        return [(one.params.to_numpy() + rng.normal(size=(self.n_classes, len(spread))) * spread,
-                 alpha) for _ in range(self.starts)]
+        return [
+            (one.params.to_numpy() + rng.normal(size=(self.n_classes, len(spread))) * spread, alpha)
+            for _ in range(self.starts)
+        ]
 
     # --- fit ----------------------------------------------------------------------------------
 
@@ -291,13 +318,13 @@ class LatentClassPortfolioLogit:
         one = self.base.fit(cov_type=cov_type)
         if self.n_classes == 1:
             return self._one_class(one)
-        runs = [self._em(theta, alpha, SCREEN_TOLERANCE, SCREEN_ITERATIONS)
-                for theta, alpha in self._starts(one)]
+        runs = [
+            self._em(theta, alpha, SCREEN_TOLERANCE, SCREEN_ITERATIONS) for theta, alpha in self._starts(one)
+        ]
         best = max(runs, key=lambda run: run.history[-1])
         best = self._em(best.theta, best.alpha, EM_TOLERANCE, EM_ITERATIONS, best.history)
         params, hess, converged, polish = self._polish(self._pack(best.theta, best.alpha))
-        return self._results(params, hess, converged, len(best.history) + polish, best.history,
-                             cov_type)
+        return self._results(params, hess, converged, len(best.history) + polish, best.history, cov_type)
 
     def _polish(self, params: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool, int]:
         """Newton on the full likelihood with the finite-difference Hessian and step-halving."""
@@ -313,8 +340,15 @@ class LatentClassPortfolioLogit:
                 return params, self.hessian(params), True, iteration
         return params, self.hessian(params), False, POLISH_ITERATIONS
 
-    def _results(self, params: np.ndarray, hess: np.ndarray, converged: bool, iterations: int,
-                 history: list[float], cov_type: str) -> LatentClassResults:
+    def _results(
+        self,
+        params: np.ndarray,
+        hess: np.ndarray,
+        converged: bool,
+        iterations: int,
+        history: list[float],
+        cov_type: str,
+    ) -> LatentClassResults:
         theta, alpha = self._unpack(params)
         logp, _ = self._class_terms(theta, False)
         _, h, _ = self._posterior(logp, alpha)
@@ -333,14 +367,24 @@ class LatentClassPortfolioLogit:
         classical = _with_derived(cov, jacobian, names)
         return LatentClassResults(
             degenerate=degenerate_classes(params_all, classical, self.n_classes, converged),
-            model="latent-class", params=params_all,
-            classical_cov=classical, robust_cov=_with_derived(robust, jacobian, names),
-            loglik=ll, n_observations=self.base.n_observations,
-            n_respondents=self.base.n_respondents, converged=converged, iterations=iterations,
+            model="latent-class",
+            params=params_all,
+            classical_cov=classical,
+            robust_cov=_with_derived(robust, jacobian, names),
+            loglik=ll,
+            n_observations=self.base.n_observations,
+            n_respondents=self.base.n_respondents,
+            converged=converged,
+            iterations=iterations,
             cov_type=cov_type,
-            infeasible=self.base.infeasible, support=functools.partial(self._support, terms, prior),
-            package=functools.partial(self._package, theta, prior), n_classes=self.n_classes,
-            n_free=len(params), posteriors=self._posterior_frame(h), history=history)
+            infeasible=self.base.infeasible,
+            support=functools.partial(self._support, terms, prior),
+            package=functools.partial(self._package, theta, prior),
+            n_classes=self.n_classes,
+            n_free=len(params),
+            posteriors=self._posterior_frame(h),
+            history=history,
+        )
 
     def _shares(self, h: np.ndarray, prior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Class shares (weighted mean posterior) and the Jacobian of the mean prior (equal at the
@@ -351,12 +395,13 @@ class LatentClassPortfolioLogit:
         for k in range(K):
             for c in range(1, K):
                 d_prior = prior[:, k] * ((k == c) - prior[:, c])
-                jacobian[k, K * P + (c - 1) * Q:K * P + c * Q] = (w * d_prior) @ self._z
+                jacobian[k, K * P + (c - 1) * Q : K * P + c * Q] = (w * d_prior) @ self._z
         return w @ h, jacobian
 
     def _posterior_frame(self, h: np.ndarray) -> pd.DataFrame:
-        return pd.DataFrame(h, index=self.respondents,
-                            columns=[f"class{k}" for k in range(1, self.n_classes + 1)])
+        return pd.DataFrame(
+            h, index=self.respondents, columns=[f"class{k}" for k in range(1, self.n_classes + 1)]
+        )
 
     def _support(self, terms: list, prior: np.ndarray) -> pd.DataFrame:
         """Per option the mean predicted inclusion probability, mixing the classes with each
@@ -368,20 +413,33 @@ class LatentClassPortfolioLogit:
             predicted = predicted + (w[part] * prior[self._person[part]].T).sum(axis=1) @ means
             observed = observed + w[part] @ menu.y
         offset = self.base.data.offset
-        return pd.DataFrame({"option": self.base.data.options,
-                             "predicted": predicted / w.sum() + offset,
-                             "observed": observed / w.sum() + offset})
+        return pd.DataFrame(
+            {
+                "option": self.base.data.options,
+                "predicted": predicted / w.sum() + offset,
+                "observed": observed / w.sum() + offset,
+            }
+        )
 
-    def _package(self, theta: np.ndarray, prior: np.ndarray, package: dict[str, float],
-                 version: Any = None, menu: int | None = None) -> pd.DataFrame:
+    def _package(
+        self,
+        theta: np.ndarray,
+        prior: np.ndarray,
+        package: dict[str, float],
+        version: Any = None,
+        menu: int | None = None,
+    ) -> pd.DataFrame:
         """The probability of exactly `package` per menu: each class's portfolio-logit probability,
         mixed with the mean prior class probabilities of the menu's respondents."""
-        per_class = [self.base.package_probability(theta_c, package, version, menu)
-                     for theta_c in theta]
+        per_class = [self.base.package_probability(theta_c, package, version, menu) for theta_c in theta]
         frame = per_class[0].iloc[:-1].drop(columns=["probability", "probability_unweighted"])
         w = self._weight[self._person]
-        mix = np.array([w[self._parts[m]] @ prior[self._person[self._parts[m]]] / w[self._parts[m]].sum()
-                        for m in frame["menu"].astype(int)])
+        mix = np.array(
+            [
+                w[self._parts[m]] @ prior[self._person[self._parts[m]]] / w[self._parts[m]].sum()
+                for m in frame["menu"].astype(int)
+            ]
+        )
         classes = np.column_stack([f["probability"].to_numpy()[:-1] for f in per_class])
         frame["probability"] = (mix * classes).sum(axis=1)
         return _with_mean(frame, ["probability"])
@@ -392,23 +450,31 @@ class LatentClassPortfolioLogit:
         cov = np.pad(one.classical_cov.to_numpy(), (0, 1))
         robust = np.pad(one.robust_cov.to_numpy(), (0, 1))
         return LatentClassResults(
-            model="latent-class", params=pd.Series([*one.params, 1.0], index=names),
+            model="latent-class",
+            params=pd.Series([*one.params, 1.0], index=names),
             classical_cov=pd.DataFrame(cov, index=names, columns=names),
-            robust_cov=pd.DataFrame(robust, index=names, columns=names), loglik=one.loglik,
-            n_observations=one.n_observations, n_respondents=one.n_respondents,
-            converged=one.converged, iterations=one.iterations, cov_type=one.cov_type,
+            robust_cov=pd.DataFrame(robust, index=names, columns=names),
+            loglik=one.loglik,
+            n_observations=one.n_observations,
+            n_respondents=one.n_respondents,
+            converged=one.converged,
+            iterations=one.iterations,
+            cov_type=one.cov_type,
             infeasible=one.infeasible,
-            support=one.support, package=one.package, n_classes=1, n_free=len(one.params),
+            support=one.support,
+            package=one.package,
+            n_classes=1,
+            n_free=len(one.params),
             posteriors=self._posterior_frame(np.ones((len(self._weight), 1))),
-            history=[one.loglik])
+            history=[one.loglik],
+        )
 
 
-SMALLEST_SHARE = 0.01        # a class below this share of respondents describes almost no one
-LARGEST_UTILITY = 15.0       # |parameter x level| beyond which choice probabilities are 0 or 1
+SMALLEST_SHARE = 0.01  # a class below this share of respondents describes almost no one
+LARGEST_UTILITY = 15.0  # |parameter x level| beyond which choice probabilities are 0 or 1
 
 
-def degenerate_classes(params: pd.Series, cov: pd.DataFrame, n_classes: int,
-                       converged: bool) -> list[str]:
+def degenerate_classes(params: pd.Series, cov: pd.DataFrame, n_classes: int, converged: bool) -> list[str]:
     """Per class what makes it unusable, in words: a tiny share, parameters running off to
     infinity (the likelihood keeps rising as they grow: separation), or parameters without a
     finite positive variance (not identified). Empty when every class is sound."""
@@ -416,19 +482,26 @@ def degenerate_classes(params: pd.Series, cov: pd.DataFrame, n_classes: int,
     variance = pd.Series(np.diag(cov.to_numpy()), index=cov.index)
     for k in range(1, n_classes + 1):
         share = float(params[f"share:class{k}"])
-        own = [n for n in params.index if n.startswith(f"class{k}:")
-               and not n.startswith(f"class{k}:membership")]
+        own = [
+            n for n in params.index if n.startswith(f"class{k}:") and not n.startswith(f"class{k}:membership")
+        ]
         problems = []
         if share < SMALLEST_SHARE:
             problems.append(f"share {share:.1%}")
         large = [n for n in own if "delta0" not in n and not abs(params[n]) <= LARGEST_UTILITY]
         if large:
-            problems.append("parameters diverge (" + ", ".join(
-                f"{n.split(':', 1)[1]} = {params[n]:.3g}" for n in large[:3]) + ")")
+            problems.append(
+                "parameters diverge ("
+                + ", ".join(f"{n.split(':', 1)[1]} = {params[n]:.3g}" for n in large[:3])
+                + ")"
+            )
         bad = [n for n in own if not variance[n] > 0 or not np.isfinite(variance[n])]
         if bad:
-            problems.append("not identified (no finite standard error for " +
-                            ", ".join(n.split(":", 1)[1] for n in bad[:3]) + ")")
+            problems.append(
+                "not identified (no finite standard error for "
+                + ", ".join(n.split(":", 1)[1] for n in bad[:3])
+                + ")"
+            )
         if problems:
             found.append(f"class{k}: " + "; ".join(problems))
     if found and not converged:
@@ -436,31 +509,44 @@ def degenerate_classes(params: pd.Series, cov: pd.DataFrame, n_classes: int,
     return found
 
 
-def degenerate_message(result: "LatentClassResults") -> str:
+def degenerate_message(result: LatentClassResults) -> str:
     """What the analyst reads instead of the estimates of a degenerate fit."""
-    return (f"{result.n_classes} classes are more than these data support, so no estimates are "
-            "shown:\n  " + "\n  ".join(result.degenerate) +
-            f"\nFit fewer classes (compare the BIC of K = 1 .. {result.n_classes - 1}), or add "
-            "covariates or respondents.")
+    return (
+        f"{result.n_classes} classes are more than these data support, so no estimates are "
+        "shown:\n  "
+        + "\n  ".join(result.degenerate)
+        + f"\nFit fewer classes (compare the BIC of K = 1 .. {result.n_classes - 1}), or add "
+        "covariates or respondents."
+    )
 
 
-def compare_classes(choices: pd.DataFrame, attributes: list[str], max_classes: int = 3,
-                    **options: Any) -> pd.DataFrame:
+def compare_classes(
+    choices: pd.DataFrame, attributes: list[str], max_classes: int = 3, **options: Any
+) -> pd.DataFrame:
     """LL, number of free parameters, AIC, BIC and convergence for K = 1..max_classes classes
     (options as for LatentClassPortfolioLogit)."""
     rows = []
     for k in range(1, max_classes + 1):
         result = LatentClassPortfolioLogit(choices, attributes, n_classes=k, **options).fit()
-        rows.append({"classes": k, "loglik": result.loglik, "n_params": result.n_free,
-                     "aic": result.aic, "bic": result.bic, "converged": result.converged})
+        rows.append(
+            {
+                "classes": k,
+                "loglik": result.loglik,
+                "n_params": result.n_free,
+                "aic": result.aic,
+                "bic": result.bic,
+                "converged": result.converged,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _membership_design(covariates: pd.DataFrame | None, respondents: pd.Index
-                       ) -> tuple[np.ndarray, list[str]]:
+def _membership_design(
+    covariates: pd.DataFrame | None, respondents: pd.Index
+) -> tuple[np.ndarray, list[str]]:
     """[1, z_n] per respondent, in the model's respondent order, and the covariates' names."""
     if covariates is None:
         return np.ones((len(respondents), 1)), []
@@ -472,10 +558,13 @@ def _membership_design(covariates: pd.DataFrame | None, respondents: pd.Index
     values = frame.apply(pd.to_numeric, errors="coerce")
     bad = [str(c) for c in frame.columns if values[c].isna().any()]
     if bad:
-        raise ValueError(f"covariate column(s) {', '.join(bad)} have missing or non-numeric "
-                         "values; code categories as 0/1 columns")
-    return np.hstack([np.ones((len(respondents), 1)), values.to_numpy(dtype=float)]), \
-        [str(c) for c in frame.columns]
+        raise ValueError(
+            f"covariate column(s) {', '.join(bad)} have missing or non-numeric "
+            "values; code categories as 0/1 columns"
+        )
+    return np.hstack([np.ones((len(respondents), 1)), values.to_numpy(dtype=float)]), [
+        str(c) for c in frame.columns
+    ]
 
 
 def _log_softmax(values: np.ndarray) -> np.ndarray:
@@ -505,9 +594,12 @@ def _with_derived(cov: np.ndarray, jacobian: np.ndarray, names: list[str]) -> pd
     return pd.DataFrame(full, index=names, columns=names)
 
 
-def simulate_classes(table: pd.DataFrame, class_params: list[dict[str, float]],
-                     membership: Any, seed: int | np.random.Generator | None = None
-                     ) -> pd.DataFrame:
+def simulate_classes(
+    table: pd.DataFrame,
+    class_params: list[dict[str, float]],
+    membership: Any,
+    seed: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
     """The table with `choice` drawn from a latent-class portfolio logit and the drawn class
     (1-based) in a `class` column. `class_params`: each class's parameters, named as for
     analysis.models.simulate.simulate_choices. `membership`: the class shares, or one row of class
@@ -515,8 +607,7 @@ def simulate_classes(table: pd.DataFrame, class_params: list[dict[str, float]],
     one class over all their tasks."""
     rng = np.random.default_rng(seed)
     person, people = pd.factorize(table["respondent"])
-    probabilities = np.broadcast_to(np.asarray(membership, dtype=float),
-                                    (len(people), len(class_params)))
+    probabilities = np.broadcast_to(np.asarray(membership, dtype=float), (len(people), len(class_params)))
     drawn = (rng.random(len(people))[:, None] > np.cumsum(probabilities, axis=1)).sum(axis=1)
     member = np.minimum(drawn, len(class_params) - 1)[person]
     frame = table.copy()
@@ -524,7 +615,6 @@ def simulate_classes(table: pd.DataFrame, class_params: list[dict[str, float]],
     for c, params in enumerate(class_params):
         rows = member == c
         if rows.any():
-            frame.loc[rows, "choice"] = simulate_choices(table[rows], params,
-                                                         seed=rng)["choice"].to_numpy()
+            frame.loc[rows, "choice"] = simulate_choices(table[rows], params, seed=rng)["choice"].to_numpy()
     frame["class"] = member + 1
     return frame

@@ -4,6 +4,7 @@
 `read_portfolio_table` turns a portfolio task's rows into arrays (choices, costs, bounds, effects,
 groups, weights) and gives respondents who saw the same menu one code.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,22 +20,22 @@ class PortfolioTable:
 
     options: list[str]
     attributes: list[str]
-    constraints: list[str]           # "" for the plain cost/budget columns
+    constraints: list[str]  # "" for the plain cost/budget columns
     respondent: pd.Series
     task: np.ndarray
-    observation: np.ndarray          # 0..N-1
+    observation: np.ndarray  # 0..N-1
     version: np.ndarray
-    y: np.ndarray                    # N x J chosen levels
-    cost: np.ndarray                 # N x J x K
-    budget: np.ndarray               # N x K (+inf: none)
-    budget_min: np.ndarray           # N x K (-inf: none)
-    x: np.ndarray                    # N x J x A
-    group: np.ndarray                # N x J group code, -1: none
+    y: np.ndarray  # N x J chosen levels
+    cost: np.ndarray  # N x J x K
+    budget: np.ndarray  # N x K (+inf: none)
+    budget_min: np.ndarray  # N x K (-inf: none)
+    x: np.ndarray  # N x J x A
+    group: np.ndarray  # N x J group code, -1: none
     group_names: list[str]
-    levels: np.ndarray               # J: highest level per option, counted from `offset`
-    offset: np.ndarray               # J: lowest level per option (< 0 for sliders); y is shifted
-    weight: np.ndarray               # N, mean 1 over respondents
-    menu: np.ndarray                 # N menu code
+    levels: np.ndarray  # J: highest level per option, counted from `offset`
+    offset: np.ndarray  # J: lowest level per option (< 0 for sliders); y is shifted
+    weight: np.ndarray  # N, mean 1 over respondents
+    menu: np.ndarray  # N menu code
     row_cell: tuple[np.ndarray, np.ndarray]  # per table row: its observation and option
 
 
@@ -67,8 +68,9 @@ class ChoiceLayout:
         return pd.Series(self.people[self.obs_keys // len(self.task_names)])
 
 
-def choice_layout(choices: pd.DataFrame, task: str | None, columns: list[str], *, kind: str,
-                  flag: str) -> ChoiceLayout:
+def choice_layout(
+    choices: pd.DataFrame, task: str | None, columns: list[str], *, kind: str, flag: str
+) -> ChoiceLayout:
     """Select one task's rows and check there is exactly one row per respondent, task and option."""
     frame = choices
     if task is not None:
@@ -87,27 +89,36 @@ def choice_layout(choices: pd.DataFrame, task: str | None, columns: list[str], *
     opt_code, options = pd.factorize(frame["option"].astype(str))
     cell = obs_code * len(options) + opt_code
     if len(frame) != len(obs_keys) * len(options) or pd.Series(cell).duplicated().any():
-        hint = (f"; select one {kind} task ({flag}) if the table holds several pages"
-                if task is None else f" in task {task!r}")
+        hint = (
+            f"; select one {kind} task ({flag}) if the table holds several pages"
+            if task is None
+            else f" in task {task!r}"
+        )
         raise ValueError("every respondent (and task) needs exactly one row per option" + hint)
     return ChoiceLayout(frame, people, task_names, obs_keys, options, cell)
 
 
-def read_portfolio_table(choices: pd.DataFrame, attributes: list[str], weights: pd.Series | None,
-                task: str | None, by_version: bool) -> PortfolioTable:
+def read_portfolio_table(
+    choices: pd.DataFrame,
+    attributes: list[str],
+    weights: pd.Series | None,
+    task: str | None,
+    by_version: bool,
+) -> PortfolioTable:
     layout = choice_layout(choices, task, attributes, kind="portfolio", flag="task=..., --task")
     frame, task_names, obs_keys = layout.frame, layout.task_names, layout.obs_keys
     n_obs, n_opt, options, cell = layout.n_obs, layout.n_opt, layout.options, layout.cell
     constraints = _constraint_ids(frame, task)
 
     def grid(column: str, fill: float | None = None) -> np.ndarray:
-        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float,
-                                                                     na_value=np.nan)
+        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         if fill is None and np.isnan(values).any():
             bad = frame["respondent"].to_numpy()[np.isnan(values)][:5]
             hint = "; select a portfolio task (task=..., --task)" if task is None else ""
-            raise ValueError(f"column {column!r} has missing or non-numeric values (respondents "
-                             f"{', '.join(map(str, bad))}){hint}")
+            raise ValueError(
+                f"column {column!r} has missing or non-numeric values (respondents "
+                f"{', '.join(map(str, bad))}){hint}"
+            )
         out = np.empty(n_obs * n_opt)
         out[cell] = np.where(np.isnan(values), fill if fill is not None else 0, values)
         return out.reshape(n_obs, n_opt)
@@ -116,16 +127,25 @@ def read_portfolio_table(choices: pd.DataFrame, attributes: list[str], weights: 
     # the table's own rule enumerates whole levels from the lowest to the highest one chosen; the
     # consultation's rule knows every level, fractional ones too
     if not by_version and (y != np.round(y)).any():
-        raise ValueError("the choice column must hold whole levels (0/1, or steps such as -2..2) "
-                         "for a portfolio logit; give the consultation (--consultation) for "
-                         "other levels")
-    cost = np.stack([grid(column("cost", c)) for c in constraints], axis=2) if constraints \
+        raise ValueError(
+            "the choice column must hold whole levels (0/1, or steps such as -2..2) "
+            "for a portfolio logit; give the consultation (--consultation) for "
+            "other levels"
+        )
+    cost = (
+        np.stack([grid(column("cost", c)) for c in constraints], axis=2)
+        if constraints
         else np.zeros((n_obs, n_opt, 0))
+    )
 
     def bounds(kind: str, fill: float) -> np.ndarray:
         """N x K: each observation's bound on each constraint's total (`fill`: no bound)."""
-        values = [_per_observation(grid(column(kind, c), fill), c, kind)
-                  if column(kind, c) in frame else np.full(n_obs, fill) for c in constraints]
+        values = [
+            _per_observation(grid(column(kind, c), fill), c, kind)
+            if column(kind, c) in frame
+            else np.full(n_obs, fill)
+            for c in constraints
+        ]
         return np.stack(values, axis=1) if constraints else np.zeros((n_obs, 0))
 
     budget, budget_min = bounds("budget", math.inf), bounds("budget_min", -math.inf)
@@ -134,13 +154,14 @@ def read_portfolio_table(choices: pd.DataFrame, attributes: list[str], weights: 
         # levels below 0 (sliders around a basic plan): count every level from the lowest, so
         # the rule and the recursion see 0, 1, ...; the totals shift by the lowest plan's cost
         if "group" in frame and frame["group"].notna().any():
-            raise ValueError("options with levels below 0 cannot be in exclusive groups in a "
-                             "bare table; give the consultation (--consultation)")
+            raise ValueError(
+                "options with levels below 0 cannot be in exclusive groups in a "
+                "bare table; give the consultation (--consultation)"
+            )
         y = y - offset
         base = np.einsum("j,njk->nk", offset, cost)
         budget, budget_min = budget - base, budget_min - base
-    x = np.stack([grid(a) for a in attributes], axis=2) if attributes else \
-        np.zeros((n_obs, n_opt, 0))
+    x = np.stack([grid(a) for a in attributes], axis=2) if attributes else np.zeros((n_obs, n_opt, 0))
     if "group" in frame:
         group_code, group_names = pd.factorize(frame["group"])
         group = np.empty(n_obs * n_opt, dtype=int)
@@ -156,13 +177,26 @@ def read_portfolio_table(choices: pd.DataFrame, attributes: list[str], weights: 
         parts.append(pd.factorize(pd.Series(version).astype(str))[0][:, None])
     menu = _identical_rows(np.hstack(parts))
     return PortfolioTable(
-        options=list(options), attributes=attributes, constraints=constraints,
-        respondent=respondent, task=np.asarray(task_names[obs_keys % len(task_names)]),
-        observation=np.arange(n_obs), version=version, y=y, cost=cost, budget=budget,
-        budget_min=budget_min, x=x, group=group, group_names=[str(g) for g in group_names],
-        levels=y.max(axis=0).astype(int).clip(min=1), offset=offset,
-        weight=observation_weights(weights, respondent), menu=menu,
-        row_cell=layout.row_cell)
+        options=list(options),
+        attributes=attributes,
+        constraints=constraints,
+        respondent=respondent,
+        task=np.asarray(task_names[obs_keys % len(task_names)]),
+        observation=np.arange(n_obs),
+        version=version,
+        y=y,
+        cost=cost,
+        budget=budget,
+        budget_min=budget_min,
+        x=x,
+        group=group,
+        group_names=[str(g) for g in group_names],
+        levels=y.max(axis=0).astype(int).clip(min=1),
+        offset=offset,
+        weight=observation_weights(weights, respondent),
+        menu=menu,
+        row_cell=layout.row_cell,
+    )
 
 
 def _identical_rows(values: np.ndarray) -> np.ndarray:
@@ -176,20 +210,24 @@ def _identical_rows(values: np.ndarray) -> np.ndarray:
 
 
 def _constraint_ids(frame: pd.DataFrame, task: str | None) -> list[str]:
-    """"" for the plain cost/budget columns, else the <id> of each cost_<id> column in use.
+    """ "" for the plain cost/budget columns, else the <id> of each cost_<id> column in use.
 
     A cost_<id> column without budget_<id> or budget_min_<id> is an attribute (cost_household).
     """
+
     def is_constraint(c: str) -> bool:
-        limit = c[len("cost_"):]
+        limit = c[len("cost_") :]
         return f"budget_{limit}" in frame or f"budget_min_{limit}" in frame
 
-    used = [c for c in frame.columns if (c == "cost" or c.startswith("cost_") and is_constraint(c))
-            and frame[c].notna().any()]
+    used = [
+        c
+        for c in frame.columns
+        if (c == "cost" or c.startswith("cost_") and is_constraint(c)) and frame[c].notna().any()
+    ]
     if "cost" in used and len(used) > 1:
         hint = "; select one portfolio task (task=..., --task)" if task is None else ""
         raise ValueError(f"the rows use both cost and {', '.join(used[1:])}{hint}")
-    return [c[len("cost_"):] for c in used if c != "cost"] or [""] * ("cost" in used)
+    return [c[len("cost_") :] for c in used if c != "cost"] or [""] * ("cost" in used)
 
 
 def column(kind: str, constraint: str) -> str:
@@ -198,8 +236,10 @@ def column(kind: str, constraint: str) -> str:
 
 def _per_observation(values: np.ndarray, constraint: str, kind: str) -> np.ndarray:
     if (values != values[:, :1]).any():
-        raise ValueError(f"column {column(kind, constraint)!r} differs between the options of one "
-                         "respondent's task; it must be the respondent's single limit")
+        raise ValueError(
+            f"column {column(kind, constraint)!r} differs between the options of one "
+            "respondent's task; it must be the respondent's single limit"
+        )
     return values[:, 0]
 
 

@@ -16,6 +16,7 @@ options, gamma_k > 0 estimated (log parametrised), alpha_0 estimated (alpha = 1 
 (-inf, 1) as in Bhat 2008). Alpha-profile: gamma_k = 1 and every alpha_k estimated. The
 density is for continuous amounts; integer points make it an approximation.
 """
+
 from __future__ import annotations
 
 import functools
@@ -33,14 +34,16 @@ from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, check_cov_t
 
 PROFILES = ("gamma", "alpha")
 OUTSIDE = "outside"
-_LEFTOVER_TOLERANCE = 1e-9     # relative to the budget: less unspent counts as all spent
-_GRADIENT_TOLERANCE = 1e-6     # largest |score| per observation at convergence
-_POLISHED = 1e-9               # ... below which Newton polishing stops
+_LEFTOVER_TOLERANCE = 1e-9  # relative to the budget: less unspent counts as all spent
+_GRADIENT_TOLERANCE = 1e-6  # largest |score| per observation at convergence
+_POLISHED = 1e-9  # ... below which Newton polishing stops
 _NEWTON_STEPS = 20
 _BISECTION_STEPS = 200
 
-INTEGER_NOTE = ("MDCEV is a density for continuous amounts; with whole points it approximates "
-                "the probability of the discrete allocation.")
+INTEGER_NOTE = (
+    "MDCEV is a density for continuous amounts; with whole points it approximates "
+    "the probability of the discrete allocation."
+)
 
 
 @dataclass
@@ -69,15 +72,15 @@ class MDCEVResults(ChoiceResults):
 class _Goods:
     """The allocation as arrays over observations n (respondent x task) and goods k."""
 
-    names: list[str]            # goods: "outside" first when present, then the options
-    amount: np.ndarray          # N x K
-    price: np.ndarray           # N x K (outside good: 1)
-    z: np.ndarray               # N x K x A (outside good: 0)
+    names: list[str]  # goods: "outside" first when present, then the options
+    amount: np.ndarray  # N x K
+    price: np.ndarray  # N x K (outside good: 1)
+    z: np.ndarray  # N x K x A (outside good: 0)
     outside: bool
-    essential: bool             # the outside good is consumed by everyone (Bhat's outside good)
-    respondent: pd.Series       # N
-    weight: np.ndarray          # N, mean 1 over respondents
-    budget: np.ndarray | None   # N, when the table has a budget column
+    essential: bool  # the outside good is consumed by everyone (Bhat's outside good)
+    respondent: pd.Series  # N
+    weight: np.ndarray  # N, mean 1 over respondents
+    budget: np.ndarray | None  # N, when the table has a budget column
     row_cell: tuple[np.ndarray, np.ndarray]  # per table row: its observation and option
 
 
@@ -94,9 +97,15 @@ class MDCEV:
     this task's rows.
     """
 
-    def __init__(self, choices: pd.DataFrame, profile: str = "gamma",
-                 attributes: list[str] | None = None, outside_good: bool | None = None,
-                 weights: pd.Series | None = None, task: str | None = None) -> None:
+    def __init__(
+        self,
+        choices: pd.DataFrame,
+        profile: str = "gamma",
+        attributes: list[str] | None = None,
+        outside_good: bool | None = None,
+        weights: pd.Series | None = None,
+        task: str | None = None,
+    ) -> None:
         if profile not in PROFILES:
             raise ValueError(f"profile must be gamma or alpha, not {profile!r}")
         self.profile = profile
@@ -113,7 +122,8 @@ class MDCEV:
         options = [k for k, name in enumerate(goods.names) if not (goods.outside and k == 0)]
         fixed_psi = [] if goods.outside else options[:1]
         spec: list[tuple[str, str, int]] = [
-            (f"psi:{goods.names[k]}", "psi", k) for k in options if k not in fixed_psi]
+            (f"psi:{goods.names[k]}", "psi", k) for k in options if k not in fixed_psi
+        ]
         spec += [(f"beta:{a}", "beta", i) for i, a in enumerate(self.attributes)]
         self.fixed = {f"psi:{goods.names[k]}": 0.0 for k in fixed_psi}
         self._fixed_alpha = np.zeros(len(goods.names))
@@ -128,7 +138,8 @@ class MDCEV:
                 spec.append((f"alpha:{name}", "alpha", k))
         price = goods.price
         self.sigma_free = self.profile == "gamma" or bool(
-            (price.max(axis=1) > price.min(axis=1) * (1 + 1e-12)).any())
+            (price.max(axis=1) > price.min(axis=1) * (1 + 1e-12)).any()
+        )
         if self.sigma_free:
             spec.append(("sigma", "sigma", 0))
         else:
@@ -173,16 +184,22 @@ class MDCEV:
         for i, (name, kind) in enumerate(zip(self.param_names, self._kinds)):
             if name in params:
                 value = params[name]
-                theta[i] = (math.log(value) if kind in ("gamma", "sigma")
-                            else -math.log1p(-value) if kind == "alpha" else value)
+                theta[i] = (
+                    math.log(value)
+                    if kind in ("gamma", "sigma")
+                    else -math.log1p(-value)
+                    if kind == "alpha"
+                    else value
+                )
         return theta
 
     def start(self) -> np.ndarray:
         """psi, beta, alpha 0; gamma the mean amount of those who chose the good; sigma 1."""
         amount = self.goods.amount
         chosen = amount > 0
-        typical = np.where(chosen.any(axis=0),
-                           (amount * chosen).sum(axis=0) / np.maximum(chosen.sum(axis=0), 1), 1.0)
+        typical = np.where(
+            chosen.any(axis=0), (amount * chosen).sum(axis=0) / np.maximum(chosen.sum(axis=0), 1), 1.0
+        )
         return np.where(self._kinds == "gamma", np.log(typical[self._index]), 0.0)
 
     # --- likelihood ---------------------------------------------------------------------------
@@ -195,26 +212,32 @@ class MDCEV:
         consumed = x > 0
         m = consumed.sum(axis=1)
         essential = gamma == 0
-        base = np.where(essential, x, x + gamma)                  # x + gamma (outside: x)
+        base = np.where(essential, x, x + gamma)  # x + gamma (outside: x)
         with np.errstate(divide="ignore"):
-            satiation = np.where(essential, np.log(np.where(consumed, x, 1.0)),
-                                 np.log1p(x / np.where(essential, 1.0, gamma)))
+            satiation = np.where(
+                essential, np.log(np.where(consumed, x, 1.0)), np.log1p(x / np.where(essential, 1.0, gamma))
+            )
         v = psi + goods.z @ beta + (alpha - 1) * satiation - np.log(p)
         log_f = np.log1p(-alpha) - np.log(np.where(consumed, base, 1.0))
-        inverse = np.where(consumed, p * np.exp(-log_f), 0.0)     # p_c / f_c
+        inverse = np.where(consumed, p * np.exp(-log_f), 0.0)  # p_c / f_c
         total_inverse = inverse.sum(axis=1)
         scaled = v / sigma
         top = scaled.max(axis=1, keepdims=True)
         expo = np.exp(scaled - top)
         log_denominator = np.log(expo.sum(axis=1)) + top[:, 0]
-        log_p = (-np.log(self._reference_price) + (1 - m) * math.log(sigma)
-                 + np.where(consumed, log_f + scaled, 0.0).sum(axis=1) + np.log(total_inverse)
-                 - m * log_denominator + special.gammaln(m))
+        log_p = (
+            -np.log(self._reference_price)
+            + (1 - m) * math.log(sigma)
+            + np.where(consumed, log_f + scaled, 0.0).sum(axis=1)
+            + np.log(total_inverse)
+            - m * log_denominator
+            + special.gammaln(m)
+        )
         if not scores:
             return log_p, None
         share = expo / expo.sum(axis=1, keepdims=True)
-        d_v = (consumed - m[:, None] * share) / sigma                       # d log P / d V_k
-        d_log_f = consumed * (1 - inverse / total_inverse[:, None])          # d log P / d ln f_k
+        d_v = (consumed - m[:, None] * share) / sigma  # d log P / d V_k
+        d_log_f = consumed * (1 - inverse / total_inverse[:, None])  # d log P / d ln f_k
         out = np.empty((len(x), len(self.param_names)))
         for i, (kind, k) in enumerate(zip(self._kinds, self._index)):
             if kind == "psi":
@@ -228,8 +251,7 @@ class MDCEV:
                 used = np.where(consumed[:, k], satiation[:, k], 0)
                 out[:, i] = d_v[:, k] * (1 - alpha[k]) * used - d_log_f[:, k]
             else:
-                out[:, i] = (1 - m) - (consumed * scaled).sum(axis=1) \
-                    + m * (share * scaled).sum(axis=1)
+                out[:, i] = (1 - m) - (consumed * scaled).sum(axis=1) + m * (share * scaled).sum(axis=1)
         return log_p, out
 
     def loglike_obs(self, theta: np.ndarray) -> np.ndarray:
@@ -252,8 +274,7 @@ class MDCEV:
 
     # --- fit ----------------------------------------------------------------------------------
 
-    def fit(self, start: np.ndarray | None = None, cov_type: str = DEFAULT_COV_TYPE
-            ) -> MDCEVResults:
+    def fit(self, start: np.ndarray | None = None, cov_type: str = DEFAULT_COV_TYPE) -> MDCEVResults:
         """BFGS on the analytic gradient, then Newton steps on the finite-difference Hessian;
         `cov_type` "robust" or "classical" (analysis.models.results)."""
         check_cov_type(cov_type)
@@ -271,8 +292,9 @@ class MDCEV:
                 return math.inf, np.zeros_like(t)
             return value, -(self.goods.weight @ scores) / n
 
-        found = optimize.minimize(objective, theta, jac=True, method="BFGS",
-                                  options={"gtol": 1e-7, "maxiter": 2000})
+        found = optimize.minimize(
+            objective, theta, jac=True, method="BFGS", options={"gtol": 1e-7, "maxiter": 2000}
+        )
         theta, iterations = found.x, found.nit
         ll = self.loglike(theta)
         for _ in range(_NEWTON_STEPS):  # polish: quadratic convergence near the optimum
@@ -289,38 +311,51 @@ class MDCEV:
             theta, ll = moved, self.loglike(moved)
             iterations += 1
         grad, hess = self.score(theta), self.hessian(theta)
-        converged = bool(np.max(np.abs(grad)) < _GRADIENT_TOLERANCE * n
-                         and np.all(np.linalg.eigvalsh(-hess) > 0))
+        converged = bool(
+            np.max(np.abs(grad)) < _GRADIENT_TOLERANCE * n and np.all(np.linalg.eigvalsh(-hess) > 0)
+        )
         return self._results(theta, ll, hess, converged, iterations, cov_type)
 
-    def _results(self, theta: np.ndarray, ll: float, hess: np.ndarray, converged: bool,
-                 iterations: int, cov_type: str) -> MDCEVResults:
+    def _results(
+        self, theta: np.ndarray, ll: float, hess: np.ndarray, converged: bool, iterations: int, cov_type: str
+    ) -> MDCEVResults:
         cov = np.linalg.pinv(-hess)
-        robust = sandwich(cov, self.goods.weight[:, None] * self.score_obs(theta),
-                          pd.factorize(self.goods.respondent)[0])
+        robust = sandwich(
+            cov, self.goods.weight[:, None] * self.score_obs(theta), pd.factorize(self.goods.respondent)[0]
+        )
         value, slope = self.natural(theta)
         names = self.param_names
-        frame = lambda matrix: pd.DataFrame(np.outer(slope, slope) * matrix, index=names,
-                                            columns=names)
+        frame = lambda matrix: pd.DataFrame(np.outer(slope, slope) * matrix, index=names, columns=names)
         notes = [INTEGER_NOTE] if _whole(self.goods.amount) else []
         if "sigma" in self.fixed:
-            notes.append("sigma is fixed at 1: with equal prices the alpha-profile cannot tell "
-                         "the scale from the alphas")
+            notes.append(
+                "sigma is fixed at 1: with equal prices the alpha-profile cannot tell "
+                "the scale from the alphas"
+            )
         if self.goods.outside and not self.goods.essential:
-            notes.append("some respondents left nothing unspent: the outside good is treated as "
-                         "a non-essential good with psi 0")
+            notes.append(
+                "some respondents left nothing unspent: the outside good is treated as "
+                "a non-essential good with psi 0"
+            )
         return MDCEVResults(
-            model=f"mdcev-{self.profile}", params=pd.Series(value, index=names),
-            classical_cov=frame(cov), robust_cov=frame(robust), loglik=float(ll),
+            model=f"mdcev-{self.profile}",
+            params=pd.Series(value, index=names),
+            classical_cov=frame(cov),
+            robust_cov=frame(robust),
+            loglik=float(ll),
             n_observations=len(self.goods.amount),
-            n_respondents=int(self.goods.respondent.nunique()), converged=converged,
-            iterations=int(iterations), cov_type=cov_type, fixed=dict(self.fixed), notes=notes,
-            support=functools.partial(self.predicted_support, theta))
+            n_respondents=int(self.goods.respondent.nunique()),
+            converged=converged,
+            iterations=int(iterations),
+            cov_type=cov_type,
+            fixed=dict(self.fixed),
+            notes=notes,
+            support=functools.partial(self.predicted_support, theta),
+        )
 
     # --- predicted support --------------------------------------------------------------------
 
-    def predicted_support(self, theta: np.ndarray, draws: int = 200,
-                          seed: int | None = 0) -> pd.DataFrame:
+    def predicted_support(self, theta: np.ndarray, draws: int = 200, seed: int | None = 0) -> pd.DataFrame:
         """Per option the share of respondents allocating a positive amount and the mean amount,
         predicted and observed (weighted by the respondent weights).
 
@@ -338,15 +373,21 @@ class MDCEV:
         w = goods.weight / goods.weight.sum()
         share, mean = np.zeros(len(goods.names)), np.zeros(len(goods.names))
         for _ in range(draws):
-            amount = _kkt_amounts(base + rng.gumbel(scale=sigma, size=base.shape), goods.price,
-                                  alpha, gamma, budget)
+            amount = _kkt_amounts(
+                base + rng.gumbel(scale=sigma, size=base.shape), goods.price, alpha, gamma, budget
+            )
             share += w @ (amount > 0)
             mean += w @ amount
         options = slice(1 if goods.outside else 0, None)
-        return pd.DataFrame({
-            "option": goods.names[options], "predicted_share": share[options] / draws,
-            "observed_share": (w @ (goods.amount > 0))[options],
-            "predicted_mean": mean[options] / draws, "observed_mean": (w @ goods.amount)[options]})
+        return pd.DataFrame(
+            {
+                "option": goods.names[options],
+                "predicted_share": share[options] / draws,
+                "observed_share": (w @ (goods.amount > 0))[options],
+                "predicted_mean": mean[options] / draws,
+                "observed_mean": (w @ goods.amount)[options],
+            }
+        )
 
     # --- checks -------------------------------------------------------------------------------
 
@@ -362,12 +403,16 @@ class MDCEV:
         used = (goods.amount > 0).any(axis=0)
         never = [name for name, chosen in zip(goods.names, used) if not chosen]
         if never:
-            raise ValueError(f"nobody allocated anything to {', '.join(never)}: its psi cannot be "
-                             "estimated; leave the option out of the table")
+            raise ValueError(
+                f"nobody allocated anything to {', '.join(never)}: its psi cannot be "
+                "estimated; leave the option out of the table"
+            )
         empty = goods.respondent[(goods.amount > 0).sum(axis=1) == 0]
         if len(empty):
-            raise ValueError(f"respondent(s) {', '.join(map(str, empty[:5]))} allocated nothing; "
-                             "without an outside good every respondent must allocate something")
+            raise ValueError(
+                f"respondent(s) {', '.join(map(str, empty[:5]))} allocated nothing; "
+                "without an outside good every respondent must allocate something"
+            )
         if len(goods.names) < 2:
             raise ValueError("an MDCEV needs at least two goods")
 
@@ -379,18 +424,24 @@ def _whole(amount: np.ndarray) -> bool:
 # --- reading the choice table -------------------------------------------------------------------
 
 
-def _read_goods(choices: pd.DataFrame, attributes: list[str], outside_good: bool | None,
-                weights: pd.Series | None, task: str | None) -> _Goods:
+def _read_goods(
+    choices: pd.DataFrame,
+    attributes: list[str],
+    outside_good: bool | None,
+    weights: pd.Series | None,
+    task: str | None,
+) -> _Goods:
     layout = choice_layout(choices, task, ["cost", *attributes], kind="points", flag="task=...")
     frame, n, j, cell = layout.frame, layout.n_obs, layout.n_opt, layout.cell
 
     def grid(column: str) -> np.ndarray:
-        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float,
-                                                                     na_value=np.nan)
+        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         if not np.isfinite(values).all():
             bad = frame["respondent"].to_numpy()[~np.isfinite(values)][:5]
-            raise ValueError(f"column {column!r} has missing or non-numeric values (respondents "
-                             f"{', '.join(map(str, bad))})")
+            raise ValueError(
+                f"column {column!r} has missing or non-numeric values (respondents "
+                f"{', '.join(map(str, bad))})"
+            )
         out = np.empty(n * j)
         out[cell] = values
         return out.reshape(n, j)
@@ -399,9 +450,11 @@ def _read_goods(choices: pd.DataFrame, attributes: list[str], outside_good: bool
     if (amount < 0).any():
         raise ValueError("the choice column must hold amounts >= 0 (points or units allocated)")
     if np.isin(amount, (0, 1)).all() and (amount == 1).any():
-        raise ValueError("every amount is 0 or 1: options ticked on or off (a portfolio page), "
-                         "not an allocation of points or money; MDCEV would diverge. Fit a "
-                         "portfolio page with --model portfolio-logit")
+        raise ValueError(
+            "every amount is 0 or 1: options ticked on or off (a portfolio page), "
+            "not an allocation of points or money; MDCEV would diverge. Fit a "
+            "portfolio page with --model portfolio-logit"
+        )
     if (price <= 0).any():
         raise ValueError("the cost column (price per unit) must be > 0 for an MDCEV")
     z = np.stack([grid(a) for a in attributes], axis=2) if attributes else np.zeros((n, j, 0))
@@ -410,8 +463,10 @@ def _read_goods(choices: pd.DataFrame, attributes: list[str], outside_good: bool
     if "budget" in frame:
         budget = grid("budget")
         if (budget.max(axis=1) != budget.min(axis=1)).any():
-            raise ValueError("column 'budget' differs between the options of one respondent; it "
-                             "must be the respondent's single limit")
+            raise ValueError(
+                "column 'budget' differs between the options of one respondent; it "
+                "must be the respondent's single limit"
+            )
         budget = budget[:, 0]
         leftover = budget - (price * amount).sum(axis=1)
         over = leftover < -_LEFTOVER_TOLERANCE * np.abs(budget)
@@ -424,8 +479,10 @@ def _read_goods(choices: pd.DataFrame, attributes: list[str], outside_good: bool
     if outside_good and leftover is None:
         raise ValueError("an outside good (the unspent budget) needs a budget column")
     if outside_good and not (leftover > 0).any():
-        raise ValueError("outside_good=True but every respondent spent the whole budget: there is "
-                         "no unspent budget to model")
+        raise ValueError(
+            "outside_good=True but every respondent spent the whole budget: there is "
+            "no unspent budget to model"
+        )
     names = [str(o) for o in layout.options]
     if outside_good:
         if OUTSIDE in names:
@@ -434,19 +491,32 @@ def _read_goods(choices: pd.DataFrame, attributes: list[str], outside_good: bool
         amount = np.column_stack([leftover, amount])
         price = np.column_stack([np.ones(n), price])
         z = np.concatenate([np.zeros((n, 1, len(attributes))), z], axis=1)
-    goods = _Goods(names=names, amount=amount, price=price, z=z, outside=bool(outside_good),
-                   essential=bool(outside_good and (leftover > 0).all()), respondent=respondent,
-                   weight=observation_weights(weights, respondent), budget=budget,
-                   row_cell=layout.row_cell)
+    goods = _Goods(
+        names=names,
+        amount=amount,
+        price=price,
+        z=z,
+        outside=bool(outside_good),
+        essential=bool(outside_good and (leftover > 0).all()),
+        respondent=respondent,
+        weight=observation_weights(weights, respondent),
+        budget=budget,
+        row_cell=layout.row_cell,
+    )
     return goods
 
 
 # --- simulation ---------------------------------------------------------------------------------
 
 
-def simulate_mdcev(table: pd.DataFrame, params: dict[str, float], profile: str = "gamma",
-                   outside_good: bool = True, seed: int | np.random.Generator | None = None,
-                   attributes: list[str] | None = None) -> pd.DataFrame:
+def simulate_mdcev(
+    table: pd.DataFrame,
+    params: dict[str, float],
+    profile: str = "gamma",
+    outside_good: bool = True,
+    seed: int | np.random.Generator | None = None,
+    attributes: list[str] | None = None,
+) -> pd.DataFrame:
     """The table with its `choice` column drawn from the MDCEV: each respondent maximises the
     utility given Gumbel draws, found by bisection on the marginal utility of money (KKT).
 
@@ -462,7 +532,7 @@ def simulate_mdcev(table: pd.DataFrame, params: dict[str, float], profile: str =
     frame = table.copy()
     frame["choice"] = 0.0
     if attributes is None:
-        attributes = [name[len("beta:"):] for name in params if name.startswith("beta:")]
+        attributes = [name[len("beta:") :] for name in params if name.startswith("beta:")]
     goods = _read_goods(frame, attributes, False, None, None)
     if goods.budget is None:
         raise ValueError("simulating an MDCEV needs a budget column")
@@ -471,8 +541,7 @@ def simulate_mdcev(table: pd.DataFrame, params: dict[str, float], profile: str =
     psi = np.array([params.get(f"psi:{name}", 0.0) for name in names])
     beta = np.array([params.get(f"beta:{a}", 0.0) for a in attributes])
     alpha = np.array([params.get(f"alpha:{name}", 0.0) for name in names])
-    gamma = np.array([params.get(f"gamma:{name}", 1.0) if profile == "gamma" else 1.0
-                      for name in names])
+    gamma = np.array([params.get(f"gamma:{name}", 1.0) if profile == "gamma" else 1.0 for name in names])
     if outside_good:
         psi[0], gamma[0] = 0.0, 0.0
         price = np.column_stack([np.ones(len(budget)), goods.price])
@@ -487,13 +556,14 @@ def simulate_mdcev(table: pd.DataFrame, params: dict[str, float], profile: str =
     return frame
 
 
-def _kkt_amounts(log_psi: np.ndarray, price: np.ndarray, alpha: np.ndarray, gamma: np.ndarray,
-                 budget: np.ndarray) -> np.ndarray:
+def _kkt_amounts(
+    log_psi: np.ndarray, price: np.ndarray, alpha: np.ndarray, gamma: np.ndarray, budget: np.ndarray
+) -> np.ndarray:
     """Utility-maximising amounts: marginal utility per unit of money equal (lambda) for every
     consumed good and below it at 0 for the rest; bisection on ln lambda, vectorised."""
     essential = gamma == 0
     exponent = 1 / (alpha - 1)
-    log_marginal = log_psi - np.log(price)                   # ln (marginal utility at 0 / price)
+    log_marginal = log_psi - np.log(price)  # ln (marginal utility at 0 / price)
 
     def amounts(log_lambda: np.ndarray) -> np.ndarray:
         ratio = np.exp((log_lambda[:, None] - log_marginal) * exponent)
@@ -501,11 +571,15 @@ def _kkt_amounts(log_psi: np.ndarray, price: np.ndarray, alpha: np.ndarray, gamm
 
     # ln lambda at which one good alone takes the whole budget
     alone = log_marginal + (alpha - 1) * np.where(
-        essential, np.log(budget[:, None] / price),
-        np.log1p(budget[:, None] / (price * np.where(essential, 1, gamma))))
-    low = alone.max(axis=1)                                  # spends at least the budget
-    high = np.maximum(np.where(essential, -np.inf, log_marginal).max(axis=1),
-                      np.where(essential, alone, -np.inf).max(axis=1))   # at most the budget
+        essential,
+        np.log(budget[:, None] / price),
+        np.log1p(budget[:, None] / (price * np.where(essential, 1, gamma))),
+    )
+    low = alone.max(axis=1)  # spends at least the budget
+    high = np.maximum(
+        np.where(essential, -np.inf, log_marginal).max(axis=1),
+        np.where(essential, alone, -np.inf).max(axis=1),
+    )  # at most the budget
     for _ in range(_BISECTION_STEPS):
         middle = (low + high) / 2
         over = (price * amounts(middle)).sum(axis=1) > budget

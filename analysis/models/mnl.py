@@ -11,10 +11,10 @@ every sum over alternatives is one array operation. A respondent answers several
 robust covariance is the sandwich clustered by respondent; survey weights (mean 1 over respondents)
 enter the likelihood and the weighted sandwich H^-1 (sum_r w_r^2 g_r g_r') H^-1.
 """
+
 from __future__ import annotations
 
 import functools
-
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -22,14 +22,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.models.optimize import newton, sandwich
 from analysis.models.layout import observation_weights
-from analysis.models.results import (DEFAULT_COV_TYPE, ChoiceResults, check_cov_type,
-                                     format_table, json_safe)
+from analysis.models.optimize import newton, sandwich
+from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, check_cov_type, format_table, json_safe
 
-_RANK_TOLERANCE = 1e-10       # smallest eigenvalue of the scaled information that counts as > 0
+_RANK_TOLERANCE = 1e-10  # smallest eigenvalue of the scaled information that counts as > 0
 _NO_FINITE_WTP = "the cost coefficient's 95% interval covers 0: no finite interval"
-_EXAMPLES = 5                 # respondents/tasks named in an error message
+_EXAMPLES = 5  # respondents/tasks named in an error message
 
 
 @dataclass
@@ -47,19 +46,23 @@ class MNLResults(ChoiceResults):
             raise ValueError("name the cost attribute: wtp(cost=...) or MNL(..., cost=...)")
         denominator = cost if cost.startswith("beta:") else f"beta:{cost}"
         if denominator not in self.params.index:
-            raise ValueError(f"{cost!r} is not an attribute of the model "
-                             f"({', '.join(self._betas())})")
+            raise ValueError(f"{cost!r} is not an attribute of the model ({', '.join(self._betas())})")
         rows = []
         for numerator in self._betas():
             if numerator == denominator:
                 continue
             ratio = self.ratio(numerator, denominator)
             finite = not ratio["note"]
-            rows.append({"attribute": numerator[len("beta:"):], "wtp": -ratio["ratio"],
-                         "std_err": ratio["std_err"],
-                         "lower": -ratio["upper"] if finite else -math.inf,
-                         "upper": -ratio["lower"] if finite else math.inf,
-                         "note": "" if finite else _NO_FINITE_WTP})
+            rows.append(
+                {
+                    "attribute": numerator[len("beta:") :],
+                    "wtp": -ratio["ratio"],
+                    "std_err": ratio["std_err"],
+                    "lower": -ratio["upper"] if finite else -math.inf,
+                    "upper": -ratio["lower"] if finite else math.inf,
+                    "note": "" if finite else _NO_FINITE_WTP,
+                }
+            )
         return pd.DataFrame(rows, columns=["attribute", "wtp", "std_err", "lower", "upper", "note"])
 
     def summary(self) -> str:
@@ -67,8 +70,10 @@ class MNLResults(ChoiceResults):
         if self.cost is None or len(self._betas()) < 2:
             return text
         table = format_table(self.wtp().set_index("attribute"))
-        return (f"{text}\n\nWillingness to pay (per unit, in units of {self.cost}; "
-                f"{self.cov_type} delta-method errors)\n{table}")
+        return (
+            f"{text}\n\nWillingness to pay (per unit, in units of {self.cost}; "
+            f"{self.cov_type} delta-method errors)\n{table}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """ChoiceResults' JSON plus `wtp` (null without a cost attribute)."""
@@ -94,8 +99,14 @@ class MNL:
     respondent weights indexed by respondent (normalised to mean 1).
     """
 
-    def __init__(self, choices: pd.DataFrame, attributes: list[str], cost: str | None = None,
-                 opt_out: str = "none", weights: pd.Series | None = None) -> None:
+    def __init__(
+        self,
+        choices: pd.DataFrame,
+        attributes: list[str],
+        cost: str | None = None,
+        opt_out: str = "none",
+        weights: pd.Series | None = None,
+    ) -> None:
         attributes = list(attributes)
         if cost is not None and cost not in attributes:
             attributes.append(cost)
@@ -104,10 +115,11 @@ class MNL:
         self.cost = cost
         tasks = _read_tasks(choices, attributes, opt_out)
         self.has_opt_out = bool(tasks.opt_out.any())
-        self.param_names = ([f"asc:{opt_out}"] if self.has_opt_out else []) + \
-            [f"beta:{a}" for a in attributes]
+        self.param_names = ([f"asc:{opt_out}"] if self.has_opt_out else []) + [
+            f"beta:{a}" for a in attributes
+        ]
         columns = [tasks.opt_out[..., None]] if self.has_opt_out else []
-        self.x = np.concatenate(columns + [tasks.x], axis=2)   # tasks x alternatives x parameters
+        self.x = np.concatenate(columns + [tasks.x], axis=2)  # tasks x alternatives x parameters
         self.available, self.chosen, self.labels = tasks.available, tasks.chosen, tasks.label
         self.attributes, self.opt_out, self.set_name = attributes, opt_out, tasks.set_name
         self._values = tasks.x
@@ -158,40 +170,61 @@ class MNL:
         log_p, p = self._probabilities(params)
         return float(self.weight @ log_p), self._scores(p).sum(axis=0), self._hessian(p), p
 
-    def fit(self, start: np.ndarray | None = None, cov_type: str = DEFAULT_COV_TYPE
-            ) -> MNLResults:
+    def fit(self, start: np.ndarray | None = None, cov_type: str = DEFAULT_COV_TYPE) -> MNLResults:
         """Newton-Raphson with the exact Hessian and step-halving (the LL is concave); `cov_type`
         "robust" or "classical" (analysis.models.results)."""
         check_cov_type(cov_type)
-        found = newton(self.loglike, self._all,
-                       np.zeros(len(self.param_names)) if start is None else start)
+        found = newton(self.loglike, self._all, np.zeros(len(self.param_names)) if start is None else start)
         _, _, hess, p = found.state
         cov = np.linalg.inv(-hess)
         return MNLResults.of_fit(
-            "mnl", self.param_names, found, cov, sandwich(cov, self._scores(p), self.cluster),
-            n_observations=self.n_observations, n_respondents=self.n_respondents,
-            cov_type=cov_type, cost=self.cost, support=functools.partial(self._support, p),
-            extra={"by_set": ("Predicted and observed choice per set and alternative",
-                              self._per(p, "set")),
-                   "by_variant": ("Predicted and observed choice per variant (the same attribute "
-                                  "values in any set)", self._per(p, "variant"))},
-            support_at=lambda theta: self._support(self._probabilities(theta)[1]))
+            "mnl",
+            self.param_names,
+            found,
+            cov,
+            sandwich(cov, self._scores(p), self.cluster),
+            n_observations=self.n_observations,
+            n_respondents=self.n_respondents,
+            cov_type=cov_type,
+            cost=self.cost,
+            support=functools.partial(self._support, p),
+            extra={
+                "by_set": ("Predicted and observed choice per set and alternative", self._per(p, "set")),
+                "by_variant": (
+                    "Predicted and observed choice per variant (the same attribute values in any set)",
+                    self._per(p, "variant"),
+                ),
+            },
+            support_at=lambda theta: self._support(self._probabilities(theta)[1]),
+        )
 
     def _support(self, p: np.ndarray) -> pd.DataFrame:
         """Per alternative (A, B, ..., the opt-out) the mean predicted probability of being chosen
         over the tasks that offered it, beside the observed share."""
         offered = self.available
         weight = np.broadcast_to(self.weight[:, None], p.shape)[offered]
-        frame = pd.DataFrame({
-            "option": self.labels[offered], "w": weight, "n": 1.0,
-            "predicted": weight * p[offered], "observed": weight * self.chosen[offered],
-            "unweighted": p[offered],
-        }).groupby("option", sort=False).sum()
-        return pd.DataFrame({
-            "option": frame.index, "predicted": (frame["predicted"] / frame["w"]).to_numpy(),
-            "observed": (frame["observed"] / frame["w"]).to_numpy(),
-            "predicted_unweighted": (frame["unweighted"] / frame["n"]).to_numpy(),
-        })
+        frame = (
+            pd.DataFrame(
+                {
+                    "option": self.labels[offered],
+                    "w": weight,
+                    "n": 1.0,
+                    "predicted": weight * p[offered],
+                    "observed": weight * self.chosen[offered],
+                    "unweighted": p[offered],
+                }
+            )
+            .groupby("option", sort=False)
+            .sum()
+        )
+        return pd.DataFrame(
+            {
+                "option": frame.index,
+                "predicted": (frame["predicted"] / frame["w"]).to_numpy(),
+                "observed": (frame["observed"] / frame["w"]).to_numpy(),
+                "predicted_unweighted": (frame["unweighted"] / frame["n"]).to_numpy(),
+            }
+        )
 
     def _per(self, p: np.ndarray, by: str) -> pd.DataFrame:
         """Weighted predicted and observed shares of each alternative per set ("set": set and
@@ -200,15 +233,30 @@ class MNL:
         offered = self.available
         n_task, width = offered.shape
         is_opt_out = self.labels == self.opt_out
-        variant = np.array([[self.opt_out if is_opt_out[n, j] else ", ".join(
-            f"{a} {plain(v)}" for a, v in zip(self.attributes, self._values[n, j]))
-            for j in range(width)] for n in range(n_task)], dtype=object)
+        variant = np.array(
+            [
+                [
+                    self.opt_out
+                    if is_opt_out[n, j]
+                    else ", ".join(f"{a} {plain(v)}" for a, v in zip(self.attributes, self._values[n, j]))
+                    for j in range(width)
+                ]
+                for n in range(n_task)
+            ],
+            dtype=object,
+        )
         weight = np.broadcast_to(self.weight[:, None], p.shape)
-        frame = pd.DataFrame({
-            "set": np.broadcast_to(self.set_name[:, None], p.shape)[offered],
-            "alternative": self.labels[offered], "variant": variant[offered],
-            "w": weight[offered], "offered": 1, "predicted": (weight * p)[offered],
-            "observed": (weight * self.chosen)[offered]})
+        frame = pd.DataFrame(
+            {
+                "set": np.broadcast_to(self.set_name[:, None], p.shape)[offered],
+                "alternative": self.labels[offered],
+                "variant": variant[offered],
+                "w": weight[offered],
+                "offered": 1,
+                "predicted": (weight * p)[offered],
+                "observed": (weight * self.chosen)[offered],
+            }
+        )
         keys = ["set", "alternative", "variant"] if by == "set" else ["variant"]
         out = frame.groupby(keys, sort=False).sum(numeric_only=True).reset_index()
         out["predicted"] /= out["w"]
@@ -219,17 +267,20 @@ class MNL:
         """Every parameter must move some choice probability: the information at theta = 0."""
         info = -self.hessian(np.zeros(len(self.param_names)))
         scale = np.sqrt(np.diag(info))
-        dead = [name for name, size in zip(self.param_names, scale)
-                if size <= 1e-12 * max(scale.max(), 1)]
+        dead = [name for name, size in zip(self.param_names, scale) if size <= 1e-12 * max(scale.max(), 1)]
         if dead:
-            raise ValueError(f"{', '.join(dead)}: the attribute does not differ between the "
-                             "alternatives of any task, so its weight is not identified; leave "
-                             "it out")
+            raise ValueError(
+                f"{', '.join(dead)}: the attribute does not differ between the "
+                "alternatives of any task, so its weight is not identified; leave "
+                "it out"
+            )
         values, vectors = np.linalg.eigh(info / np.outer(scale, scale))
-        if values[0] < _RANK_TOLERANCE:   # eigh sorts ascending
+        if values[0] < _RANK_TOLERANCE:  # eigh sorts ascending
             together = [self.param_names[i] for i in np.flatnonzero(np.abs(vectors[:, 0]) > 1e-6)]
-            raise ValueError(f"{', '.join(together)} cannot be told apart: their differences "
-                             "between alternatives move together in every task; leave one out")
+            raise ValueError(
+                f"{', '.join(together)} cannot be told apart: their differences "
+                "between alternatives move together in every task; leave one out"
+            )
 
 
 # --- reading the choice table ---------------------------------------------------------------
@@ -239,13 +290,13 @@ class MNL:
 class _Tasks:
     """The table as padded arrays: task n (respondent x task), alternative slot j, attribute k."""
 
-    respondent: pd.Series     # per task
-    x: np.ndarray             # N x J x K, 0 for the opt-out and padding
-    opt_out: np.ndarray       # N x J: 1.0 where the slot is the opt-out
-    available: np.ndarray     # N x J: False for padding
-    chosen: np.ndarray        # N x J bool, exactly one True per task
-    label: np.ndarray         # N x J: the alternative's option label ("A", "B", "none"; "" padding)
-    set_name: np.ndarray      # N: the task's set (the task column; "" without one)
+    respondent: pd.Series  # per task
+    x: np.ndarray  # N x J x K, 0 for the opt-out and padding
+    opt_out: np.ndarray  # N x J: 1.0 where the slot is the opt-out
+    available: np.ndarray  # N x J: False for padding
+    chosen: np.ndarray  # N x J bool, exactly one True per task
+    label: np.ndarray  # N x J: the alternative's option label ("A", "B", "none"; "" padding)
+    set_name: np.ndarray  # N: the task's set (the task column; "" without one)
 
 
 def _read_tasks(choices: pd.DataFrame, attributes: list[str], opt_out: str) -> _Tasks:
@@ -253,8 +304,7 @@ def _read_tasks(choices: pd.DataFrame, attributes: list[str], opt_out: str) -> _
     if missing:
         raise ValueError(f"the choice table lacks the column(s) {', '.join(missing)}")
     if choices.empty:
-        raise ValueError("the choice table has no rows (select the pairs tasks, e.g. task "
-                         "'<page>:<set>')")
+        raise ValueError("the choice table has no rows (select the pairs tasks, e.g. task '<page>:<set>')")
     frame = choices.reset_index(drop=True)
     task = frame["task"].astype(str).to_numpy() if "task" in frame else np.full(len(frame), "")
     person_code, _ = pd.factorize(frame["respondent"])
@@ -264,8 +314,10 @@ def _read_tasks(choices: pd.DataFrame, attributes: list[str], opt_out: str) -> _
     option = frame["option"].astype(str).to_numpy()
     repeated = pd.DataFrame({"task": task_code, "option": option}).duplicated().to_numpy()
     if repeated.any():
-        raise ValueError(f"an option appears twice in one task ({places(repeated)}); each task "
-                         "needs one row per alternative")
+        raise ValueError(
+            f"an option appears twice in one task ({places(repeated)}); each task "
+            "needs one row per alternative"
+        )
     choice = pd.to_numeric(frame["choice"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     not_binary = (choice != 0) & (choice != 1)
     if not_binary.any():
@@ -275,38 +327,49 @@ def _read_tasks(choices: pd.DataFrame, attributes: list[str], opt_out: str) -> _
     if len(wrong):
         first_rows = np.unique(task_code, return_index=True)[1][wrong[:_EXAMPLES]]
         listed = [f"{places.one(row)} ({int(count[task_code[row]])} chosen)" for row in first_rows]
-        raise ValueError(f"every task needs exactly one chosen alternative; {len(wrong)} task(s) "
-                         f"do not: {', '.join(listed)}{' ...' if len(wrong) > _EXAMPLES else ''}")
+        raise ValueError(
+            f"every task needs exactly one chosen alternative; {len(wrong)} task(s) "
+            f"do not: {', '.join(listed)}{' ...' if len(wrong) > _EXAMPLES else ''}"
+        )
     is_opt_out = option == opt_out
     values = np.column_stack([_numeric(frame[a], a, places) for a in attributes])
     gap = np.isnan(values) & ~is_opt_out[:, None]
     if gap.any():
         column = np.flatnonzero(gap.any(axis=0))[0]
-        raise ValueError(f"attribute {attributes[column]!r} is empty for an alternative other than "
-                         f"the opt-out {opt_out!r} ({places(gap[:, column])}); fill it in, or fit "
-                         "only the sets whose variants have this attribute")
+        raise ValueError(
+            f"attribute {attributes[column]!r} is empty for an alternative other than "
+            f"the opt-out {opt_out!r} ({places(gap[:, column])}); fill it in, or fit "
+            "only the sets whose variants have this attribute"
+        )
     stray = (np.nan_to_num(values) != 0) & is_opt_out[:, None]
     if stray.any():
-        raise ValueError(f"the opt-out {opt_out!r} has attribute values "
-                         f"({places(stray.any(axis=1))}); its utility is the constant only: "
-                         "leave them empty or 0, or pass the opt-out's label as opt_out")
+        raise ValueError(
+            f"the opt-out {opt_out!r} has attribute values "
+            f"({places(stray.any(axis=1))}); its utility is the constant only: "
+            "leave them empty or 0, or pass the opt-out's label as opt_out"
+        )
 
     n_tasks = int(task_code.max()) + 1
     slot = pd.Series(task_code).groupby(task_code).cumcount().to_numpy()
     width = int(slot.max()) + 1
     x = np.zeros((n_tasks, width, len(attributes)))
     x[task_code, slot] = np.nan_to_num(values)
-    padded = {name: np.zeros((n_tasks, width), dtype=bool)
-              for name in ("opt_out", "available", "chosen")}
+    padded = {name: np.zeros((n_tasks, width), dtype=bool) for name in ("opt_out", "available", "chosen")}
     padded["opt_out"][task_code, slot] = is_opt_out
     padded["available"][task_code, slot] = True
     padded["chosen"][task_code, slot] = choice == 1
     label = np.full((n_tasks, width), "", dtype=object)
     label[task_code, slot] = option
     first_rows = np.unique(task_code, return_index=True)[1]
-    return _Tasks(respondent=frame["respondent"].iloc[first_rows].reset_index(drop=True), x=x,
-                  opt_out=padded["opt_out"].astype(float), available=padded["available"],
-                  chosen=padded["chosen"], label=label, set_name=task[first_rows])
+    return _Tasks(
+        respondent=frame["respondent"].iloc[first_rows].reset_index(drop=True),
+        x=x,
+        opt_out=padded["opt_out"].astype(float),
+        available=padded["available"],
+        chosen=padded["chosen"],
+        label=label,
+        set_name=task[first_rows],
+    )
 
 
 class _Places:
@@ -332,14 +395,22 @@ def _numeric(column: pd.Series, name: str, places: _Places) -> np.ndarray:
     values = pd.to_numeric(column, errors="coerce")
     text = (values.isna() & column.notna()).to_numpy()
     if text.any():
-        raise ValueError(f"attribute {name!r} must be numeric; it holds {column[text].iloc[0]!r} "
-                         f"({places(text)})")
+        raise ValueError(
+            f"attribute {name!r} must be numeric; it holds {column[text].iloc[0]!r} ({places(text)})"
+        )
     return values.to_numpy(dtype=float, na_value=np.nan)
 
 
-def simulate_pairs(respondents: int, tasks: int, params: dict[str, float], variants: int = 2,
-                   opt_out: bool = True, cost: str | None = "cost", taste_sd: float = 0.0,
-                   seed: int | np.random.Generator | None = None) -> pd.DataFrame:
+def simulate_pairs(
+    respondents: int,
+    tasks: int,
+    params: dict[str, float],
+    variants: int = 2,
+    opt_out: bool = True,
+    cost: str | None = "cost",
+    taste_sd: float = 0.0,
+    seed: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
     """A pairs choice table (tasks `pairs:<set>`, options A, B, ... and `none`) drawn from the MNL.
 
     Attributes are the `beta:<attribute>` names of `params`: standard normal, except `cost`
@@ -348,7 +419,7 @@ def simulate_pairs(respondents: int, tasks: int, params: dict[str, float], varia
     their tasks (for testing clustered errors); 0 is the MNL itself.
     """
     rng = np.random.default_rng(seed)
-    attributes = [name[len("beta:"):] for name in params if name.startswith("beta:")]
+    attributes = [name[len("beta:") :] for name in params if name.startswith("beta:")]
     n = respondents * tasks
     x = rng.normal(size=(n, variants, len(attributes)))
     if cost in attributes:
@@ -363,12 +434,14 @@ def simulate_pairs(respondents: int, tasks: int, params: dict[str, float], varia
         options.append("none")
     chosen = (v + rng.gumbel(size=v.shape)).argmax(axis=1)
     width = len(options)
-    frame = pd.DataFrame({
-        "respondent": np.repeat([f"r{i}" for i in range(respondents)], tasks * width),
-        "task": np.repeat(np.tile([f"pairs:{t + 1}" for t in range(tasks)], respondents), width),
-        "option": np.tile(options, n),
-        "choice": (np.arange(width) == chosen[:, None]).astype(int).ravel(),
-    })
+    frame = pd.DataFrame(
+        {
+            "respondent": np.repeat([f"r{i}" for i in range(respondents)], tasks * width),
+            "task": np.repeat(np.tile([f"pairs:{t + 1}" for t in range(tasks)], respondents), width),
+            "option": np.tile(options, n),
+            "choice": (np.arange(width) == chosen[:, None]).astype(int).ravel(),
+        }
+    )
     for k, name in enumerate(attributes):
         frame[name] = x[..., k].ravel()
     return frame

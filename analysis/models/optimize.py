@@ -1,17 +1,19 @@
 """Shared numerical steps of the choice models: Newton-Raphson for a concave log-likelihood,
 step-halving, the finite-difference Hessian of an analytic score, the cluster-robust sandwich and a
 log-sum-exp that stays quiet on empty sets."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 MAX_ITERATIONS = 100
-TOLERANCE = 1e-10            # largest Newton step at convergence
-HALVINGS = 60                # a step halved this often is below any parameter's precision
-HESSIAN_STEP = 1e-5          # finite-difference step, relative to the parameter (at least 1)
+TOLERANCE = 1e-10  # largest Newton step at convergence
+HALVINGS = 60  # a step halved this often is below any parameter's precision
+HESSIAN_STEP = 1e-5  # finite-difference step, relative to the parameter (at least 1)
 
 
 @dataclass
@@ -24,8 +26,11 @@ class Newton:
     converged: bool
 
 
-def newton(loglike: Callable[[np.ndarray], float],
-           derivatives: Callable[[np.ndarray], tuple[Any, ...]], start: np.ndarray) -> Newton:
+def newton(
+    loglike: Callable[[np.ndarray], float],
+    derivatives: Callable[[np.ndarray], tuple[Any, ...]],
+    start: np.ndarray,
+) -> Newton:
     """Maximise a concave log-likelihood with the exact Hessian and step-halving.
 
     `derivatives(params)` returns (LL, gradient, Hessian, anything else the caller wants back).
@@ -43,8 +48,9 @@ def newton(loglike: Callable[[np.ndarray], float],
     return Newton(params, state, MAX_ITERATIONS, False)
 
 
-def halved_step(objective: Callable[[np.ndarray], float], start: np.ndarray, step: np.ndarray,
-                value: float) -> np.ndarray:
+def halved_step(
+    objective: Callable[[np.ndarray], float], start: np.ndarray, step: np.ndarray, value: float
+) -> np.ndarray:
     """start + step, the step halved until the objective is not below `value` (its value at
     start): a log-likelihood never falls. `start` itself (the same object) if no step qualifies."""
     for _ in range(HALVINGS):

@@ -12,18 +12,24 @@ its gradient sum_m D_m'(S_m - W_m E_m[y]) and Hessian -sum_m W_m D_m' Cov_m(y) D
 D_m = dU_m/dtheta. Menus up to 2^16 candidate portfolios are enumerated; above that an exact
 knapsack recursion over integer costs gives log Z, E[y] and Cov(y) without listing portfolios.
 """
+
 from __future__ import annotations
 
 import functools
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from analysis.models import sampling
 from analysis.models.layout import (
-    PortfolioTable, column, menu_rows, plain_number, read_portfolio_table,
+    PortfolioTable,
+    column,
+    menu_rows,
+    plain_number,
+    read_portfolio_table,
 )
 from analysis.models.menus import build_menu, enumerable, table_rule_breaks
 from analysis.models.optimize import newton, sandwich
@@ -31,7 +37,7 @@ from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, NotIdentifi
 from surveys.definition import PortfolioPage
 from surveys.feasibility import check_portfolio, feasible_level_vectors
 
-_RANK_TOLERANCE = 1e-10       # smallest eigenvalue of the scaled information that counts as > 0
+_RANK_TOLERANCE = 1e-10  # smallest eigenvalue of the scaled information that counts as > 0
 
 
 class PortfolioLogit:
@@ -53,27 +59,36 @@ class PortfolioLogit:
     `from_consultation` to take it from the consultation's own rule instead.
     """
 
-    def __init__(self, choices: pd.DataFrame, attributes: list[str],
-                 weights: pd.Series | None = None, asc: bool = True, delta0: bool = True,
-                 task: str | None = None, method: str = "auto", infeasible: str = "raise",
-                 samples: int = 500, seed: int | None = 0,
-                 _feasible: Callable[[Any, Any], np.ndarray] | None = None,
-                 _check: Callable[[Any], list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        choices: pd.DataFrame,
+        attributes: list[str],
+        weights: pd.Series | None = None,
+        asc: bool = True,
+        delta0: bool = True,
+        task: str | None = None,
+        method: str = "auto",
+        infeasible: str = "raise",
+        samples: int = 500,
+        seed: int | None = 0,
+        _feasible: Callable[[Any, Any], np.ndarray] | None = None,
+        _check: Callable[[Any], list[str]] | None = None,
+    ) -> None:
         if method not in ("auto", "enumerate", "recursion", "sample"):
-            raise ValueError(f"method must be auto, enumerate, recursion or sample, not "
-                             f"{method!r}")
+            raise ValueError(f"method must be auto, enumerate, recursion or sample, not {method!r}")
         if method == "sample" and _feasible is not None:
-            raise ValueError("method='sample' draws from the table's rule, not the "
-                             "consultation's")
+            raise ValueError("method='sample' draws from the table's rule, not the consultation's")
         if samples < 1:
             raise ValueError(f"samples must be at least 1, not {samples!r}")
         if infeasible not in ("raise", "report"):
             raise ValueError(f"infeasible must be raise or report, not {infeasible!r}")
-        self.data = read_portfolio_table(choices, list(attributes), weights, task,
-                                by_version=_feasible is not None)
+        self.data = read_portfolio_table(
+            choices, list(attributes), weights, task, by_version=_feasible is not None
+        )
         data = self.data
-        self.param_names = ([f"asc:{o}" for o in data.options] if asc else []) + \
-            [f"beta:{a}" for a in data.attributes]
+        self.param_names = ([f"asc:{o}" for o in data.options] if asc else []) + [
+            f"beta:{a}" for a in data.attributes
+        ]
         if delta0:
             ids = data.constraints
             self.param_names += ["delta0"] if len(ids) == 1 else [f"delta0:{c}" for c in ids]
@@ -88,34 +103,42 @@ class PortfolioLogit:
         self.menus, sampled, rng = [], 0, np.random.default_rng(seed)
         for rows in menu_rows(data.menu, keep):
             design = self._design(data, rows[0])
-            if _feasible is None and (method == "sample" or method == "auto" and
-                                      not enumerable(data.levels)
-                                      and not sampling.recursion_applies(data, rows[0])):
+            if _feasible is None and (
+                method == "sample"
+                or method == "auto"
+                and not enumerable(data.levels)
+                and not sampling.recursion_applies(data, rows[0])
+            ):
                 self.menus += sampling.sampled_menus(data, rows, design, samples, rng)
                 sampled += len(rows)
             else:
                 self.menus.append(build_menu(data, rows, design, method, _feasible))
-        self.notes = [sampling.sampling_note(sampled, int(keep.sum()), samples,
-                                             method == "sample")] if sampled else []
-        self.rules = ("the consultation's rules per design version (surveys.feasibility)"
-                      if _feasible is not None else None)
+        self.notes = (
+            [sampling.sampling_note(sampled, int(keep.sum()), samples, method == "sample")] if sampled else []
+        )
+        self.rules = (
+            "the consultation's rules per design version (surveys.feasibility)"
+            if _feasible is not None
+            else None
+        )
         self.n_observations = int(keep.sum())
         self.n_respondents = int(data.respondent[keep].nunique())
         self._cluster = pd.factorize(data.respondent)[0]
         self._check_identified()
 
     @classmethod
-    def from_consultation(cls, consultation: Any, choices: pd.DataFrame, attributes: list[str],
-                          task: str, **options: Any) -> "PortfolioLogit":
+    def from_consultation(
+        cls, consultation: Any, choices: pd.DataFrame, attributes: list[str], task: str, **options: Any
+    ) -> PortfolioLogit:
         """The model whose feasible sets come from the consultation's own rule
         (surveys.feasibility.feasible_level_vectors), per design version in the `version` column;
         any levels the page defines, negative (sliders around a basic plan) or fractional."""
+
         def page_of(version: Any) -> tuple[Any, PortfolioPage]:
             design = consultation.for_version(None if pd.isna(version) else version)
             pages = [p for p in design.pages if isinstance(p, PortfolioPage) and p.id == task]
             if not pages:
-                raise ValueError(f"task {task!r} is not a portfolio page of consultation "
-                                 f"{consultation.id!r}")
+                raise ValueError(f"task {task!r} is not a portfolio page of consultation {consultation.id!r}")
             return design, pages[0]
 
         def feasible(data: PortfolioTable, version: Any) -> np.ndarray:
@@ -123,18 +146,21 @@ class PortfolioLogit:
             order = [[o.id for o in page.options].index(option) for option in data.options]
             return feasible_level_vectors(design, page)[:, order].astype(float)
 
-        @functools.lru_cache(maxsize=None)
+        @functools.cache
         def rules_broken(version: Any, levels: tuple[tuple[str, Any], ...]) -> str:
             design, page = page_of(version)
             broken = check_portfolio(design, page, dict(levels))
             return "; ".join(map(_violation_text, broken))
 
         def check(data: PortfolioTable) -> list[str]:
-            return [rules_broken(data.version[n], tuple(zip(data.options, map(plain_number, data.y[n]))))
-                    for n in range(len(data.observation))]
+            return [
+                rules_broken(data.version[n], tuple(zip(data.options, map(plain_number, data.y[n]))))
+                for n in range(len(data.observation))
+            ]
 
-        return cls(choices, attributes, task=task, method="enumerate", _feasible=feasible,
-                   _check=check, **options)
+        return cls(
+            choices, attributes, task=task, method="enumerate", _feasible=feasible, _check=check, **options
+        )
 
     def constraints(self) -> list[str]:
         """The rules of the feasible set, in words (what the summary and JSON say)."""
@@ -143,9 +169,13 @@ class PortfolioLogit:
             low = np.isfinite(data.budget_min[:, k]).any()
             high = np.isfinite(data.budget[:, k]).any()
             if low or high:
-                found.append(" <= ".join(([column("budget_min", c)] if low else []) +
-                                         [f"total {column('cost', c)}"] +
-                                         ([column("budget", c)] if high else [])))
+                found.append(
+                    " <= ".join(
+                        ([column("budget_min", c)] if low else [])
+                        + [f"total {column('cost', c)}"]
+                        + ([column("budget", c)] if high else [])
+                    )
+                )
         if data.group_names and not self.rules:
             found.append(f"at most one option per group ({', '.join(data.group_names)})")
         if not self.rules and (data.offset.any() or (data.levels > 1).any()):
@@ -154,7 +184,7 @@ class PortfolioLogit:
 
     # --- likelihood ---------------------------------------------------------------------------
 
-    def _design(self, data: "PortfolioTable", n: int) -> np.ndarray:
+    def _design(self, data: PortfolioTable, n: int) -> np.ndarray:
         """D (J x parameters): u = D theta, the utility per unit of each option, for row n's menu."""
         columns = [np.eye(len(data.options))] if self._asc else []
         columns.append(data.x[n])
@@ -171,8 +201,9 @@ class PortfolioLogit:
     def hessian(self, params: np.ndarray) -> np.ndarray:
         return self._all(params)[2]
 
-    def _all(self, params: np.ndarray, second: bool = True) -> tuple[float, np.ndarray,
-                                                                      np.ndarray | None, list]:
+    def _all(
+        self, params: np.ndarray, second: bool = True
+    ) -> tuple[float, np.ndarray, np.ndarray | None, list]:
         """LL, gradient, Hessian (when `second`) and each menu's mean y, in one pass over menus."""
         params = np.asarray(params, dtype=float)
         ll, grad, hess, means = 0.0, 0.0, 0.0 if second else None, []
@@ -187,27 +218,36 @@ class PortfolioLogit:
 
     # --- fit ----------------------------------------------------------------------------------
 
-    def fit(self, start: np.ndarray | None = None, cov_type: str = DEFAULT_COV_TYPE
-            ) -> ChoiceResults:
+    def fit(self, start: np.ndarray | None = None, cov_type: str = DEFAULT_COV_TYPE) -> ChoiceResults:
         """Newton-Raphson with the exact Hessian and step-halving (the LL is concave); `cov_type`
         "robust" or "classical" (analysis.models.results)."""
         check_cov_type(cov_type)
-        found = newton(self.loglike, self._all,
-                       np.zeros(len(self.param_names)) if start is None else start)
+        found = newton(self.loglike, self._all, np.zeros(len(self.param_names)) if start is None else start)
         _, _, hess, means = found.state
         cov = np.linalg.inv(-hess)
-        scores = np.vstack([menu.obs_weight[:, None] * ((menu.y - mean) @ menu.design)
-                            for menu, mean in zip(self.menus, means)])
+        scores = np.vstack(
+            [
+                menu.obs_weight[:, None] * ((menu.y - mean) @ menu.design)
+                for menu, mean in zip(self.menus, means)
+            ]
+        )
         cluster = np.concatenate([self._cluster[menu.rows] for menu in self.menus])
         return ChoiceResults.of_fit(
-            "portfolio-logit", self.param_names, found, cov, sandwich(cov, scores, cluster),
-            n_observations=self.n_observations, n_respondents=self.n_respondents,
-            infeasible=self.infeasible, notes=list(self.notes), cov_type=cov_type,
-            support=lambda: self._support(sampling.support_means(self.menus, means,
-                                                                 found.params)),
+            "portfolio-logit",
+            self.param_names,
+            found,
+            cov,
+            sandwich(cov, scores, cluster),
+            n_observations=self.n_observations,
+            n_respondents=self.n_respondents,
+            infeasible=self.infeasible,
+            notes=list(self.notes),
+            cov_type=cov_type,
+            support=lambda: self._support(sampling.support_means(self.menus, means, found.params)),
             support_at=self._support_at,
             package=functools.partial(self.package_probability, found.params),
-            best_package=functools.partial(self.most_supported_package, found.params))
+            best_package=functools.partial(self.most_supported_package, found.params),
+        )
 
     def _support_at(self, params: np.ndarray) -> pd.DataFrame:
         """Predicted support at any parameter vector (for its interval)."""
@@ -220,15 +260,21 @@ class PortfolioLogit:
         offset = self.data.offset
         predicted = sum(menu.weight * mean for menu, mean in zip(self.menus, means)) / total + offset
         observed = sum(menu.chosen_sum for menu in self.menus) / total + offset
-        unweighted = sum(len(menu.rows) * mean for menu, mean in zip(self.menus, means)) / count \
-            + offset
-        return pd.DataFrame({"option": self.data.options, "predicted": predicted,
-                             "observed": observed, "predicted_unweighted": unweighted})
+        unweighted = sum(len(menu.rows) * mean for menu, mean in zip(self.menus, means)) / count + offset
+        return pd.DataFrame(
+            {
+                "option": self.data.options,
+                "predicted": predicted,
+                "observed": observed,
+                "predicted_unweighted": unweighted,
+            }
+        )
 
     # --- packages -----------------------------------------------------------------------------
 
-    def package_probability(self, params: np.ndarray, package: dict[str, float],
-                            version: Any = None, menu: int | None = None) -> pd.DataFrame:
+    def package_probability(
+        self, params: np.ndarray, package: dict[str, float], version: Any = None, menu: int | None = None
+    ) -> pd.DataFrame:
         """The probability that a respondent chooses exactly `package` ({option: level}, options
         left out at 0), per menu (respondents who saw the same costs, effects and budget), and
         in the last row ("all") the mean over the respondents of the menus selected (weighted;
@@ -237,8 +283,10 @@ class PortfolioLogit:
         """
         unknown = sorted(set(map(str, package)) - set(self.data.options))
         if unknown:
-            raise ValueError(f"option(s) {', '.join(unknown)} are not in the choice table "
-                             f"(options: {', '.join(self.data.options)})")
+            raise ValueError(
+                f"option(s) {', '.join(unknown)} are not in the choice table "
+                f"(options: {', '.join(self.data.options)})"
+            )
         levels = {str(k): float(v) for k, v in package.items()}
         y = np.array([levels.get(o, 0.0) for o in self.data.options]) - self.data.offset
         params = np.asarray(params, dtype=float)
@@ -247,12 +295,12 @@ class PortfolioLogit:
             this = self.menus[m]
             u = this.design @ params
             probability = math.exp(y @ u - this.moments(u, False)[0]) if this.allows(y) else 0.0
-            rows.append(self._menu_row(m) | {"feasible": this.allows(y),
-                                             "probability": probability})
+            rows.append(self._menu_row(m) | {"feasible": this.allows(y), "probability": probability})
         return _with_mean(pd.DataFrame(rows), ["probability"])
 
-    def most_supported_package(self, params: np.ndarray, version: Any = None,
-                               menu: int | None = None) -> pd.DataFrame:
+    def most_supported_package(
+        self, params: np.ndarray, version: Any = None, menu: int | None = None
+    ) -> pd.DataFrame:
         """Per menu the feasible package with the highest utility, argmax_{p in F} V_p (so the
         most probable one): its level per option, total cost per constraint, utility y'u (without
         the delta0 B_n term, which is the same for every package) and probability."""
@@ -263,31 +311,50 @@ class PortfolioLogit:
             u = this.design @ params
             y = this.best(u) + self.data.offset
             n = this.rows[0]
-            totals = {f"total_{column('cost', c)}": float(y @ self.data.cost[n, :, k])
-                      for k, c in enumerate(self.data.constraints)}
-            rows.append(self._menu_row(m) | {
-                "package": ", ".join(o if level == 1 else f"{o}={plain_number(level)}"
-                                     for o, level in zip(self.data.options, y) if level) or
-                "(nothing)",
-                **{o: plain_number(level) for o, level in zip(self.data.options, y)}, **totals,
-                "utility": float(y @ u),
-                "probability": math.exp((y - self.data.offset) @ u - this.moments(u, False)[0])})
+            totals = {
+                f"total_{column('cost', c)}": float(y @ self.data.cost[n, :, k])
+                for k, c in enumerate(self.data.constraints)
+            }
+            rows.append(
+                self._menu_row(m)
+                | {
+                    "package": ", ".join(
+                        o if level == 1 else f"{o}={plain_number(level)}"
+                        for o, level in zip(self.data.options, y)
+                        if level
+                    )
+                    or "(nothing)",
+                    **{o: plain_number(level) for o, level in zip(self.data.options, y)},
+                    **totals,
+                    "utility": float(y @ u),
+                    "probability": math.exp((y - self.data.offset) @ u - this.moments(u, False)[0]),
+                }
+            )
         return pd.DataFrame(rows)
 
     def _selected_menus(self, version: Any, menu: int | None) -> list[int]:
-        chosen = [m for m, this in enumerate(self.menus)
-                  if (menu is None or m == menu) and
-                  (version is None or str(self.data.version[this.rows[0]]) == str(version))]
+        chosen = [
+            m
+            for m, this in enumerate(self.menus)
+            if (menu is None or m == menu)
+            and (version is None or str(self.data.version[this.rows[0]]) == str(version))
+        ]
         if not chosen:
-            raise ValueError(f"no menu matches version={version!r}, menu={menu!r} (menus "
-                             f"0..{len(self.menus) - 1}; versions "
-                             f"{', '.join(sorted({str(v) for v in self.data.version}))})")
+            raise ValueError(
+                f"no menu matches version={version!r}, menu={menu!r} (menus "
+                f"0..{len(self.menus) - 1}; versions "
+                f"{', '.join(sorted({str(v) for v in self.data.version}))})"
+            )
         return chosen
 
     def _menu_row(self, m: int) -> dict[str, Any]:
         this = self.menus[m]
-        return {"menu": m, "version": self.data.version[this.rows[0]],
-                "observations": len(this.rows), "weight": this.weight}
+        return {
+            "menu": m,
+            "version": self.data.version[this.rows[0]],
+            "observations": len(this.rows),
+            "weight": this.weight,
+        }
 
     # --- identification -----------------------------------------------------------------------
 
@@ -306,12 +373,16 @@ class PortfolioLogit:
         constants = [k for k, name in enumerate(names) if name.startswith("asc:")]
         problems = [[names[k] for k in _null_space_members(info, constants)]]
         if not problems[0]:
-            problems = [[names[k]] for k in range(len(names)) if k not in constants
-                        and _null_space_members(info, constants + [k])]
+            problems = [
+                [names[k]]
+                for k in range(len(names))
+                if k not in constants and _null_space_members(info, constants + [k])
+            ]
             alone = {name for problem in problems for name in problem}
             rest = [k for k in range(len(names)) if names[k] not in alone]
-            problems += [[names[k] for k in together]
-                         for together in _null_space_members(info, rest, each=True)]
+            problems += [
+                [names[k] for k in together] for together in _null_space_members(info, rest, each=True)
+            ]
         problems = [problem for problem in problems if problem]
         if problems:
             raise NotIdentified(_identification_message(problems), problems)
@@ -320,43 +391,62 @@ class PortfolioLogit:
 def _with_mean(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """`frame` (one row per menu) plus a row "all": the weighted mean of `columns` over the
     observations (and `<column>_unweighted`, the plain mean), observations and weight summed."""
-    total = {"menu": "all", "version": None, "observations": frame["observations"].sum(),
-             "weight": frame["weight"].sum()}
+    total = {
+        "menu": "all",
+        "version": None,
+        "observations": frame["observations"].sum(),
+        "weight": frame["weight"].sum(),
+    }
     for c in columns:
         total[c] = float((frame[c] * frame["weight"]).sum() / frame["weight"].sum())
         frame[f"{c}_unweighted"] = frame[c]
-        total[f"{c}_unweighted"] = float((frame[c] * frame["observations"]).sum() /
-                                         frame["observations"].sum())
+        total[f"{c}_unweighted"] = float(
+            (frame[c] * frame["observations"]).sum() / frame["observations"].sum()
+        )
     return pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
 
 
-def _null_space_members(info: np.ndarray, subset: list[int],
-                        each: bool = False) -> list[int] | list[list[int]]:
+def _null_space_members(
+    info: np.ndarray, subset: list[int], each: bool = False
+) -> list[int] | list[list[int]]:
     """The parameters (positions) in the null space of the information restricted to `subset`:
     all of them together, or (`each`) one list per null direction."""
     if not subset:
         return []
     values, vectors = np.linalg.eigh(info[np.ix_(subset, subset)])
-    groups = [[subset[i] for i in np.flatnonzero(np.abs(vectors[:, k]) > 1e-6)]
-              for k in np.flatnonzero(values < _RANK_TOLERANCE)]
+    groups = [
+        [subset[i] for i in np.flatnonzero(np.abs(vectors[:, k]) > 1e-6)]
+        for k in np.flatnonzero(values < _RANK_TOLERANCE)
+    ]
     return groups if each else sorted({k for group in groups for k in group})
 
 
 def _infeasible_frame(data: PortfolioTable, broken: list[str]) -> pd.DataFrame:
     rows = [n for n, rule in enumerate(broken) if rule]
-    return pd.DataFrame({"observation": np.asarray(rows, dtype=int),
-                         "respondent": data.respondent.to_numpy()[rows],
-                         "task": data.task[rows], "rule": [broken[n] for n in rows]})
+    return pd.DataFrame(
+        {
+            "observation": np.asarray(rows, dtype=int),
+            "respondent": data.respondent.to_numpy()[rows],
+            "task": data.task[rows],
+            "rule": [broken[n] for n in rows],
+        }
+    )
 
 
 def _infeasible_message(infeasible: pd.DataFrame) -> str:
-    lines = [f"respondent {r.respondent}" + (f" (task {r.task})" if r.task else "") + f": {r.rule}"
-             for r in infeasible.head(10).itertuples()]
+    lines = [
+        f"respondent {r.respondent}" + (f" (task {r.task})" if r.task else "") + f": {r.rule}"
+        for r in infeasible.head(10).itertuples()
+    ]
     more = f"\n  ... and {len(infeasible) - 10} more" if len(infeasible) > 10 else ""
-    return (f"{len(infeasible)} chosen portfolio(s) break the consultation's rules, so their "
-            "probability is 0:\n  " + "\n  ".join(lines) + more +
-            "\nCorrect the data, or pass infeasible='report' to leave them out and list them in "
-            "results.infeasible.")
+    return (
+        f"{len(infeasible)} chosen portfolio(s) break the consultation's rules, so their "
+        "probability is 0:\n  "
+        + "\n  ".join(lines)
+        + more
+        + "\nCorrect the data, or pass infeasible='report' to leave them out and list them in "
+        "results.infeasible."
+    )
 
 
 def _violation_text(violation: Any) -> str:
@@ -370,23 +460,31 @@ def _identification_message(problems: list[list[str]]) -> str:
     for involved in problems:
         weights = [p for p in involved if not p.startswith("asc:")]
         if len(weights) > 1:
-            line = (f"{', '.join(weights)} cannot be told apart: across the menus they change the "
-                    "options' utilities in the same proportions (too few design versions for "
-                    "this many varying costs and effects). Add versions, or leave one out.")
+            line = (
+                f"{', '.join(weights)} cannot be told apart: across the menus they change the "
+                "options' utilities in the same proportions (too few design versions for "
+                "this many varying costs and effects). Add versions, or leave one out."
+            )
         elif weights and weights[0].startswith("delta0"):
-            line = (f"{weights[0]} is not identified: within every menu the total cost is a fixed "
-                    "combination of the options chosen (costs the same for everyone, or everyone "
-                    "must spend the same total), so the budget term is absorbed by the option "
-                    "constants. Use design versions with different costs, or fit without it "
-                    "(delta0=False, --no-delta0).")
+            line = (
+                f"{weights[0]} is not identified: within every menu the total cost is a fixed "
+                "combination of the options chosen (costs the same for everyone, or everyone "
+                "must spend the same total), so the budget term is absorbed by the option "
+                "constants. Use design versions with different costs, or fit without it "
+                "(delta0=False, --no-delta0)."
+            )
         elif weights:
-            line = (f"{weights[0]} is not identified: the attribute does not vary across "
-                    "respondents apart from the option it belongs to, so it is absorbed by the "
-                    "option constants. Use design versions with different effects, or leave the "
-                    "attribute out.")
+            line = (
+                f"{weights[0]} is not identified: the attribute does not vary across "
+                "respondents apart from the option it belongs to, so it is absorbed by the "
+                "option constants. Use design versions with different effects, or leave the "
+                "attribute out."
+            )
         else:
-            line = (f"{', '.join(involved)} are not separately identified (an option that is "
-                    "never feasible, a fixed number of options, or an empty portfolio that is "
-                    "never allowed).")
+            line = (
+                f"{', '.join(involved)} are not separately identified (an option that is "
+                "never feasible, a fixed number of options, or an empty portfolio that is "
+                "never allowed)."
+            )
         lines += [line] if line not in lines else []
     return "The portfolio logit cannot be estimated:\n  " + "\n  ".join(lines)

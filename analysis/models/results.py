@@ -8,11 +8,13 @@ p-value and interval uses. A result pickles; the predictions that need the fitte
 (predicted support, package probabilities) stay behind, since they would carry the whole choice
 table along.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,14 +34,15 @@ def check_cov_type(cov_type: str) -> None:
     """A ValueError naming the choices unless `cov_type` is one; the fits call it first, so a
     typo does not cost a fit."""
     if cov_type not in COV_TYPES:
-        raise ValueError(f"cov_type must be one of {', '.join(map(repr, COV_TYPES))}, "
-                         f"not {cov_type!r}")
+        raise ValueError(f"cov_type must be one of {', '.join(map(repr, COV_TYPES))}, not {cov_type!r}")
 
 
 def _needs_the_model(*args: Any, **kwargs: Any) -> pd.DataFrame:
     """What a pickled result holds instead of its predictions."""
-    raise ValueError("predictions need the fitted model, which a pickled result leaves behind: "
-                     "fit the model again to predict")
+    raise ValueError(
+        "predictions need the fitted model, which a pickled result leaves behind: "
+        "fit the model again to predict"
+    )
 
 
 @dataclass
@@ -88,15 +91,27 @@ class ChoiceResults:
         return state
 
     @classmethod
-    def of_fit(cls, model: str, names: list[str], found: Any, classical_cov: np.ndarray,
-               robust_cov: np.ndarray, **fields: Any) -> "ChoiceResults":
+    def of_fit(
+        cls,
+        model: str,
+        names: list[str],
+        found: Any,
+        classical_cov: np.ndarray,
+        robust_cov: np.ndarray,
+        **fields: Any,
+    ) -> ChoiceResults:
         """Results from arrays and where Newton stopped (analysis.models.optimize.Newton, whose
         state starts with the log-likelihood)."""
-        return cls(model=model, params=pd.Series(found.params, index=names),
-                   classical_cov=pd.DataFrame(classical_cov, index=names, columns=names),
-                   robust_cov=pd.DataFrame(robust_cov, index=names, columns=names),
-                   loglik=found.state[0], converged=found.converged,
-                   iterations=found.iterations, **fields)
+        return cls(
+            model=model,
+            params=pd.Series(found.params, index=names),
+            classical_cov=pd.DataFrame(classical_cov, index=names, columns=names),
+            robust_cov=pd.DataFrame(robust_cov, index=names, columns=names),
+            loglik=found.state[0],
+            converged=found.converged,
+            iterations=found.iterations,
+            **fields,
+        )
 
     def cov_params(self) -> pd.DataFrame:
         """The covariance of the estimates that `cov_type` names."""
@@ -141,9 +156,15 @@ class ChoiceResults:
     def table(self) -> pd.DataFrame:
         """Estimates with the standard error, z, two-sided p-value and 95% interval of
         `cov_type`."""
-        return pd.concat([pd.DataFrame({"estimate": self.params, "std_err": self.bse,
-                                        "z": self.tvalues, "p_value": self.pvalues}),
-                          self.conf_int()], axis=1)
+        return pd.concat(
+            [
+                pd.DataFrame(
+                    {"estimate": self.params, "std_err": self.bse, "z": self.tvalues, "p_value": self.pvalues}
+                ),
+                self.conf_int(),
+            ],
+            axis=1,
+        )
 
     @property
     def terms(self) -> list[str]:
@@ -152,10 +173,13 @@ class ChoiceResults:
 
     def describe(self) -> list[str]:
         """The header every summary starts with: what was fitted, on what, how it went."""
-        weighting = ("WEIGHTED: " + f"{self.weights['file']} (effective n "
-                     f"{significant(self.weights['n_effective'])} of {self.n_respondents}, design "
-                     f"effect {significant(self.weights['design_effect'])})"
-                     if self.weights else "UNWEIGHTED: every respondent counts once")
+        weighting = (
+            "WEIGHTED: " + f"{self.weights['file']} (effective n "
+            f"{significant(self.weights['n_effective'])} of {self.n_respondents}, design "
+            f"effect {significant(self.weights['design_effect'])})"
+            if self.weights
+            else "UNWEIGHTED: every respondent counts once"
+        )
         lines = [
             f"Model: {self.model}" + (f"   Task: {self.task}" if self.task else ""),
             weighting,
@@ -175,9 +199,12 @@ class ChoiceResults:
         text = "\n".join(self.describe()) + "\n\n" + format_table(self.table())
         worth = self.worth()
         if len(worth):
-            text += ("\n\nEach option's worth in budget units (asc / delta0"
-                     + (f", in {self.budget_unit}" if self.budget_unit else "") + ")\n"
-                     + format_table(worth.set_index("option")))
+            text += (
+                "\n\nEach option's worth in budget units (asc / delta0"
+                + (f", in {self.budget_unit}" if self.budget_unit else "")
+                + ")\n"
+                + format_table(worth.set_index("option"))
+            )
         for title, table in self.extra.values():
             text += f"\n\n{title}\n" + format_table(table.set_index(table.columns[0]))
         notes = "".join(f"\nNote: {note}" for note in self.notes)
@@ -189,18 +216,32 @@ class ChoiceResults:
         notes = list(self.notes)
         params = []
         for name in self.params.index:
-            row = {"name": name, "estimate": float(self.params[name]),
-                   "std_err": float(self.bse[name]),
-                   "robust_std_err": float(self.robust_bse[name])}
+            row = {
+                "name": name,
+                "estimate": float(self.params[name]),
+                "std_err": float(self.bse[name]),
+                "robust_std_err": float(self.robust_bse[name]),
+            }
             params.append(row)
         out = {
-            "model": self.model, "task": self.task, "cov_type": self.cov_type,
-            "n_respondents": self.n_respondents, "n_observations": self.n_observations,
-            "weights": self.weights, "constraints": list(self.constraints),
-            "terms": self.terms, "loglik": self.loglik, "converged": self.converged,
-            "iterations": self.iterations, "aic": self.aic, "bic": self.bic, "params": params,
-            "infeasible": [{"respondent": str(r.respondent), "task": str(r.task), "rule": r.rule}
-                           for r in self.infeasible.itertuples()],
+            "model": self.model,
+            "task": self.task,
+            "cov_type": self.cov_type,
+            "n_respondents": self.n_respondents,
+            "n_observations": self.n_observations,
+            "weights": self.weights,
+            "constraints": list(self.constraints),
+            "terms": self.terms,
+            "loglik": self.loglik,
+            "converged": self.converged,
+            "iterations": self.iterations,
+            "aic": self.aic,
+            "bic": self.bic,
+            "params": params,
+            "infeasible": [
+                {"respondent": str(r.respondent), "task": str(r.task), "rule": r.rule}
+                for r in self.infeasible.itertuples()
+            ],
             "tradeoffs": _records(self.tradeoffs()),
             "worth": _records(self.worth()),
             "budget_unit": self.budget_unit or None,
@@ -218,9 +259,15 @@ class ChoiceResults:
         pair = cov.loc[[numerator, denominator], [numerator, denominator]].to_numpy()
         variance = float(gradient @ pair @ gradient)
         std_err = math.sqrt(variance) if variance >= 0 else math.nan
-        row = {"numerator": numerator, "denominator": denominator, "ratio": a / b,
-               "std_err": std_err, "lower": a / b - Z95 * std_err,
-               "upper": a / b + Z95 * std_err, "note": ""}
+        row = {
+            "numerator": numerator,
+            "denominator": denominator,
+            "ratio": a / b,
+            "std_err": std_err,
+            "lower": a / b - Z95 * std_err,
+            "upper": a / b + Z95 * std_err,
+            "note": "",
+        }
         if not abs(b) > Z95 * math.sqrt(max(cov.loc[denominator, denominator], 0)):
             row.update(lower=-math.inf, upper=math.inf, note=_NO_FINITE_INTERVAL)
         return row
@@ -237,11 +284,15 @@ class ChoiceResults:
         ratios = self.tradeoffs()
         if ratios.empty:
             return ratios.assign(option=[])
-        keep = ratios["numerator"].str.contains("asc:") & \
-            ratios["denominator"].str.contains("delta0")
+        keep = ratios["numerator"].str.contains("asc:") & ratios["denominator"].str.contains("delta0")
         worth = ratios[keep].copy()
-        worth.insert(0, "option", worth.pop("numerator").str.replace(":asc:", ":", regex=False)
-                     .str.replace("asc:", "", regex=False))
+        worth.insert(
+            0,
+            "option",
+            worth.pop("numerator")
+            .str.replace(":asc:", ":", regex=False)
+            .str.replace("asc:", "", regex=False),
+        )
         return worth.drop(columns="denominator").reset_index(drop=True)
 
     def _ratios(self, pairs: list[tuple[str, str]]) -> pd.DataFrame:
@@ -265,14 +316,14 @@ class ChoiceResults:
         if not np.isfinite(cov).all():
             raise ValueError("the covariance is not finite, so predicted support has no interval")
         rng = np.random.default_rng(seed)
-        sampled = rng.multivariate_normal(self.params.to_numpy(), cov, size=draws,
-                                          check_valid="ignore")
+        sampled = rng.multivariate_normal(self.params.to_numpy(), cov, size=draws, check_valid="ignore")
         values = np.array([self.support_at(theta)["predicted"].to_numpy() for theta in sampled])
         low, high = np.percentile(values, [2.5, 97.5], axis=0)
         return table.assign(lower=low, upper=high)
 
-    def package_probability(self, package: dict[str, float], version: Any = None,
-                            menu: int | None = None) -> pd.DataFrame:
+    def package_probability(
+        self, package: dict[str, float], version: Any = None, menu: int | None = None
+    ) -> pd.DataFrame:
         """Predicted support for a given package ({option: level}; options left out at 0): the
         probability that a respondent chooses exactly that package, per menu (respondents who saw
         the same costs, effects and budget; `version`/`menu` select) and, in the row "all", the
@@ -302,9 +353,11 @@ def value_weight_pairs(names: list[str], prefix: str = "") -> list[tuple[str, st
     betas = [n for n in names if n.startswith(f"{prefix}beta:")]
     ascs = [n for n in names if n.startswith(f"{prefix}asc:")]
     budgets = [n for n in names if n.startswith(f"{prefix}delta0")]
-    return [(k, l) for k in betas for l in betas if k != l] + \
-        [(k, d) for k in betas + ascs for d in budgets] + \
-        [(k, l) for k in ascs for l in ascs if k != l]
+    return (
+        [(k, l) for k in betas for l in betas if k != l]
+        + [(k, d) for k in betas + ascs for d in budgets]
+        + [(k, l) for k in ascs for l in ascs if k != l]
+    )
 
 
 def model_terms(names: list[str]) -> list[str]:
@@ -315,7 +368,8 @@ def model_terms(names: list[str]) -> list[str]:
         short = name.split(":", 1)[1] if name.startswith("class") else name
         kind = short.split(":", 1)[0]
         term = {"asc": "option constants (asc)", "share": "class shares"}.get(
-            kind, f"{kind} per good" if kind in ("psi", "gamma", "alpha") else short)
+            kind, f"{kind} per good" if kind in ("psi", "gamma", "alpha") else short
+        )
         if term not in terms:
             terms.append(term)
     return terms
@@ -343,8 +397,10 @@ def format_table(frame: pd.DataFrame) -> str:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
-            for row in frame.to_dict(orient="records")]
+    return [
+        {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        for row in frame.to_dict(orient="records")
+    ]
 
 
 def json_safe(value: Any, notes: list[str], where: str = "") -> Any:
@@ -353,16 +409,18 @@ def json_safe(value: Any, notes: list[str], where: str = "") -> Any:
     if isinstance(value, dict):
         # a row that carries its own note (a ratio without a finite interval) says why itself
         own = [] if value.get("note") else notes
-        return {k: json_safe(v, own, f"{where}.{k}" if where else str(k))
-                for k, v in value.items()}
+        return {k: json_safe(v, own, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        label = lambda i, v: (f"{where}[{v['name']}]" if isinstance(v, dict) and "name" in v
-                              else f"{where}[{i}]")
+        label = lambda i, v: (
+            f"{where}[{v['name']}]" if isinstance(v, dict) and "name" in v else f"{where}[{i}]"
+        )
         return [json_safe(v, notes, label(i, v)) for i, v in enumerate(value)]
     if isinstance(value, (float, np.floating)) and not math.isfinite(value):
-        reason = ("no finite interval: the denominator's 95% interval covers 0"
-                  if math.isinf(value) else "not defined: the parameter is not identified "
-                  "(a negative or undefined variance)")
+        reason = (
+            "no finite interval: the denominator's 95% interval covers 0"
+            if math.isinf(value)
+            else "not defined: the parameter is not identified (a negative or undefined variance)"
+        )
         note = f"{where} is null: {reason}"
         if note not in notes:
             notes.append(note)

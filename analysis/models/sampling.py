@@ -18,6 +18,7 @@ Uniform feasible draws:
   menus.rule_mask). Repeats and the chosen portfolio are dropped, keeping the first R
   distinct draws in order: a uniform subset of F_n without the chosen one.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -27,25 +28,30 @@ import numpy as np
 
 from analysis.models import knapsack
 from analysis.models.menus import (
-    ENUMERATION_LIMIT, Menu, enumerated, feasible_by_table, rule_mask,
+    ENUMERATION_LIMIT,
+    Menu,
+    enumerated,
+    feasible_by_table,
+    rule_mask,
 )
 from analysis.models.optimize import logsumexp
 
-PILOT = 4096                    # proposals used to estimate the acceptance rate
-MAX_PROPOSALS = 5_000_000       # per observation and round; fewer feasible draws: use what there is
+PILOT = 4096  # proposals used to estimate the acceptance rate
+MAX_PROPOSALS = 5_000_000  # per observation and round; fewer feasible draws: use what there is
 ROUNDS = 5
 
 
 def sampling_note(sampled: int, total: int, samples: int, forced: bool) -> str:
-    why = "method='sample'" if forced else ("feasible set beyond enumeration and the knapsack "
-                                            "recursion")
-    return (f"approximate: sampling of alternatives for {sampled:,} of {total:,} choices ({why}); "
-            "each is compared with its chosen "
-            f"portfolio plus {samples} portfolios drawn uniformly from its feasible set without "
-            "replacement (MNL on the sampled sets, no correction needed). Estimates are "
-            "consistent but approximate; the log-likelihood, AIC and BIC are those of the sampled "
-            "sets, not comparable with an exact fit; predicted support is an importance-sampling "
-            "estimate.")
+    why = "method='sample'" if forced else ("feasible set beyond enumeration and the knapsack recursion")
+    return (
+        f"approximate: sampling of alternatives for {sampled:,} of {total:,} choices ({why}); "
+        "each is compared with its chosen "
+        f"portfolio plus {samples} portfolios drawn uniformly from its feasible set without "
+        "replacement (MNL on the sampled sets, no correction needed). Estimates are "
+        "consistent but approximate; the log-likelihood, AIC and BIC are those of the sampled "
+        "sets, not comparable with an exact fit; predicted support is an importance-sampling "
+        "estimate."
+    )
 
 
 def recursion_applies(data, n: int) -> bool:
@@ -57,23 +63,34 @@ def recursion_applies(data, n: int) -> bool:
     return True
 
 
-def sampled_menus(data, rows: np.ndarray, design: np.ndarray, samples: int,
-                  rng: np.random.Generator) -> list:
+def sampled_menus(data, rows: np.ndarray, design: np.ndarray, samples: int, rng: np.random.Generator) -> list:
     """One menu per observation of this menu: its chosen portfolio plus uniform draws."""
     sets = sampled_sets(data, rows, samples, rng)
     menus = []
     for row, chosen_and_draws in zip(rows, sets):
-        y, w = data.y[row:row + 1], data.weight[row:row + 1]
-        menus.append(Menu(
-            rows=np.array([row]), design=design, y=y, obs_weight=w, chosen_sum=w @ y,
-            weight=float(w.sum()), moments=enumerated(chosen_and_draws),
-            best=_exact_only, allows=_exact_only, sample=chosen_and_draws[1:]))
+        y, w = data.y[row : row + 1], data.weight[row : row + 1]
+        menus.append(
+            Menu(
+                rows=np.array([row]),
+                design=design,
+                y=y,
+                obs_weight=w,
+                chosen_sum=w @ y,
+                weight=float(w.sum()),
+                moments=enumerated(chosen_and_draws),
+                best=_exact_only,
+                allows=_exact_only,
+                sample=chosen_and_draws[1:],
+            )
+        )
     return menus
 
 
 def _exact_only(*_: object) -> None:
-    raise ValueError("package probabilities and the most supported package need the exact "
-                     "feasible set; this model compares choices with sampled alternatives")
+    raise ValueError(
+        "package probabilities and the most supported package need the exact "
+        "feasible set; this model compares choices with sampled alternatives"
+    )
 
 
 def sampled_sets(data, rows: np.ndarray, samples: int, rng: np.random.Generator) -> list:
@@ -92,12 +109,15 @@ def sampled_sets(data, rows: np.ndarray, samples: int, rng: np.random.Generator)
             out.append(np.vstack([chosen[None, :], others[pick]]))
         return out
     proposer = _Proposer(data, n)
-    accepted = rule_mask(proposer.draw(PILOT, rng), data.cost[n], data.budget[n],
-                                     data.budget_min[n], data.group[n]).mean()
+    accepted = rule_mask(
+        proposer.draw(PILOT, rng), data.cost[n], data.budget[n], data.budget_min[n], data.group[n]
+    ).mean()
     if accepted == 0:
-        raise ValueError(f"sampling of alternatives: none of {PILOT} proposed portfolios met "
-                         "every rule of a menu (the constraints leave very few portfolios); "
-                         "enumerate it (method='enumerate') or relax the constraints")
+        raise ValueError(
+            f"sampling of alternatives: none of {PILOT} proposed portfolios met "
+            "every rule of a menu (the constraints leave very few portfolios); "
+            "enumerate it (method='enumerate') or relax the constraints"
+        )
     out = []
     for row in rows:
         chosen = data.y[row].astype(dtype)
@@ -105,8 +125,7 @@ def sampled_sets(data, rows: np.ndarray, samples: int, rng: np.random.Generator)
         size = min(MAX_PROPOSALS, int(1.2 * (samples + 10) / accepted) + 1)
         for _ in range(ROUNDS):
             proposals = proposer.draw(size, rng)
-            keep = rule_mask(proposals, data.cost[n], data.budget[n],
-                                         data.budget_min[n], data.group[n])
+            keep = rule_mask(proposals, data.cost[n], data.budget[n], data.budget_min[n], data.group[n])
             proposals = proposals[keep].astype(dtype)
             proposals = proposals[~(proposals == chosen).all(axis=1)]
             found = _first_distinct(np.vstack([found, proposals]))
@@ -120,8 +139,7 @@ def _first_distinct(rows: np.ndarray) -> np.ndarray:
     """The distinct rows in order of first appearance."""
     if not len(rows):
         return rows
-    packed = np.ascontiguousarray(rows).view(np.dtype((np.void, rows.dtype.itemsize *
-                                                        rows.shape[1])))[:, 0]
+    packed = np.ascontiguousarray(rows).view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1])))[:, 0]
     _, first = np.unique(packed, return_index=True)
     return rows[np.sort(first)]
 
@@ -145,7 +163,7 @@ class _Proposer:
                 best = (counts[0][0], stages, high, counts)
         _, self.stages, high, counts = best
         self.width = len(data.options)
-        self.cumulative = []            # per stage: spent r -> cumulative P(alternative a | r)
+        self.cumulative = []  # per stage: spent r -> cumulative P(alternative a | r)
         spent = np.arange(high + 1)
         for s, stage in enumerate(self.stages):
             target = spent[:, None] + stage.cost[None, :]
@@ -153,8 +171,7 @@ class _Proposer:
             top = np.max(log_ways, axis=1, keepdims=True)
             weights = np.exp(log_ways - np.where(np.isfinite(top), top, 0.0))
             cumulative = np.cumsum(weights, axis=1)
-            self.cumulative.append(cumulative / np.where(cumulative[:, -1:] > 0,
-                                                         cumulative[:, -1:], 1.0))
+            self.cumulative.append(cumulative / np.where(cumulative[:, -1:] > 0, cumulative[:, -1:], 1.0))
 
     def draw(self, size: int, rng: np.random.Generator) -> np.ndarray:
         spent = np.zeros(size, dtype=np.int64)
@@ -162,7 +179,7 @@ class _Proposer:
         for stage, cumulative in zip(self.stages, self.cumulative):
             u = rng.random(size)
             pick = np.minimum((cumulative[spent] < u[:, None]).sum(axis=1), len(stage.cost) - 1)
-            members = np.flatnonzero(stage.levels.any(axis=0))   # stages own disjoint options
+            members = np.flatnonzero(stage.levels.any(axis=0))  # stages own disjoint options
             levels[:, members] = stage.levels[pick][:, members]
             spent += stage.cost[pick]
         return levels
@@ -173,9 +190,13 @@ def _one_constraint(data, k: int | None):
     if k is None:
         return dataclasses.replace(data, constraints=[])
     part = slice(k, k + 1)
-    return dataclasses.replace(data, constraints=[data.constraints[k]],
-                               cost=data.cost[:, :, part], budget=data.budget[:, part],
-                               budget_min=data.budget_min[:, part])
+    return dataclasses.replace(
+        data,
+        constraints=[data.constraints[k]],
+        cost=data.cost[:, :, part],
+        budget=data.budget[:, part],
+        budget_min=data.budget_min[:, part],
+    )
 
 
 def _backward_counts(stages: list, low: int, high: int) -> list[np.ndarray]:
@@ -184,8 +205,7 @@ def _backward_counts(stages: list, low: int, high: int) -> list[np.ndarray]:
     size = high + 1
     backward = [np.where(np.arange(size) >= low, 0.0, -np.inf)]
     for stage in reversed(stages):
-        backward.append(logsumexp(
-            knapsack.shifted(backward[-1], stage.cost, False), axis=0))
+        backward.append(logsumexp(knapsack.shifted(backward[-1], stage.cost, False), axis=0))
     backward.reverse()
     return backward
 

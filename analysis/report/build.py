@@ -3,6 +3,7 @@ name for results.json.
 
 Sections come in the issue's order; a new one (e.g. the arguments) is one more entry in
 `BODY`, and a section with nothing to say returns None and is left out."""
+
 from __future__ import annotations
 
 import math
@@ -13,16 +14,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.report import (advice, evaluation, groups, method, participation, segments,
-                             summary, values)
+from analysis.report import advice, evaluation, groups, method, participation, segments, summary, values
 from analysis.report.context import Context, Progress, ReportOptions, _quiet
 from analysis.report.document import Section, Table
 from analysis.report.inputs import ReportData
 from analysis.report.models import fit_models, fit_segments
 from analysis.report.weights import Weighting
 
-BODY = [participation.section, advice.section, values.section, groups.section,
-        segments.section, evaluation.section, method.section]
+BODY = [
+    participation.section,
+    advice.section,
+    values.section,
+    groups.section,
+    segments.section,
+    evaluation.section,
+    method.section,
+]
 
 
 class ReportError(ValueError):
@@ -41,8 +48,9 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
 
-def build_report(data: ReportData, options: ReportOptions, weighting: Weighting,
-                 progress: Progress = _quiet) -> Report:
+def build_report(
+    data: ReportData, options: ReportOptions, weighting: Weighting, progress: Progress = _quiet
+) -> Report:
     _check_options(data, options)
     ctx = Context(data, options, weighting, progress)
     t = ctx.texts
@@ -54,31 +62,49 @@ def build_report(data: ReportData, options: ReportOptions, weighting: Weighting,
     body = [s for s in (build(ctx) for build in BODY) if s is not None]
     sections = [summary.section(ctx), *body]
     ctx.results = {
-        "consultation": {"id": consultation.id if consultation else None, "title": title,
-                         "language": options.language,
-                         "definition_sha256": data.definition_sha256,
-                         "command": options.command},
-        "notes": notes, **ctx.results,
-        "tables": {name: {"title": table.title, "rows": table.frame.to_dict("records")}
-                   for name, table in ctx.tables.items()}}
-    return Report(title, options.language, consultation.id if consultation else "",
-                  options.command, sections, ctx.tables, plain(ctx.results), notes)
+        "consultation": {
+            "id": consultation.id if consultation else None,
+            "title": title,
+            "language": options.language,
+            "definition_sha256": data.definition_sha256,
+            "command": options.command,
+        },
+        "notes": notes,
+        **ctx.results,
+        "tables": {
+            name: {"title": table.title, "rows": table.frame.to_dict("records")}
+            for name, table in ctx.tables.items()
+        },
+    }
+    return Report(
+        title,
+        options.language,
+        consultation.id if consultation else "",
+        options.command,
+        sections,
+        ctx.tables,
+        plain(ctx.results),
+        notes,
+    )
 
 
 def _check_options(data: ReportData, options: ReportOptions) -> None:
     people = data.respondents
     unknown = [name for name in options.by if name not in people.columns]
     if unknown:
-        background = [c for c in people.columns if c not in ("respondent", "version",
-                                                                "started_at", "completed_at",
-                                                                "duration_minutes")
-                      and not c.startswith("why.")]
-        raise ReportError(f"--by {', '.join(unknown)}: not a column of the respondents "
-                          f"table; choose from {', '.join(background)}")
+        background = [
+            c
+            for c in people.columns
+            if c not in ("respondent", "version", "started_at", "completed_at", "duration_minutes")
+            and not c.startswith("why.")
+        ]
+        raise ReportError(
+            f"--by {', '.join(unknown)}: not a column of the respondents "
+            f"table; choose from {', '.join(background)}"
+        )
     classes = options.classes
     if classes not in (None, "auto") and not (isinstance(classes, int) and classes >= 1):
-        raise ReportError(f"--classes must be auto or a whole number of at least 1, not "
-                          f"{classes!r}")
+        raise ReportError(f"--classes must be auto or a whole number of at least 1, not {classes!r}")
 
 
 def plain(value: Any) -> Any:

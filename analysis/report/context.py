@@ -1,5 +1,6 @@
 """Everything a report's sections share while it is built: the data, weights, fitted models,
 the language, and the registry of tables and named numbers that become results.json."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -74,13 +75,13 @@ class Context:
         if self._page_rows is None:
             codes, tasks = pd.factorize(self.data.choices["task"].astype(str))
             pages = np.array([task.partition(":")[0] for task in tasks], dtype=object)
-            grouped = pd.Series(np.arange(len(codes))).groupby(pages[codes]).indices \
-                if len(codes) else {}
+            grouped = pd.Series(np.arange(len(codes))).groupby(pages[codes]).indices if len(codes) else {}
             self._page_rows = dict(grouped)
         return self.data.choices.iloc[self._page_rows.get(page.id, [])]
 
-    def table(self, name: str, title: str, frame: pd.DataFrame, columns: list[Column],
-              emphasis: str | None = None) -> Table:
+    def table(
+        self, name: str, title: str, frame: pd.DataFrame, columns: list[Column], emphasis: str | None = None
+    ) -> Table:
         """Register a table under a unique name (its CSV file's name) and return it."""
         unique, n = name, 2
         while unique in self.tables:

@@ -1,5 +1,6 @@
 """What a report is made of: sections of paragraphs, tables and charts. The content modules build
 them; the HTML renderer and the table files only read them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

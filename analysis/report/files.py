@@ -1,6 +1,7 @@
 """Write a report: report.html, results.json, tables.xlsx (a sheet per table and a contents
 sheet) and one CSV per table in tables/. Text cells that a spreadsheet would run as a formula are
 written as text."""
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,7 @@ HTML_FILE = "report.html"
 RESULTS_FILE = "results.json"
 XLSX_FILE = "tables.xlsx"
 CSV_FOLDER = "tables"
-_SHEET_NAME = 31   # the longest sheet name Excel accepts
+_SHEET_NAME = 31  # the longest sheet name Excel accepts
 
 
 def _safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -28,17 +29,16 @@ def _safe(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def write_report(report: Report, out_dir: str | Path,
-                 stylesheets: Stylesheets = Stylesheets()) -> list[Path]:
+def write_report(report: Report, out_dir: str | Path, stylesheets: Stylesheets | None = None) -> list[Path]:
     """Write every file of the report into out_dir; returns the paths written."""
+    stylesheets = stylesheets if stylesheets is not None else Stylesheets()
     out = Path(out_dir)
     (out / CSV_FOLDER).mkdir(parents=True, exist_ok=True)
     written = []
     html = out / HTML_FILE
     html.write_text(render_html(report, stylesheets), encoding="utf-8")
     results = out / RESULTS_FILE
-    results.write_text(json.dumps(report.results, indent=1, ensure_ascii=False),
-                       encoding="utf-8")
+    results.write_text(json.dumps(report.results, indent=1, ensure_ascii=False), encoding="utf-8")
     written += [html, results]
     for name, table in report.tables.items():
         path = out / CSV_FOLDER / f"{name}.csv"
@@ -55,10 +55,15 @@ def _write_xlsx(report: Report, path: Path) -> Path:
         n = 2
         while sheet in sheets:
             suffix = f"~{n}"
-            sheet, n = name[:_SHEET_NAME - len(suffix)] + suffix, n + 1
+            sheet, n = name[: _SHEET_NAME - len(suffix)] + suffix, n + 1
         sheets[sheet] = name
-    contents = pd.DataFrame({"sheet": list(sheets), "table": list(sheets.values()),
-                             "title": [report.tables[n].title for n in sheets.values()]})
+    contents = pd.DataFrame(
+        {
+            "sheet": list(sheets),
+            "table": list(sheets.values()),
+            "title": [report.tables[n].title for n in sheets.values()],
+        }
+    )
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         _safe(contents).to_excel(writer, sheet_name="contents", index=False)
         for sheet, name in sheets.items():

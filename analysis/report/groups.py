@@ -1,6 +1,7 @@
 """Section 5a, groups: every outcome (option shares or mean levels, points, statements) split by
 each --by background question, with a Wald test of equal values across the groups and a Holm
 correction over all tests; only differences significant after the correction are emphasised."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -68,13 +69,18 @@ def split(ctx: Context, variable: str) -> pd.DataFrame:
         else:
             per = option_shares(long, ctx.weights, by=groups)
         for option, part in per.groupby("option", sort=False):
-            chi2, df, p = wald_test(part[value].to_numpy(float),
-                                    part[f"{value}_se"].to_numpy(float))
-            row = {"variable": variable, "page": page.id, "outcome": option, "measure": value,
-                   "label": f"{ctx.labels('page', page.id)}: {ctx.labels(kind, option)}",
-                   "chi2": chi2, "df": df, "p_value": p}
-            row.update({f"value:{g}": v for g, v in zip(part["group"].astype(str),
-                                                        part[value])})
+            chi2, df, p = wald_test(part[value].to_numpy(float), part[f"{value}_se"].to_numpy(float))
+            row = {
+                "variable": variable,
+                "page": page.id,
+                "outcome": option,
+                "measure": value,
+                "label": f"{ctx.labels('page', page.id)}: {ctx.labels(kind, option)}",
+                "chi2": chi2,
+                "df": df,
+                "p_value": p,
+            }
+            row.update({f"value:{g}": v for g, v in zip(part["group"].astype(str), part[value])})
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -87,21 +93,32 @@ def section(ctx: Context) -> Section | None:
     every = pd.concat(splits, ignore_index=True)
     every["p_holm"] = holm(every["p_value"].to_numpy())
     every["significant"] = every["p_holm"] < ALPHA
-    result = Section("groups", t("groups"), [Paragraph(t("g_intro", tests=int(
-        every["p_value"].notna().sum())))])
+    result = Section(
+        "groups", t("groups"), [Paragraph(t("g_intro", tests=int(every["p_value"].notna().sum())))]
+    )
     numbers = ctx.results.setdefault("groups", {})
     people = ctx.data.respondents.set_index("respondent")
     for variable in ctx.options.by:
         frame = every[every["variable"] == variable].dropna(axis=1, how="all")
         categories = sorted(people[variable].dropna().astype(str).unique())
         columns = [Column("label", t("outcome"))]
-        columns += [Column(f"value:{category}", ctx.labels.choice(variable, category), "mixed")
-                    for category in categories if f"value:{category}" in frame]
-        columns += [Column("p_value", t("p_value"), "p"), Column("p_holm", t("p_holm"), "p"),
-                    Column("significant", t("g_significant"), "flag")]
-        table = ctx.table(f"groups_{variable}", t("g_by", question=ctx.labels("question",
-                                                                              variable)),
-                          frame, columns, emphasis="significant")
+        columns += [
+            Column(f"value:{category}", ctx.labels.choice(variable, category), "mixed")
+            for category in categories
+            if f"value:{category}" in frame
+        ]
+        columns += [
+            Column("p_value", t("p_value"), "p"),
+            Column("p_holm", t("p_holm"), "p"),
+            Column("significant", t("g_significant"), "flag"),
+        ]
+        table = ctx.table(
+            f"groups_{variable}",
+            t("g_by", question=ctx.labels("question", variable)),
+            frame,
+            columns,
+            emphasis="significant",
+        )
         numbers[variable] = frame.drop(columns="label").to_dict("records")
         result.blocks.append(TableBlock(table))
     return result

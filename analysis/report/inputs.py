@@ -1,5 +1,6 @@
 """What a report is made from: the two tables of `pwe export` (respondents and choices), the
 consultation's definition when there is one, and the funnel when the database has it."""
+
 from __future__ import annotations
 
 import hashlib
@@ -16,8 +17,15 @@ from surveys.load import DefinitionError, parse
 RESPONDENTS_FILE = "respondents.csv"
 CHOICES_FILE = "choices.csv"
 DEFINITION_FILE = "definition.yaml"
-_TEXT_COLUMNS = {"respondent": str, "task": str, "option": str, "group": str, "version": str,
-                 "source": str, "language": str}
+_TEXT_COLUMNS = {
+    "respondent": str,
+    "task": str,
+    "option": str,
+    "group": str,
+    "version": str,
+    "source": str,
+    "language": str,
+}
 
 
 class ReportInputError(ValueError):
@@ -46,13 +54,23 @@ class ReportData:
         return hashlib.sha256(self.definition_text.encode("utf-8")).hexdigest()
 
 
-def from_records(consultation: Consultation, definition_text: str, records: Iterable[Mapping],
-                 funnel: pd.DataFrame | None = None, started: int | None = None) -> ReportData:
+def from_records(
+    consultation: Consultation,
+    definition_text: str,
+    records: Iterable[Mapping],
+    funnel: pd.DataFrame | None = None,
+    started: int | None = None,
+) -> ReportData:
     """Report data from respondent records as analysis.tables reads them (the database's)."""
     records = list(records)
-    return ReportData(respondents_table(consultation, records),
-                      choices_table(consultation, records), consultation, definition_text,
-                      funnel, started)
+    return ReportData(
+        respondents_table(consultation, records),
+        choices_table(consultation, records),
+        consultation,
+        definition_text,
+        funnel,
+        started,
+    )
 
 
 def read_export(directory: str | Path, definition: str | Path | None = None) -> ReportData:
@@ -60,16 +78,22 @@ def read_export(directory: str | Path, definition: str | Path | None = None) -> 
     definition.yaml (else `definition`, a YAML file, when given)."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise ReportInputError(f"{directory}: no such directory; give the folder `pwe export` "
-                               "wrote (with respondents.csv and choices.csv)")
+        raise ReportInputError(
+            f"{directory}: no such directory; give the folder `pwe export` "
+            "wrote (with respondents.csv and choices.csv)"
+        )
     respondents = _read_csv(directory / RESPONDENTS_FILE)
     choices = _read_csv(directory / CHOICES_FILE)
-    for name, table, needed in ((RESPONDENTS_FILE, respondents, {"respondent"}),
-                                (CHOICES_FILE, choices, {"respondent", "option", "choice"})):
+    for name, table, needed in (
+        (RESPONDENTS_FILE, respondents, {"respondent"}),
+        (CHOICES_FILE, choices, {"respondent", "option", "choice"}),
+    ):
         missing = sorted(needed - set(table.columns))
         if missing:
-            raise ReportInputError(f"{directory / name}: lacks the column(s) {', '.join(missing)}"
-                                   " (see docs/export.md for the columns)")
+            raise ReportInputError(
+                f"{directory / name}: lacks the column(s) {', '.join(missing)}"
+                " (see docs/export.md for the columns)"
+            )
     path = directory / DEFINITION_FILE
     if not path.is_file():
         path = Path(definition) if definition is not None else None
@@ -95,8 +119,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=_TEXT_COLUMNS, keep_default_na=True)
     except FileNotFoundError as error:
-        raise ReportInputError(f"{path}: missing; an export directory holds respondents.csv and "
-                               "choices.csv as `pwe export` writes them") from error
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError,
-            pd.errors.EmptyDataError) as error:
+        raise ReportInputError(
+            f"{path}: missing; an export directory holds respondents.csv and "
+            "choices.csv as `pwe export` writes them"
+        ) from error
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise ReportInputError(f"{path}: cannot read the file ({error})") from error

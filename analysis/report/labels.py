@@ -1,5 +1,6 @@
 """The consultation's own words for the ids in the tables, in the report's language; the id
 itself when there is no definition or the id is not in it."""
+
 from __future__ import annotations
 
 from surveys.definition import Consultation, PairsPage, PointsPage, PortfolioPage

@@ -2,6 +2,7 @@
 page, each with only the parameters the design identifies, and latent classes on request.
 
 What cannot be estimated is said in words (`notes`), never printed as a number."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -66,8 +67,7 @@ def fit_portfolio(ctx: Context, page: PortfolioPage) -> Fit:
     fit.attributes = [a for a in effects if _varies(rows, a)]
     costs = [c for c in rows.columns if c == "cost" or c.startswith("cost_")]
     budgets = [c for c in rows.columns if c == "budget" or c.startswith("budget_")]
-    fit.delta0 = any(_varies(rows, c) for c in costs) or \
-        any(rows[c].nunique() > 1 for c in budgets)
+    fit.delta0 = any(_varies(rows, c) for c in costs) or any(rows[c].nunique() > 1 for c in budgets)
     if effects and not fit.attributes:
         fit.notes.append(ctx.texts("v_effects_fixed"))
     if not fit.delta0:
@@ -80,8 +80,8 @@ def fit_portfolio(ctx: Context, page: PortfolioPage) -> Fit:
     for attributes, delta0 in attempts:
         try:
             fit.result = PortfolioLogit.from_consultation(
-                ctx.consultation, rows, attributes, task=page.id, weights=ctx.weights,
-                delta0=delta0).fit()
+                ctx.consultation, rows, attributes, task=page.id, weights=ctx.weights, delta0=delta0
+            ).fit()
         except ValueError as error:
             fit.notes.append(ctx.texts("v_not_identified", reason=str(error)))
             fit.error = str(error)
@@ -99,8 +99,7 @@ def money_attribute(page: PairsPage) -> str | None:
 def fit_pairs(ctx: Context, page: PairsPage) -> Fit:
     """MNL over each set's variants and the opt-out, clustered by respondent."""
     rows = ctx.rows(page).copy()
-    fit = Fit(page, "mnl", attributes=list(page.attributes),
-              cost=money_attribute(page))
+    fit = Fit(page, "mnl", attributes=list(page.attributes), cost=money_attribute(page))
     rows[fit.attributes] = rows[fit.attributes].apply(pd.to_numeric, errors="coerce")
     try:
         fit.result = MNL(rows, fit.attributes, cost=fit.cost, weights=ctx.weights).fit()
@@ -112,8 +111,7 @@ def fit_pairs(ctx: Context, page: PairsPage) -> Fit:
 
 def main_portfolio_fit(ctx: Context) -> Fit | None:
     """The first portfolio page's fit that succeeded: the page segments and the summary use."""
-    return next((f for f in ctx.fits.values() if f.model == "portfolio-logit" and f.result),
-                None)
+    return next((f for f in ctx.fits.values() if f.model == "portfolio-logit" and f.result), None)
 
 
 def fit_segments(ctx: Context) -> Segments | None:
@@ -132,9 +130,18 @@ def fit_segments(ctx: Context) -> Segments | None:
     for done, k in enumerate(tried):
         ctx.progress("latent classes", done, len(tried))
         try:
-            fits.append(LatentClassPortfolioLogit(
-                rows, base.attributes, n_classes=k, weights=ctx.weights, task=page.id,
-                delta0=base.delta0, starts=ctx.options.class_starts, seed=0).fit())
+            fits.append(
+                LatentClassPortfolioLogit(
+                    rows,
+                    base.attributes,
+                    n_classes=k,
+                    weights=ctx.weights,
+                    task=page.id,
+                    delta0=base.delta0,
+                    starts=ctx.options.class_starts,
+                    seed=0,
+                ).fit()
+            )
         except ValueError as error:
             segments.error = str(error)
             break
@@ -143,8 +150,18 @@ def fit_segments(ctx: Context) -> Segments | None:
     ctx.progress("latent classes", len(tried), len(tried))
     if segments.error:
         return segments
-    segments.comparison = pd.DataFrame([
-        {"classes": r.n_classes, "loglik": r.loglik, "n_params": r.n_free, "aic": r.aic,
-         "bic": r.bic, "converged": r.converged} for r in fits])
+    segments.comparison = pd.DataFrame(
+        [
+            {
+                "classes": r.n_classes,
+                "loglik": r.loglik,
+                "n_params": r.n_free,
+                "aic": r.aic,
+                "bic": r.bic,
+                "converged": r.converged,
+            }
+            for r in fits
+        ]
+    )
     segments.result = fits[int(np.argmin([r.bic for r in fits]))]
     return segments

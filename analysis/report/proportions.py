@@ -1,6 +1,7 @@
 """Weighted shares and means of answers that are not choice rows (statements, agree items,
 grades, totals per respondent), computed by analysis.shares so every interval in the report comes
 from the same design-based formula."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,35 +21,43 @@ def indicator_table(values: pd.DataFrame, categories: dict[str, list]) -> pd.Dat
     for column in values.columns:
         answered = values[column].dropna().astype(str)
         for category, members in categories.items():
-            frames.append(pd.DataFrame({
-                "respondent": answered.index, "task": category, "option": column,
-                "choice": answered.isin([str(m) for m in members]).astype(int).to_numpy()}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "respondent": answered.index,
+                        "task": category,
+                        "option": column,
+                        "choice": answered.isin([str(m) for m in members]).astype(int).to_numpy(),
+                    }
+                )
+            )
     if not frames:
         return pd.DataFrame(columns=["respondent", "task", "option", "choice"])
     return pd.concat(frames, ignore_index=True)
 
 
-def agree_shares(people: pd.DataFrame, columns: list[str], weights: pd.Series | None,
-                 by: pd.Series | None = None) -> pd.DataFrame:
+def agree_shares(
+    people: pd.DataFrame, columns: list[str], weights: pd.Series | None, by: pd.Series | None = None
+) -> pd.DataFrame:
     """Per agree item (1-5 or don't know): shares disagreeing (1-2), neutral (3), agreeing (4-5)
     and not knowing, among those who answered, with intervals."""
-    categories = {"disagree": [1, 2], "neutral": [3], "agree": [4, 5],
-                  "dont_know": [DONT_KNOW]}
+    categories = {"disagree": [1, 2], "neutral": [3], "agree": [4, 5], "dont_know": [DONT_KNOW]}
     values = people[columns].apply(lambda c: c.map(_whole_text))
     return option_shares(indicator_table(values, categories), weights, by)
 
 
-def mean_of(values: pd.Series, name: str, weights: pd.Series | None,
-            by: pd.Series | None = None) -> pd.DataFrame:
+def mean_of(
+    values: pd.Series, name: str, weights: pd.Series | None, by: pd.Series | None = None
+) -> pd.DataFrame:
     """Weighted mean of a numeric answer per respondent (index) with its interval."""
     numbers = pd.to_numeric(values, errors="coerce").dropna()
-    long = pd.DataFrame({"respondent": numbers.index, "task": name, "option": name,
-                         "choice": numbers.to_numpy(dtype=float)})
+    long = pd.DataFrame(
+        {"respondent": numbers.index, "task": name, "option": name, "choice": numbers.to_numpy(dtype=float)}
+    )
     return option_shares(long, weights, by)
 
 
-def weighted_quantiles(values: np.ndarray, weights: np.ndarray,
-                       quantiles: list[float]) -> list[float]:
+def weighted_quantiles(values: np.ndarray, weights: np.ndarray, quantiles: list[float]) -> list[float]:
     """Quantiles of values with weights (the smallest value whose cumulative weight reaches q)."""
     order = np.argsort(values, kind="stable")
     cumulative = np.cumsum(weights[order]) / weights.sum()

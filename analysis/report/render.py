@@ -1,6 +1,7 @@
 """The report as one self-contained HTML file: the NL Design System look inlined, plotly.js
 embedded once, every chart drawn from JSON data blocks with its numbers in a table beside it.
 Every text goes through Jinja's escaping; JSON in the page cannot close its script element."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,7 @@ import jinja2
 import plotly
 from markupsafe import Markup
 
-from analysis.report.document import (Column, Figure, Heading, Paragraph, Sentences, Table,
-                                      TableBlock)
+from analysis.report.document import Column, Figure, Heading, Paragraph, Sentences, Table, TableBlock
 from analysis.report.styles import needed_css, used_classes
 from analysis.report.texts import Texts
 
@@ -43,13 +43,11 @@ def cell(texts: Texts, column: Column, row: dict) -> str:
     """A table cell as the reader sees it."""
     value = row.get(column.key)
     if column.kind == "text":
-        return "" if value is None or (isinstance(value, float) and math.isnan(value)) \
-            else str(value)
+        return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
     if column.kind == "flag":
         return texts("yes") if value else ""
     if column.kind == "mixed":
-        column = Column(column.key, column.header,
-                        "percent" if row.get("measure") == "share" else "number")
+        column = Column(column.key, column.header, "percent" if row.get("measure") == "share" else "number")
     if value is None or not isinstance(value, (int, float)) or isinstance(value, bool):
         return "–"
     if column.kind == "percent":
@@ -57,8 +55,13 @@ def cell(texts: Texts, column: Column, row: dict) -> str:
     if column.kind == "count":
         return texts.number(value)
     if column.kind == "p":
-        return "< 0,001" if texts.language == "nl" and value < 0.001 else \
-            "< 0.001" if value < 0.001 else texts.number(value, 3)
+        return (
+            "< 0,001"
+            if texts.language == "nl" and value < 0.001
+            else "< 0.001"
+            if value < 0.001
+            else texts.number(value, 3)
+        )
     if column.kind == "interval":
         high = row.get(column.high)
         if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in (value, high)):
@@ -73,18 +76,28 @@ def cell(texts: Texts, column: Column, row: dict) -> str:
 def render_html(report, stylesheets: Stylesheets = Stylesheets()) -> str:
     """The report as HTML text."""
     texts = Texts(report.language)
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
-                                     autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    environment.globals.update(t=texts, cell=lambda c, r: cell(texts, c, r),
-                               script_json=script_json, isinstance=isinstance,
-                               Paragraph=Paragraph, Heading=Heading, Figure=Figure,
-                               TableBlock=TableBlock, Sentences=Sentences, Table=Table,
-                               config=CHART_CONFIG)
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
+    environment.globals.update(
+        t=texts,
+        cell=lambda c, r: cell(texts, c, r),
+        script_json=script_json,
+        isinstance=isinstance,
+        Paragraph=Paragraph,
+        Heading=Heading,
+        Figure=Figure,
+        TableBlock=TableBlock,
+        Sentences=Sentences,
+        Table=Table,
+        config=CHART_CONFIG,
+    )
     template = environment.get_template("report.html")
     own = stylesheets.platform + "\n" + (TEMPLATES / "report.css").read_text(encoding="utf-8")
 
     def page(css: str, plotly_js: str) -> str:
         return template.render(report=report, css=Markup(css), plotly_js=Markup(plotly_js))
+
     draft = page("", "")
     css = needed_css(stylesheets.components, stylesheets.theme, own, used_classes(draft))
     return page(css.replace("</", "<\\/"), PLOTLY_JS.read_text(encoding="utf-8"))

@@ -1,6 +1,7 @@
 """Section 5b, segments: latent classes of the main portfolio page, each with its size and
 interval, what it advises, how it weighs the options, its background profile and a short name
 generated from what sets it apart."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -37,19 +38,38 @@ def _section(ctx: Context) -> Section | None:
     k = fitted.n_classes
     auto = ctx.options.classes == "auto"
     page_label = ctx.labels("page", page.id)
-    result.blocks.append(Paragraph(
-        t("sg_intro", page=page_label, max_k=ctx.options.max_classes, k=k) if auto else
-        t("sg_fixed", page=page_label, k=k)))
+    result.blocks.append(
+        Paragraph(
+            t("sg_intro", page=page_label, max_k=ctx.options.max_classes, k=k)
+            if auto
+            else t("sg_fixed", page=page_label, k=k)
+        )
+    )
     numbers = ctx.results.setdefault("segments", {"page": page.id, "classes": k})
     comparison = segments.comparison
     numbers["comparison"] = comparison.to_dict("records")
     if auto:
-        result.blocks.append(TableBlock(ctx.table("segments_bic", t("sg_bic"), comparison, [
-            Column("classes", t("classes"), "count"), Column("loglik", t("loglik"), "number"),
-            Column("n_params", t("parameters"), "count"), Column("bic", "BIC", "number")])))
+        result.blocks.append(
+            TableBlock(
+                ctx.table(
+                    "segments_bic",
+                    t("sg_bic"),
+                    comparison,
+                    [
+                        Column("classes", t("classes"), "count"),
+                        Column("loglik", t("loglik"), "number"),
+                        Column("n_params", t("parameters"), "count"),
+                        Column("bic", "BIC", "number"),
+                    ],
+                )
+            )
+        )
     posteriors = fitted.posteriors
-    weights = ctx.weights.reindex(posteriors.index).to_numpy(float) \
-        if ctx.weights is not None else np.ones(len(posteriors))
+    weights = (
+        ctx.weights.reindex(posteriors.index).to_numpy(float)
+        if ctx.weights is not None
+        else np.ones(len(posteriors))
+    )
     mass = posteriors.to_numpy() * weights[:, None]
     advice = _advice(ctx, page, posteriors.index, mass, weights)
     sizes = intervals(fitted, [f"share:class{c}" for c in range(1, k + 1)])
@@ -59,46 +79,91 @@ def _section(ctx: Context) -> Section | None:
         size = sizes.loc[f"share:class{c}"]
         # a share lies in 0..1; the normal interval of a weakly identified class may not
         low, high = max(size["lower"], 0.0), min(size["upper"], 1.0)
-        classes.append({"class": c, "name": names[c - 1], "share": size["estimate"],
-                        "share_low": low, "share_high": high})
-        result.blocks += [Heading(t("sg_class", k=c, name=names[c - 1])),
-                          Paragraph(t("sg_size", share=t.percent(size["estimate"]),
-                                      low=t.percent(low).rstrip("%"), high=t.percent(high)))]
+        classes.append(
+            {
+                "class": c,
+                "name": names[c - 1],
+                "share": size["estimate"],
+                "share_low": low,
+                "share_high": high,
+            }
+        )
+        result.blocks += [
+            Heading(t("sg_class", k=c, name=names[c - 1])),
+            Paragraph(
+                t(
+                    "sg_size",
+                    share=t.percent(size["estimate"]),
+                    low=t.percent(low).rstrip("%"),
+                    high=t.percent(high),
+                )
+            ),
+        ]
     numbers["class_list"] = classes
-    class_columns = [Column(f"class{c}", t("sg_short", k=c), "mixed")
-                     for c in range(1, k + 1)]
-    table = ctx.table("segments_advice", t("sg_advises"), advice,
-                      [Column("label", t("option")), Column("overall", t("overall"), "mixed"),
-                       *class_columns])
+    class_columns = [Column(f"class{c}", t("sg_short", k=c), "mixed") for c in range(1, k + 1)]
+    table = ctx.table(
+        "segments_advice",
+        t("sg_advises"),
+        advice,
+        [Column("label", t("option")), Column("overall", t("overall"), "mixed"), *class_columns],
+    )
     numbers["advice"] = advice.drop(columns="label").to_dict("records")
     percent = bool((advice["measure"] == "share").all())
-    figure = charts.bars(list(advice["label"]), [
-        (t("sg_short", k=c), advice[f"class{c}"], None, None)
-        for c in range(1, k + 1)], t("share") if percent else t("mean"),
-        t.percent if percent else t.significant, percent)
-    result.blocks.append(Figure(figure, t("a_shares_alt", top=advice.loc[
-        advice["overall"].idxmax(), "label"], share=t.percent(advice["overall"].max())), table))
+    figure = charts.bars(
+        list(advice["label"]),
+        [(t("sg_short", k=c), advice[f"class{c}"], None, None) for c in range(1, k + 1)],
+        t("share") if percent else t("mean"),
+        t.percent if percent else t.significant,
+        percent,
+    )
+    result.blocks.append(
+        Figure(
+            figure,
+            t(
+                "a_shares_alt",
+                top=advice.loc[advice["overall"].idxmax(), "label"],
+                share=t.percent(advice["overall"].max()),
+            ),
+            table,
+        )
+    )
     worth = _worth(ctx, fitted, page, k)
     if worth is not None:
         numbers["worth"] = worth.drop(columns="label").to_dict("records")
-        result.blocks.append(TableBlock(ctx.table(
-            "segments_worth", t("v_worth"), worth,
-            [Column("label", t("option")),
-             *[Column(f"class{c}", t("sg_short", k=c), "number")
-               for c in range(1, k + 1)]])))
+        result.blocks.append(
+            TableBlock(
+                ctx.table(
+                    "segments_worth",
+                    t("v_worth"),
+                    worth,
+                    [
+                        Column("label", t("option")),
+                        *[Column(f"class{c}", t("sg_short", k=c), "number") for c in range(1, k + 1)],
+                    ],
+                )
+            )
+        )
     profile = _profile(ctx, posteriors.index, mass, weights, k)
     if profile is not None:
         numbers["profile"] = profile.drop(columns="label").to_dict("records")
-        result.blocks.append(TableBlock(ctx.table(
-            "segments_profile", t("sg_profile"), profile,
-            [Column("label", t("category")), Column("overall", t("overall"), "percent"),
-             *[Column(f"class{c}", t("sg_short", k=c), "percent")
-               for c in range(1, k + 1)]])))
+        result.blocks.append(
+            TableBlock(
+                ctx.table(
+                    "segments_profile",
+                    t("sg_profile"),
+                    profile,
+                    [
+                        Column("label", t("category")),
+                        Column("overall", t("overall"), "percent"),
+                        *[Column(f"class{c}", t("sg_short", k=c), "percent") for c in range(1, k + 1)],
+                    ],
+                )
+            )
+        )
     return result
 
 
-def _weighted_means(values: pd.DataFrame, mass: np.ndarray, weights: np.ndarray,
-                    k: int) -> pd.DataFrame:
+def _weighted_means(values: pd.DataFrame, mass: np.ndarray, weights: np.ndarray, k: int) -> pd.DataFrame:
     """Per column of `values` (rows: respondents) the weighted mean overall and per class."""
     x = values.to_numpy(float)
     frame = pd.DataFrame({"overall": weights @ x / weights.sum()}, index=values.columns)
@@ -107,11 +172,13 @@ def _weighted_means(values: pd.DataFrame, mass: np.ndarray, weights: np.ndarray,
     return frame
 
 
-def _advice(ctx: Context, page, respondents: pd.Index, mass: np.ndarray,
-            weights: np.ndarray) -> pd.DataFrame:
+def _advice(ctx: Context, page, respondents: pd.Index, mass: np.ndarray, weights: np.ndarray) -> pd.DataFrame:
     rows = ctx.rows(page)
-    wide = rows.pivot(index="respondent", columns="option", values="choice").apply(
-        pd.to_numeric).reindex(respondents)
+    wide = (
+        rows.pivot(index="respondent", columns="option", values="choice")
+        .apply(pd.to_numeric)
+        .reindex(respondents)
+    )
     wide = wide[[o.id for o in page.options if o.id in wide.columns]]
     toggles = all(o.is_toggle for o in page.options)
     values = (wide > 0).astype(float) if toggles else wide
@@ -135,8 +202,9 @@ def _names(ctx: Context, advice: pd.DataFrame, k: int) -> list[str]:
         more = [i for i in difference.index if difference[i] >= MIN_DIFFERENCE * largest]
         parts = [t("sg_prefers", option=advice.loc[i, "label"]) for i in more[:NAME_PARTS]]
         if not parts:
-            parts = [t("sg_avoids", option=advice.loc[i, "label"])
-                     for i in difference.index[::-1][:NAME_PARTS]]
+            parts = [
+                t("sg_avoids", option=advice.loc[i, "label"]) for i in difference.index[::-1][:NAME_PARTS]
+            ]
         names.append(", ".join(parts))
     return names
 
@@ -146,8 +214,7 @@ def _worth(ctx: Context, fitted, page, k: int) -> pd.DataFrame | None:
     if "class1:delta0" not in fitted.params.index:
         return None
     options = [o.id for o in page.options if f"class1:asc:{o.id}" in fitted.params.index]
-    frame = pd.DataFrame({"option": options,
-                          "label": [ctx.labels("option", o) for o in options]})
+    frame = pd.DataFrame({"option": options, "label": [ctx.labels("option", o) for o in options]})
     for c in range(1, k + 1):
         ratios = [fitted.ratio(f"class{c}:asc:{o}", f"class{c}:delta0") for o in options]
         frame[f"class{c}"] = [r["ratio"] for r in ratios]
@@ -156,14 +223,19 @@ def _worth(ctx: Context, fitted, page, k: int) -> pd.DataFrame | None:
     return frame
 
 
-def _profile(ctx: Context, respondents: pd.Index, mass: np.ndarray, weights: np.ndarray,
-             k: int) -> pd.DataFrame | None:
+def _profile(
+    ctx: Context, respondents: pd.Index, mass: np.ndarray, weights: np.ndarray, k: int
+) -> pd.DataFrame | None:
     """Share of each background category overall and per class (--by questions, else every
     closed background question)."""
     people = ctx.data.respondents.set_index("respondent").reindex(respondents)
     variables = list(ctx.options.by) or [
-        q.id for p in ctx.consultation.pages if isinstance(p, QuestionsPage)
-        for q in p.questions if q.type == "choice" and q.id in people]
+        q.id
+        for p in ctx.consultation.pages
+        if isinstance(p, QuestionsPage)
+        for q in p.questions
+        if q.type == "choice" and q.id in people
+    ]
     if not variables:
         return None
     frames = []
@@ -173,8 +245,11 @@ def _profile(ctx: Context, respondents: pd.Index, mass: np.ndarray, weights: np.
             continue
         answered = people[variable].notna().to_numpy()
         frame = _weighted_means(dummies[answered], mass[answered], weights[answered], k)
-        frame.insert(0, "label", [f"{ctx.labels('question', variable)}: "
-                                  f"{ctx.labels.choice(variable, c)}" for c in frame.index])
+        frame.insert(
+            0,
+            "label",
+            [f"{ctx.labels('question', variable)}: {ctx.labels.choice(variable, c)}" for c in frame.index],
+        )
         frame.insert(0, "category", frame.index)
         frame.insert(0, "variable", variable)
         frames.append(frame)

@@ -1,6 +1,7 @@
 """The CSS a self-contained report needs: from the vendored NL Design System stylesheets only the
 rules whose selectors name a class the report uses, and only the design tokens (custom
 properties) those rules and the report's own stylesheet refer to, directly or through others."""
+
 from __future__ import annotations
 
 import re
@@ -49,7 +50,7 @@ def needed_css(components: str, theme: str, own: str, classes: set[str]) -> str:
     (which may also use theme tokens)."""
     rules = _filter(_COMMENT.sub("", components), classes) if classes else ""
     tokens = {}
-    for prelude, body in _rules(_COMMENT.sub("", theme)):
+    for _, body in _rules(_COMMENT.sub("", theme)):
         tokens.update((name, value.strip()) for name, value in _DECLARATION.findall(body))
     wanted, queue = set(), _VAR.findall(rules + own)
     while queue:

@@ -3,6 +3,7 @@ budget's unit (asc / delta0) beside its cost, trade-offs between effects and the
 of effect where the design identifies them, predicted support; per pairs page the worth of each
 attribute in money (willingness to pay) or the trade-offs between attributes. Every ratio has a
 delta-method interval; a ratio without a finite interval says so."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -21,8 +22,9 @@ def section(ctx: Context) -> Section | None:
         return None
     result = Section("values", t("values"), [Paragraph(t("v_explained"))])
     for fit in fits:
-        title = t("v_portfolio" if fit.model == "portfolio-logit" else "v_mnl",
-                  page=ctx.labels("page", fit.page.id))
+        title = t(
+            "v_portfolio" if fit.model == "portfolio-logit" else "v_mnl", page=ctx.labels("page", fit.page.id)
+        )
         result.blocks.append(Heading(title))
         result.blocks += [Paragraph(note) for note in dict.fromkeys(fit.notes)]
         if fit.result is None:
@@ -38,16 +40,20 @@ def section(ctx: Context) -> Section | None:
 
 def ratio_frame(fit: Fit, pairs: list[tuple[str, str]]) -> pd.DataFrame:
     """numerator / denominator for each pair, with the delta-method 95% interval (robust)."""
-    return pd.DataFrame([fit.result.ratio(a, b) for a, b in pairs],
-                        columns=["numerator", "denominator", "ratio", "std_err", "lower",
-                                 "upper", "note"])
+    return pd.DataFrame(
+        [fit.result.ratio(a, b) for a, b in pairs],
+        columns=["numerator", "denominator", "ratio", "std_err", "lower", "upper", "note"],
+    )
 
 
 def ratio_columns(ctx: Context, first: Column, value: str = "ratio") -> list[Column]:
     t = ctx.texts
-    return [first, Column(value, t("estimate"), "number"),
-            Column("lower", t("interval"), "interval", high="upper", percent=False),
-            Column("note_text", "", "text")]
+    return [
+        first,
+        Column(value, t("estimate"), "number"),
+        Column("lower", t("interval"), "interval", high="upper", percent=False),
+        Column("note_text", "", "text"),
+    ]
 
 
 def _note_text(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
@@ -78,11 +84,17 @@ def _portfolio(ctx: Context, fit: Fit, numbers: dict) -> list:
         columns.insert(3, Column("cost", t("v_cost"), "number"))
         columns.insert(4, Column("net", t("v_net"), "number"))
         table = ctx.table(f"{page.id}_worth", f"{t('v_worth')} ({unit})", frame, columns)
-        figure = charts.bars(list(frame["label"]),
-                             [(t("v_worth"), frame["worth"], frame["lower"], frame["upper"])],
-                             unit, t.significant, percent=False)
-        blocks += [Paragraph(t("v_worth_intro", unit=unit)),
-                   Figure(figure, t("v_worth_alt", unit=unit), table)]
+        figure = charts.bars(
+            list(frame["label"]),
+            [(t("v_worth"), frame["worth"], frame["lower"], frame["upper"])],
+            unit,
+            t.significant,
+            percent=False,
+        )
+        blocks += [
+            Paragraph(t("v_worth_intro", unit=unit)),
+            Figure(figure, t("v_worth_alt", unit=unit), table),
+        ]
         numbers["worth_unit"] = unit
         numbers["worth"] = frame.drop(columns=["label", "note_text"]).to_dict("records")
     betas = [n for n in fit.result.params.index if n.startswith("beta:")]
@@ -90,10 +102,12 @@ def _portfolio(ctx: Context, fit: Fit, numbers: dict) -> list:
         blocks.append(TableBlock(_tradeoffs(ctx, fit, numbers)))
     support = fit.result.predicted_support()
     support.insert(1, "label", [ctx.labels("option", o) for o in support["option"]])
-    columns = [Column("label", t("option")), Column("predicted", t("v_predicted"), "number"),
-               Column("observed", t("v_observed"), "number")]
-    blocks.append(TableBlock(ctx.table(f"{page.id}_predicted_support", t("v_support"), support,
-                                       columns)))
+    columns = [
+        Column("label", t("option")),
+        Column("predicted", t("v_predicted"), "number"),
+        Column("observed", t("v_observed"), "number"),
+    ]
+    blocks.append(TableBlock(ctx.table(f"{page.id}_predicted_support", t("v_support"), support, columns)))
     numbers["predicted_support"] = support.drop(columns="label").to_dict("records")
     return blocks
 
@@ -111,12 +125,17 @@ def _tradeoffs(ctx: Context, fit: Fit, numbers: dict):
     """beta_k / beta_l between attributes and beta_k / delta0 (budget per unit of effect)."""
     t = ctx.texts
     frame = fit.result.tradeoffs()
-    frame["label"] = [f"{_name(ctx, a)} / {_name(ctx, b)}" for a, b in
-                      zip(frame["numerator"], frame["denominator"])]
+    frame["label"] = [
+        f"{_name(ctx, a)} / {_name(ctx, b)}" for a, b in zip(frame["numerator"], frame["denominator"])
+    ]
     frame = _note_text(ctx, frame)
     numbers["tradeoffs"] = frame.drop(columns=["label", "note_text"]).to_dict("records")
-    return ctx.table(f"{fit.page.id}_tradeoffs", t("v_tradeoffs"), frame,
-                     ratio_columns(ctx, Column("label", t("parameter"))))
+    return ctx.table(
+        f"{fit.page.id}_tradeoffs",
+        t("v_tradeoffs"),
+        frame,
+        ratio_columns(ctx, Column("label", t("parameter"))),
+    )
 
 
 def _name(ctx: Context, parameter: str) -> str:
@@ -139,24 +158,26 @@ def _pairs(ctx: Context, fit: Fit, numbers: dict) -> list:
         frame = _note_text(ctx, frame)
         columns = ratio_columns(ctx, Column("label", t("attribute")), "wtp")
         columns.insert(1, Column("unit", "", "text"))
-        table = ctx.table(f"{page.id}_willingness_to_pay", t("v_wtp", unit=unit), frame,
-                          columns)
-        figure = charts.bars(list(frame["label"]),
-                             [(t("v_wtp", unit=unit), frame["wtp"], frame["lower"],
-                               frame["upper"])], unit, t.significant, percent=False)
-        blocks += [Paragraph(t("v_wtp_intro", unit=unit)),
-                   Figure(figure, t("v_wtp_alt", unit=unit), table)]
+        table = ctx.table(f"{page.id}_willingness_to_pay", t("v_wtp", unit=unit), frame, columns)
+        figure = charts.bars(
+            list(frame["label"]),
+            [(t("v_wtp", unit=unit), frame["wtp"], frame["lower"], frame["upper"])],
+            unit,
+            t.significant,
+            percent=False,
+        )
+        blocks += [Paragraph(t("v_wtp_intro", unit=unit)), Figure(figure, t("v_wtp_alt", unit=unit), table)]
         numbers["wtp_unit"] = unit
         numbers["wtp"] = frame.drop(columns=["label", "note_text"]).to_dict("records")
     elif len(fit.attributes) > 1:
         blocks.append(TableBlock(_tradeoffs(ctx, fit, numbers)))
     support = fit.result.predicted_support()
-    support["label"] = [ctx.labels("opt_out", page.id) if a == "none" else a
-                        for a in support.iloc[:, 0]]
-    columns = [Column("label", t("alternative")),
-               Column("predicted", t("v_predicted"), "number"),
-               Column("observed", t("v_observed"), "number")]
-    blocks.append(TableBlock(ctx.table(f"{page.id}_predicted_support", t("v_support"),
-                                       support, columns)))
+    support["label"] = [ctx.labels("opt_out", page.id) if a == "none" else a for a in support.iloc[:, 0]]
+    columns = [
+        Column("label", t("alternative")),
+        Column("predicted", t("v_predicted"), "number"),
+        Column("observed", t("v_observed"), "number"),
+    ]
+    blocks.append(TableBlock(ctx.table(f"{page.id}_predicted_support", t("v_support"), support, columns)))
     numbers["predicted_support"] = support.drop(columns="label").to_dict("records")
     return blocks

@@ -4,6 +4,7 @@ thanks page, reading every form (its CSRF token and fields) as a browser would b
 LOAD_THINK="5,7.5" makes them think that many seconds on every page (default: no thinking);
 LOAD_RESULT names a JSON file that receives the number of completed journeys at the end.
 """
+
 from __future__ import annotations
 
 import json
@@ -63,8 +64,9 @@ class Respondent(FastHttpUser):
         self.wait()  # reading the page and answering
         missing = {field for field, _ in pairs} - fields
         body = urlencode([("csrf_token", token or "")] + pairs)
-        with self.client.post(path, data=body, headers=FORM, name=name, allow_redirects=False,
-                              catch_response=True) as sent:
+        with self.client.post(
+            path, data=body, headers=FORM, name=name, allow_redirects=False, catch_response=True
+        ) as sent:
             if missing or sent.status_code != 302:
                 sent.failure(f"{path}: status {sent.status_code}, fields not on the page: {sorted(missing)}")
                 raise JourneyBroken(path)

@@ -6,6 +6,7 @@ Without --database-url a temporary SQLite database is used. One respondent walks
 lelylijn demo; every step page is then opened --repeat times (CPU time, not wall time, so other
 work on the machine does not count) and profiled once more with cProfile.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,7 +46,9 @@ def package(filename: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url")
     parser.add_argument("--repeat", type=int, default=100)
     args = parser.parse_args()
@@ -58,7 +61,9 @@ def profile_pages(url: str, repeat: int) -> None:
     queries: list[str] = []
     with app.app_context():
         upgrade()
-        import_definition((ROOT / "surveys" / "examples" / f"{SLUG}.yaml").read_text(encoding="utf-8"), open_now=True)
+        import_definition(
+            (ROOT / "surveys" / "examples" / f"{SLUG}.yaml").read_text(encoding="utf-8"), open_now=True
+        )
         event.listen(db.engine, "before_cursor_execute", lambda *a: queries.append(a[2]))
     journey = forms_for_any_version(load(ROOT / "surveys" / "examples" / f"{SLUG}.yaml"))
     client = app.test_client()

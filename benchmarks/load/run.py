@@ -10,6 +10,7 @@ Both: zero failed requests, and completed journeys equal the new response rows.
 The database must be one of its own: its schema is upgraded and the demo consultations imported.
 Needs `pip install -e '.[load]'`. Prints a Markdown table; exits 1 when a target is missed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,7 +48,9 @@ def prepare(database_url: str) -> None:
     from pwe.extensions import db
     from pwe.services.consultations import import_definition
 
-    app = create_app({"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url)})
+    app = create_app(
+        {"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url)}
+    )
     with app.app_context():
         upgrade()
         for path in sorted((ROOT / "surveys" / "examples").glob("*.yaml")):
@@ -73,10 +76,21 @@ def gunicorn(app: str, port: int, env: dict[str, str], folder: Path):
     log = folder / f"gunicorn-{port}.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-             "-b", f"127.0.0.1:{port}", app],
-            cwd=ROOT, env={**os.environ, **env, "PROMETHEUS_MULTIPROC_DIR": str(folder / f"metrics-{port}")},
-            stdout=output, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                str(ROOT / "gunicorn.conf.py"),
+                "-b",
+                f"127.0.0.1:{port}",
+                app,
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env, "PROMETHEUS_MULTIPROC_DIR": str(folder / f"metrics-{port}")},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -109,17 +123,41 @@ def cpu_seconds(master: int) -> float:
     return total / ticks
 
 
-def locust(user_class: str, url: str, users: int, rate: int, think: str, duration: int,
-           folder: Path) -> dict:
+def locust(user_class: str, url: str, users: int, rate: int, think: str, duration: int, folder: Path) -> dict:
     prefix = folder / f"{user_class}-{users}"
     result = folder / f"{user_class}-{users}.json"
     env = {**os.environ, "LOAD_THINK": think, "LOAD_RESULT": str(result), "PYTHONPATH": str(ROOT)}
     load_before = os.getloadavg()[0]
     subprocess.run(
-        [sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "load" / "locustfile.py"),
-         "--headless", "--only-summary", "--loglevel", "WARNING", "-u", str(users), "-r", str(rate),
-         "-t", f"{duration}s", "--stop-timeout", "90", "--host", url, "--csv", str(prefix), user_class],
-        cwd=ROOT, env=env, check=False, timeout=duration + 300)
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(ROOT / "benchmarks" / "load" / "locustfile.py"),
+            "--headless",
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "-u",
+            str(users),
+            "-r",
+            str(rate),
+            "-t",
+            f"{duration}s",
+            "--stop-timeout",
+            "90",
+            "--host",
+            url,
+            "--csv",
+            str(prefix),
+            user_class,
+        ],
+        cwd=ROOT,
+        env=env,
+        check=False,
+        timeout=duration + 300,
+    )
     with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
         rows = {row["Name"]: row for row in csv.DictReader(stats)}
     total = rows["Aggregated"]
@@ -138,19 +176,29 @@ def locust(user_class: str, url: str, users: int, rate: int, think: str, duratio
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", required=True, help="postgresql://... a database of the benchmark's own")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--database-url", required=True, help="postgresql://... a database of the benchmark's own"
+    )
     parser.add_argument("--scenario", choices=["capacity", "realistic", "all"], default="all")
     parser.add_argument("--duration", type=int, default=60, help="seconds of load per run (default 60)")
-    parser.add_argument("--port", type=int, default=18150, help="the platform's port; the bare endpoint uses the next")
+    parser.add_argument(
+        "--port", type=int, default=18150, help="the platform's port; the bare endpoint uses the next"
+    )
     args = parser.parse_args()
     if not args.database_url.startswith(("postgresql://", "postgres://")):
         parser.error("--database-url: the benchmark runs on PostgreSQL (postgresql://...)")
 
     prepare(args.database_url)
     folder = Path(tempfile.mkdtemp(prefix="pwe-load-"))
-    env = {"DATABASE_URL": args.database_url, "SECRET_KEY": secrets.token_hex(32), "PWE_RATE_LIMIT": "off",
-           "PWE_INSTANCE_PATH": str(folder / "instance")}
+    env = {
+        "DATABASE_URL": args.database_url,
+        "SECRET_KEY": secrets.token_hex(32),
+        "PWE_RATE_LIMIT": "off",
+        "PWE_INSTANCE_PATH": str(folder / "instance"),
+    }
     results, verdicts = {}, []
     chosen = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
     if "capacity" in chosen:
@@ -167,25 +215,38 @@ def main() -> int:
             result["new_responses"] = response_rows(args.database_url) - before
             results[name] = result
             verdicts.append((f"{name}: no failed request", result["failures"] == 0))
-            verdicts.append((f"{name}: completed journeys ({result['journeys']}) = new response rows "
-                             f"({result['new_responses']}), and some journeys completed",
-                             result["journeys"] == result["new_responses"] > 0))
+            verdicts.append(
+                (
+                    f"{name}: completed journeys ({result['journeys']}) = new response rows "
+                    f"({result['new_responses']}), and some journeys completed",
+                    result["journeys"] == result["new_responses"] > 0,
+                )
+            )
     if "capacity" in results:
         share = results["capacity"]["rps"] / results["bare endpoint"]["rps"]
-        verdicts.append((f"capacity: citizen pages at {share:.0%} of the bare endpoint's requests/s "
-                         f"(target >= {CAPACITY_SHARE:.0%})", share >= CAPACITY_SHARE))
+        verdicts.append(
+            (
+                f"capacity: citizen pages at {share:.0%} of the bare endpoint's requests/s "
+                f"(target >= {CAPACITY_SHARE:.0%})",
+                share >= CAPACITY_SHARE,
+            )
+        )
     if "realistic" in results:
         p99 = results["realistic"]["p99_ms"]
         verdicts.append((f"realistic: p99 {p99:.0f} ms (target < {P99_LIMIT_MS} ms)", p99 < P99_LIMIT_MS))
 
     print(f"{os.cpu_count()} cores; load average before and after each run as measured\n")
-    print("| run | requests | failed | requests/s | median ms | p95 ms | p99 ms | journeys | new responses "
-          "| gunicorn CPU ms per request | load average |")
+    print(
+        "| run | requests | failed | requests/s | median ms | p95 ms | p99 ms | journeys | new responses "
+        "| gunicorn CPU ms per request | load average |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for name, r in results.items():
-        print(f"| {name} | {r['requests']} | {r['failures']} | {r['rps']:.1f} | {r['median_ms']:.0f} | "
-              f"{r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['journeys'] if 'new_responses' in r else '-'} | "
-              f"{r.get('new_responses', '-')} | {r['cpu_ms']:.1f} | {r['load'][0]:.1f} / {r['load'][1]:.1f} |")
+        print(
+            f"| {name} | {r['requests']} | {r['failures']} | {r['rps']:.1f} | {r['median_ms']:.0f} | "
+            f"{r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['journeys'] if 'new_responses' in r else '-'} | "
+            f"{r.get('new_responses', '-')} | {r['cpu_ms']:.1f} | {r['load'][0]:.1f} / {r['load'][1]:.1f} |"
+        )
     print()
     for text, ok in verdicts:
         print(f"- {'met' if ok else 'MISSED'}: {text}")

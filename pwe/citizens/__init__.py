@@ -1,4 +1,5 @@
 """The citizens' blueprint: landing page, the steps of a consultation, the thank-you page."""
+
 from flask import Blueprint
 
 bp = Blueprint("citizens", __name__)

@@ -1,4 +1,5 @@
 """Who is answering which consultation, read from the request and the signed session."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ SESSION_KEY = "respondents"
 @dataclass
 class StepContext:
     row: ConsultationRow
-    consultation: Consultation       # with the respondent's design version applied
+    consultation: Consultation  # with the respondent's design version applied
     respondent: Respondent | Start
     steps: list[Step]
     index: int
@@ -64,8 +65,11 @@ def load_consultation(slug: str, allow_closed: bool = False) -> tuple[Consultati
     consultation = consultations.definition_of(row)
     g.lang = choose_language(consultation.languages, consultation.default_language)
     g.consultation = consultation
-    if status != Status.open and not allow_closed \
-            and not lifecycle.may_take_part(row, current_respondent(row)):
+    if (
+        status != Status.open
+        and not allow_closed
+        and not lifecycle.may_take_part(row, current_respondent(row))
+    ):
         abort(make_response(render_template("citizens/closed.html", row=row, c=consultation), 410))
     return row, consultation
 

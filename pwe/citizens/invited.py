@@ -1,6 +1,7 @@
 """Personal invitation links: /c/<slug>/i/<token> starts (or resumes) the respondent of that link,
 whose source is the batch name. The session marks invited visitors with session["invited"].
 /c/<slug>/full thanks those a batch's quota stopped."""
+
 from __future__ import annotations
 
 from flask import abort, make_response, redirect, render_template, session, url_for
@@ -42,10 +43,17 @@ def quota_full(slug: str):
 
 def refuse(row: ConsultationRow, consultation: Consultation, found: Invitation | None):
     """Stop with the polite page for a link that is unknown, revoked or already used."""
-    reason = "invitation_unknown" if found is None else (
-        "invitation_used" if found.used_at is not None else "invitation_revoked")
-    abort(make_response(render_template("citizens/invitation.html", row=row, c=consultation,
-                                        reason=reason), 404 if found is None else 410))
+    reason = (
+        "invitation_unknown"
+        if found is None
+        else ("invitation_used" if found.used_at is not None else "invitation_revoked")
+    )
+    abort(
+        make_response(
+            render_template("citizens/invitation.html", row=row, c=consultation, reason=reason),
+            404 if found is None else 410,
+        )
+    )
 
 
 def start(row: ConsultationRow, consultation: Consultation, rng) -> responses.Start:

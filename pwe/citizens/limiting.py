@@ -1,4 +1,5 @@
 """Which citizens' requests the rate limits count: starts, and submissions of the last step."""
+
 from __future__ import annotations
 
 from flask import request
@@ -15,8 +16,10 @@ def _not_the_last_step() -> bool:
     return row is None or steps(definition_of(row))[-1].id != args.get("step_id")
 
 
-limit_starts = limiter.limit(configured_limit, scope="start", exempt_when=invited,
-                             deduct_when=counted)
-limit_submissions = limiter.limit(configured_limit, scope="submission",
-                                  exempt_when=lambda: invited() or _not_the_last_step(),
-                                  deduct_when=counted)
+limit_starts = limiter.limit(configured_limit, scope="start", exempt_when=invited, deduct_when=counted)
+limit_submissions = limiter.limit(
+    configured_limit,
+    scope="submission",
+    exempt_when=lambda: invited() or _not_the_last_step(),
+    deduct_when=counted,
+)

@@ -1,4 +1,5 @@
 """What the templates show: plain functions from a consultation and answers to view data."""
+
 from __future__ import annotations
 
 import re
@@ -8,12 +9,25 @@ from flask import g, url_for
 
 from pwe.i18n import t
 from pwe.templating import attribute_description, level_label
-from surveys.answers import MOTIVATION_MAX_LENGTH, MOTIVATION_PREFIX, OPT_OUT, SET_PREFIX, PageResult, variant_letters
+from surveys.answers import (
+    MOTIVATION_MAX_LENGTH,
+    MOTIVATION_PREFIX,
+    OPT_OUT,
+    SET_PREFIX,
+    PageResult,
+    variant_letters,
+)
 from surveys.definition import Consultation, Option, PairsPage, PointsPage, PortfolioPage
 from surveys.feasibility import (
-    bound_breaks, check_points, check_portfolio, points_bounds, portfolio_effects, portfolio_use,
+    bound_breaks,
+    check_points,
+    check_portfolio,
+    points_bounds,
+    portfolio_effects,
+    portfolio_use,
 )
 from surveys.messages import describe, format_number
+
 
 @dataclass(frozen=True)
 class Bounds:
@@ -28,8 +42,8 @@ class Problem:
     """One line of the error summary: the message and the field it links to."""
 
     field: str
-    message: str          # in the summary, led by the field's label
-    inline: str = ""      # next to the field, where the label is already in view
+    message: str  # in the summary, led by the field's label
+    inline: str = ""  # next to the field, where the label is already in view
 
     @property
     def href(self) -> str:
@@ -53,29 +67,44 @@ def ordered(ids_in_order: list[str] | None, items) -> list:
     return [by_id[i] for i in ids_in_order if i in by_id] + [i for i in items if i.id not in ids_in_order]
 
 
-def step_view(ctx, values: dict, result: PageResult | None = None, show_errors: bool = False,
-              notice: str | None = None) -> dict:
+def step_view(
+    ctx, values: dict, result: PageResult | None = None, show_errors: bool = False, notice: str | None = None
+) -> dict:
     """Everything a step template needs, errors in the respondent's language included."""
     consultation, page = ctx.consultation, ctx.step.page
     problems = _problems(ctx, result) if (result is not None and show_errors) else []
     view = {
-        "c": consultation, "row": ctx.row, "step": ctx.step, "page": page, "values": values,
-        "number": ctx.index + 1, "total": len(ctx.steps), "is_last": ctx.is_last,
-        "previous_url": (url_for("citizens.step", slug=ctx.row.slug, step_id=ctx.previous_step.id)
-                         if ctx.previous_step else url_for("citizens.landing", slug=ctx.row.slug)),
+        "c": consultation,
+        "row": ctx.row,
+        "step": ctx.step,
+        "page": page,
+        "values": values,
+        "number": ctx.index + 1,
+        "total": len(ctx.steps),
+        "is_last": ctx.is_last,
+        "previous_url": (
+            url_for("citizens.step", slug=ctx.row.slug, step_id=ctx.previous_step.id)
+            if ctx.previous_step
+            else url_for("citizens.landing", slug=ctx.row.slug)
+        ),
         "check_url": url_for("citizens.check", slug=ctx.row.slug, step_id=ctx.step.id),
-        "errors": problems, "field_errors": {p.field: p.inline or p.message for p in problems},
+        "errors": problems,
+        "field_errors": {p.field: p.inline or p.message for p in problems},
         "notice": notice,
     }
     order = ctx.respondent.option_order.get(page.id)
     if isinstance(page, PortfolioPage):
         options = ordered(order, page.options)
-        view.update(options=options, live=portfolio_status(consultation, page, values),
-                    groups=_group_notes(consultation, page))
+        view.update(
+            options=options,
+            live=portfolio_status(consultation, page, values),
+            groups=_group_notes(consultation, page),
+        )
         if ctx.step.kind == "motivation":
-            view.update(motivations=motivation_questions(consultation, page, options,
-                                                         ctx.saved.get(page.id, {})),
-                        max_length=MOTIVATION_MAX_LENGTH)
+            view.update(
+                motivations=motivation_questions(consultation, page, options, ctx.saved.get(page.id, {})),
+                max_length=MOTIVATION_MAX_LENGTH,
+            )
     elif isinstance(page, PointsPage):
         view.update(goals=ordered(order, page.goals), live=points_status(page, values))
     elif isinstance(page, PairsPage):
@@ -85,8 +114,14 @@ def step_view(ctx, values: dict, result: PageResult | None = None, show_errors: 
 
 def _problems(ctx, result: PageResult) -> list[Problem]:
     consultation, page, lang = ctx.consultation, ctx.step.page, g.lang
-    problems = [Problem(e.field, describe(e, lang, consultation, page),
-                        describe(e, lang, consultation, page, with_label=False)) for e in result.errors]
+    problems = [
+        Problem(
+            e.field,
+            describe(e, lang, consultation, page),
+            describe(e, lang, consultation, page, with_label=False),
+        )
+        for e in result.errors
+    ]
     first_field = _first_field(ctx)
     for violation in result.violations:
         field = violation.subject if _is_field(page, violation.subject) else first_field
@@ -135,20 +170,32 @@ def portfolio_status(consultation: Consultation, page: PortfolioPage, values: di
         state = constraint_state(constraint, use[cid])
         if untouched and state != "within":
             state = "neutral"
-        rows.append({
-            "id": cid, "state": state, "bar": meter_geometry(constraint, use[cid]),
-            "text": constraint_text(consultation, constraint, use[cid], lang, state),
-            "label": consultation.text(constraint.label, lang),
-            "description": consultation.text(constraint.description, lang),
-        })
+        rows.append(
+            {
+                "id": cid,
+                "state": state,
+                "bar": meter_geometry(constraint, use[cid]),
+                "text": constraint_text(consultation, constraint, use[cid], lang, state),
+                "label": consultation.text(constraint.label, lang),
+                "description": consultation.text(constraint.description, lang),
+            }
+        )
     effect_rows = [
-        {"label": consultation.text(consultation.attribute(aid).label, lang),
-         "unit": consultation.text(consultation.attribute(aid).unit, lang), "value": value,
-         "description": attribute_description(consultation, consultation.attribute(aid), lang)}
+        {
+            "label": consultation.text(consultation.attribute(aid).label, lang),
+            "unit": consultation.text(consultation.attribute(aid).unit, lang),
+            "value": value,
+            "description": attribute_description(consultation, consultation.attribute(aid), lang),
+        }
         for aid, value in effects.items()
     ]
-    return {"constraints": rows, "effects": effect_rows, "ok": not violations, "known": True,
-            "untouched": untouched}
+    return {
+        "constraints": rows,
+        "effects": effect_rows,
+        "ok": not violations,
+        "known": True,
+        "untouched": untouched,
+    }
 
 
 def constraint_state(constraint, used) -> str:
@@ -167,9 +214,12 @@ def meter_geometry(constraint, used) -> dict:
     def at(value) -> float:
         return round(100 * (value - low) / span, 2) if span else 100.0
 
-    return {"start": at(constraint.min if constraint.min is not None else low),
-            "end": at(constraint.max if constraint.max is not None else high),
-            "zero": at(0), "value": at(used)}
+    return {
+        "start": at(constraint.min if constraint.min is not None else low),
+        "end": at(constraint.max if constraint.max is not None else high),
+        "zero": at(0),
+        "value": at(used),
+    }
 
 
 def constraint_text(consultation, constraint, used, lang, state: str) -> str:
@@ -205,11 +255,26 @@ def points_status(page: PointsPage, values: dict) -> dict:
     bounds = Bounds(min=low, max=high)
     state = constraint_state(bounds, used) if used else "neutral"
     lang = g.lang
-    return {"known": known, "ok": ok, "untouched": not used, "constraints": [{
-        "id": "points", "state": state, "bar": meter_geometry(bounds, used), "description": "",
-        "text": t("points_over" if state == "over" else "points_status", used=format_number(used, lang),
-                  total=format_number(page.total, lang), left=format_number(page.total - used, lang),
-                  over=format_number(used - page.total, lang))}]}
+    return {
+        "known": known,
+        "ok": ok,
+        "untouched": not used,
+        "constraints": [
+            {
+                "id": "points",
+                "state": state,
+                "bar": meter_geometry(bounds, used),
+                "description": "",
+                "text": t(
+                    "points_over" if state == "over" else "points_status",
+                    used=format_number(used, lang),
+                    total=format_number(page.total, lang),
+                    left=format_number(page.total - used, lang),
+                    over=format_number(used - page.total, lang),
+                ),
+            }
+        ],
+    }
 
 
 def _group_notes(consultation: Consultation, page: PortfolioPage) -> dict[str, str]:
@@ -236,11 +301,21 @@ def motivation_questions(consultation, page: PortfolioPage, options, chosen: dic
         elif level == option.default:
             label = t("why_default", option=title)
         else:
-            label = t("why_level", option=title, level=_without_step_number(level_label(consultation, option, level, lang)))
+            label = t(
+                "why_level",
+                option=title,
+                level=_without_step_number(level_label(consultation, option, level, lang)),
+            )
         # which question a draft text answers: the option and the level it was written for
-        rows.append({"option": option, "field": f"{MOTIVATION_PREFIX}{option.id}", "label": label,
-                     "question": f"{option.id}={level}",
-                     "level_text": level_label(consultation, option, level, lang)})
+        rows.append(
+            {
+                "option": option,
+                "field": f"{MOTIVATION_PREFIX}{option.id}",
+                "label": label,
+                "question": f"{option.id}={level}",
+                "level_text": level_label(consultation, option, level, lang),
+            }
+        )
     return rows
 
 
@@ -251,12 +326,21 @@ def _without_step_number(level_text: str) -> str:
 
 def pair_sets(consultation: Consultation, page: PairsPage) -> list[dict]:
     attributes = [consultation.attribute(a) for a in page.attributes]
-    return [
-        {"number": i + 1, "field": f"{SET_PREFIX}{i + 1}",
-         "variants": [{"letter": letter, "values": [variant[a.id] for a in attributes]}
-                      for letter, variant in zip(variant_letters(variants), variants)]}
-        for i, variants in enumerate(page.sets)
-    ] if attributes else []
+    return (
+        [
+            {
+                "number": i + 1,
+                "field": f"{SET_PREFIX}{i + 1}",
+                "variants": [
+                    {"letter": letter, "values": [variant[a.id] for a in attributes]}
+                    for letter, variant in zip(variant_letters(variants), variants)
+                ],
+            }
+            for i, variants in enumerate(page.sets)
+        ]
+        if attributes
+        else []
+    )
 
 
 def advice_summary(consultation: Consultation, answers: dict, option_order: dict) -> list[dict]:
@@ -267,23 +351,38 @@ def advice_summary(consultation: Consultation, answers: dict, option_order: dict
         answer = answers.get(page.id) or {}
         title = consultation.text(page.title, lang)
         if isinstance(page, PortfolioPage):
-            rows = [(consultation.text(o.title, lang), level_label(consultation, o, answer.get(o.id, o.default), lang))
-                    for o in ordered(option_order.get(page.id), page.options)]
+            rows = [
+                (
+                    consultation.text(o.title, lang),
+                    level_label(consultation, o, answer.get(o.id, o.default), lang),
+                )
+                for o in ordered(option_order.get(page.id), page.options)
+            ]
             use = portfolio_use(consultation, page, {o.id: answer.get(o.id, o.default) for o in page.options})
             totals = []
             for cid in page.constraints:
                 constraint = consultation.constraint(cid)
-                totals.append(constraint_text(consultation, constraint, use[cid], lang,
-                                               constraint_state(constraint, use[cid])))
+                totals.append(
+                    constraint_text(
+                        consultation, constraint, use[cid], lang, constraint_state(constraint, use[cid])
+                    )
+                )
             sections.append({"kind": "portfolio", "title": title, "rows": rows, "totals": totals})
         elif isinstance(page, PointsPage):
             goals = sorted(page.goals, key=lambda goal: -answer.get(goal.id, 0))
-            rows = [(consultation.text(goal.title, lang), format_number(answer.get(goal.id, 0), lang)) for goal in goals]
+            rows = [
+                (consultation.text(goal.title, lang), format_number(answer.get(goal.id, 0), lang))
+                for goal in goals
+            ]
             sections.append({"kind": "points", "title": title, "rows": rows, "totals": []})
         elif isinstance(page, PairsPage):
-            rows = [(t("pair_set", number=i + 1, total=len(page.sets)),
-                     _chosen_variant(consultation, page, i, answer.get(str(i + 1)), lang))
-                    for i in range(len(page.sets))]
+            rows = [
+                (
+                    t("pair_set", number=i + 1, total=len(page.sets)),
+                    _chosen_variant(consultation, page, i, answer.get(str(i + 1)), lang),
+                )
+                for i in range(len(page.sets))
+            ]
             sections.append({"kind": "pairs", "title": title, "rows": rows, "totals": []})
     return sections
 
@@ -298,6 +397,8 @@ def _chosen_variant(consultation: Consultation, page: PairsPage, index: int, let
         return t("variant", letter=letter or "")
     values = ", ".join(
         f"{consultation.text(consultation.attribute(a).label, lang)} "
-        f"{format_number(by_letter[letter][a], lang)} {consultation.text(consultation.attribute(a).unit, lang)}".strip()
-        for a in page.attributes)
-    return f'{t("variant", letter=letter)}: {values}'
+        f"{format_number(by_letter[letter][a], lang)} "
+        f"{consultation.text(consultation.attribute(a).unit, lang)}".strip()
+        for a in page.attributes
+    )
+    return f"{t('variant', letter=letter)}: {values}"

@@ -1,19 +1,28 @@
 """Views: each one reads the request, calls plain functions, and renders or redirects."""
+
 from __future__ import annotations
 
 import math
 import random
 
 from flask import (
-    abort, current_app, g, jsonify, make_response, redirect, render_template, request, url_for,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
 )
 from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from pwe import limits, metrics
 from pwe.citizens import bp, invited, presenting
+from pwe.citizens.context import StepContext, current_respondent, load_consultation, remember_respondent
 from pwe.citizens.limiting import limit_starts, limit_submissions
-from pwe.citizens.context import StepContext, load_consultation, current_respondent, remember_respondent
 from pwe.flow import next_open_step, step_by_id, steps
 from pwe.i18n import t
 from pwe.services import consultations, invitations, quotas, responses
@@ -55,8 +64,13 @@ def _landing_page(row, consultation, respondent, errors=()):
     resume_url = _resume_url(row.slug, respondent, consultation) if respondent else None
     done = respondent is not None and respondent.response is not None
     return render_template(
-        "citizens/landing.html", row=row, c=consultation, errors=list(errors), form=request.form,
-        resume_url=resume_url, done=done,
+        "citizens/landing.html",
+        row=row,
+        c=consultation,
+        errors=list(errors),
+        form=request.form,
+        resume_url=resume_url,
+        done=done,
     ), (422 if errors else 200)
 
 
@@ -77,9 +91,9 @@ def submit(slug: str, step_id: str):
         return ctx
     result = _parse(ctx)
     if request.form.get("action") == "recalculate" or not result.ok:
-        return render_template(ctx.template, **presenting.step_view(ctx, result.answer, result, show_errors=True)), (
-            200 if result.ok else 422
-        )
+        return render_template(
+            ctx.template, **presenting.step_view(ctx, result.answer, result, show_errors=True)
+        ), (200 if result.ok else 422)
     respondent = responses.persist(ctx.row, ctx.respondent, g.lang)
     remember_respondent(ctx.row, respondent)
     if isinstance(ctx.respondent, responses.Start):
@@ -120,7 +134,9 @@ def thanks(slug: str):
         return redirect(url_for("citizens.landing", slug=slug))
     view = consultation.for_version(respondent.version)
     return render_template(
-        "citizens/thanks.html", row=row, c=view,
+        "citizens/thanks.html",
+        row=row,
+        c=view,
         advice=presenting.advice_summary(view, respondent.response.answers, respondent.option_order),
         code=respondent.pseudonym,
     )
@@ -149,9 +165,15 @@ def too_many(error):
     minutes = math.ceil(seconds / 60)
     wait = t("one_minute") if minutes == 1 else t("minutes", minutes=minutes)
     kind = "submit" if request.endpoint == "citizens.submit" else "start"
-    response = make_response(render_template(
-        "citizens/too_many.html", row=row, c=consultation, message=t(f"too_many_{kind}", wait=wait),
-    ), 429)
+    response = make_response(
+        render_template(
+            "citizens/too_many.html",
+            row=row,
+            c=consultation,
+            message=t(f"too_many_{kind}", wait=wait),
+        ),
+        429,
+    )
     response.headers["Retry-After"] = str(seconds)
     return response
 
@@ -176,8 +198,9 @@ def _step_context(slug: str, step_id: str):
     if open_step is not None and found[0] > all_steps.index(open_step):
         # no skipping ahead: every earlier step must have a valid answer first
         return redirect(url_for("citizens.step", slug=slug, step_id=open_step.id))
-    return StepContext(row=row, consultation=view, respondent=respondent, steps=all_steps,
-                       index=found[0], saved=saved)
+    return StepContext(
+        row=row, consultation=view, respondent=respondent, steps=all_steps, index=found[0], saved=saved
+    )
 
 
 def _parse(ctx: StepContext):

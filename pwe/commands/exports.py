@@ -1,5 +1,6 @@
 """`pwe import-pb` (a pabulib election as tables for `pwe fit`) and `pwe arguments` (codes
 suggested from the motivations respondents wrote)."""
+
 from __future__ import annotations
 
 import sys
@@ -12,8 +13,13 @@ from pwe.cli import _app_context, main
 
 @main.command("import-pb")
 @click.argument("pb_file", type=click.Path(dir_okay=False))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder for respondents.csv and choices.csv.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for respondents.csv and choices.csv.",
+)
 def import_pb(pb_file: str, out_dir: str) -> None:
     """Read a pabulib .pb approval election as respondents.csv and choices.csv for `pwe fit`."""
     from analysis.exports.pabulib import PabulibError, read_pabulib, write_tables
@@ -32,18 +38,41 @@ def import_pb(pb_file: str, out_dir: str) -> None:
 
 @main.command()
 @click.argument("consultation", required=False)
-@click.option("--from", "from_dir", default=None, type=click.Path(file_okay=False),
-              help="Read the motivations from an export folder instead of the database.")
-@click.option("--suggest", is_flag=True, required=True,
-              help="Suggest codes from the motivations (TF-IDF and NMF).")
-@click.option("--out", required=True, type=click.Path(dir_okay=False),
-              help="The codebook YAML to write, to rename and keep.")
-@click.option("--codes", "n_codes", default=8, show_default=True, type=click.IntRange(min=1),
-              help="Number of codes to suggest.")
-@click.option("--language", default=None,
-              help="Language of the texts to use (default: the consultation's first).")
-def arguments(consultation: str | None, from_dir: str | None, suggest: bool, out: str,
-              n_codes: int, language: str | None) -> None:
+@click.option(
+    "--from",
+    "from_dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Read the motivations from an export folder instead of the database.",
+)
+@click.option(
+    "--suggest", is_flag=True, required=True, help="Suggest codes from the motivations (TF-IDF and NMF)."
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The codebook YAML to write, to rename and keep.",
+)
+@click.option(
+    "--codes",
+    "n_codes",
+    default=8,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Number of codes to suggest.",
+)
+@click.option(
+    "--language", default=None, help="Language of the texts to use (default: the consultation's first)."
+)
+def arguments(
+    consultation: str | None,
+    from_dir: str | None,
+    suggest: bool,
+    out: str,
+    n_codes: int,
+    language: str | None,
+) -> None:
     """Suggest codes for the arguments in the motivations: top terms and example quotes each."""
     from analysis.arguments import CodebookError, suggest_codes, write_codebook
     from analysis.exports.reading import ExportReadError
@@ -65,7 +94,7 @@ def arguments(consultation: str | None, from_dir: str | None, suggest: bool, out
     for code in suggested:
         click.echo(f"{code.id} ({code.size} texts): {', '.join(code.terms)}")
         for quote in code.quotes:
-            click.echo(f"    \"{quote}\"")
+            click.echo(f'    "{quote}"')
     click.echo(f"\n{out}: {len(suggested)} codes; rename them, adjust the patterns, keep what fits")
 
 
@@ -78,6 +107,9 @@ def _from_export(folder: Path, language: str | None):
     tables = read_export(folder)
     if language is None:
         definition = folder / DEFINITION_FILE
-        language = load(definition).default_language if definition.is_file() else \
-            tables["respondents"]["language"].mode().iloc[0]
+        language = (
+            load(definition).default_language
+            if definition.is_file()
+            else tables["respondents"]["language"].mode().iloc[0]
+        )
     return in_language(tables["motivations"], tables["respondents"], language), language

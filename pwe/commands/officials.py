@@ -1,4 +1,5 @@
 """`pwe create-user`, and the lifecycle commands `pwe open`, `pwe close` and `pwe status`."""
+
 from __future__ import annotations
 
 import sys
@@ -12,11 +13,15 @@ from pwe.models_officials import ConsultationStatus, Role
 @main.command("create-user")
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
-@click.option("--password-stdin", is_flag=True,
-              help="Read the password from the first line of standard input instead of a prompt.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input instead of a prompt.",
+)
 def create_user(email: str, role: str, password_stdin: bool) -> None:
     """Make an official's account (the first admin, for instance)."""
-    from pwe.services.accounts import AccountError, create_user as create
+    from pwe.services.accounts import AccountError
+    from pwe.services.accounts import create_user as create
     from pwe.services.audit import COMMAND_LINE
 
     if password_stdin:
@@ -73,18 +78,24 @@ def status(slug: str | None) -> None:
             raise click.ClickException(str(error)) from error
         for row in rows:
             info = schedule(row)
-            times = ", ".join(f"{key} {value}" for key, value in info.items()
-                              if key not in ("status", "effective") and value is not None)
-            click.echo(f"{row.slug}: {info['effective']} ({respondent_count(row.id)} respondents"
-                       f"{'; ' + times if times else ''})")
+            times = ", ".join(
+                f"{key} {value}"
+                for key, value in info.items()
+                if key not in ("status", "effective") and value is not None
+            )
+            click.echo(
+                f"{row.slug}: {info['effective']} ({respondent_count(row.id)} respondents"
+                f"{'; ' + times if times else ''})"
+            )
 
 
 @main.command("invitations")
 @click.argument("slug")
 @click.option("--batch", required=True, help="The batch name; it becomes the respondents' source.")
 @click.option("-n", "count", required=True, type=click.IntRange(min=1), help="Number of links.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False),
-              help="CSV file to write, with one `link` column.")
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False), help="CSV file to write, with one `link` column."
+)
 def invitations_(slug: str, batch: str, count: int, out: str) -> None:
     """Make N single-use personal links (the file is the only place they are kept)."""
     from pathlib import Path

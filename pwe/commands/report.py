@@ -1,5 +1,6 @@
 """`pwe report`: the results of a consultation as report.html, results.json, tables.xlsx, one
 CSV per table and, with --pdf, report.pdf (docs/report.md)."""
+
 from __future__ import annotations
 
 import shlex
@@ -21,16 +22,22 @@ def stylesheets():
 
     def read(path: Path) -> str:
         return path.read_text(encoding="utf-8")
-    return Stylesheets(components=read(STATIC / "vendor" / "nlds" / "index.css"),
-                       theme=read(STATIC / "vendor" / "nlds" / "theme.css"),
-                       platform=read(STATIC / "css" / "pwe.css"))
+
+    return Stylesheets(
+        components=read(STATIC / "vendor" / "nlds" / "index.css"),
+        theme=read(STATIC / "vendor" / "nlds" / "theme.css"),
+        platform=read(STATIC / "css" / "pwe.css"),
+    )
 
 
 def show_progress(label: str, done: int, total: int) -> None:
     """A bar on the terminal (stderr) for the long parts: models, latent classes."""
     filled = round(BAR_WIDTH * done / total) if total else BAR_WIDTH
-    click.echo(f"\r{label:<15} [{'#' * filled}{' ' * (BAR_WIDTH - filled)}] {done}/{total}",
-               err=True, nl=done >= total)
+    click.echo(
+        f"\r{label:<15} [{'#' * filled}{' ' * (BAR_WIDTH - filled)}] {done}/{total}",
+        err=True,
+        nl=done >= total,
+    )
 
 
 def _classes(value: str | None):
@@ -74,25 +81,54 @@ def read_input(consultation: str, from_dir: str | None):
 
 @main.command()
 @click.argument("consultation")
-@click.option("--from", "from_dir", default=None, type=click.Path(file_okay=False),
-              help="An export directory (respondents.csv, choices.csv, definition.yaml) "
-                   "instead of the database.")
-@click.option("--margins", default=None, type=click.Path(dir_okay=False),
-              help="Rake to these population margins (YAML, as for pwe weight).")
-@click.option("--weights", "weights_csv", default=None, type=click.Path(dir_okay=False),
-              help="Weights to use: CSV respondent,weight.")
-@click.option("--trim", default=None, metavar="LOW,HIGH",
-              help="With --margins: keep weights within LOW..HIGH times the mean.")
+@click.option(
+    "--from",
+    "from_dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="An export directory (respondents.csv, choices.csv, definition.yaml) instead of the database.",
+)
+@click.option(
+    "--margins",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Rake to these population margins (YAML, as for pwe weight).",
+)
+@click.option(
+    "--weights",
+    "weights_csv",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Weights to use: CSV respondent,weight.",
+)
+@click.option(
+    "--trim",
+    default=None,
+    metavar="LOW,HIGH",
+    help="With --margins: keep weights within LOW..HIGH times the mean.",
+)
 @click.option("--language", default="nl", show_default=True, type=click.Choice(["nl", "en"]))
-@click.option("--by", default="", metavar="Q1,Q2",
-              help="Background questions to split the results by.")
-@click.option("--classes", default=None, metavar="auto|K",
-              help="Latent classes: auto (K by BIC from 1 to 4) or a number.")
+@click.option("--by", default="", metavar="Q1,Q2", help="Background questions to split the results by.")
+@click.option(
+    "--classes",
+    default=None,
+    metavar="auto|K",
+    help="Latent classes: auto (K by BIC from 1 to 4) or a number.",
+)
 @click.option("--pdf", is_flag=True, help="Also print report.pdf with Chromium.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
-def report(consultation: str, from_dir: str | None, margins: str | None,
-           weights_csv: str | None, trim: str | None, language: str, by: str,
-           classes: str | None, pdf: bool, out_dir: str) -> None:
+def report(
+    consultation: str,
+    from_dir: str | None,
+    margins: str | None,
+    weights_csv: str | None,
+    trim: str | None,
+    language: str,
+    by: str,
+    classes: str | None,
+    pdf: bool,
+    out_dir: str,
+) -> None:
     """Write the results report of a consultation (the database, or an export with --from)."""
     from analysis.report.build import ReportError, build_report
     from analysis.report.context import ReportOptions
@@ -106,9 +142,13 @@ def report(consultation: str, from_dir: str | None, margins: str | None,
     command = _command(locals())
     started = time.perf_counter()
     try:
-        options = ReportOptions(language=language, classes=_classes(classes),
-                                by=tuple(b.strip() for b in by.split(",") if b.strip()),
-                                command=command, name=consultation)
+        options = ReportOptions(
+            language=language,
+            classes=_classes(classes),
+            by=tuple(b.strip() for b in by.split(",") if b.strip()),
+            command=command,
+            name=consultation,
+        )
         click.echo("Reading the responses ...", err=True)
         data = read_input(consultation, from_dir)
         weighting = weigh(data.respondents, margins, weights_csv, parse_trim(trim))
@@ -118,8 +158,7 @@ def report(consultation: str, from_dir: str | None, margins: str | None,
         if pdf:
             click.echo("Printing the PDF with Chromium ...", err=True)
             written.append(print_pdf(Path(out_dir) / HTML_FILE, Path(out_dir) / "report.pdf"))
-    except (ReportError, ReportInputError, WeightingError, ExportError, PdfError,
-            OSError) as error:
+    except (ReportError, ReportInputError, WeightingError, ExportError, PdfError, OSError) as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
     tables = sum(1 for path in written if path.suffix == ".csv")
@@ -127,16 +166,24 @@ def report(consultation: str, from_dir: str | None, margins: str | None,
         if path.suffix != ".csv":
             click.echo(f"{path}: {path.stat().st_size / 1e6:.1f} MB")
     click.echo(f"{Path(out_dir) / 'tables'}: {tables} CSV files, one per table")
-    click.echo(f"{len(data.respondents)} respondents, {len(made.sections)} sections, "
-               f"{time.perf_counter() - started:.1f} s")
+    click.echo(
+        f"{len(data.respondents)} respondents, {len(made.sections)} sections, "
+        f"{time.perf_counter() - started:.1f} s"
+    )
 
 
 def _command(arguments: dict) -> str:
     """The command that made the report, rebuilt from its arguments."""
     parts = ["pwe", "report", arguments["consultation"]]
-    for flag, key in (("--from", "from_dir"), ("--margins", "margins"),
-                      ("--weights", "weights_csv"), ("--trim", "trim"),
-                      ("--language", "language"), ("--by", "by"), ("--classes", "classes")):
+    for flag, key in (
+        ("--from", "from_dir"),
+        ("--margins", "margins"),
+        ("--weights", "weights_csv"),
+        ("--trim", "trim"),
+        ("--language", "language"),
+        ("--by", "by"),
+        ("--classes", "classes"),
+    ):
         if arguments.get(key):
             parts += [flag, str(arguments[key])]
     if arguments.get("pdf"):

@@ -1,4 +1,5 @@
 """`pwe prune`: remove unfinished respondents nobody can come back to."""
+
 from __future__ import annotations
 
 import click
@@ -8,9 +9,14 @@ from pwe.settings import duration
 
 
 @main.command()
-@click.option("--older-than", "older_than", default=None, metavar="AGE",
-              help="Idle time after which an unfinished respondent is removed, such as 12h, 7d "
-                   "or 2w (default: the PWE_PRUNE_AFTER setting, 30d).")
+@click.option(
+    "--older-than",
+    "older_than",
+    default=None,
+    metavar="AGE",
+    help="Idle time after which an unfinished respondent is removed, such as 12h, 7d "
+    "or 2w (default: the PWE_PRUNE_AFTER setting, 30d).",
+)
 def prune(older_than: str | None) -> None:
     """Remove unfinished respondents with no activity for AGE; completed responses stay."""
     from pwe.services.pruning import prune as prune_respondents

@@ -1,17 +1,22 @@
 """Alembic environment: runs against the connection or URL that pwe.database hands over."""
+
 from alembic import context
 from sqlalchemy import create_engine
 
-from pwe.extensions import db
 import pwe.models  # noqa: F401  (registers the tables on the metadata)
+from pwe.extensions import db
 
 config = context.config
 target_metadata = db.metadata
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -1,5 +1,6 @@
 """Who is logged in, and what each role may do. Every management view declares its permission
 with `requires`; tests read REQUIRED to check that no view is reachable without it."""
+
 from __future__ import annotations
 
 import time
@@ -31,8 +32,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit": frozenset({Role.admin}),
 }
 
-REQUIRED: dict[str, str] = {}   # endpoint -> permission
-PUBLIC: set[str] = set()        # endpoints open without login (the login page itself)
+REQUIRED: dict[str, str] = {}  # endpoint -> permission
+PUBLIC: set[str] = set()  # endpoints open without login (the login page itself)
 
 
 def may(permission: str, user: User | None = None) -> bool:
@@ -55,7 +56,9 @@ def requires(permission: str) -> Callable:
             if not may(permission):
                 abort(403)
             return view(*args, **kwargs)
+
         return guarded
+
     return decorate
 
 
@@ -85,8 +88,12 @@ def load_official() -> None:
         return
     idle_seconds = current_app.config.get("PWE_ADMIN_IDLE_MINUTES", IDLE_DEFAULT) * 60
     user = accounts.by_id(state.get("id"))
-    if (user is None or not user.active or user.session_nonce != state.get("nonce")
-            or time.time() - state.get("seen", 0) > idle_seconds):
+    if (
+        user is None
+        or not user.active
+        or user.session_nonce != state.get("nonce")
+        or time.time() - state.get("seen", 0) > idle_seconds
+    ):
         session.pop(SESSION_KEY, None)
         g.session_expired = True
         return

@@ -1,4 +1,5 @@
 """The audit log, for admins: read and download."""
+
 from __future__ import annotations
 
 from flask import Response, render_template
@@ -20,5 +21,8 @@ def audit_log():
 @bp.get("/audit.csv")
 @requires("audit")
 def audit_csv():
-    return Response(audit.as_csv(audit.entries()), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=audit-log.csv"})
+    return Response(
+        audit.as_csv(audit.entries()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=audit-log.csv"},
+    )

@@ -1,4 +1,5 @@
 """Login and logout."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -12,14 +13,17 @@ from pwe.services import accounts
 
 LOGIN_LIMIT = "20 per 10 minutes"
 # one message for a wrong password, an unknown address and a locked account alike
-LOGIN_FAILED = (f"The e-mail address or password is not right, or the account is locked for a "
-                f"while after {accounts.MAX_FAILED_LOGINS} wrong attempts. Check both and try again "
-                f"in {int(accounts.LOCKOUT.total_seconds() // 60)} minutes if it keeps failing.")
+LOGIN_FAILED = (
+    f"The e-mail address or password is not right, or the account is locked for a "
+    f"while after {accounts.MAX_FAILED_LOGINS} wrong attempts. Check both and try again "
+    f"in {int(accounts.LOCKOUT.total_seconds() // 60)} minutes if it keeps failing."
+)
 
 
 def _too_many(limit):
-    return render_template("officials/login.html", error=LOGIN_FAILED,
-                           email=request.form.get("email", "")), 429
+    return render_template(
+        "officials/login.html", error=LOGIN_FAILED, email=request.form.get("email", "")
+    ), 429
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -35,8 +39,7 @@ def login():
         return render_template("officials/login.html", error=LOGIN_FAILED, email=email), 401
     if g.official is not None:
         return redirect(url_for("officials.index"))
-    return render_template("officials/login.html", error=None, email=email,
-                           expired=g.session_expired)
+    return render_template("officials/login.html", error=None, email=email, expired=g.session_expired)
 
 
 @bp.post("/logout")
@@ -50,7 +53,11 @@ def logout():
 
 def _safe_next(target: str | None) -> str:
     """Only a path inside the management area, never another site."""
-    if target and target.startswith("/admin/") and not urlsplit(target).netloc \
-            and not target.startswith("//"):
+    if (
+        target
+        and target.startswith("/admin/")
+        and not urlsplit(target).netloc
+        and not target.startswith("//")
+    ):
         return target
     return url_for("officials.index")

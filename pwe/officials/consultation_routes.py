@@ -1,13 +1,14 @@
 """The list of consultations and each consultation's page: status, lifecycle, schedule."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
+
 from pwe.models import Consultation as ConsultationRow
 from pwe.models_officials import ConsultationStatus as Status
-from pwe.officials import bp
-from pwe.officials import charts
+from pwe.officials import bp, charts
 from pwe.officials.access import actor, may, requires
 from pwe.services import audit, consultations, lifecycle, monitoring
 from pwe.services.export import DOWNLOADS
@@ -42,13 +43,21 @@ def consultation_page(row: ConsultationRow, form=None, errors: dict | None = Non
     definition = consultations.definition_of(row)
     figures = monitoring.monitoring(row, definition) if may("monitor") else None
     return render_template(
-        "officials/consultation.html", row=row, c=definition,
-        status=status, schedule=lifecycle.schedule(row), transitions=lifecycle.TRANSITIONS[status],
-        actions=lifecycle.ACTIONS, respondents=consultations.respondent_count(row.id),
-        history=audit.entries(f"consultation:{row.slug}", limit=20), form=form or {},
-        errors=errors or {}, figures=figures,
+        "officials/consultation.html",
+        row=row,
+        c=definition,
+        status=status,
+        schedule=lifecycle.schedule(row),
+        transitions=lifecycle.TRANSITIONS[status],
+        actions=lifecycle.ACTIONS,
+        respondents=consultations.respondent_count(row.id),
+        history=audit.entries(f"consultation:{row.slug}", limit=20),
+        form=form or {},
+        errors=errors or {},
+        figures=figures,
         charts={"per_day": charts.per_day(figures), "funnel": charts.funnel(figures)} if figures else {},
-        exports=EXPORT_FILES), (422 if errors else 200)
+        exports=EXPORT_FILES,
+    ), (422 if errors else 200)
 
 
 @bp.post("/c/<slug>/status")
@@ -59,8 +68,12 @@ def change_status(slug: str):
         target = Status(request.form.get("status", ""))
         lifecycle.change_status(row, target, actor())
     except ValueError as error:  # an unknown status or a LifecycleError
-        flash(str(error) if isinstance(error, lifecycle.LifecycleError)
-              else "Choose one of the buttons to change the status.", "error")
+        flash(
+            str(error)
+            if isinstance(error, lifecycle.LifecycleError)
+            else "Choose one of the buttons to change the status.",
+            "error",
+        )
     else:
         flash(f"'{slug}' is now {lifecycle.effective_status(row).value}.")
     return redirect(url_for("officials.consultation", slug=slug))
@@ -80,12 +93,20 @@ def schedule(slug: str):
         errors["grace_minutes"] = "Write the grace period as a whole number of minutes, e.g. 120."
     retention = form.get("retention_days", "").strip()
     if retention and not retention.isdigit():
-        errors["retention_days"] = "Write the retention period as a whole number of days, e.g. 365, or leave it empty."
+        errors["retention_days"] = (
+            "Write the retention period as a whole number of days, e.g. 365, or leave it empty."
+        )
     if not errors:
         try:
-            lifecycle.set_schedule(row, actor(), opens_at=opens_at, closes_at=closes_at,
-                                   grace_minutes=int(grace), results_expected_on=expected,
-                                   retention_days=int(retention) if retention else None)
+            lifecycle.set_schedule(
+                row,
+                actor(),
+                opens_at=opens_at,
+                closes_at=closes_at,
+                grace_minutes=int(grace),
+                results_expected_on=expected,
+                retention_days=int(retention) if retention else None,
+            )
         except lifecycle.LifecycleError as error:
             errors["closes_at"] = str(error).capitalize()
     if errors:
@@ -94,8 +115,10 @@ def schedule(slug: str):
     return redirect(url_for("officials.consultation", slug=slug))
 
 
-MOMENT = (datetime.fromisoformat,
-          "Write the time as YYYY-MM-DD HH:MM (UTC), e.g. 2027-03-01 09:00, or leave it empty.")
+MOMENT = (
+    datetime.fromisoformat,
+    "Write the time as YYYY-MM-DD HH:MM (UTC), e.g. 2027-03-01 09:00, or leave it empty.",
+)
 DAY = (date.fromisoformat, "Write the date as YYYY-MM-DD, e.g. 2027-06-30, or leave it empty.")
 
 

@@ -5,6 +5,7 @@ same places surveys.load names in its messages, so each message lands beside its
 keeps the file's own text when the data did not change, so a save without changes leaves the
 YAML byte for byte as it was.
 """
+
 from __future__ import annotations
 
 import copy
@@ -118,8 +119,9 @@ def update_pages(data: dict, form) -> dict:
         pages.pop(index)
     _move(pages, action, index)
     if action == "add":
-        pages.append(new_page(form.get("new_page_id", "").strip(), form.get("new_page_type", ""),
-                              languages_of(data)))
+        pages.append(
+            new_page(form.get("new_page_id", "").strip(), form.get("new_page_type", ""), languages_of(data))
+        )
     data["pages"] = pages
     return data
 
@@ -141,6 +143,7 @@ def _move(items: list, action: str, index: int | None) -> None:
 
 def new_page(page_id: str, page_type: str, languages: list[str]) -> dict:
     """A small page of the type, to be filled in (the validator says what is still missing)."""
+
     def text(value: str) -> dict:
         return {lang: value for lang in languages}
 
@@ -209,8 +212,10 @@ def _levels(text: str, old: Any) -> Any:
 
 def _lines(form, place: str, languages: list[str], old: Any) -> Any:
     """Pros or cons: one per line, a textarea per language; line i of each language is item i."""
-    per_language = {lang: [line.strip() for line in _typed(form, f"{place}.{lang}").splitlines()
-                           if line.strip()] for lang in languages}
+    per_language = {
+        lang: [line.strip() for line in _typed(form, f"{place}.{lang}").splitlines() if line.strip()]
+        for lang in languages
+    }
     count = max((len(lines) for lines in per_language.values()), default=0)
     if count == 0:
         return None
@@ -219,8 +224,7 @@ def _lines(form, place: str, languages: list[str], old: Any) -> Any:
     for i in range(count):
         texts = {lang: lines[i] if i < len(lines) else "" for lang, lines in per_language.items()}
         previous = old_items[i] if i < len(old_items) else None
-        if previous is not None and all(texts[lang] == text_in(previous, lang).strip()
-                                        for lang in languages):
+        if previous is not None and all(texts[lang] == text_in(previous, lang).strip() for lang in languages):
             items.append(previous)
         elif not isinstance(previous, dict) and len(set(texts.values())) == 1:
             items.append(next(iter(texts.values())))

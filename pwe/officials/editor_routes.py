@@ -1,5 +1,6 @@
 """The editor: the definition's YAML with the validator's messages, feasibility at a glance,
 upload and download, revisions with diff and restore, and new consultations."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -14,16 +15,21 @@ from surveys.load import Problem, problems
 UPLOAD_LIMIT = 200 * 1024
 
 
-def editor_page(row, text: str | None = None, found: list[Problem] | None = None,
-                status: int = 200):
+def editor_page(row, text: str | None = None, found: list[Problem] | None = None, status: int = 200):
     latest = revisions.latest_text(row)
     text = latest if text is None else text
     found = problems(text) if found is None else found
     return render_template(
-        "officials/editor.html", row=row, c=consultations.definition_of(row), text=text,
-        problems=found, frozen=consultations.respondent_count(row.id) > 0,
+        "officials/editor.html",
+        row=row,
+        c=consultations.definition_of(row),
+        text=text,
+        problems=found,
+        frozen=consultations.respondent_count(row.id) > 0,
         feasibility=feasibility_report.report(consultations.definition_of(row)),
-        revisions=revisions.of(row), pending=revisions.pending_invalid(row)), status
+        revisions=revisions.of(row),
+        pending=revisions.pending_invalid(row),
+    ), status
 
 
 @bp.get("/c/<slug>/edit")
@@ -41,8 +47,12 @@ def save_definition(slug: str):
     if upload and upload.filename:
         text = _read_upload(upload)
         if text is None:
-            return editor_page(row, "", [Problem("", "The file is not UTF-8 text; save it as UTF-8 "
-                                                     "YAML and upload it again.")], 422)
+            return editor_page(
+                row,
+                "",
+                [Problem("", "The file is not UTF-8 text; save it as UTF-8 YAML and upload it again.")],
+                422,
+            )
     try:
         saved = editing.save(row, text, actor(), "uploaded" if upload and upload.filename else "edited")
     except editing.EditRefused as refused:
@@ -57,16 +67,18 @@ def flash_saved(saved: editing.Saved) -> None:
     elif saved.valid:
         flash("Saved.")
     else:
-        flash("Saved as a draft that is not valid yet: correct the problems listed before opening.",
-              "error")
+        flash("Saved as a draft that is not valid yet: correct the problems listed before opening.", "error")
 
 
 @bp.get("/c/<slug>/definition.yaml")
 @requires("view")
 def download_definition(slug: str):
     row = consultation_or_404(slug)
-    return Response(revisions.latest_text(row), mimetype="application/yaml", headers={
-        "Content-Disposition": f"attachment; filename={slug}.yaml"})
+    return Response(
+        revisions.latest_text(row),
+        mimetype="application/yaml",
+        headers={"Content-Disposition": f"attachment; filename={slug}.yaml"},
+    )
 
 
 @bp.get("/c/<slug>/revisions/<int:number>")
@@ -79,9 +91,15 @@ def revision_diff(slug: str, number: int):
     if shown is None:
         abort(404)
     lines = revisions.diff(against, shown) if against else []
-    return render_template("officials/revision.html", row=row, c=consultations.definition_of(row),
-                           shown=shown, against=against, lines=lines,
-                           numbers=[r.number for r in revisions.of(row)])
+    return render_template(
+        "officials/revision.html",
+        row=row,
+        c=consultations.definition_of(row),
+        shown=shown,
+        against=against,
+        lines=lines,
+        numbers=[r.number for r in revisions.of(row)],
+    )
 
 
 @bp.post("/c/<slug>/revisions/<int:number>/restore")
@@ -108,8 +126,9 @@ def new_consultation():
     try:
         if how == "scratch":
             languages = [code for code in ("nl", "en") if code in request.form.getlist("languages")]
-            text = editing.scratch(request.form.get("slug", "").strip(),
-                                   request.form.get("title", ""), languages or ["nl"])
+            text = editing.scratch(
+                request.form.get("slug", "").strip(), request.form.get("title", ""), languages or ["nl"]
+            )
             note = "created from scratch"
         elif how == "copy":
             source = find(request.form.get("source", ""))
@@ -133,8 +152,13 @@ def new_consultation():
 
 
 def _new_page(how: str = "", found: list[Problem] | None = None, status: int = 200):
-    return render_template("officials/new.html", how=how, problems=found or [], form=request.form,
-                           sources=[r.slug for r in consultations.all_rows()]), status
+    return render_template(
+        "officials/new.html",
+        how=how,
+        problems=found or [],
+        form=request.form,
+        sources=[r.slug for r in consultations.all_rows()],
+    ), status
 
 
 def _read_upload(upload) -> str | None:

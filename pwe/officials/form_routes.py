@@ -1,18 +1,19 @@
 """The structured editor: one form per part of the definition, saved through the same path as
 the YAML editor (validation, revisions, the frozen rule)."""
+
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 
-from pwe.officials import bp, definition_form as df
+from pwe.officials import bp
+from pwe.officials import definition_form as df
 from pwe.officials.access import actor, requires
 from pwe.officials.consultation_routes import consultation_or_404
 from pwe.officials.editor_routes import flash_saved
 from pwe.services import consultations, editing, revisions
 from surveys.load import Problem, problems
 
-PARTS = {"general": "Texts and settings", "constraints": "Limits (constraints)",
-         "pages": "Pages in order"}
+PARTS = {"general": "Texts and settings", "constraints": "Limits (constraints)", "pages": "Pages in order"}
 
 
 def _render(row, part: str, data: dict, found: list[Problem], status: int = 200, page_index=None):
@@ -20,10 +21,20 @@ def _render(row, part: str, data: dict, found: list[Problem], status: int = 200,
     for problem in found:
         errors.setdefault(problem.place, problem.message)
     return render_template(
-        "officials/form.html", row=row, c=consultations.definition_of(row), part=part,
-        parts=PARTS, data=data, languages=df.languages_of(data), problems=found, errors=errors,
-        df=df, page_index=page_index, frozen=consultations.respondent_count(row.id) > 0,
-        page_types=df.PAGE_TYPES), status
+        "officials/form.html",
+        row=row,
+        c=consultations.definition_of(row),
+        part=part,
+        parts=PARTS,
+        data=data,
+        languages=df.languages_of(data),
+        problems=found,
+        errors=errors,
+        df=df,
+        page_index=page_index,
+        frozen=consultations.respondent_count(row.id) > 0,
+        page_types=df.PAGE_TYPES,
+    ), status
 
 
 def _data(row) -> tuple[str, dict]:
@@ -58,12 +69,20 @@ def page_options(slug: str, page_index: int):
 def save_part(slug: str, part: str):
     row = consultation_or_404(slug)
     text, data = _data(row)
-    update = {"general": df.update_general, "constraints": df.update_constraints,
-              "pages": df.update_pages}.get(part)
+    update = {
+        "general": df.update_general,
+        "constraints": df.update_constraints,
+        "pages": df.update_pages,
+    }.get(part)
     if update is None:
         abort(404)
-    return _save(row, text, update(data, request.form), part,
-                 url_for("officials.definition_part", slug=slug, part=part))
+    return _save(
+        row,
+        text,
+        update(data, request.form),
+        part,
+        url_for("officials.definition_part", slug=slug, part=part),
+    )
 
 
 @bp.post("/c/<slug>/form/pages/<int:page_index>/options")
@@ -72,8 +91,14 @@ def save_options(slug: str, page_index: int):
     row = consultation_or_404(slug)
     text, data = _data(row)
     _portfolio_page(data, page_index)
-    return _save(row, text, df.update_options(data, page_index, request.form), "options",
-                 url_for("officials.page_options", slug=slug, page_index=page_index), page_index)
+    return _save(
+        row,
+        text,
+        df.update_options(data, page_index, request.form),
+        "options",
+        url_for("officials.page_options", slug=slug, page_index=page_index),
+        page_index,
+    )
 
 
 def _save(row, text: str, data: dict, part: str, back: str, page_index=None):
@@ -87,7 +112,10 @@ def _save(row, text: str, data: dict, part: str, back: str, page_index=None):
 
 def _portfolio_page(data: dict, page_index: int) -> dict:
     pages = data.get("pages") or []
-    if not 0 <= page_index < len(pages) or not isinstance(pages[page_index], dict) \
-            or pages[page_index].get("type") != "portfolio":
+    if (
+        not 0 <= page_index < len(pages)
+        or not isinstance(pages[page_index], dict)
+        or pages[page_index].get("type") != "portfolio"
+    ):
         abort(404)
     return pages[page_index]

@@ -1,12 +1,12 @@
 """Invitation batches in the browser: make links (the CSV is downloaded once, never stored),
 see how far each batch got, revoke links or a whole batch."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from pwe.extensions import db
 from pwe.models_officials import InvitationBatch
-
 from pwe.officials import bp
 from pwe.officials.access import actor, requires
 from pwe.officials.consultation_routes import consultation_or_404
@@ -17,8 +17,12 @@ from surveys.definition import QuestionsPage
 def _page(row, errors: dict | None = None):
     batches = invitations.summaries(row)
     return render_template(
-        "officials/invitations.html", row=row, c=consultations.definition_of(row),
-        batches=batches, form=request.form, errors=errors or {},
+        "officials/invitations.html",
+        row=row,
+        c=consultations.definition_of(row),
+        batches=batches,
+        form=request.form,
+        errors=errors or {},
         open_link=url_for("citizens.landing", slug=row.slug, _external=True),
         quota_cells={s.batch.id: _quota_cells(s.batch) for s in batches if s.batch.quota},
     ), (422 if errors else 200)
@@ -27,8 +31,10 @@ def _page(row, errors: dict | None = None):
 def _quota_cells(batch) -> list[tuple[str, int, int, int]]:
     """Each limited cell: its limit, completed responses and respondents stopped."""
     completed, stops = quotas.completed_per_cell(batch), quotas.stops_per_cell(batch)
-    return [(cell, limit, completed.get(cell, 0), stops.get(cell, 0))
-            for cell, limit in batch.quota["limits"].items()]
+    return [
+        (cell, limit, completed.get(cell, 0), stops.get(cell, 0))
+        for cell, limit in batch.quota["limits"].items()
+    ]
 
 
 @bp.post("/c/<slug>/invitations/<int:batch_id>/quota")
@@ -38,11 +44,21 @@ def set_quota(slug: str, batch_id: int):
     batch = db.session.get(InvitationBatch, batch_id)
     if batch is None or batch.consultation_id != row.id:
         abort(404)
-    question_ids = {q.id for page in consultations.definition_of(row).pages
-                    if isinstance(page, QuestionsPage) for q in page.questions}
+    question_ids = {
+        q.id
+        for page in consultations.definition_of(row).pages
+        if isinstance(page, QuestionsPage)
+        for q in page.questions
+    }
     try:
-        quotas.set_quota(batch, slug, request.form.get(f"questions-{batch.id}", ""),
-                         request.form.get(f"limits-{batch.id}", ""), question_ids, actor())
+        quotas.set_quota(
+            batch,
+            slug,
+            request.form.get(f"questions-{batch.id}", ""),
+            request.form.get(f"limits-{batch.id}", ""),
+            question_ids,
+            actor(),
+        )
     except quotas.QuotaError as error:
         return _page(row, {f"limits-{batch.id}": str(error)[0].upper() + str(error)[1:]})
     flash(f"Quota of batch {batch.name} saved.")
@@ -63,14 +79,18 @@ def create_invitations(slug: str):
     if not count.isdigit():
         return _page(row, {"count": "Write the number of links as a whole number, e.g. 500."})
     try:
-        links = invitations.create_links(row, request.form.get("batch", ""), int(count), actor(),
-                                         request.host_url)
+        links = invitations.create_links(
+            row, request.form.get("batch", ""), int(count), actor(), request.host_url
+        )
     except invitations.InvitationError as error:
         field = "count" if "links" in str(error) else "batch"
         return _page(row, {field: str(error)[0].upper() + str(error)[1:]})
     name = request.form["batch"].strip()
-    return Response(invitations.links_csv(links), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename={slug}-{name}-links.csv"})
+    return Response(
+        invitations.links_csv(links),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={slug}-{name}-links.csv"},
+    )
 
 
 @bp.post("/c/<slug>/invitations/revoke")

@@ -1,5 +1,6 @@
 """Preview: a consultation exactly as a respondent sees it, in every design version and language,
 drafts included; answers are checked with the same rules and never stored."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -31,8 +32,9 @@ def preview_index(slug: str):
     row = consultation_or_404(slug)
     consultation = consultations.definition_of(row)
     versions = [v.id for v in consultation.versions] or [NO_VERSION]
-    return render_template("officials/preview_index.html", row=row, c=consultation,
-                           versions=versions, steps=steps(consultation))
+    return render_template(
+        "officials/preview_index.html", row=row, c=consultation, versions=versions, steps=steps(consultation)
+    )
 
 
 @bp.route("/c/<slug>/preview/<version>/<lang>/<step_id>", methods=["GET", "POST"])
@@ -41,18 +43,21 @@ def preview_step(slug: str, version: str, lang: str, step_id: str):
     ctx = _context(slug, version, lang, step_id)
     asked = request.args.get("lang")
     if asked in ctx.consultation.languages and asked != lang:  # the header's language links
-        return redirect(url_for("officials.preview_step", slug=slug, version=version, lang=asked,
-                                step_id=step_id))
+        return redirect(
+            url_for("officials.preview_step", slug=slug, version=version, lang=asked, step_id=step_id)
+        )
     if request.method == "GET":
         return render_template(ctx.template, **_view(ctx, ctx.saved_or_blank()))
     result = _parse(ctx)
     if request.form.get("action") == "recalculate" or not result.ok:
         return render_template(ctx.template, **_view(ctx, result.answer, result, True)), (
-            200 if result.ok else 422)
+            200 if result.ok else 422
+        )
     if ctx.is_last:
         return redirect(url_for("officials.preview_index", slug=slug, done=1))
-    return redirect(url_for("officials.preview_step", slug=slug, version=version, lang=lang,
-                            step_id=ctx.next_step.id))
+    return redirect(
+        url_for("officials.preview_step", slug=slug, version=version, lang=lang, step_id=ctx.next_step.id)
+    )
 
 
 @bp.post("/c/<slug>/preview/<version>/<lang>/<step_id>/check")
@@ -78,16 +83,25 @@ def _context(slug: str, version: str, lang: str, step_id: str) -> StepContext:
         abort(404)
     g.lang, g.consultation = lang, view
     g.preview = {"slug": slug, "version": version, "lang": lang}
-    return StepContext(row=row, consultation=view, respondent=PreviewRespondent(),
-                       steps=steps(view), index=found[0], saved={})
+    return StepContext(
+        row=row,
+        consultation=view,
+        respondent=PreviewRespondent(),
+        steps=steps(view),
+        index=found[0],
+        saved={},
+    )
 
 
 def _view(ctx: StepContext, values: dict, result=None, show_errors: bool = False) -> dict:
     view = presenting.step_view(ctx, values, result, show_errors=show_errors)
     place = dict(slug=ctx.row.slug, version=g.preview["version"], lang=g.preview["lang"])
     previous = ctx.previous_step
-    view["previous_url"] = (url_for("officials.preview_step", step_id=previous.id, **place)
-                            if previous else url_for("officials.preview_index", slug=ctx.row.slug))
+    view["previous_url"] = (
+        url_for("officials.preview_step", step_id=previous.id, **place)
+        if previous
+        else url_for("officials.preview_index", slug=ctx.row.slug)
+    )
     view["check_url"] = url_for("officials.preview_check", step_id=ctx.step.id, **place)
     return view
 
@@ -96,5 +110,3 @@ def _parse(ctx: StepContext):
     if ctx.step.kind == "motivation":
         return parse_motivation(ctx.consultation, ctx.step.page, request.form)
     return parse_page(ctx.consultation, ctx.step.page, request.form)
-
-

@@ -1,5 +1,6 @@
 """Downloads of the exports (audited), voiding responses, erasing a respondent, and the chart
 library."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,8 +24,9 @@ def download_export(slug: str, name: str):
     row = consultation_or_404(slug)
     if name not in DOWNLOADS:
         abort(404)
-    return _audited_download(slug, "export.download", {"file": name}, table_csv(slug, name),
-                             "text/csv", f"{row.slug}-{name}")
+    return _audited_download(
+        slug, "export.download", {"file": name}, table_csv(slug, name), "text/csv", f"{row.slug}-{name}"
+    )
 
 
 @bp.post("/c/<slug>/void")
@@ -44,16 +46,18 @@ def void_response(slug: str):
 @requires("export")
 def download_everything(slug: str):
     data = retention.everything(consultation_or_404(slug))
-    return _audited_download(slug, "export.everything", {"bytes": len(data)}, data,
-                             "application/zip", f"{slug}-everything.zip")
+    return _audited_download(
+        slug, "export.everything", {"bytes": len(data)}, data, "application/zip", f"{slug}-everything.zip"
+    )
 
 
 def _audited_download(slug: str, action: str, detail: dict, data, mimetype: str, filename: str):
     """A file of personal data for download, recorded in the audit log first."""
     audit.record(actor(), action, f"consultation:{slug}", None, detail)
     db.session.commit()
-    return Response(data, mimetype=mimetype,
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return Response(
+        data, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"}
+    )
 
 
 @bp.post("/c/<slug>/erase")

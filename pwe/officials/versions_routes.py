@@ -1,5 +1,6 @@
 """The design-versions helper in the browser: choose what varies, see the balanced versions and
 their correlation, estimate the precision they give, and write them into the definition."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,15 +31,26 @@ def versions_helper(slug: str):
             try:
                 power = design_helper.precision(
                     design_helper.with_versions(row.definition_text, result),
-                    form.get("weights", ""), form.get("page", ""), _whole(form, "seed", 0, {}))
+                    form.get("weights", ""),
+                    form.get("page", ""),
+                    _whole(form, "seed", 0, {}),
+                )
             except ValueError as error:
                 errors["weights"] = str(error)
     return render_template(
-        "officials/versions.html", row=row, c=consultation, form=form, errors=errors,
-        candidates=design_helper.candidates(consultation), result=result, power=power,
+        "officials/versions.html",
+        row=row,
+        c=consultation,
+        form=form,
+        errors=errors,
+        candidates=design_helper.candidates(consultation),
+        result=result,
+        power=power,
         pages=[p.id for p in consultation.pages if isinstance(p, PortfolioPage)],
-        weights=form.get("weights") or _example_weights(slug), sizes=design_helper.POWER_SIZES,
-        replications=design_helper.POWER_REPLICATIONS), (422 if errors else 200)
+        weights=form.get("weights") or _example_weights(slug),
+        sizes=design_helper.POWER_SIZES,
+        replications=design_helper.POWER_REPLICATIONS,
+    ), (422 if errors else 200)
 
 
 @bp.post("/c/<slug>/versions/apply")
@@ -50,8 +62,12 @@ def apply_versions(slug: str):
         return versions_helper(slug)
     text = design_helper.with_versions(revisions.latest_text(row), design)
     try:
-        saved = editing.save(row, text, actor(), f"{len(design.versions)} design versions from "
-                                                 f"seed {request.form.get('seed') or 0}")
+        saved = editing.save(
+            row,
+            text,
+            actor(),
+            f"{len(design.versions)} design versions from seed {request.form.get('seed') or 0}",
+        )
     except editing.EditRefused as refused:
         return editor_page(row, text, refused.problems, 422)
     flash_saved(saved)

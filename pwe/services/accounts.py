@@ -1,4 +1,5 @@
 """Officials' accounts: argon2 password hashes, login with a lockout per account, roles."""
+
 from __future__ import annotations
 
 import re
@@ -59,8 +60,12 @@ def create_user(email: str, password: str, role: str, actor: str) -> User:
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)
-    user = User(email=email, password_hash=_hasher.hash(password), role=Role(role),
-                session_nonce=secrets.token_hex(16))
+    user = User(
+        email=email,
+        password_hash=_hasher.hash(password),
+        role=Role(role),
+        session_nonce=secrets.token_hex(16),
+    )
     db.session.add(user)
     audit.record(actor, "user.create", f"user:{email}", None, {"role": role, "active": True})
     try:
@@ -103,8 +108,13 @@ def log_in(email: str, password: str) -> LoginResult:
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.failed_logins = 0
             user.locked_until = now + LOCKOUT
-            audit.record("login", "user.locked", f"user:{user.email}", None,
-                         {"locked_until": user.locked_until.isoformat(timespec="seconds")})
+            audit.record(
+                "login",
+                "user.locked",
+                f"user:{user.email}",
+                None,
+                {"locked_until": user.locked_until.isoformat(timespec="seconds")},
+            )
         db.session.commit()
         return LoginResult(None)
     user.failed_logins = 0

@@ -1,5 +1,6 @@
 """The audit log: every change to a consultation, its status, invitations, users and responses
 goes through `record`, in the same transaction as the change itself."""
+
 from __future__ import annotations
 
 import csv
@@ -15,8 +16,9 @@ COMMAND_LINE = "command line"
 CSV_COLUMNS = ("at", "actor", "action", "target", "before", "after")
 
 
-def record(actor: str, action: str, target: str, before: dict | None = None,
-           after: dict | None = None) -> AuditEntry:
+def record(
+    actor: str, action: str, target: str, before: dict | None = None, after: dict | None = None
+) -> AuditEntry:
     """Add one entry to the session; the caller's commit stores it together with the change."""
     entry = AuditEntry(actor=actor, action=action, target=target, before=before, after=after)
     db.session.add(entry)
@@ -39,8 +41,16 @@ def as_csv(rows: list[AuditEntry]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for entry in reversed(rows):
-        writer.writerow([entry.at.isoformat(timespec="seconds") + "Z", entry.actor, entry.action,
-                         entry.target, _json(entry.before), _json(entry.after)])
+        writer.writerow(
+            [
+                entry.at.isoformat(timespec="seconds") + "Z",
+                entry.actor,
+                entry.action,
+                entry.target,
+                _json(entry.before),
+                _json(entry.after),
+            ]
+        )
     return out.getvalue()
 
 

@@ -1,4 +1,5 @@
 """Loading definitions into the database and reading them back as typed consultations."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,8 +29,9 @@ class ImportResult:
     action: str  # created | updated | unchanged
 
 
-def import_definition(text: str, source: str = "<string>", *, open_now: bool = False,
-                      actor: str = audit.COMMAND_LINE) -> ImportResult:
+def import_definition(
+    text: str, source: str = "<string>", *, open_now: bool = False, actor: str = audit.COMMAND_LINE
+) -> ImportResult:
     """Store a definition (validated first) as a draft, or open it with `open_now`; idempotent.
 
     Once people have answered, only its wording may change (audited), never its structure.
@@ -38,16 +40,25 @@ def import_definition(text: str, source: str = "<string>", *, open_now: bool = F
     digest = definition_hash(text)
     row = db.session.scalar(select(ConsultationRow).where(ConsultationRow.slug == consultation.id))
     if row is None:
-        row = ConsultationRow(slug=consultation.id, definition_text=text, definition_hash=digest,
-                              status=Status.open if open_now else Status.draft)
+        row = ConsultationRow(
+            slug=consultation.id,
+            definition_text=text,
+            definition_hash=digest,
+            status=Status.open if open_now else Status.draft,
+        )
         db.session.add(row)
         try:
             db.session.flush()
         except IntegrityError:  # imported at the same moment by someone else
             db.session.rollback()
             return import_definition(text, source, open_now=open_now, actor=actor)
-        audit.record(actor, "consultation.create", f"consultation:{row.slug}", None,
-                     {"status": row.status.value, "definition_hash": digest, "source": source})
+        audit.record(
+            actor,
+            "consultation.create",
+            f"consultation:{row.slug}",
+            None,
+            {"status": row.status.value, "definition_hash": digest, "source": source},
+        )
         revisions.add(row, actor, f"imported from {source}")
         db.session.commit()
         return ImportResult(consultation.id, "created")
@@ -59,9 +70,15 @@ def import_definition(text: str, source: str = "<string>", *, open_now: bool = F
                 f"{source}: consultation '{consultation.id}' already has {taken_part} respondent(s); "
                 "only its texts may still be corrected, never its options, numbers or pages, "
                 "because their answers refer to them. Give the changed definition a new id to run "
-                "it as a new consultation.")
-        replace_definition(row, text, actor, f"imported from {source}",
-                           "consultation.correct_texts" if taken_part else "consultation.update")
+                "it as a new consultation."
+            )
+        replace_definition(
+            row,
+            text,
+            actor,
+            f"imported from {source}",
+            "consultation.correct_texts" if taken_part else "consultation.update",
+        )
         action = "updated"
     if open_now and row.status == Status.draft:
         lifecycle.change_status(row, Status.open, actor)
@@ -76,8 +93,7 @@ def replace_definition(row: ConsultationRow, text: str, actor: str, note: str, a
     before = {"definition_hash": row.definition_hash}
     row.definition_text = text
     row.definition_hash = definition_hash(text)
-    audit.record(actor, action, f"consultation:{row.slug}", before,
-                 {"definition_hash": row.definition_hash})
+    audit.record(actor, action, f"consultation:{row.slug}", before, {"definition_hash": row.definition_hash})
     revisions.add(row, actor, note)
 
 
@@ -115,7 +131,8 @@ def require(slug: str) -> ConsultationRow:
         known = db.session.scalars(select(ConsultationRow.slug).order_by(ConsultationRow.slug))
         raise UnknownConsultation(
             f"no consultation '{slug}'; known: {', '.join(known) or 'none'} "
-            "(import a definition first with: pwe import FILE)")
+            "(import a definition first with: pwe import FILE)"
+        )
     return row
 
 
@@ -125,6 +142,8 @@ def all_rows() -> list[ConsultationRow]:
 
 def listed() -> list[ConsultationRow]:
     """The consultations open to respondents now (opening and closing times applied)."""
-    return list(db.session.scalars(
-        select(ConsultationRow).where(lifecycle.open_condition(utcnow())).order_by(ConsultationRow.slug)
-    ))
+    return list(
+        db.session.scalars(
+            select(ConsultationRow).where(lifecycle.open_condition(utcnow())).order_by(ConsultationRow.slug)
+        )
+    )

@@ -1,6 +1,7 @@
 """The design-versions helper: which numbers vary, balanced versions from a seed (surveys.
 design_versions), the definition with them, and the precision of the value weights they would
 give (analysis.simulation.power_analysis) at 1,000 and 5,000 respondents."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,12 +37,14 @@ def candidates(consultation: Consultation) -> list[Candidate]:
         if not isinstance(page, PortfolioPage):
             continue
         for option in page.options:
-            for kind, keys, numbers in (("use", page.constraints, option.use),
-                                        ("effects", [a.id for a in consultation.attributes],
-                                         option.effects)):
+            for kind, keys, numbers in (
+                ("use", page.constraints, option.use),
+                ("effects", [a.id for a in consultation.attributes], option.effects),
+            ):
                 for key in keys:
-                    found.append(Candidate(f"vary.{option.id}.{kind}.{key}", option.id, kind, key,
-                                           numbers.get(key)))
+                    found.append(
+                        Candidate(f"vary.{option.id}.{kind}.{key}", option.id, kind, key, numbers.get(key))
+                    )
     return found
 
 
@@ -80,8 +83,9 @@ def precision(text: str, weights_text: str, page_id: str, seed: int) -> list[dic
         check_value_weights(consultation, weights)
     except (yaml.YAMLError, ValueWeightsError) as error:
         raise ValueError(f"The value weights cannot be used: {error}") from error
-    table = power_analysis(consultation, weights, page_id, sizes=POWER_SIZES,
-                           replications=POWER_REPLICATIONS, seed=seed)
+    table = power_analysis(
+        consultation, weights, page_id, sizes=POWER_SIZES, replications=POWER_REPLICATIONS, seed=seed
+    )
     return table[["n", "parameter", "true", "mean_se", "half_width"]].to_dict("records")
 
 

@@ -4,6 +4,7 @@ A link starts one respondent (invitation.respondent_id is unique) whose source i
 it is used up in the same transaction that stores the completed response (`use_up`), so a second
 completion through the same link is impossible even when two arrive at once.
 """
+
 from __future__ import annotations
 
 import csv
@@ -45,15 +46,15 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_links(row: ConsultationRow, batch_name: str, count: int, actor: str,
-                 base_url: str) -> list[str]:
+def create_links(row: ConsultationRow, batch_name: str, count: int, actor: str, base_url: str) -> list[str]:
     """`count` new links in the batch (made when it does not exist yet); the plain links exist
     only in what this returns."""
     name = batch_name.strip()
     if not BATCH_PATTERN.match(name) or name in RESERVED_SOURCES:
         raise InvitationError(
             f"'{name}' cannot be a batch name: use 1 to 20 lower-case letters, digits and hyphens "
-            f"(e.g. panel-2027), not {' or '.join(sorted(RESERVED_SOURCES))}.")
+            f"(e.g. panel-2027), not {' or '.join(sorted(RESERVED_SOURCES))}."
+        )
     if not 1 <= count <= MAX_LINKS:
         raise InvitationError(f"make between 1 and {MAX_LINKS:,} links at a time.")
     batch = batch_named(row, name)
@@ -67,8 +68,9 @@ def create_links(row: ConsultationRow, batch_name: str, count: int, actor: str,
             batch = batch_named(row, name)
     tokens = [secrets.token_urlsafe(24) for _ in range(count)]
     db.session.add_all(Invitation(batch_id=batch.id, token_hash=token_hash(t)) for t in tokens)
-    audit.record(actor, "invitations.create", f"consultation:{row.slug}", None,
-                 {"batch": name, "links": count})
+    audit.record(
+        actor, "invitations.create", f"consultation:{row.slug}", None, {"batch": name, "links": count}
+    )
     db.session.commit()
     base = base_url.rstrip("/")
     return [base + LINK_PATH.format(slug=row.slug, token=token) for token in tokens]
@@ -83,30 +85,36 @@ def links_csv(links: list[str]) -> str:
 
 
 def batch_named(row: ConsultationRow, name: str) -> InvitationBatch | None:
-    return db.session.scalar(select(InvitationBatch).where(
-        InvitationBatch.consultation_id == row.id, InvitationBatch.name == name))
+    return db.session.scalar(
+        select(InvitationBatch).where(InvitationBatch.consultation_id == row.id, InvitationBatch.name == name)
+    )
 
 
 def summaries(row: ConsultationRow) -> list[BatchSummary]:
     """Each batch with its numbers of links, started, completed and revoked."""
     counts = db.session.execute(
-        select(InvitationBatch,
-               func.count(Invitation.id),
-               func.count(Invitation.respondent_id),
-               func.count(Invitation.used_at),
-               func.count(Invitation.revoked_at))
+        select(
+            InvitationBatch,
+            func.count(Invitation.id),
+            func.count(Invitation.respondent_id),
+            func.count(Invitation.used_at),
+            func.count(Invitation.revoked_at),
+        )
         .join(Invitation, Invitation.batch_id == InvitationBatch.id, isouter=True)
         .where(InvitationBatch.consultation_id == row.id)
-        .group_by(InvitationBatch.id).order_by(InvitationBatch.name)).all()
+        .group_by(InvitationBatch.id)
+        .order_by(InvitationBatch.name)
+    ).all()
     return [BatchSummary(*values) for values in counts]
 
 
 def find(row: ConsultationRow, token: str) -> Invitation | None:
     """The invitation behind a token of this consultation's links."""
     return db.session.scalar(
-        select(Invitation).join(InvitationBatch, Invitation.batch_id == InvitationBatch.id)
-        .where(Invitation.token_hash == token_hash(token),
-               InvitationBatch.consultation_id == row.id))
+        select(Invitation)
+        .join(InvitationBatch, Invitation.batch_id == InvitationBatch.id)
+        .where(Invitation.token_hash == token_hash(token), InvitationBatch.consultation_id == row.id)
+    )
 
 
 def source_of(invitation: Invitation) -> str:
@@ -116,9 +124,10 @@ def source_of(invitation: Invitation) -> str:
 def attach(invitation: Invitation, respondent: Respondent) -> bool:
     """Tie the link to the respondent it started; False when another respondent got it first."""
     result = db.session.execute(
-        update(Invitation).where(Invitation.id == invitation.id,
-                                 Invitation.respondent_id.is_(None))
-        .values(respondent_id=respondent.id))
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.respondent_id.is_(None))
+        .values(respondent_id=respondent.id)
+    )
     if result.rowcount != 1:
         db.session.rollback()
         return False
@@ -130,9 +139,14 @@ def use_up(respondent: Respondent) -> bool:
     """Within the completing transaction: spend the respondent's link. False when their link was
     revoked or already used (then nothing may be stored); True for the open link."""
     result = db.session.execute(
-        update(Invitation).where(Invitation.respondent_id == respondent.id,
-                                 Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
-        .values(used_at=utcnow()))
+        update(Invitation)
+        .where(
+            Invitation.respondent_id == respondent.id,
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(used_at=utcnow())
+    )
     return result.rowcount == 1 or of_respondent(respondent) is None
 
 
@@ -142,8 +156,13 @@ def revoke(row: ConsultationRow, links: list[str], actor: str) -> int:
     if not hashes:
         return 0
     batch_ids = select(InvitationBatch.id).where(InvitationBatch.consultation_id == row.id)
-    return _revoke(row, actor, Invitation.token_hash.in_(hashes), Invitation.batch_id.in_(batch_ids),
-                   detail={"links": len(hashes)})
+    return _revoke(
+        row,
+        actor,
+        Invitation.token_hash.in_(hashes),
+        Invitation.batch_id.in_(batch_ids),
+        detail={"links": len(hashes)},
+    )
 
 
 def revoke_batch(row: ConsultationRow, name: str, actor: str) -> int:
@@ -155,14 +174,15 @@ def revoke_batch(row: ConsultationRow, name: str, actor: str) -> int:
 
 def _revoke(row: ConsultationRow, actor: str, *conditions, detail: dict) -> int:
     result = db.session.execute(
-        update(Invitation).where(*conditions, Invitation.revoked_at.is_(None),
-                                 Invitation.used_at.is_(None))
-        .values(revoked_at=utcnow()))
-    audit.record(actor, "invitations.revoke", f"consultation:{row.slug}", None,
-                 {**detail, "revoked": result.rowcount})
+        update(Invitation)
+        .where(*conditions, Invitation.revoked_at.is_(None), Invitation.used_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    audit.record(
+        actor, "invitations.revoke", f"consultation:{row.slug}", None, {**detail, "revoked": result.rowcount}
+    )
     db.session.commit()
     return result.rowcount
-
 
 
 def of_respondent(respondent: Respondent) -> Invitation | None:

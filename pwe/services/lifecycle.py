@@ -4,6 +4,7 @@ Opening and closing times take effect on their own: the effective status is work
 stored one and the clock whenever it is read, so no scheduler is needed. Every change by hand
 goes through `change_status`, which records it in the audit log.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -48,8 +49,7 @@ def closed_since(row: ConsultationRow, now: datetime | None = None) -> datetime 
     return row.closed_at or row.closes_at
 
 
-def may_take_part(row: ConsultationRow, respondent: Respondent | None,
-                  now: datetime | None = None) -> bool:
+def may_take_part(row: ConsultationRow, respondent: Respondent | None, now: datetime | None = None) -> bool:
     """Newcomers only while open; someone who started before closing may finish within the
     consultation's grace period."""
     now = now or utcnow()
@@ -57,33 +57,46 @@ def may_take_part(row: ConsultationRow, respondent: Respondent | None,
     if status == Status.open:
         return True
     since = closed_since(row, now)
-    return (status == Status.closed and respondent is not None and since is not None
-            and respondent.started_at < since
-            and now < since + timedelta(minutes=row.grace_minutes))
+    return (
+        status == Status.closed
+        and respondent is not None
+        and since is not None
+        and respondent.started_at < since
+        and now < since + timedelta(minutes=row.grace_minutes)
+    )
 
 
 def open_condition(now: datetime):
     """SQL condition for consultations whose effective status is open (the same rule as
     effective_status, for lists)."""
     not_closed_yet = or_(ConsultationRow.closes_at.is_(None), ConsultationRow.closes_at > now)
-    return and_(not_closed_yet, or_(
-        ConsultationRow.status == Status.open,
-        and_(ConsultationRow.status == Status.draft, ConsultationRow.opens_at.is_not(None),
-             ConsultationRow.opens_at <= now)))
+    return and_(
+        not_closed_yet,
+        or_(
+            ConsultationRow.status == Status.open,
+            and_(
+                ConsultationRow.status == Status.draft,
+                ConsultationRow.opens_at.is_not(None),
+                ConsultationRow.opens_at <= now,
+            ),
+        ),
+    )
 
 
-def change_status(row: ConsultationRow, target: Status, actor: str,
-                  now: datetime | None = None) -> None:
+def change_status(row: ConsultationRow, target: Status, actor: str, now: datetime | None = None) -> None:
     """Open, close, reopen or archive by hand (audited); refuses a change the lifecycle lacks."""
     now = now or utcnow()
     current = effective_status(row, now)
     if target not in TRANSITIONS[current]:
         allowed = ", ".join(ACTIONS[s] for s in TRANSITIONS[current]) or "nothing"
-        raise LifecycleError(f"'{row.slug}' is {current.value}; it cannot {ACTIONS[target]} "
-                             f"now (possible: {allowed}).")
+        raise LifecycleError(
+            f"'{row.slug}' is {current.value}; it cannot {ACTIONS[target]} now (possible: {allowed})."
+        )
     if target == Status.open and revisions.pending_invalid(row):
-        raise LifecycleError(f"the latest saved definition of '{row.slug}' is not valid; correct "
-                             "it in the editor before opening.")
+        raise LifecycleError(
+            f"the latest saved definition of '{row.slug}' is not valid; correct "
+            "it in the editor before opening."
+        )
     before = schedule(row, now)
     row.status = target
     if target == Status.open:
@@ -96,14 +109,20 @@ def change_status(row: ConsultationRow, target: Status, actor: str,
     after = schedule(row, now)
     if target == Status.archived:
         after["invitation_links_deleted"] = invitations.delete_links(row)
-    audit.record(actor, f"consultation.{ACTIONS[target]}", f"consultation:{row.slug}",
-                 before, after)
+    audit.record(actor, f"consultation.{ACTIONS[target]}", f"consultation:{row.slug}", before, after)
     db.session.commit()
 
 
-def set_schedule(row: ConsultationRow, actor: str, *, opens_at: datetime | None,
-                 closes_at: datetime | None, grace_minutes: int,
-                 results_expected_on, retention_days: int | None = None) -> None:
+def set_schedule(
+    row: ConsultationRow,
+    actor: str,
+    *,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    grace_minutes: int,
+    results_expected_on,
+    retention_days: int | None = None,
+) -> None:
     """Opening and closing times, grace period, the expected results date and the retention
     period (audited)."""
     if opens_at and closes_at and closes_at <= opens_at:
@@ -122,15 +141,21 @@ def set_schedule(row: ConsultationRow, actor: str, *, opens_at: datetime | None,
 
 def schedule(row: ConsultationRow, now: datetime | None = None) -> dict:
     """The lifecycle fields as plain values (for the audit log and `pwe status`)."""
+
     def iso(value):
         return value.isoformat(timespec="minutes") if value else None
 
-    return {"status": row.status.value, "effective": effective_status(row, now).value,
-            "opens_at": iso(row.opens_at), "closes_at": iso(row.closes_at),
-            "closed_at": iso(row.closed_at), "grace_minutes": row.grace_minutes,
-            "results_expected_on": row.results_expected_on.isoformat()
-            if row.results_expected_on else None,
-            "retention_days": row.retention_days, "keep_until": iso(keep_until(row, now))}
+    return {
+        "status": row.status.value,
+        "effective": effective_status(row, now).value,
+        "opens_at": iso(row.opens_at),
+        "closes_at": iso(row.closes_at),
+        "closed_at": iso(row.closed_at),
+        "grace_minutes": row.grace_minutes,
+        "results_expected_on": row.results_expected_on.isoformat() if row.results_expected_on else None,
+        "retention_days": row.retention_days,
+        "keep_until": iso(keep_until(row, now)),
+    }
 
 
 def keep_until(row: ConsultationRow, now: datetime | None = None) -> datetime | None:

@@ -1,5 +1,6 @@
 """Figures for watching a consultation while it is open: responses per day and source, the
 funnel, durations and respondents who finished suspiciously fast. Counts only; no answers."""
+
 from __future__ import annotations
 
 import statistics
@@ -24,10 +25,10 @@ FAST_SHARE = 1 / 3
 @dataclass
 class Monitoring:
     per_day: list[tuple[date, str, int, int]] = field(default_factory=list)  # day, source, started, completed
-    funnel: list[tuple[str, int]] = field(default_factory=list)              # stage, respondents
+    funnel: list[tuple[str, int]] = field(default_factory=list)  # stage, respondents
     median_minutes: float | None = None
     fast_threshold_minutes: float | None = None
-    fast: list[tuple[str, float]] = field(default_factory=list)              # respondent, minutes
+    fast: list[tuple[str, float]] = field(default_factory=list)  # respondent, minutes
     sources: list[str] = field(default_factory=list)
     voided: int = 0
 
@@ -43,10 +44,16 @@ class Monitoring:
 def monitoring(row: ConsultationRow, consultation: Consultation) -> Monitoring:
     result = Monitoring()
     respondents = db.session.execute(
-        select(Respondent.id, Respondent.pseudonym, Respondent.source, Respondent.started_at,
-               Response.completed_at)
+        select(
+            Respondent.id,
+            Respondent.pseudonym,
+            Respondent.source,
+            Respondent.started_at,
+            Response.completed_at,
+        )
         .join(Response, (Response.respondent_id == Respondent.id) & not_voided(), isouter=True)
-        .where(Respondent.consultation_id == row.id)).all()
+        .where(Respondent.consultation_id == row.id)
+    ).all()
     started: Counter = Counter()
     completed: Counter = Counter()
     durations = []
@@ -58,16 +65,21 @@ def monitoring(row: ConsultationRow, consultation: Consultation) -> Monitoring:
     result.sources = sorted({source for _, _, source, _, _ in respondents})
     result.per_day = _days(started, completed, result.sources)
     # consent is counted before a respondent row exists (the row waits for the first saved step)
-    result.funnel = _funnel(row, consultation, max(len(respondents), started_count(row.id)),
-                            sum(1 for r in respondents if r.completed_at is not None))
+    result.funnel = _funnel(
+        row,
+        consultation,
+        max(len(respondents), started_count(row.id)),
+        sum(1 for r in respondents if r.completed_at is not None),
+    )
     if durations:
         result.median_minutes = statistics.median(minutes for _, minutes in durations)
         result.fast_threshold_minutes = result.median_minutes * FAST_SHARE
-        result.fast = sorted((code, minutes) for code, minutes in durations
-                             if minutes < result.fast_threshold_minutes)
+        result.fast = sorted(
+            (code, minutes) for code, minutes in durations if minutes < result.fast_threshold_minutes
+        )
     result.voided = db.session.scalar(
-        select(func.count()).select_from(Response)
-        .where(Response.consultation_id == row.id, ~not_voided()))
+        select(func.count()).select_from(Response).where(Response.consultation_id == row.id, ~not_voided())
+    )
     return result
 
 
@@ -83,15 +95,19 @@ def _days(started: Counter, completed: Counter, sources: list[str]) -> list[tupl
     return rows
 
 
-def _funnel(row: ConsultationRow, consultation: Consultation, started: int,
-            completed: int) -> list[tuple[str, int]]:
+def _funnel(
+    row: ConsultationRow, consultation: Consultation, started: int, completed: int
+) -> list[tuple[str, int]]:
     """Started, then how many saved each step, then completed. Steps of the design versions
     are the same pages, so the base definition's steps name them."""
-    answered = dict(db.session.execute(
-        select(PageAnswer.step_id, func.count(func.distinct(PageAnswer.respondent_id)))
-        .join(Respondent, Respondent.id == PageAnswer.respondent_id)
-        .where(Respondent.consultation_id == row.id)
-        .group_by(PageAnswer.step_id)).all())
+    answered = dict(
+        db.session.execute(
+            select(PageAnswer.step_id, func.count(func.distinct(PageAnswer.respondent_id)))
+            .join(Respondent, Respondent.id == PageAnswer.respondent_id)
+            .where(Respondent.consultation_id == row.id)
+            .group_by(PageAnswer.step_id)
+        ).all()
+    )
     stages = [("started", started)]
     stages += [(f"answered {step.id}", answered.get(step.id, 0)) for step in steps(consultation)]
     stages.append(("completed", completed))

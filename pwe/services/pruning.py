@@ -3,6 +3,7 @@
 A respondent is unfinished without a response row; their last activity is the latest of their
 start and their saved steps. Completed responses are never removed here.
 """
+
 from __future__ import annotations
 
 import threading
@@ -20,18 +21,24 @@ def prune(older_than: timedelta, now: datetime | None = None) -> int:
     """Delete unfinished respondents (and their saved steps) idle for longer than `older_than`;
     returns how many."""
     cutoff = (now or utcnow()) - older_than
-    last_saved = (select(func.max(PageAnswer.saved_at))
-                  .where(PageAnswer.respondent_id == Respondent.id).scalar_subquery())
+    last_saved = (
+        select(func.max(PageAnswer.saved_at))
+        .where(PageAnswer.respondent_id == Respondent.id)
+        .scalar_subquery()
+    )
     stale = db.session.scalars(
         select(Respondent.id)
         .where(~exists().where(Response.respondent_id == Respondent.id))
         .where(func.coalesce(last_saved, Respondent.started_at) < cutoff)
     ).all()
-    for batch in (stale[i:i + 500] for i in range(0, len(stale), 500)):
+    for batch in (stale[i : i + 500] for i in range(0, len(stale), 500)):
         db.session.execute(delete(PageAnswer).where(PageAnswer.respondent_id.in_(batch)))
         # a response completed since the select keeps its respondent
-        db.session.execute(delete(Respondent).where(
-            Respondent.id.in_(batch), ~exists().where(Response.respondent_id == Respondent.id)))
+        db.session.execute(
+            delete(Respondent).where(
+                Respondent.id.in_(batch), ~exists().where(Response.respondent_id == Respondent.id)
+            )
+        )
         db.session.commit()
     return len(stale)
 

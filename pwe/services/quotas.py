@@ -5,6 +5,7 @@ stopped as soon as their background answers are saved, and counted.
 A batch's quota is {"questions": [question ids], "limits": {"16-24/woman": 50, ...}}; cells
 without a limit are open. The cell is the answers joined by "/" in the order of the questions.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -16,6 +17,7 @@ from pwe.extensions import db
 from pwe.models import Respondent, Response
 from pwe.models_officials import InvitationBatch, QuotaStop
 from pwe.services import audit, invitations
+from pwe.services.responses import Start
 from pwe.services.voiding import not_voided
 
 SEPARATOR = "/"
@@ -25,30 +27,44 @@ class QuotaError(ValueError):
     """The quota cannot be set; the message says what to change."""
 
 
-def set_quota(batch: InvitationBatch, slug: str, questions_text: str, limits_text: str,
-              question_ids: set[str], actor: str) -> None:
+def set_quota(
+    batch: InvitationBatch,
+    slug: str,
+    questions_text: str,
+    limits_text: str,
+    question_ids: set[str],
+    actor: str,
+) -> None:
     """Set (or with empty questions, remove) a batch's quota from the form's two texts."""
     questions = [q.strip() for q in questions_text.split(",") if q.strip()]
     unknown = [q for q in questions if q not in question_ids]
     if unknown:
-        raise QuotaError(f"no question {', '.join(unknown)}; use the ids of questions, e.g. "
-                         f"{', '.join(sorted(question_ids)[:3])}.")
+        raise QuotaError(
+            f"no question {', '.join(unknown)}; use the ids of questions, e.g. "
+            f"{', '.join(sorted(question_ids)[:3])}."
+        )
     limits = {}
     for number, line in enumerate(limits_text.splitlines(), start=1):
         if not line.strip():
             continue
         cell, _, most = line.rpartition("=")
         if not cell.strip() or not most.strip().isdigit():
-            raise QuotaError(f"line {number}: write a cell and its number as "
-                             f"'16-24{SEPARATOR}woman = 50'.")
+            raise QuotaError(f"line {number}: write a cell and its number as '16-24{SEPARATOR}woman = 50'.")
         if cell.count(SEPARATOR) != len(questions) - 1:
-            raise QuotaError(f"line {number}: '{cell.strip()}' needs one answer per question "
-                             f"({SEPARATOR.join(questions) or 'no questions given'}).")
+            raise QuotaError(
+                f"line {number}: '{cell.strip()}' needs one answer per question "
+                f"({SEPARATOR.join(questions) or 'no questions given'})."
+            )
         limits[SEPARATOR.join(part.strip() for part in cell.split(SEPARATOR))] = int(most)
     before = batch.quota
     batch.quota = {"questions": questions, "limits": limits} if questions else None
-    audit.record(actor, "invitations.quota", f"consultation:{slug}",
-                 {"batch": batch.name, "quota": before}, {"batch": batch.name, "quota": batch.quota})
+    audit.record(
+        actor,
+        "invitations.quota",
+        f"consultation:{slug}",
+        {"batch": batch.name, "quota": before},
+        {"batch": batch.name, "quota": batch.quota},
+    )
     db.session.commit()
 
 
@@ -77,8 +93,9 @@ def stop_if_full(respondent: Respondent, saved: dict[str, dict]) -> bool:
 
 def cell_of(questions: list[str], answers: dict[str, dict]) -> str | None:
     """The respondent's cell from their answers per step; None until every question is answered."""
-    merged = {key: value for answer in answers.values() if isinstance(answer, dict)
-              for key, value in answer.items()}
+    merged = {
+        key: value for answer in answers.values() if isinstance(answer, dict) for key, value in answer.items()
+    }
     values = [merged.get(question) for question in questions]
     if any(value in (None, "", []) for value in values):
         return None
@@ -88,14 +105,22 @@ def cell_of(questions: list[str], answers: dict[str, dict]) -> str | None:
 def completed_per_cell(batch: InvitationBatch) -> Counter:
     """Completed, not voided responses of the batch per cell."""
     rows = db.session.scalars(
-        select(Response.answers).join(Respondent, Respondent.id == Response.respondent_id)
-        .where(Respondent.source == batch.name, Respondent.consultation_id == batch.consultation_id,
-               not_voided()))
-    return Counter(cell for answers in rows
-                   if (cell := cell_of(batch.quota["questions"], answers)) is not None)
+        select(Response.answers)
+        .join(Respondent, Respondent.id == Response.respondent_id)
+        .where(
+            Respondent.source == batch.name, Respondent.consultation_id == batch.consultation_id, not_voided()
+        )
+    )
+    return Counter(
+        cell for answers in rows if (cell := cell_of(batch.quota["questions"], answers)) is not None
+    )
 
 
 def stops_per_cell(batch: InvitationBatch) -> dict[str, int]:
-    return dict(db.session.execute(
-        select(QuotaStop.cell, func.count()).where(QuotaStop.batch_id == batch.id)
-        .group_by(QuotaStop.cell)).all())
+    return dict(
+        db.session.execute(
+            select(QuotaStop.cell, func.count())
+            .where(QuotaStop.batch_id == batch.id)
+            .group_by(QuotaStop.cell)
+        ).all()
+    )

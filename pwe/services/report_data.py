@@ -1,5 +1,6 @@
 """What the report reads from the database: the completed responses as tables, the definition
 as stored, and the funnel (how many started, reached each step, completed)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -20,13 +21,18 @@ def report_data(slug: str) -> ReportData:
     records = list(stream)
     row = require(slug)
     started = respondent_count(row.id)
-    reached = dict(db.session.execute(
-        select(PageAnswer.step_id, func.count(distinct(PageAnswer.respondent_id)))
-        .join(Respondent, Respondent.id == PageAnswer.respondent_id)
-        .where(Respondent.consultation_id == row.id)
-        .group_by(PageAnswer.step_id)).all())
+    reached = dict(
+        db.session.execute(
+            select(PageAnswer.step_id, func.count(distinct(PageAnswer.respondent_id)))
+            .join(Respondent, Respondent.id == PageAnswer.respondent_id)
+            .where(Respondent.consultation_id == row.id)
+            .group_by(PageAnswer.step_id)
+        ).all()
+    )
     funnel = pd.DataFrame(
-        [(FUNNEL_STARTED, started)] +
-        [(step.id, reached.get(step.id, 0)) for step in steps(consultation)] +
-        [(FUNNEL_COMPLETED, len(records))], columns=["step", "reached"])
+        [(FUNNEL_STARTED, started)]
+        + [(step.id, reached.get(step.id, 0)) for step in steps(consultation)]
+        + [(FUNNEL_COMPLETED, len(records))],
+        columns=["step", "reached"],
+    )
     return from_records(consultation, row.definition_text, records, funnel, started)

@@ -1,4 +1,5 @@
 """A respondent's way through a consultation: start, save each step, complete exactly once."""
+
 from __future__ import annotations
 
 import secrets
@@ -35,32 +36,48 @@ class Start:
     version: str | None
     option_order: dict[str, list[str]]
     started_at: datetime
-    source: str = "open"    # or "invitation", "panel": how they came
-    response: None = None   # read like a Respondent's: not completed
+    source: str = "open"  # or "invitation", "panel": how they came
+    response: None = None  # read like a Respondent's: not completed
 
     def to_session(self) -> dict:
-        return {"handle": self.handle, "definition": self.definition_hash, "version": self.version,
-                "order": self.option_order, "started": self.started_at.isoformat(),
-                "source": self.source}
+        return {
+            "handle": self.handle,
+            "definition": self.definition_hash,
+            "version": self.version,
+            "order": self.option_order,
+            "started": self.started_at.isoformat(),
+            "source": self.source,
+        }
 
     @classmethod
-    def from_session(cls, entry: dict) -> "Start | None":
+    def from_session(cls, entry: dict) -> Start | None:
         """The start kept in a session entry; None for an entry this code did not write."""
         try:
-            return cls(entry["handle"], entry["definition"], entry["version"], entry["order"],
-                       datetime.fromisoformat(entry["started"]), entry.get("source", "open"))
+            return cls(
+                entry["handle"],
+                entry["definition"],
+                entry["version"],
+                entry["order"],
+                datetime.fromisoformat(entry["started"]),
+                entry.get("source", "open"),
+            )
         except (KeyError, TypeError, ValueError):
             return None
 
 
-def start(row: ConsultationRow, consultation: Consultation, rng: Random,
-          source: str = "open") -> Start:
+def start(row: ConsultationRow, consultation: Consultation, rng: Random, source: str = "open") -> Start:
     """A new start with a balanced design version and its own option order (no respondent row)."""
     version = assign_version(consultation, version_starts(row.id), rng)
     # every start is counted, also without versions: the count freezes the definition
     _count_version_start(row.id, version if version is not None else NO_VERSION)
-    return Start(handle=new_handle(), definition_hash=row.definition_hash, version=version,
-                 option_order=option_orders(consultation, rng), started_at=utcnow(), source=source)
+    return Start(
+        handle=new_handle(),
+        definition_hash=row.definition_hash,
+        version=version,
+        option_order=option_orders(consultation, rng),
+        started_at=utcnow(),
+        source=source,
+    )
 
 
 # the version_start key of a consultation without design versions
@@ -69,37 +86,50 @@ NO_VERSION = ""
 
 def started_count(consultation_id: int) -> int:
     """How many respondents consented so far, whether or not they saved a step."""
-    return db.session.scalar(select(func.coalesce(func.sum(VersionStart.starts), 0))
-                             .where(VersionStart.consultation_id == consultation_id))
+    return db.session.scalar(
+        select(func.coalesce(func.sum(VersionStart.starts), 0)).where(
+            VersionStart.consultation_id == consultation_id
+        )
+    )
 
 
 def version_starts(consultation_id: int) -> dict[str, int]:
     """How many respondents were given each design version so far, counted at consent."""
-    return dict(db.session.execute(
-        select(VersionStart.version, VersionStart.starts)
-        .where(VersionStart.consultation_id == consultation_id)
-    ).all())
+    return dict(
+        db.session.execute(
+            select(VersionStart.version, VersionStart.starts).where(
+                VersionStart.consultation_id == consultation_id
+            )
+        ).all()
+    )
 
 
 def _count_version_start(consultation_id: int, version: str) -> None:
     insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     statement = insert(VersionStart).values(consultation_id=consultation_id, version=version, starts=1)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["consultation_id", "version"],
-        set_={"starts": VersionStart.starts + 1},
-    ))
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["consultation_id", "version"],
+            set_={"starts": VersionStart.starts + 1},
+        )
+    )
     db.session.commit()
 
 
-def persist(row: ConsultationRow, respondent: "Respondent | Start", language: str) -> Respondent:
+def persist(row: ConsultationRow, respondent: Respondent | Start, language: str) -> Respondent:
     """The respondent's row, created from their start at their first saved step (committed at
     once: the unique handle lets two tabs end up with the same row). The language they last
     used is saved with the step."""
     if isinstance(respondent, Start):
         created = Respondent(
-            pseudonym=secrets.token_hex(16), handle=respondent.handle, consultation_id=row.id,
-            definition_hash=respondent.definition_hash, version=respondent.version,
-            language=language, source=respondent.source, option_order=respondent.option_order,
+            pseudonym=secrets.token_hex(16),
+            handle=respondent.handle,
+            consultation_id=row.id,
+            definition_hash=respondent.definition_hash,
+            version=respondent.version,
+            language=language,
+            source=respondent.source,
+            option_order=respondent.option_order,
             started_at=respondent.started_at,
         )
         db.session.add(created)
@@ -118,11 +148,13 @@ def persist(row: ConsultationRow, respondent: "Respondent | Start", language: st
 
 def version_counts(consultation_id: int) -> dict[str | None, int]:
     """How many respondents each design version has so far (for balanced assignment)."""
-    return dict(db.session.execute(
-        select(Respondent.version, func.count())
-        .where(Respondent.consultation_id == consultation_id)
-        .group_by(Respondent.version)
-    ).all())
+    return dict(
+        db.session.execute(
+            select(Respondent.version, func.count())
+            .where(Respondent.consultation_id == consultation_id)
+            .group_by(Respondent.version)
+        ).all()
+    )
 
 
 def option_orders(consultation: Consultation, rng: Random) -> dict[str, list[str]]:
@@ -134,7 +166,7 @@ def option_orders(consultation: Consultation, rng: Random) -> dict[str, list[str
     }
 
 
-def saved_answers(respondent: "Respondent | Start") -> dict[str, dict]:
+def saved_answers(respondent: Respondent | Start) -> dict[str, dict]:
     if isinstance(respondent, Start):
         return {}
     rows = db.session.execute(
@@ -171,9 +203,13 @@ def complete(respondent: Respondent, consultation: Consultation, step_id: str, a
         db.session.execute(_upsert_statement(respondent.id, step_id, answer))
         answers = saved_answers(respondent)
         frozen = {step.id: answers.get(step.id) for step in steps(consultation)}
-        db.session.add(Response(
-            respondent_id=respondent.id, consultation_id=respondent.consultation_id, answers=frozen,
-        ))
+        db.session.add(
+            Response(
+                respondent_id=respondent.id,
+                consultation_id=respondent.consultation_id,
+                answers=frozen,
+            )
+        )
         db.session.flush()
         if not invitations.use_up(respondent):
             db.session.rollback()
@@ -188,4 +224,5 @@ def complete(respondent: Respondent, consultation: Consultation, step_id: str, a
 def by_handle(handle: str) -> Respondent | None:
     # with the response in the same query: every citizen page asks whether it exists
     return db.session.scalar(
-        select(Respondent).options(joinedload(Respondent.response)).where(Respondent.handle == handle))
+        select(Respondent).options(joinedload(Respondent.response)).where(Respondent.handle == handle)
+    )

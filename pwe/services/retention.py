@@ -1,6 +1,7 @@
 """Privacy over a consultation's life: erase one respondent on request by the response code on
 their thank-you page, delete the free texts once exported, and export everything held about a
 consultation before it is deleted."""
+
 from __future__ import annotations
 
 import csv
@@ -10,11 +11,11 @@ import zipfile
 from sqlalchemy import delete, select, update
 
 from pwe.extensions import db
+from pwe.flow import steps
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import PageAnswer, Respondent, Response
-from pwe.models_officials import Invitation, QuotaStop, VoidedResponse
-from pwe.flow import steps
 from pwe.models_officials import ConsultationStatus as Status
+from pwe.models_officials import Invitation, QuotaStop, VoidedResponse
 from pwe.services import audit, invitations, lifecycle, revisions
 from pwe.services.export import DOWNLOADS, table_csv
 from surveys.definition import Consultation, QuestionsPage
@@ -27,22 +28,31 @@ class EraseError(ValueError):
 def erase(row: ConsultationRow, code: str, actor: str) -> None:
     """Delete every answer of the respondent with this response code, and the respondent."""
     code = code.strip().lower()
-    respondent = db.session.scalar(select(Respondent).where(
-        Respondent.pseudonym == code, Respondent.consultation_id == row.id))
+    respondent = db.session.scalar(
+        select(Respondent).where(Respondent.pseudonym == code, Respondent.consultation_id == row.id)
+    )
     if respondent is None:
-        raise EraseError(f"No respondent with response code '{code}' in this consultation; the "
-                         "code is on the respondent's thank-you page (32 letters and digits).")
+        raise EraseError(
+            f"No respondent with response code '{code}' in this consultation; the "
+            "code is on the respondent's thank-you page (32 letters and digits)."
+        )
     response_ids = select(Response.id).where(Response.respondent_id == respondent.id)
     db.session.execute(delete(VoidedResponse).where(VoidedResponse.response_id.in_(response_ids)))
     db.session.execute(delete(Response).where(Response.respondent_id == respondent.id))
     db.session.execute(delete(PageAnswer).where(PageAnswer.respondent_id == respondent.id))
     db.session.execute(delete(QuotaStop).where(QuotaStop.respondent_id == respondent.id))
     # the link stays used up: erasing must not let it be answered again
-    db.session.execute(update(Invitation).where(Invitation.respondent_id == respondent.id)
-                       .values(respondent_id=None))
+    db.session.execute(
+        update(Invitation).where(Invitation.respondent_id == respondent.id).values(respondent_id=None)
+    )
     db.session.delete(respondent)
-    audit.record(actor, "respondent.erase", f"consultation:{row.slug}", {"respondent": code},
-                 {"respondent": code, "erased": True})
+    audit.record(
+        actor,
+        "respondent.erase",
+        f"consultation:{row.slug}",
+        {"respondent": code},
+        {"respondent": code, "erased": True},
+    )
     db.session.commit()
 
 
@@ -69,13 +79,17 @@ def delete_free_texts(row: ConsultationRow, consultation: Consultation, actor: s
     for response in db.session.scalars(select(Response).where(Response.consultation_id == row.id)):
         response.answers, count = _without_texts(response.answers, fields)
         removed += count
-    answers = select(PageAnswer).join(Respondent, Respondent.id == PageAnswer.respondent_id).where(
-        Respondent.consultation_id == row.id, PageAnswer.step_id.in_(list(fields)))
+    answers = (
+        select(PageAnswer)
+        .join(Respondent, Respondent.id == PageAnswer.respondent_id)
+        .where(Respondent.consultation_id == row.id, PageAnswer.step_id.in_(list(fields)))
+    )
     for page_answer in db.session.scalars(answers):
         cleaned, _ = _without_texts({page_answer.step_id: page_answer.answer}, fields)
         page_answer.answer = cleaned[page_answer.step_id]
-    audit.record(actor, "responses.delete_free_texts", f"consultation:{row.slug}", None,
-                 {"texts_removed": removed})
+    audit.record(
+        actor, "responses.delete_free_texts", f"consultation:{row.slug}", None, {"texts_removed": removed}
+    )
     db.session.commit()
     return removed
 
@@ -91,8 +105,11 @@ def _without_texts(answers: dict, fields: dict[str, set[str] | None]) -> tuple[d
             continue
         dropped = set(answer) if texts is None else texts & set(answer)
         removed += sum(1 for key in dropped if answer[key] not in (None, ""))
-        cleaned[step_id] = {} if texts is None else {
-            key: (None if key in dropped else value) for key, value in answer.items()}
+        cleaned[step_id] = (
+            {}
+            if texts is None
+            else {key: (None if key in dropped else value) for key, value in answer.items()}
+        )
     return cleaned, removed
 
 
@@ -106,17 +123,35 @@ def everything(row: ConsultationRow) -> bytes:
             archive.writestr(f"revisions/{revision.number:04d}.yaml", revision.definition_text)
         for name in DOWNLOADS:
             archive.writestr(name, table_csv(row.slug, name))
-        archive.writestr("voided.csv", _csv(["respondent", "reason", "voided_by", "voided_at"], (
-            db.session.execute(
-                select(Respondent.pseudonym, VoidedResponse.reason, VoidedResponse.voided_by,
-                       VoidedResponse.voided_at)
-                .join(Response, Response.id == VoidedResponse.response_id)
-                .join(Respondent, Respondent.id == Response.respondent_id)
-                .where(Response.consultation_id == row.id)).all())))
-        archive.writestr("invitation_batches.csv", _csv(
-            ["batch", "links", "started", "completed", "revoked"],
-            [(s.batch.name, s.links, s.started, s.completed, s.revoked)
-             for s in invitations.summaries(row)]))
+        archive.writestr(
+            "voided.csv",
+            _csv(
+                ["respondent", "reason", "voided_by", "voided_at"],
+                (
+                    db.session.execute(
+                        select(
+                            Respondent.pseudonym,
+                            VoidedResponse.reason,
+                            VoidedResponse.voided_by,
+                            VoidedResponse.voided_at,
+                        )
+                        .join(Response, Response.id == VoidedResponse.response_id)
+                        .join(Respondent, Respondent.id == Response.respondent_id)
+                        .where(Response.consultation_id == row.id)
+                    ).all()
+                ),
+            ),
+        )
+        archive.writestr(
+            "invitation_batches.csv",
+            _csv(
+                ["batch", "links", "started", "completed", "revoked"],
+                [
+                    (s.batch.name, s.links, s.started, s.completed, s.revoked)
+                    for s in invitations.summaries(row)
+                ],
+            ),
+        )
         archive.writestr("audit.csv", audit.as_csv(audit.entries(f"consultation:{row.slug}")))
     return out.getvalue()
 

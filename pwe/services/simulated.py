@@ -4,6 +4,7 @@ Each record from `analysis.simulation.simulate_responses` becomes a Respondent (
 "simulated", a fresh pseudonym, the option order the platform would have shown), a PageAnswer per
 step and the frozen Response, one transaction per batch.
 """
+
 from __future__ import annotations
 
 import random
@@ -34,28 +35,54 @@ def store_simulated(slug: str, value_weights: Mapping, n: int, seed: int = 0) ->
     Versions continue the balance of the respondents already there, as the platform's own.
     """
     row, consultation = imported(slug)
-    records = simulate_responses(consultation, value_weights, n, seed=seed,
-                                 counts=version_counts(row.id))
+    records = simulate_responses(consultation, value_weights, n, seed=seed, counts=version_counts(row.id))
     orders = random.Random(seed)
     step_ids = [step.id for step in steps(consultation)]
     for batch in _batches(records):
-        respondents = [Respondent(
-            pseudonym=secrets.token_hex(16), consultation_id=row.id,
-            definition_hash=row.definition_hash, version=record["version"],
-            language=record["language"], source=record["source"],
-            option_order=option_orders(consultation, orders),
-            started_at=_naive(record["started_at"])) for record in batch]
+        respondents = [
+            Respondent(
+                pseudonym=secrets.token_hex(16),
+                consultation_id=row.id,
+                definition_hash=row.definition_hash,
+                version=record["version"],
+                language=record["language"],
+                source=record["source"],
+                option_order=option_orders(consultation, orders),
+                started_at=_naive(record["started_at"]),
+            )
+            for record in batch
+        ]
         db.session.add_all(respondents)
         db.session.flush()
-        answers = [(respondent.id, {step: record["answers"].get(step) for step in step_ids},
-                    record) for respondent, record in zip(respondents, batch)]
-        db.session.execute(insert(PageAnswer), [
-            {"respondent_id": rid, "step_id": step, "answer": answer,
-             "saved_at": _naive(record["completed_at"])}
-            for rid, frozen, record in answers for step, answer in frozen.items()])
-        db.session.execute(insert(Response), [
-            {"respondent_id": rid, "consultation_id": row.id, "answers": frozen,
-             "completed_at": _naive(record["completed_at"])} for rid, frozen, record in answers])
+        answers = [
+            (respondent.id, {step: record["answers"].get(step) for step in step_ids}, record)
+            for respondent, record in zip(respondents, batch)
+        ]
+        db.session.execute(
+            insert(PageAnswer),
+            [
+                {
+                    "respondent_id": rid,
+                    "step_id": step,
+                    "answer": answer,
+                    "saved_at": _naive(record["completed_at"]),
+                }
+                for rid, frozen, record in answers
+                for step, answer in frozen.items()
+            ],
+        )
+        db.session.execute(
+            insert(Response),
+            [
+                {
+                    "respondent_id": rid,
+                    "consultation_id": row.id,
+                    "answers": frozen,
+                    "completed_at": _naive(record["completed_at"]),
+                }
+                for rid, frozen, record in answers
+            ],
+        )
         db.session.commit()
     return len(records)
 
@@ -71,8 +98,9 @@ def top_up(slug: str, value_weights: Mapping, target: int) -> int:
 
 
 def completed_count(consultation_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Response)
-                             .where(Response.consultation_id == consultation_id))
+    return db.session.scalar(
+        select(func.count()).select_from(Response).where(Response.consultation_id == consultation_id)
+    )
 
 
 def imported(slug: str) -> tuple[ConsultationRow, Consultation]:
@@ -86,7 +114,7 @@ def imported(slug: str) -> tuple[ConsultationRow, Consultation]:
 
 def _batches(records: list[dict]) -> Iterator[list[dict]]:
     for start in range(0, len(records), BATCH):
-        yield records[start:start + BATCH]
+        yield records[start : start + BATCH]
 
 
 def _naive(moment):

@@ -1,5 +1,6 @@
 """Voiding a completed response (e.g. a detected duplicate): it leaves the exports and results
 but stays in the database and the audit log, with the reason."""
+
 from __future__ import annotations
 
 from sqlalchemy import exists, select
@@ -22,15 +23,23 @@ def void(row: ConsultationRow, respondent_code: str, reason: str, actor: str) ->
     if not reason:
         raise VoidError("Give the reason for voiding, e.g. 'duplicate of 3f2a...'.")
     response = db.session.scalar(
-        select(Response).join(Respondent, Respondent.id == Response.respondent_id)
-        .where(Respondent.pseudonym == respondent_code.strip(), Response.consultation_id == row.id))
+        select(Response)
+        .join(Respondent, Respondent.id == Response.respondent_id)
+        .where(Respondent.pseudonym == respondent_code.strip(), Response.consultation_id == row.id)
+    )
     if response is None:
-        raise VoidError(f"No completed response of respondent '{respondent_code.strip()}' in this "
-                        "consultation; copy the code from the respondent column of the export.")
+        raise VoidError(
+            f"No completed response of respondent '{respondent_code.strip()}' in this "
+            "consultation; copy the code from the respondent column of the export."
+        )
     db.session.add(VoidedResponse(response_id=response.id, reason=reason, voided_by=actor))
-    audit.record(actor, "response.void", f"consultation:{row.slug}",
-                 {"respondent": respondent_code.strip(), "voided": False},
-                 {"respondent": respondent_code.strip(), "voided": True, "reason": reason})
+    audit.record(
+        actor,
+        "response.void",
+        f"consultation:{row.slug}",
+        {"respondent": respondent_code.strip(), "voided": False},
+        {"respondent": respondent_code.strip(), "voided": True, "reason": reason},
+    )
     try:
         db.session.commit()
     except IntegrityError as error:

@@ -4,6 +4,7 @@ importlib.resources, so an installed wheel finds them as a checkout does.
 Every example `<name>.yaml` may have value weights for simulated responses in
 `value-weights/<slug>.yaml` (slug: the consultation's id).
 """
+
 from __future__ import annotations
 
 from importlib import resources

@@ -1,4 +1,5 @@
 """A small consultation with every page type, two design versions, and a full set of answers."""
+
 from __future__ import annotations
 
 DEFINITION = """

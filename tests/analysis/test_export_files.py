@@ -1,5 +1,6 @@
 """The export set: every format reads back as the same tables, spreadsheet safety, the codebook,
 the weight column, and the analysis readers on an export with hostile texts."""
+
 from __future__ import annotations
 
 import csv
@@ -24,8 +25,21 @@ from tests.conftest import EXAMPLES
 
 FORMULA = '=HYPERLINK("http://evil.example","klik")'
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-HOSTILE = ["-2+3", "@SUM(A1)", "+31 6 1234", "\tTab", "\rReturn", "'=quoted", "''-twice",
-           "'s-Hertogenbosch", "gewoon", "", "-", "=", FORMULA]
+HOSTILE = [
+    "-2+3",
+    "@SUM(A1)",
+    "+31 6 1234",
+    "\tTab",
+    "\rReturn",
+    "'=quoted",
+    "''-twice",
+    "'s-Hertogenbosch",
+    "gewoon",
+    "",
+    "-",
+    "=",
+    FORMULA,
+]
 
 
 def hostile_records() -> list[dict]:
@@ -47,8 +61,9 @@ def csv_dicts(path: Path) -> list[dict[str, str]]:
 
 def export(tmp_path: Path, format: str, **options) -> Path:
     out = tmp_path / format
-    write_export_set(CONSULTATION, hostile_records(), out, format=format,
-                     definition_text="id: sample\n", **options)
+    write_export_set(
+        CONSULTATION, hostile_records(), out, format=format, definition_text="id: sample\n", **options
+    )
     return out
 
 
@@ -60,10 +75,20 @@ def test_restore_undoes_neutralise_exactly(text):
     assert restore(neutralise(text)) == text
 
 
-@pytest.mark.parametrize("text,written", [
-    ("=1+1", "'=1+1"), ("+31", "'+31"), ("-x", "'-x"), ("@x", "'@x"), ("\tx", "'\tx"),
-    ("\rx", "'\rx"), ("'=x", "''=x"), ("'s-Hertogenbosch", "'s-Hertogenbosch"), ("a=b", "a=b"),
-])
+@pytest.mark.parametrize(
+    "text,written",
+    [
+        ("=1+1", "'=1+1"),
+        ("+31", "'+31"),
+        ("-x", "'-x"),
+        ("@x", "'@x"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("'=x", "''=x"),
+        ("'s-Hertogenbosch", "'s-Hertogenbosch"),
+        ("a=b", "a=b"),
+    ],
+)
 def test_text_that_could_run_as_a_formula_is_quoted(text, written):
     assert neutralise(text) == written
 
@@ -80,9 +105,11 @@ def test_numbers_stay_numbers(number):
 def test_every_format_reads_back_as_the_tables(tmp_path, format):
     records = hostile_records()
     kinds = column_kinds(CONSULTATION)
-    expected = {"respondents": respondents_table(CONSULTATION, records),
-                "choices": choices_table(CONSULTATION, records),
-                "motivations": motivations_table(CONSULTATION, records)}
+    expected = {
+        "respondents": respondents_table(CONSULTATION, records),
+        "choices": choices_table(CONSULTATION, records),
+        "motivations": motivations_table(CONSULTATION, records),
+    }
     tables = read_export(export(tmp_path, format))
     for name, table in expected.items():
         pd.testing.assert_frame_equal(tables[name], typed(table, kinds[name]), obj=name)
@@ -93,11 +120,19 @@ def test_every_format_reads_back_as_the_tables(tmp_path, format):
 def test_csv_files_are_the_export_set(tmp_path):
     out = export(tmp_path, "csv")
     assert sorted(path.name for path in out.iterdir()) == [
-        "choices.csv", "codebook.csv", "definition.yaml", "motivations.csv", "respondents.csv"]
+        "choices.csv",
+        "codebook.csv",
+        "definition.yaml",
+        "motivations.csv",
+        "respondents.csv",
+    ]
     assert (out / "definition.yaml").read_text(encoding="utf-8") == "id: sample\n"
     rows = csv_dicts(out / "motivations.csv")
     assert [(r["option"], r["level"], r["direction"]) for r in rows[:3]] == [
-        ("rail", "2", "level"), ("bus", "0", "not chosen"), ("park", "1", "chosen")]
+        ("rail", "2", "level"),
+        ("bus", "0", "not chosen"),
+        ("park", "1", "chosen"),
+    ]
 
 
 # --- payloads come out inert ---------------------------------------------------------------------
@@ -109,7 +144,7 @@ def test_csv_quotes_formulas_and_keeps_numbers(tmp_path):
     texts = [row[-1] for row in motivations[1:4]]
     assert texts == ["'" + FORMULA, XSS, "'-5 euro"]
     respondents = csv_dicts(out / "respondents.csv")
-    assert respondents[0]["trips"] == "-3"            # a negative number is not text
+    assert respondents[0]["trips"] == "-3"  # a negative number is not text
     assert respondents[0]["why.rail"] == "'" + FORMULA
     for path in out.glob("*.csv"):
         for row in csv_rows(path):
@@ -132,15 +167,17 @@ def test_analysis_readers_read_an_export_with_hostile_texts(tmp_path):
     older = record("r3", about_you={"age": "old", "transport": [], "trips": -1, "trust": "dk"})
     write_export_set(CONSULTATION, [*hostile_records(), older], tmp_path / "out")
     margins = tmp_path / "margins.yaml"
-    margins.write_text("age: {young: 0.5, old: 0.5}\ntrips: {'-3': 0.2, '3': 0.3, '-1': 0.5}\n",
-                       encoding="utf-8")
+    margins.write_text(
+        "age: {young: 0.5, old: 0.5}\ntrips: {'-3': 0.2, '3': 0.3, '-1': 0.5}\n", encoding="utf-8"
+    )
     result = weight_file(tmp_path / "out" / "respondents.csv", margins, tmp_path / "w.csv")
     assert result.weights.round(6).tolist() == [0.6, 0.9, 1.5]
-    varied = [record(f"v{k}", land_use=dict(zip(("houses", "forest"), levels)))
-              for k, levels in enumerate([(1, 0), (0, 1), (1, 1)] * 2)]
+    varied = [
+        record(f"v{k}", land_use=dict(zip(("houses", "forest"), levels)))
+        for k, levels in enumerate([(1, 0), (0, 1), (1, 1)] * 2)
+    ]
     write_export_set(CONSULTATION, hostile_records() + varied, tmp_path / "fit")
-    result = fit_file(tmp_path / "fit" / "choices.csv", "portfolio-logit", [], task="land_use",
-                      delta0=False)
+    result = fit_file(tmp_path / "fit" / "choices.csv", "portfolio-logit", [], task="land_use", delta0=False)
     assert result.params.index.tolist() == ["asc:houses", "asc:forest"]
 
 
@@ -160,13 +197,16 @@ def test_a_respondent_without_weight_is_an_error_and_leaves_no_files(tmp_path):
     assert list((tmp_path / "csv").iterdir()) == []
 
 
-@pytest.mark.parametrize("content,message", [
-    ("respondent,weight\nr1,1\nr1,2\n", "line 3: respondent r1 appears twice"),
-    ("respondent,weight\nr1,-1\n", "line 2: the weight of respondent r1 is '-1'"),
-    ("respondent,weight\nr1,veel\n", "line 2: the weight of respondent r1 is 'veel'"),
-    ("respondent,weight\nr1,0\nr2,0\n", "every weight is 0"),
-    ("who,w\nr1,1\n", "needs the columns respondent and weight"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        ("respondent,weight\nr1,1\nr1,2\n", "line 3: respondent r1 appears twice"),
+        ("respondent,weight\nr1,-1\n", "line 2: the weight of respondent r1 is '-1'"),
+        ("respondent,weight\nr1,veel\n", "line 2: the weight of respondent r1 is 'veel'"),
+        ("respondent,weight\nr1,0\nr2,0\n", "every weight is 0"),
+        ("who,w\nr1,1\n", "needs the columns respondent and weight"),
+    ],
+)
 def test_weights_file_errors_name_the_place(tmp_path, content, message):
     path = tmp_path / "w.csv"
     path.write_text(content, encoding="utf-8")
@@ -198,7 +238,10 @@ def test_codebook_describes_every_column_in_every_language():
     assert {"text.nl", "text.en", "labels.nl", "labels.en"} <= set(codebook.columns)
     fast = codebook[(codebook.file == "respondents") & (codebook.column == "lelylijn_fast")].iloc[0]
     assert (fast["type"], fast["values"], fast["text.en"]) == (
-        "integer", "0; 1", "Fast Lelylijn via Drachten")
+        "integer",
+        "0; 1",
+        "Fast Lelylijn via Drachten",
+    )
     assert not codebook[["text.nl", "text.en"]].isna().any().any()
 
 

@@ -1,6 +1,7 @@
 """`pwe fit` on files: the table route takes slider levels, nothing silently wrong (a missing budget,
 MDCEV on a portfolio page, degenerate classes, bad weights files, NaN in JSON), and the output
 says what was fitted."""
+
 from __future__ import annotations
 
 import json
@@ -65,16 +66,32 @@ def test_slider_levels_fit_from_the_table_as_from_the_consultation(ruimte):
     assert (support["lower"] <= support["predicted"]).all()
     assert (support["predicted"] <= support["upper"]).all()
     assert defined.budget_unit == "duizend hectare"
-    assert "Each option's worth in budget units (asc / delta0, in duizend hectare)" in \
-        defined.summary()
+    assert "Each option's worth in budget units (asc / delta0, in duizend hectare)" in defined.summary()
 
 
 def test_pwe_fit_takes_the_consultation_by_slug_and_latent_classes_on_sliders(ruimte, tmp_path):
     _, _, path = ruimte
     members = tmp_path / "members.csv"
-    result = run("fit", path, "--model", "latent-class", "--classes", "2", "--starts", "2",
-                 "--seed", "5", "--task", "advice", "--consultation", "ruimte-2050",
-                 "--memberships", members, "--json", tmp_path / "fit.json")
+    result = run(
+        "fit",
+        path,
+        "--model",
+        "latent-class",
+        "--classes",
+        "2",
+        "--starts",
+        "2",
+        "--seed",
+        "5",
+        "--task",
+        "advice",
+        "--consultation",
+        "ruimte-2050",
+        "--memberships",
+        members,
+        "--json",
+        tmp_path / "fit.json",
+    )
     assert result.exit_code == 0, result.output
     assert "Constraints: the consultation's rules per design version" in result.output
     written = pd.read_csv(members)
@@ -91,17 +108,17 @@ def test_covariates_from_the_respondent_table_shift_class_membership(tmp_path):
     people = pd.DataFrame({"respondent": table["respondent"].unique()})
     people["region"] = np.where(np.arange(len(people)) % 3 == 0, "north", "rest")
     people.to_csv(tmp_path / "respondents.csv", index=False)
-    result = fit_file(tmp_path / "choices.csv", "latent-class", [], classes=2, starts=1,
-                      covariates=["region"])
+    result = fit_file(
+        tmp_path / "choices.csv", "latent-class", [], classes=2, starts=1, covariates=["region"]
+    )
     assert "class2:membership:region=north" in result.params.index
     with pytest.raises(FitError, match="has no column.*nope for --covariates"):
         fit_file(tmp_path / "choices.csv", "latent-class", [], classes=2, covariates=["nope"])
 
 
 def test_mnl_takes_any_task_ids_and_names_a_page_or_tasks(tmp_path):
-    pairs = simulate_pairs(300, 3, {"asc:none": -0.5, "beta:x0": 0.8, "beta:cost": -0.03},
-                           seed=2)
-    numbered = pairs.assign(task=pairs["task"].str.split(":").str[1])   # 1, 2, 3: another tool
+    pairs = simulate_pairs(300, 3, {"asc:none": -0.5, "beta:x0": 0.8, "beta:cost": -0.03}, seed=2)
+    numbered = pairs.assign(task=pairs["task"].str.split(":").str[1])  # 1, 2, 3: another tool
     numbered.to_csv(tmp_path / "numbered.csv", index=False)
     everything = fit_file(tmp_path / "numbered.csv", "mnl", ["x0"], cost="cost")
     assert everything.n_observations == 900
@@ -130,8 +147,7 @@ def test_infeasible_choices_are_reported_or_dropped_on_request(tmp_path):
     assert result.exit_code == 1 and "pass infeasible='report'" in result.output
     reported = fit_file(tmp_path / "choices.csv", "portfolio-logit", [], infeasible="report")
     assert any(note.startswith("left out: respondent") for note in reported.notes)
-    assert json.loads(json.dumps(reported.to_dict()))["infeasible"][0]["rule"].startswith(
-        "total cost")
+    assert json.loads(json.dumps(reported.to_dict()))["infeasible"][0]["rule"].startswith("total cost")
     dropped = fit_file(tmp_path / "choices.csv", "portfolio-logit", [], infeasible="drop")
     assert "1 chosen portfolio(s) broke the rules and were left out" in dropped.summary()
     assert dropped.n_observations == 199
@@ -160,40 +176,50 @@ def test_mdcev_refuses_a_portfolio_page(tmp_path):
 
 def test_too_many_classes_are_reported_instead_of_estimates(tmp_path):
     portfolio_table(150).to_csv(tmp_path / "choices.csv", index=False)
-    result = run("fit", tmp_path / "choices.csv", "--model", "latent-class", "--classes", "4",
-                 "--starts", "2", "--json", tmp_path / "fit.json")
+    result = run(
+        "fit",
+        tmp_path / "choices.csv",
+        "--model",
+        "latent-class",
+        "--classes",
+        "4",
+        "--starts",
+        "2",
+        "--json",
+        tmp_path / "fit.json",
+    )
     assert result.exit_code == 1
-    assert "4 classes are more than these data support, so no estimates are shown" in \
-        result.output
+    assert "4 classes are more than these data support, so no estimates are shown" in result.output
     assert "Fit fewer classes" in result.output and "RuntimeWarning" not in result.output
     assert not (tmp_path / "fit.json").exists()
 
 
 def test_a_degenerate_class_is_named_with_what_is_wrong():
-    names = ["class1:asc:a", "class2:asc:a", "class2:membership:const", "share:class1",
-             "share:class2"]
+    names = ["class1:asc:a", "class2:asc:a", "class2:membership:const", "share:class1", "share:class2"]
     params = pd.Series([0.5, 6.9e10, -5.0, 0.995, 0.005], index=names)
     cov = pd.DataFrame(np.diag([0.1, -1.0, 1.0, 0.01, 0.01]), index=names, columns=names)
     found = degenerate_classes(params, cov, 2, converged=False)
-    assert found[0].startswith("class2: share 0.5%; parameters diverge (asc:a = 6.9e+10); "
-                               "not identified")
+    assert found[0].startswith("class2: share 0.5%; parameters diverge (asc:a = 6.9e+10); not identified")
     assert found[-1] == "the fit did not converge"
 
 
 def test_json_is_valid_with_null_and_a_note_for_what_is_not_defined():
     names = ["asc:a", "delta0"]
-    result = ChoiceResults(model="portfolio-logit", params=pd.Series([1.0, 0.01], index=names),
-                           classical_cov=pd.DataFrame(np.diag([-1.0, 1e-6]), index=names,
-                                                      columns=names),
-                           robust_cov=pd.DataFrame(np.diag([-1.0, 1e-6]), index=names,
-                                                   columns=names),
-                           loglik=-10.0, n_observations=5, n_respondents=5, converged=True,
-                           iterations=3)
+    result = ChoiceResults(
+        model="portfolio-logit",
+        params=pd.Series([1.0, 0.01], index=names),
+        classical_cov=pd.DataFrame(np.diag([-1.0, 1e-6]), index=names, columns=names),
+        robust_cov=pd.DataFrame(np.diag([-1.0, 1e-6]), index=names, columns=names),
+        loglik=-10.0,
+        n_observations=5,
+        n_respondents=5,
+        converged=True,
+        iterations=3,
+    )
     text = json.dumps(result.to_dict(), allow_nan=False)
     out = json.loads(text)
     assert out["params"][0]["std_err"] is None
-    assert any(note.startswith("params[asc:a].std_err is null: not defined") for note in
-               out["notes"])
+    assert any(note.startswith("params[asc:a].std_err is null: not defined") for note in out["notes"])
 
 
 def test_weights_files_with_problems_name_the_file_and_the_respondent(tmp_path):
@@ -201,13 +227,22 @@ def test_weights_files_with_problems_name_the_file_and_the_respondent(tmp_path):
     table.to_csv(tmp_path / "choices.csv", index=False)
     people = list(table["respondent"].unique())
     cases = {
-        "duplicate": ([people[0], *people], [1.0] * (len(people) + 1),
-                      f"respondent {people[0]} has more than one weight"),
+        "duplicate": (
+            [people[0], *people],
+            [1.0] * (len(people) + 1),
+            f"respondent {people[0]} has more than one weight",
+        ),
         "zero": (people, [0.0] * len(people), "every weight is 0"),
-        "negative": (people, [-1.0] + [1.0] * (len(people) - 1),
-                     f"the weight of respondent {people[0]} (-1.0) is negative"),
-        "text": (people, ["heavy"] + [1.0] * (len(people) - 1),
-                 f"the weight of respondent {people[0]} (heavy) is empty or not a number"),
+        "negative": (
+            people,
+            [-1.0] + [1.0] * (len(people) - 1),
+            f"the weight of respondent {people[0]} (-1.0) is negative",
+        ),
+        "text": (
+            people,
+            ["heavy"] + [1.0] * (len(people) - 1),
+            f"the weight of respondent {people[0]} (heavy) is empty or not a number",
+        ),
     }
     for name, (ids, weights, message) in cases.items():
         path = tmp_path / f"{name}.csv"
@@ -241,9 +276,18 @@ def test_summary_and_json_say_what_was_fitted(tmp_path):
     table.to_csv(tmp_path / "choices.csv", index=False)
     people = table["respondent"].unique()
     pd.DataFrame({"respondent": people, "weight": np.linspace(0.5, 1.5, len(people))}).to_csv(
-        tmp_path / "weights.csv", index=False)
-    result = run("fit", tmp_path / "choices.csv", "--model", "portfolio-logit", "--weights",
-                 tmp_path / "weights.csv", "--json", tmp_path / "fit.json")
+        tmp_path / "weights.csv", index=False
+    )
+    result = run(
+        "fit",
+        tmp_path / "choices.csv",
+        "--model",
+        "portfolio-logit",
+        "--weights",
+        tmp_path / "weights.csv",
+        "--json",
+        tmp_path / "fit.json",
+    )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "Model: portfolio-logit"
@@ -251,9 +295,22 @@ def test_summary_and_json_say_what_was_fitted(tmp_path):
     assert "Constraints: total cost <= budget" in result.output
     assert "Terms: option constants (asc); delta0" in result.output
     out = json.loads((tmp_path / "fit.json").read_text())
-    assert {"model", "task", "n_respondents", "n_observations", "weights", "constraints",
-            "terms", "converged", "iterations", "infeasible", "tradeoffs", "worth", "support",
-            "notes"} <= set(out)
+    assert {
+        "model",
+        "task",
+        "n_respondents",
+        "n_observations",
+        "weights",
+        "constraints",
+        "terms",
+        "converged",
+        "iterations",
+        "infeasible",
+        "tradeoffs",
+        "worth",
+        "support",
+        "notes",
+    } <= set(out)
     assert out["weights"]["file"] == str(tmp_path / "weights.csv")
     assert 0 < out["weights"]["n_effective"] < out["n_respondents"]
     pairs = {(row["numerator"], row["denominator"]) for row in out["tradeoffs"]}

@@ -1,6 +1,7 @@
 """The latent-class portfolio logit: one class is the plain model, simulated classes are found,
 EM never lowers the likelihood, the analytic score is the derivative, covariates work, and
 `pwe fit --model latent-class` writes the results."""
+
 from __future__ import annotations
 
 import itertools
@@ -13,8 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from analysis.models import PortfolioLogit
-from analysis.models.latent_class import (LatentClassPortfolioLogit, compare_classes,
-                                          simulate_classes)
+from analysis.models.latent_class import LatentClassPortfolioLogit, compare_classes, simulate_classes
 from analysis.models.simulate import random_design
 from pwe.cli import main
 
@@ -22,8 +22,12 @@ OPTIONS = 5
 
 
 def class_params(beta0: float) -> dict[str, float]:
-    return {**{f"asc:o{j}": 0.5 - 0.2 * j for j in range(OPTIONS)},
-            "beta:x0": beta0, "beta:x1": -0.5, "delta0": 0.04}
+    return {
+        **{f"asc:o{j}": 0.5 - 0.2 * j for j in range(OPTIONS)},
+        "beta:x0": beta0,
+        "beta:x1": -0.5,
+        "delta0": 0.04,
+    }
 
 
 def two_classes(respondents: int, membership, seed: int = 0, tasks: int = 1) -> pd.DataFrame:
@@ -31,11 +35,17 @@ def two_classes(respondents: int, membership, seed: int = 0, tasks: int = 1) -> 
     gives each respondent's probability of class 2. With several tasks each respondent answers
     one design version per task, always as a member of the same class."""
     rng = np.random.default_rng(seed)
-    design = pd.concat([random_design(respondents, OPTIONS, 4, 2, seed=10 * seed + t)
-                        .assign(task=f"t{t}") for t in range(tasks)], ignore_index=True)
+    design = pd.concat(
+        [
+            random_design(respondents, OPTIONS, 4, 2, seed=10 * seed + t).assign(task=f"t{t}")
+            for t in range(tasks)
+        ],
+        ignore_index=True,
+    )
     second = membership(rng, respondents)
-    return simulate_classes(design, [class_params(1.5), class_params(-1.5)],
-                            np.column_stack([1 - second, second]), seed=rng)
+    return simulate_classes(
+        design, [class_params(1.5), class_params(-1.5)], np.column_stack([1 - second, second]), seed=rng
+    )
 
 
 def constant(share: float):
@@ -99,12 +109,17 @@ def test_the_class_is_the_respondents_over_all_tasks():
         for c in range(2):
             product = 1.0
             for _, rows in person.groupby("task"):
-                u = np.array([named[f"class{c + 1}:asc:{o}"] for o in rows["option"]]) + \
-                    rows[["x0", "x1"]].to_numpy() @ [named[f"class{c + 1}:beta:x0"],
-                                                   named[f"class{c + 1}:beta:x1"]] - \
-                    named[f"class{c + 1}:delta0"] * rows["cost"].to_numpy()
-                feasible = [y for y in itertools.product([0, 1], repeat=OPTIONS)
-                            if np.dot(y, rows["cost"]) <= rows["budget"].iloc[0]]
+                u = (
+                    np.array([named[f"class{c + 1}:asc:{o}"] for o in rows["option"]])
+                    + rows[["x0", "x1"]].to_numpy()
+                    @ [named[f"class{c + 1}:beta:x0"], named[f"class{c + 1}:beta:x1"]]
+                    - named[f"class{c + 1}:delta0"] * rows["cost"].to_numpy()
+                )
+                feasible = [
+                    y
+                    for y in itertools.product([0, 1], repeat=OPTIONS)
+                    if np.dot(y, rows["cost"]) <= rows["budget"].iloc[0]
+                ]
                 denominator = sum(math.exp(np.dot(y, u)) for y in feasible)
                 product *= math.exp(rows["choice"].to_numpy() @ u) / denominator
             likelihood[c] = prior[c] * product
@@ -118,11 +133,14 @@ def test_the_analytic_score_is_the_derivative_of_the_log_likelihood():
     rng = np.random.default_rng(5)
     covariates = pd.DataFrame({"respondent": people, "age": rng.normal(size=len(people))})
     weights = pd.Series(rng.uniform(0.5, 1.5, len(people)), index=people)
-    model = LatentClassPortfolioLogit(table, ["x0", "x1"], n_classes=3, covariates=covariates,
-                                      weights=weights)
+    model = LatentClassPortfolioLogit(
+        table, ["x0", "x1"], n_classes=3, covariates=covariates, weights=weights
+    )
     params = rng.normal(scale=0.3, size=len(model.param_names))
-    numeric = [(model.loglike(params + e * 1e-6) - model.loglike(params - e * 1e-6)) / 2e-6
-               for e in np.eye(len(params))]
+    numeric = [
+        (model.loglike(params + e * 1e-6) - model.loglike(params - e * 1e-6)) / 2e-6
+        for e in np.eye(len(params))
+    ]
     np.testing.assert_allclose(model.score(params), numeric, rtol=1e-5, atol=1e-4)
 
 
@@ -133,11 +151,12 @@ def test_covariates_shift_class_membership_in_the_simulated_direction():
     def membership(rng, n):
         z["value"] = rng.normal(size=n)
         return 1 / (1 + np.exp(1.0 - 1.2 * z["value"]))
+
     table = two_classes(3000, membership, seed=6)
-    covariates = pd.DataFrame({"z": z["value"]},
-                              index=[f"r{i}" for i in range(3000)])
-    result = LatentClassPortfolioLogit(table, ["x0", "x1"], n_classes=2, covariates=covariates,
-                                       starts=5).fit()
+    covariates = pd.DataFrame({"z": z["value"]}, index=[f"r{i}" for i in range(3000)])
+    result = LatentClassPortfolioLogit(
+        table, ["x0", "x1"], n_classes=2, covariates=covariates, starts=5
+    ).fit()
     assert result.converged
     assert result.params["class2:beta:x0"] < 0 < result.params["class1:beta:x0"]
     slope, se = result.params["class2:membership:z"], result.bse["class2:membership:z"]
@@ -151,13 +170,13 @@ def test_compare_classes_reports_loglik_aic_and_bic_per_number_of_classes(separa
     assert list(table.columns) == ["classes", "loglik", "n_params", "aic", "bic", "converged"]
     assert list(table["classes"]) == [1, 2]
     assert table["loglik"].iloc[0] == pytest.approx(
-        PortfolioLogit(separated, ["x0", "x1"]).fit().loglik, abs=1e-6)
+        PortfolioLogit(separated, ["x0", "x1"]).fit().loglik, abs=1e-6
+    )
     per_class = OPTIONS + 3
     assert list(table["n_params"]) == [per_class, 2 * per_class + 1]
     np.testing.assert_allclose(table["aic"], 2 * table["n_params"] - 2 * table["loglik"])
-    np.testing.assert_allclose(table["bic"], table["n_params"] * math.log(3000) -
-                               2 * table["loglik"])
-    assert table["bic"].iloc[1] < table["bic"].iloc[0]   # two classes are there
+    np.testing.assert_allclose(table["bic"], table["n_params"] * math.log(3000) - 2 * table["loglik"])
+    assert table["bic"].iloc[1] < table["bic"].iloc[0]  # two classes are there
 
 
 def test_results_have_the_json_shape_and_class_value_weights(separated_fit):
@@ -175,9 +194,21 @@ def test_results_have_the_json_shape_and_class_value_weights(separated_fit):
 
 def test_pwe_fit_latent_class_writes_the_classes(tmp_path):
     two_classes(1000, constant(0.35), seed=7).to_csv(tmp_path / "choices.csv", index=False)
-    run = CliRunner().invoke(main, ["fit", str(tmp_path / "choices.csv"), "--model",
-                                    "latent-class", "--classes", "2", "--attributes", "x0,x1",
-                                    "--json", str(tmp_path / "out.json")])
+    run = CliRunner().invoke(
+        main,
+        [
+            "fit",
+            str(tmp_path / "choices.csv"),
+            "--model",
+            "latent-class",
+            "--classes",
+            "2",
+            "--attributes",
+            "x0,x1",
+            "--json",
+            str(tmp_path / "out.json"),
+        ],
+    )
     assert run.exit_code == 0, run.output
     assert "Classes: 2" in run.output
     written = json.loads((tmp_path / "out.json").read_text())
@@ -188,8 +219,9 @@ def test_pwe_fit_latent_class_writes_the_classes(tmp_path):
 
 def test_pwe_fit_latent_class_asks_for_the_number_of_classes(tmp_path, separated):
     separated.to_csv(tmp_path / "choices.csv", index=False)
-    run = CliRunner().invoke(main, ["fit", str(tmp_path / "choices.csv"), "--model",
-                                    "latent-class", "--attributes", "x0,x1"])
+    run = CliRunner().invoke(
+        main, ["fit", str(tmp_path / "choices.csv"), "--model", "latent-class", "--attributes", "x0,x1"]
+    )
     assert run.exit_code == 1
     assert "--classes" in run.output
 
@@ -211,4 +243,5 @@ def test_package_probability_mixes_the_classes_and_sums_to_one(separated, separa
     plain = PortfolioLogit(separated, ["x0", "x1"]).fit()
     package = rows[5][0]
     assert one.package_probability(package)["probability"].to_numpy() == pytest.approx(
-        plain.package_probability(package)["probability"].to_numpy())
+        plain.package_probability(package)["probability"].to_numpy()
+    )

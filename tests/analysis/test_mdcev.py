@@ -1,5 +1,6 @@
 """MDCEV against Biogeme's numbers, an independent per-respondent Bhat (2008) formula, finite
 differences and simulation with known parameters."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 from scipy import optimize
 
 from analysis.models.mdcev import MDCEV, _kkt_amounts, simulate_mdcev
@@ -29,8 +29,7 @@ def spent_something(choices: pd.DataFrame) -> pd.DataFrame:
 
 def gamma_params(options: int, outside: bool = True) -> dict[str, float]:
     params = {f"psi:o{j}": [0.4, -0.3, 0.2, -0.5, 0.1][j] for j in range(options)}
-    params.update({f"gamma:o{j}": 2.0 + j for j in range(options)}, **{"beta:x0": 0.5,
-                  "sigma": 0.8})
+    params.update({f"gamma:o{j}": 2.0 + j for j in range(options)}, **{"beta:x0": 0.5, "sigma": 0.8})
     if outside:
         params["alpha:outside"] = 0.3
     else:
@@ -40,8 +39,10 @@ def gamma_params(options: int, outside: bool = True) -> dict[str, float]:
 
 def alpha_params(options: int) -> dict[str, float]:
     params = {f"psi:o{j}": [0.4, -0.3, 0.2, -0.5, 0.1][j] for j in range(options)}
-    params.update({f"alpha:o{j}": 0.1 * j for j in range(options)}, **{
-        "beta:x0": 0.5, "alpha:outside": 0.3, "sigma": 0.8})
+    params.update(
+        {f"alpha:o{j}": 0.1 * j for j in range(options)},
+        **{"beta:x0": 0.5, "alpha:outside": 0.3, "sigma": 0.8},
+    )
     return params
 
 
@@ -66,16 +67,16 @@ def biogeme_constant(choices: pd.DataFrame, outside: bool) -> float:
     return total
 
 
-@pytest.mark.parametrize("name", ["mdcev_gamma_outside.json", "mdcev_gamma_no_outside.json",
-                                  "mdcev_alpha_outside.json"])
+@pytest.mark.parametrize(
+    "name", ["mdcev_gamma_outside.json", "mdcev_gamma_no_outside.json", "mdcev_alpha_outside.json"]
+)
 def test_matches_biogeme(name):
     golden = json.loads((GOLDEN / name).read_text())
     outside = golden["outside_good"]
     choices = golden_choices() if outside else spent_something(golden_choices())
     result = MDCEV(choices, golden["profile"], attributes=["x0"], outside_good=outside).fit()
     assert result.converged
-    assert result.loglik - biogeme_constant(choices, outside) == pytest.approx(golden["loglik"],
-                                                                               abs=1e-3)
+    assert result.loglik - biogeme_constant(choices, outside) == pytest.approx(golden["loglik"], abs=1e-3)
     assert set(result.params.index) == set(golden["params"])
     for name, value in golden["params"].items():
         assert result.params[name] == pytest.approx(value, abs=1e-3 * max(1, abs(value))), name
@@ -84,8 +85,7 @@ def test_matches_biogeme(name):
 # --- an independent, literal per-respondent implementation of Bhat (2008) -------------------------
 
 
-def bhat_loglik(choices: pd.DataFrame, params: dict[str, float], profile: str,
-                outside: bool) -> float:
+def bhat_loglik(choices: pd.DataFrame, params: dict[str, float], profile: str, outside: bool) -> float:
     """sum_n log P_n with P = (1/p_1) sigma^(1-M) prod f_i sum p_i/f_i prod e^(V_i/sigma)
     / (sum_k e^(V_k/sigma))^M (M-1)!, one respondent at a time."""
     sigma = params.get("sigma", 1.0)
@@ -99,15 +99,24 @@ def bhat_loglik(choices: pd.DataFrame, params: dict[str, float], profile: str,
         for row in rows.itertuples():
             a = 0.0 if profile == "gamma" else params[f"alpha:{row.option}"]
             g = params[f"gamma:{row.option}"] if profile == "gamma" else 1.0
-            v = (params.get(f"psi:{row.option}", 0.0) + params["beta:x0"] * row.x0
-                 + (a - 1) * math.log(row.choice / g + 1) - math.log(row.cost))
+            v = (
+                params.get(f"psi:{row.option}", 0.0)
+                + params["beta:x0"] * row.x0
+                + (a - 1) * math.log(row.choice / g + 1)
+                - math.log(row.cost)
+            )
             goods.append((row.choice, row.cost, v, (1 - a) / (row.choice + g)))
         chosen = [good for good in goods if good[0] > 0]
         m = len(chosen)
-        probability = (1 / chosen[0][1]) * sigma ** (1 - m) \
-            * math.prod(f for _, _, _, f in chosen) * sum(p / f for _, p, _, f in chosen) \
-            * math.prod(math.exp(v / sigma) for _, _, v, _ in chosen) \
-            / sum(math.exp(v / sigma) for _, _, v, _ in goods) ** m * math.factorial(m - 1)
+        probability = (
+            (1 / chosen[0][1])
+            * sigma ** (1 - m)
+            * math.prod(f for _, _, _, f in chosen)
+            * sum(p / f for _, p, _, f in chosen)
+            * math.prod(math.exp(v / sigma) for _, _, v, _ in chosen)
+            / sum(math.exp(v / sigma) for _, _, v, _ in goods) ** m
+            * math.factorial(m - 1)
+        )
         total += math.log(probability)
     return total
 
@@ -117,8 +126,9 @@ def test_loglik_equals_bhat_formula_respondent_by_respondent(profile, outside):
     params = alpha_params(5) if profile == "alpha" else gamma_params(5, outside)
     choices = simulated(150, params, seed=5, profile=profile, outside_good=outside)
     model = MDCEV(choices, profile=profile, attributes=["x0"], outside_good=outside)
-    assert model.loglike(model.estimation_scale(params)) == \
-        pytest.approx(bhat_loglik(choices, params, profile, outside), rel=1e-12)
+    assert model.loglike(model.estimation_scale(params)) == pytest.approx(
+        bhat_loglik(choices, params, profile, outside), rel=1e-12
+    )
 
 
 @pytest.mark.parametrize("profile, outside", [("gamma", True), ("gamma", False), ("alpha", True)])
@@ -128,8 +138,10 @@ def test_gradient_matches_finite_differences(profile, outside):
     model = MDCEV(choices, profile=profile, attributes=["x0"], outside_good=outside)
     theta = model.estimation_scale(params) + 0.05
     step = 1e-6
-    numeric = [(model.loglike(theta + step * e) - model.loglike(theta - step * e)) / (2 * step)
-               for e in np.eye(len(theta))]
+    numeric = [
+        (model.loglike(theta + step * e) - model.loglike(theta - step * e)) / (2 * step)
+        for e in np.eye(len(theta))
+    ]
     np.testing.assert_allclose(model.score(theta), numeric, rtol=1e-6, atol=1e-4)
 
 
@@ -143,8 +155,9 @@ def test_outside_good_that_some_leave_empty_is_a_non_essential_good():
     model = MDCEV(choices, attributes=["x0"])
     assert "gamma:outside" in model.param_names and "alpha:outside" not in model.param_names
     theta = model.start() + 0.1
-    numeric = [(model.loglike(theta + 1e-6 * e) - model.loglike(theta - 1e-6 * e)) / 2e-6
-               for e in np.eye(len(theta))]
+    numeric = [
+        (model.loglike(theta + 1e-6 * e) - model.loglike(theta - 1e-6 * e)) / 2e-6 for e in np.eye(len(theta))
+    ]
     np.testing.assert_allclose(model.score(theta), numeric, rtol=1e-6, atol=1e-4)
     result = model.fit()
     assert result.converged
@@ -171,13 +184,18 @@ def test_simulated_allocation_maximises_utility():
     rng = np.random.default_rng(3)
     price = np.array([1.0, 2.0, 5.0, 3.0])
     alpha = np.array([0.3, 0.0, 0.0, 0.5])
-    gamma = np.array([0.0, 2.0, 1.0, 1.0])                # good 0 essential (the outside good)
+    gamma = np.array([0.0, 2.0, 1.0, 1.0])  # good 0 essential (the outside good)
     budget = 40.0
 
     def utility(x, psi):
-        inside = np.where(alpha[1:] == 0, gamma[1:] * psi[1:] * np.log1p(x[1:] / gamma[1:]),
-                          gamma[1:] / np.where(alpha[1:] == 0, 1, alpha[1:]) * psi[1:]
-                          * ((x[1:] / gamma[1:] + 1) ** alpha[1:] - 1))
+        inside = np.where(
+            alpha[1:] == 0,
+            gamma[1:] * psi[1:] * np.log1p(x[1:] / gamma[1:]),
+            gamma[1:]
+            / np.where(alpha[1:] == 0, 1, alpha[1:])
+            * psi[1:]
+            * ((x[1:] / gamma[1:] + 1) ** alpha[1:] - 1),
+        )
         return psi[0] * x[0] ** alpha[0] / alpha[0] + inside.sum()
 
     log_psi = rng.normal(scale=0.8, size=(20, 4))
@@ -185,10 +203,13 @@ def test_simulated_allocation_maximises_utility():
     np.testing.assert_allclose(amounts @ price, budget)
     for x, lp in zip(amounts, log_psi):
         best = optimize.minimize(
-            lambda y: -utility(y, np.exp(lp)), np.full(4, budget / price.sum()), method="SLSQP",
+            lambda y: -utility(y, np.exp(lp)),
+            np.full(4, budget / price.sum()),
+            method="SLSQP",
             bounds=[(1e-9, None)] + [(0, None)] * 3,
             constraints=[{"type": "eq", "fun": lambda y: y @ price - budget}],
-            options={"ftol": 1e-14, "maxiter": 500})
+            options={"ftol": 1e-14, "maxiter": 500},
+        )
         assert utility(x, np.exp(lp)) >= -best.fun - 1e-9
         np.testing.assert_allclose(x, best.x, atol=1e-4)
 
@@ -199,14 +220,24 @@ def test_simulated_allocation_maximises_utility():
 def points_table(respondents: int, seed: int) -> pd.DataFrame:
     """100 points over four goals, all to be used (cost 1, budget_min = budget): allocations drawn
     from a gamma-profile MDCEV and rounded to whole points that still add up to 100."""
-    table = pd.DataFrame({"respondent": np.repeat([f"r{i}" for i in range(respondents)], 4),
-                          "option": np.tile(["a", "b", "c", "d"], respondents),
-                          "cost": 1, "budget": 100, "budget_min": 100})
-    params = {"psi:b": -0.3, "psi:c": -0.6, "psi:d": -0.9, "sigma": 0.7,
-              **{f"gamma:{o}": 10.0 for o in "abcd"}}
+    table = pd.DataFrame(
+        {
+            "respondent": np.repeat([f"r{i}" for i in range(respondents)], 4),
+            "option": np.tile(["a", "b", "c", "d"], respondents),
+            "cost": 1,
+            "budget": 100,
+            "budget_min": 100,
+        }
+    )
+    params = {
+        "psi:b": -0.3,
+        "psi:c": -0.6,
+        "psi:d": -0.9,
+        "sigma": 0.7,
+        **{f"gamma:{o}": 10.0 for o in "abcd"},
+    }
     amounts = simulate_mdcev(table, params, outside_good=False, seed=seed)["choice"]
-    points = _largest_remainders(amounts.to_numpy().reshape(respondents, 4),
-                                 np.full(respondents, 100))
+    points = _largest_remainders(amounts.to_numpy().reshape(respondents, 4), np.full(respondents, 100))
     return table.assign(choice=points.ravel())
 
 
@@ -214,8 +245,16 @@ def test_points_that_must_all_be_used_have_no_outside_good():
     result = MDCEV(points_table(500, 1)).fit()
     assert result.converged
     assert result.fixed == {"psi:a": 0.0}
-    assert list(result.params.index) == ["psi:b", "psi:c", "psi:d", "gamma:a", "gamma:b",
-                                         "gamma:c", "gamma:d", "sigma"]
+    assert list(result.params.index) == [
+        "psi:b",
+        "psi:c",
+        "psi:d",
+        "gamma:a",
+        "gamma:b",
+        "gamma:c",
+        "gamma:d",
+        "sigma",
+    ]
     assert any("whole points" in note for note in result.notes)
     assert (result.params[["psi:b", "psi:c", "psi:d"]].diff().dropna() < 0).all()
 
@@ -225,8 +264,7 @@ def test_weights_equal_duplicated_respondents():
     people = choices["respondent"].unique()
     doubled = set(people[:200])
     weights = pd.Series([2.0 if p in doubled else 1.0 for p in people], index=people)
-    copy = choices[choices["respondent"].isin(doubled)].assign(
-        respondent=lambda f: f["respondent"] + "-copy")
+    copy = choices[choices["respondent"].isin(doubled)].assign(respondent=lambda f: f["respondent"] + "-copy")
     weighted = MDCEV(choices, attributes=["x0"], weights=weights).fit()
     duplicated = MDCEV(pd.concat([choices, copy]), attributes=["x0"]).fit()
     np.testing.assert_allclose(weighted.params, duplicated.params, rtol=1e-6, atol=1e-8)
@@ -256,8 +294,7 @@ def test_to_dict_has_the_pwe_fit_shape():
     result = MDCEV(golden_choices(), attributes=["x0"]).fit()
     out = json.loads(json.dumps(result.to_dict()))
     assert out["model"] == "mdcev-gamma" and out["n_respondents"] == 1000 and out["converged"]
-    assert {p["name"] for p in out["params"]} >= {"psi:o0", "gamma:o3", "alpha:outside", "sigma",
-                                                  "beta:x0"}
+    assert {p["name"] for p in out["params"]} >= {"psi:o0", "gamma:o3", "alpha:outside", "sigma", "beta:x0"}
     assert set(out["params"][0]) == {"name", "estimate", "std_err", "robust_std_err"}
     assert out["aic"] == pytest.approx(2 * 11 - 2 * out["loglik"])
     assert "Fixed" not in result.summary() and "alpha:outside" in result.summary()
@@ -269,12 +306,15 @@ def test_alpha_profile_with_equal_prices_fixes_sigma():
     assert "sigma" not in result.params and "sigma is fixed" in result.summary()
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda c: c.assign(choice=np.where(c["option"] == "d", 0, c["choice"])), "nobody allocated"),
-    (lambda c: c.assign(budget=5), "spent more than their budget"),
-    (lambda c: c.assign(cost=0), "must be > 0"),
-    (lambda c: c.drop(columns="cost"), "lacks the column"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda c: c.assign(choice=np.where(c["option"] == "d", 0, c["choice"])), "nobody allocated"),
+        (lambda c: c.assign(budget=5), "spent more than their budget"),
+        (lambda c: c.assign(cost=0), "must be > 0"),
+        (lambda c: c.drop(columns="cost"), "lacks the column"),
+    ],
+)
 def test_errors_say_what_to_change(change, message):
     with pytest.raises(ValueError, match=message):
         MDCEV(change(points_table(50, 3)))
@@ -291,7 +331,7 @@ def test_unknown_profile_is_refused():
 @pytest.mark.parametrize("outside", [True, False])
 def test_predicted_support_at_the_true_parameters_matches_the_observed_shares(outside):
     params = gamma_params(5, outside)
-    choices = simulated(5000, params, seed=51, outside_good=outside)    # share s.e. ~0.007
+    choices = simulated(5000, params, seed=51, outside_good=outside)  # share s.e. ~0.007
     model = MDCEV(choices, attributes=["x0"], outside_good=outside)
     support = model.predicted_support(model.estimation_scale(params), draws=50, seed=1)
     assert list(support["option"]) == [f"o{j}" for j in range(5)]
@@ -305,9 +345,14 @@ def test_predicted_support_at_the_true_parameters_matches_the_observed_shares(ou
 def test_fitted_mdcev_predicts_support_per_option():
     result = MDCEV(points_table(500, 1)).fit()
     support = result.predicted_support(draws=50, seed=2)
-    assert list(support.columns) == ["option", "predicted_share", "observed_share",
-                                     "predicted_mean", "observed_mean"]
+    assert list(support.columns) == [
+        "option",
+        "predicted_share",
+        "observed_share",
+        "predicted_mean",
+        "observed_mean",
+    ]
     np.testing.assert_allclose(support["predicted_share"], support["observed_share"], atol=0.05)
-    np.testing.assert_allclose(support["predicted_mean"].sum(), 100)    # all points are used
+    np.testing.assert_allclose(support["predicted_mean"].sum(), 100)  # all points are used
     again = result.predicted_support(draws=50, seed=2)
     pd.testing.assert_frame_equal(support, again)

@@ -1,5 +1,6 @@
 """Pabulib .pb: a demo consultation's export read by pabutools with the same votes, and a real
 pabulib election read as tables the portfolio logit fits."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,7 +9,12 @@ import pytest
 from pabutools.election import parse_pabulib
 
 from analysis.exports.pabulib import (
-    BALLOT_GROUP, PabulibError, pabulib_pages, read_pabulib, write_pabulib, write_tables,
+    BALLOT_GROUP,
+    PabulibError,
+    pabulib_pages,
+    read_pabulib,
+    write_pabulib,
+    write_tables,
 )
 from analysis.models.files import FitError, fit_file
 from analysis.simulation import load_value_weights, simulate_responses
@@ -39,7 +45,8 @@ def test_demo_export_is_read_by_pabutools_with_the_same_votes(lelylijn, tmp_path
     assert [page.id for page in pabulib_pages(consultation)] == ["investments"]
     written = write_pabulib(consultation, records, tmp_path)
     assert [path.name for path, _ in written] == [
-        f"lelylijn_investments_{version.id}.pb" for version in consultation.versions]
+        f"lelylijn_investments_{version.id}.pb" for version in consultation.versions
+    ]
     choices = choices_table(consultation, records)
     for (path, votes), version in zip(written, consultation.versions):
         instance, profile = parse_pabulib(str(path))
@@ -59,7 +66,8 @@ def test_pb_export_reads_back_with_the_same_votes(lelylijn, tmp_path):
     election = read_pabulib(path)
     choices = choices_table(consultation, records)
     assert approvals(election.choices) == approvals(
-        choices[(choices.task == "investments") & (choices.version == "A")])
+        choices[(choices.task == "investments") & (choices.version == "A")]
+    )
     assert set(election.choices["budget"]) == {3000}
 
 
@@ -86,24 +94,32 @@ def test_real_election_fits_without_the_budget_term(tmp_path):
     assert len(result.params) == 5 and result.converged
     assert any("without the budget term" in note for note in result.notes)
     assert fit_file(tmp_path / "choices.csv", "portfolio-logit", [], delta0=False).params.equals(
-        result.params)
+        result.params
+    )
     # the most approved projects get the largest constants
     assert result.params.sort_values().index[-2:].tolist() in (
-        ["asc:1438", "asc:578"], ["asc:578", "asc:1438"])
+        ["asc:1438", "asc:578"],
+        ["asc:578", "asc:1438"],
+    )
 
 
 def election_text(meta: str = "", votes: str = "1;a\n2;a,b\n3;\n") -> str:
-    return (f"META\nkey;value\nbudget;100\nvote_type;approval\n{meta}"
-            f"PROJECTS\nproject_id;cost;name\na;60;\"Park; met bankjes\"\nb;50;Bibliotheek\n"
-            f"VOTES\nvoter_id;vote\n{votes}")
+    return (
+        f"META\nkey;value\nbudget;100\nvote_type;approval\n{meta}"
+        f'PROJECTS\nproject_id;cost;name\na;60;"Park; met bankjes"\nb;50;Bibliotheek\n'
+        f"VOTES\nvoter_id;vote\n{votes}"
+    )
 
 
-@pytest.mark.parametrize("meta,group,low,note", [
-    ("max_length;1\nmax_sum_cost;100\n", BALLOT_GROUP, 0, None),
-    ("min_length;2\nmax_sum_cost;100\n", None, 0, "at least 2 projects"),
-    ("max_sum_cost;100\nmin_sum_cost;40\n", None, 40, None),
-    ("", None, 0, "no cost limit"),
-])
+@pytest.mark.parametrize(
+    "meta,group,low,note",
+    [
+        ("max_length;1\nmax_sum_cost;100\n", BALLOT_GROUP, 0, None),
+        ("min_length;2\nmax_sum_cost;100\n", None, 0, "at least 2 projects"),
+        ("max_sum_cost;100\nmin_sum_cost;40\n", None, 40, None),
+        ("", None, 0, "no cost limit"),
+    ],
+)
 def test_ballot_rules_become_budget_minimum_and_group(tmp_path, meta, group, low, note):
     path = tmp_path / "e.pb"
     path.write_text(election_text(meta), encoding="utf-8")
@@ -115,14 +131,17 @@ def test_ballot_rules_become_budget_minimum_and_group(tmp_path, meta, group, low
         assert note in election.notes[0]
 
 
-@pytest.mark.parametrize("text,message", [
-    (election_text().replace("approval", "cumulative"), "vote_type cumulative is not supported"),
-    (election_text(votes="1;a,z\n"), "line 11: voter 1 approves z, which PROJECTS does not list"),
-    (election_text(votes="1;a\n1;b\n"), "line 12: voter_id 1 is missing or appears twice"),
-    (election_text().replace("b;50;", "b;veel;"), "line 8: project b has cost 'veel'"),
-    ("META\nkey;value\nbudget;1\n", "no PROJECTS or VOTES section"),
-    ("hallo\n", "line 1: expected META, PROJECTS or VOTES first"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        (election_text().replace("approval", "cumulative"), "vote_type cumulative is not supported"),
+        (election_text(votes="1;a,z\n"), "line 11: voter 1 approves z, which PROJECTS does not list"),
+        (election_text(votes="1;a\n1;b\n"), "line 12: voter_id 1 is missing or appears twice"),
+        (election_text().replace("b;50;", "b;veel;"), "line 8: project b has cost 'veel'"),
+        ("META\nkey;value\nbudget;1\n", "no PROJECTS or VOTES section"),
+        ("hallo\n", "line 1: expected META, PROJECTS or VOTES first"),
+    ],
+)
 def test_broken_files_name_the_place(tmp_path, text, message):
     path = tmp_path / "e.pb"
     path.write_text(text, encoding="utf-8")

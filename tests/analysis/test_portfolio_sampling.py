@@ -1,5 +1,6 @@
 """Sampling of alternatives for the portfolio logit: close to the exact fit where both run, feasible
 uniform draws, and a fit where no exact method applies."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,14 +20,14 @@ def assert_draws_feasible_and_distinct(model: PortfolioLogit) -> None:
     for menu in model.menus:
         n = menu.rows[0]
         sets = np.vstack([menu.y, menu.sample])
-        assert rule_mask(sets, data.cost[n], data.budget[n], data.budget_min[n],
-                          data.group[n]).all()
-        assert len(np.unique(sets, axis=0)) == len(sets)       # without replacement, not y again
+        assert rule_mask(sets, data.cost[n], data.budget[n], data.budget_min[n], data.group[n]).all()
+        assert len(np.unique(sets, axis=0)) == len(sets)  # without replacement, not y again
 
 
 def test_sampled_estimates_are_close_to_the_exact_fit():
-    table = simulate_choices(random_design(3000, 10, 4, 2, seed=11, groups={0: "g", 1: "g"}),
-                             true_params(10, 2), seed=12)
+    table = simulate_choices(
+        random_design(3000, 10, 4, 2, seed=11, groups={0: "g", 1: "g"}), true_params(10, 2), seed=12
+    )
     exact = PortfolioLogit(table, attributes(2)).fit()
     model = PortfolioLogit(table, attributes(2), method="sample", samples=150, seed=3)
     assert all(menu.sample is not None and len(menu.sample) == 150 for menu in model.menus)
@@ -36,8 +37,10 @@ def test_sampled_estimates_are_close_to_the_exact_fit():
     z = (sampled.params - exact.params) / exact.robust_bse
     assert (z.abs() < 2).all(), z
     np.testing.assert_allclose(sampled.robust_bse, exact.robust_bse, rtol=0.15)
-    assert "approximate: sampling of alternatives for 3,000 of 3,000 choices (method='sample')" \
+    assert (
+        "approximate: sampling of alternatives for 3,000 of 3,000 choices (method='sample')"
         in sampled.notes[0]
+    )
     assert "Note: approximate" in sampled.summary()
     assert sampled.to_dict()["notes"] == sampled.notes
     support = sampled.predicted_support()
@@ -47,18 +50,18 @@ def test_sampled_estimates_are_close_to_the_exact_fit():
 
 
 def test_uniform_proposals_from_the_recursion_counts():
-    table = random_design(10, 10, 1, 1, seed=4, groups={2: "g", 3: "g"}, budget=(90, 91),
-                          budget_min=20).assign(choice=0)
+    table = random_design(
+        10, 10, 1, 1, seed=4, groups={2: "g", 3: "g"}, budget=(90, 91), budget_min=20
+    ).assign(choice=0)
     data = read_portfolio_table(table, ["x0"], None, None, by_version=False)
     feasible = feasible_by_table(data, 0)
     draws = _Proposer(data, 0).draw(200 * len(feasible), np.random.default_rng(0))
-    assert rule_mask(draws, data.cost[0], data.budget[0], data.budget_min[0],
-                      data.group[0]).all()
+    assert rule_mask(draws, data.cost[0], data.budget[0], data.budget_min[0], data.group[0]).all()
     index = {tuple(row): k for k, row in enumerate(feasible)}
     counts = np.bincount([index[tuple(row)] for row in draws], minlength=len(feasible))
     assert counts.min() > 0
     chi2 = ((counts - 200) ** 2 / 200).sum()
-    assert chi2 < len(feasible) + 5 * np.sqrt(2 * len(feasible))      # uniform
+    assert chi2 < len(feasible) + 5 * np.sqrt(2 * len(feasible))  # uniform
 
 
 def two_constraint_table(respondents: int, options: int, seed: int) -> pd.DataFrame:
@@ -82,8 +85,7 @@ def two_constraint_table(respondents: int, options: int, seed: int) -> pd.DataFr
         rows = np.flatnonzero(np.arange(respondents) % 3 == version)
         n = rows[0]
         pool = _Proposer(data, n).draw(20000, rng)
-        pool = pool[rule_mask(pool, data.cost[n], data.budget[n], data.budget_min[n],
-                               data.group[n])][:4000]
+        pool = pool[rule_mask(pool, data.cost[n], data.budget[n], data.budget_min[n], data.group[n])][:4000]
         u = asc + data.x[n] @ [truth["beta:x0"]] - data.cost[n] @ [0.03, 0.3]
         v = pool @ u
         p = np.exp(v - v.max())
@@ -95,7 +97,7 @@ def two_constraint_table(respondents: int, options: int, seed: int) -> pd.DataFr
 def test_two_constraints_and_many_options_are_fitted_by_sampling():
     table = two_constraint_table(900, 20, seed=5)
     model = PortfolioLogit(table, attributes(1), samples=200)
-    assert len(model.menus) == 900                            # one sampled set per choice
+    assert len(model.menus) == 900  # one sampled set per choice
     assert_draws_feasible_and_distinct(model)
     result = model.fit()
     assert result.converged

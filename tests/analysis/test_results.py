@@ -1,5 +1,6 @@
 """Every model's results as statsmodels users expect them: a cov_type chosen at fit time that
 bse, z, p-values, intervals and value weights all follow, conf_int(), and results that pickle."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,7 @@ from pwe.cli import fit as fit_command
 from pwe.cli import main
 
 Z95, Z90 = 1.959963985, 1.644853627
-PORTFOLIO = {"asc:o0": 0.5, "asc:o1": 0.1, "asc:o2": -0.3, "beta:x0": 0.7, "beta:x1": -0.4,
-             "delta0": 0.04}
+PORTFOLIO = {"asc:o0": 0.5, "asc:o1": 0.1, "asc:o2": -0.3, "beta:x0": 0.7, "beta:x1": -0.4, "delta0": 0.04}
 PAIRS = {"asc:none": -0.5, "beta:x0": 0.8, "beta:cost": -0.03}
 
 
@@ -38,16 +38,26 @@ def latent_class_choices() -> pd.DataFrame:
 
 
 def mdcev_choices() -> pd.DataFrame:
-    params = {"psi:o0": 0.4, "psi:o1": -0.3, "psi:o2": 0.2, "gamma:o0": 2.0, "gamma:o1": 3.0,
-              "gamma:o2": 4.0, "beta:x0": 0.5, "alpha:outside": 0.3, "sigma": 0.8}
+    params = {
+        "psi:o0": 0.4,
+        "psi:o1": -0.3,
+        "psi:o2": 0.2,
+        "gamma:o0": 2.0,
+        "gamma:o1": 3.0,
+        "gamma:o2": 4.0,
+        "beta:x0": 0.5,
+        "alpha:outside": 0.3,
+        "sigma": 0.8,
+    }
     return simulate_mdcev(random_design(400, 3, 4, 1, seed=5, budget=(200, 400)), params, seed=6)
 
 
 MODELS = {
     "portfolio-logit": lambda: PortfolioLogit(portfolio_choices(), ["x0", "x1"]),
     "mnl": lambda: MNL(simulate_pairs(300, 3, PAIRS, taste_sd=0.5, seed=7), ["x0"], cost="cost"),
-    "latent-class": lambda: LatentClassPortfolioLogit(latent_class_choices(), ["x0", "x1"],
-                                                      n_classes=2, starts=2),
+    "latent-class": lambda: LatentClassPortfolioLogit(
+        latent_class_choices(), ["x0", "x1"], n_classes=2, starts=2
+    ),
     "mdcev-gamma": lambda: MDCEV(mdcev_choices(), attributes=["x0"]),
 }
 
@@ -75,16 +85,14 @@ def test_robust_is_the_default_and_classical_is_a_choice(fits):
 def test_z_p_and_intervals_follow_the_chosen_standard_errors(fits):
     for result in fits:
         np.testing.assert_allclose(result.tvalues, result.params / result.bse, rtol=1e-12)
-        np.testing.assert_allclose(result.pvalues,
-                                   2 * stats.norm.sf(np.abs(result.params / result.bse)),
-                                   rtol=1e-12)
+        np.testing.assert_allclose(
+            result.pvalues, 2 * stats.norm.sf(np.abs(result.params / result.bse)), rtol=1e-12
+        )
         for alpha, z in ((0.05, Z95), (0.10, Z90)):
             interval = result.conf_int(alpha)
             assert list(interval.columns) == ["lower", "upper"]
-            np.testing.assert_allclose((result.params - interval["lower"]) / result.bse, z,
-                                       rtol=1e-8)
-            np.testing.assert_allclose((interval["upper"] - result.params) / result.bse, z,
-                                       rtol=1e-8)
+            np.testing.assert_allclose((result.params - interval["lower"]) / result.bse, z, rtol=1e-8)
+            np.testing.assert_allclose((interval["upper"] - result.params) / result.bse, z, rtol=1e-8)
         table = result.table()
         assert list(table.columns) == ["estimate", "std_err", "z", "p_value", "lower", "upper"]
         np.testing.assert_allclose(table["std_err"], result.bse)
@@ -133,17 +141,28 @@ def test_the_json_names_its_cov_type_and_std_err_follows_it(fits):
         out = result.to_dict()
         assert out["cov_type"] == result.cov_type
         assert [p["std_err"] for p in out["params"]] == pytest.approx(list(result.bse))
-        assert [p["robust_std_err"] for p in out["params"]] == pytest.approx(
-            list(result.robust_bse))
+        assert [p["robust_std_err"] for p in out["params"]] == pytest.approx(list(result.robust_bse))
 
 
 def test_pwe_fit_takes_the_cov_type(tmp_path):
     table = portfolio_choices()
     table.to_csv(tmp_path / "choices.csv", index=False)
     out = tmp_path / "fit.json"
-    result = CliRunner().invoke(main, [
-        "fit", str(tmp_path / "choices.csv"), "--model", "portfolio-logit", "--attributes",
-        "x0,x1", "--cov-type", "classical", "--json", str(out)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "fit",
+            str(tmp_path / "choices.csv"),
+            "--model",
+            "portfolio-logit",
+            "--attributes",
+            "x0,x1",
+            "--cov-type",
+            "classical",
+            "--json",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Standard errors: classical" in result.output
     written = json.loads(out.read_text(encoding="utf-8"))

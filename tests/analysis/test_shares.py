@@ -1,4 +1,5 @@
 """Shares and mean choices per option, their design-based errors and intervals, group comparisons."""
+
 from __future__ import annotations
 
 import math
@@ -17,13 +18,15 @@ GOLDEN = Path(__file__).parent / "golden"
 @pytest.fixture
 def choices() -> pd.DataFrame:
     """Four respondents, one task with options a and b."""
-    return pd.DataFrame({
-        "respondent": ["r1", "r1", "r2", "r2", "r3", "r3", "r4", "r4"],
-        "task": "advice",
-        "option": ["a", "b"] * 4,
-        "choice": [2, 0, 0, 1, 1, 1, 3, 0],
-        "group": ["g", ""] * 4,  # an option's exclusive group, not a respondent group
-    })
+    return pd.DataFrame(
+        {
+            "respondent": ["r1", "r1", "r2", "r2", "r3", "r3", "r4", "r4"],
+            "task": "advice",
+            "option": ["a", "b"] * 4,
+            "choice": [2, 0, 0, 1, 1, 1, 3, 0],
+            "group": ["g", ""] * 4,  # an option's exclusive group, not a respondent group
+        }
+    )
 
 
 WEIGHTS = pd.Series({"r1": 1.0, "r2": 3.0, "r3": 1.0, "r4": 1.0})
@@ -33,7 +36,7 @@ def _ratio_by_hand(y, w):
     """sum(w y)/sum(w) and sqrt(n/(n-1) sum w^2 (y - r)^2) / sum w, written out."""
     y, w = np.asarray(y, float), np.asarray(w, float)
     ratio = sum(wi * yi for wi, yi in zip(w, y)) / sum(w)
-    squares = sum(wi ** 2 * (yi - ratio) ** 2 for wi, yi in zip(w, y))
+    squares = sum(wi**2 * (yi - ratio) ** 2 for wi, yi in zip(w, y))
     return ratio, math.sqrt(len(y) / (len(y) - 1) * squares) / sum(w)
 
 
@@ -50,7 +53,8 @@ def test_shares_and_means_by_hand(choices):
     assert a["mean"] == pytest.approx(mean) and a["mean_se"] == pytest.approx(mean_se)
     assert a["n_eff"] == pytest.approx(36 / 12)  # Kish: (sum w)^2 / sum w^2
     assert (a["mean_low"], a["mean_high"]) == pytest.approx(
-        (mean - 1.959964 * mean_se, mean + 1.959964 * mean_se), rel=1e-6)
+        (mean - 1.959964 * mean_se, mean + 1.959964 * mean_se), rel=1e-6
+    )
 
 
 def test_unweighted_standard_error_is_s_over_root_n(choices):
@@ -72,8 +76,7 @@ def test_weighted_shares_equal_r_survey():
 
 
 def test_korn_graubard_with_equal_weights_is_clopper_pearson():
-    choices = pd.DataFrame({"respondent": range(100), "option": "a",
-                            "choice": [1] * 20 + [0] * 80})
+    choices = pd.DataFrame({"respondent": range(100), "option": "a", "choice": [1] * 20 + [0] * 80})
     row = option_shares(choices, method="korn-graubard").iloc[0]
     exact = stats.binomtest(20, 100).proportion_ci(confidence_level=0.95, method="exact")
     assert (row["share_low"], row["share_high"]) == pytest.approx((exact.low, exact.high), abs=1e-10)
@@ -82,8 +85,9 @@ def test_korn_graubard_with_equal_weights_is_clopper_pearson():
 
 def test_logit_interval_known_value():
     # p = 0.2 from 100 respondents: se = sqrt(0.16 / 99); logit(0.2) +- 1.96 se / 0.16
-    low, high = proportion_interval(np.array([0.2]), np.array([math.sqrt(0.16 / 99)]),
-                                    np.array([100]), "logit")
+    low, high = proportion_interval(
+        np.array([0.2]), np.array([math.sqrt(0.16 / 99)]), np.array([100]), "logit"
+    )
     half = stats.norm.ppf(0.975) * math.sqrt(0.16 / 99) / 0.16
     expit = lambda x: 1 / (1 + math.exp(-x))  # noqa: E731
     assert low[0] == pytest.approx(expit(math.log(0.25) - half), abs=1e-12)
@@ -97,7 +101,8 @@ def test_korn_graubard_uses_the_effective_sample_size():
     se = math.sqrt(2 * p * (1 - p) / (n - 1))
     low, high = proportion_interval(np.array([p]), np.array([se]), np.array([n]), "korn-graubard")
     assert (low[0], high[0]) == pytest.approx(
-        (stats.beta.ppf(0.025, 10, 41), stats.beta.ppf(0.975, 11, 40)), abs=1e-10)
+        (stats.beta.ppf(0.025, 10, 41), stats.beta.ppf(0.975, 11, 40)), abs=1e-10
+    )
 
 
 def test_intervals_at_zero_and_one():
@@ -122,10 +127,18 @@ def test_compare_groups_z_test():
     weights = pd.read_csv(GOLDEN / "rake_weights.csv", index_col="respondent")["weight"]
     table = compare_groups(choices, people["gender"], weights).set_index(["task", "option"])
     rail = table.loc[("advice", "rail")]
-    female = option_shares(choices[choices["respondent"].isin(people.index[people["gender"] == "female"])],
-                           weights).set_index("option").loc["rail"]
-    male = option_shares(choices[choices["respondent"].isin(people.index[people["gender"] == "male"])],
-                         weights).set_index("option").loc["rail"]
+    female = (
+        option_shares(
+            choices[choices["respondent"].isin(people.index[people["gender"] == "female"])], weights
+        )
+        .set_index("option")
+        .loc["rail"]
+    )
+    male = (
+        option_shares(choices[choices["respondent"].isin(people.index[people["gender"] == "male"])], weights)
+        .set_index("option")
+        .loc["rail"]
+    )
     assert rail["share:female"] == pytest.approx(female["share"])
     assert rail["share_se:male"] == pytest.approx(male["share_se"])
     assert rail["n:female"] + rail["n:male"] == 200
@@ -135,8 +148,8 @@ def test_compare_groups_z_test():
     assert rail["share_z"] == pytest.approx(z)
     assert rail["share_p_value"] == pytest.approx(2 * (1 - stats.norm.cdf(abs(z))))
     assert rail["mean_p_value"] == pytest.approx(
-        2 * stats.norm.sf(abs(male["mean"] - female["mean"])
-                          / math.hypot(female["mean_se"], male["mean_se"])))
+        2 * stats.norm.sf(abs(male["mean"] - female["mean"]) / math.hypot(female["mean_se"], male["mean_se"]))
+    )
 
 
 def test_compare_groups_picks_two_of_several(choices):

@@ -1,5 +1,6 @@
 """Simulated responses: valid under the platform's own rules, reproducible, and drawn from the
 value weights (a large sample gives them back); the power table shrinks with n."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -12,8 +13,15 @@ from analysis.models.latent_class import LatentClassPortfolioLogit
 from analysis.models.mnl import MNL
 from analysis.models.portfolio import PortfolioLogit
 from analysis.simulation import (
-    SOURCE, ValueWeightsError, check_value_weights, load_value_weights, parse_sizes,
-    power_analysis, power_summary, simulate_responses, true_parameters,
+    SOURCE,
+    ValueWeightsError,
+    check_value_weights,
+    load_value_weights,
+    parse_sizes,
+    power_analysis,
+    power_summary,
+    simulate_responses,
+    true_parameters,
 )
 from analysis.tables import choices_table, respondents_table
 from surveys.answers import MOTIVATION_PREFIX, SET_PREFIX, parse_motivation, parse_page
@@ -25,13 +33,15 @@ from tests.conftest import EXAMPLES
 WEIGHTS = EXAMPLES / "value-weights"
 # the sample plus a version that changes the park's cost and effect on nature, so that beta:nature
 # and delta0 are identified apart from the option constants
-VARIED = DEFINITION + """  - id: C
+VARIED = (
+    DEFINITION
+    + """  - id: C
     changes:
       park: {use: {budget: 15}, effects: {nature: 8}}
 """
+)
 SAMPLE_WEIGHTS = {
-    "advice": {"asc": {"rail": 0.5, "bus": 0.2, "park": 0.8}, "beta": {"nature": 0.1},
-               "delta0": 0.02},
+    "advice": {"asc": {"rail": 0.5, "bus": 0.2, "park": 0.8}, "beta": {"nature": 0.1}, "delta0": 0.02},
     "land_use": {"asc": {"houses": 0.3}, "delta0": {"budget": 0.01, "land": 0.02}},
     "goals": {"psi": {"g_nature": 0.5}, "gamma": {"g_nature": 3, "g_homes": 3}},
     "variants": {"beta": {"stops": -0.2, "nature": 0.4}, "asc_none": -1},
@@ -66,8 +76,9 @@ def assert_valid(consultation, record: dict) -> None:
             assert check_portfolio(design, page, answer) == []
             if page.motivation:
                 why = record["answers"][MOTIVATION_PREFIX + page.id]
-                parsed = parse_motivation(design, page, MultiDict(
-                    {f"{MOTIVATION_PREFIX}{key}": text for key, text in why.items()}))
+                parsed = parse_motivation(
+                    design, page, MultiDict({f"{MOTIVATION_PREFIX}{key}": text for key, text in why.items()})
+                )
                 assert parsed.ok and parsed.answer == why
         if page.type == "points":
             assert check_points(page, answer) == []
@@ -91,7 +102,7 @@ def test_sample_with_several_constraints_levels_groups_and_leftover_points():
     for record in records:
         assert_valid(consultation, record)
     points = [sum(r["answers"]["goals"].values()) for r in records]
-    assert max(points) <= 10 and min(points) < 10      # leftover is allowed and used
+    assert max(points) <= 10 and min(points) < 10  # leftover is allowed and used
     assert {r["answers"]["advice"]["rail"] for r in records} == {0, 1, 2}
 
 
@@ -122,8 +133,7 @@ def test_a_large_portfolio_sample_gives_the_value_weights_back():
     consultation = parse(VARIED)
     records = simulate_responses(consultation, SAMPLE_WEIGHTS, 6000, seed=2)
     choices = choices_table(consultation, records)
-    fitted = PortfolioLogit.from_consultation(consultation, choices, ["nature"],
-                                              task="advice").fit()
+    fitted = PortfolioLogit.from_consultation(consultation, choices, ["nature"], task="advice").fit()
     truth = true_parameters(consultation.page("advice"), SAMPLE_WEIGHTS["advice"])
     for name, estimate in fitted.params.items():
         assert abs(estimate - truth[name]) < 3 * fitted.bse[name], name
@@ -149,8 +159,9 @@ def test_points_follow_psi():
 
 def test_power_table_has_a_row_per_size_and_value_weight_and_shrinks_with_n():
     consultation = parse(VARIED)
-    table = power_analysis(consultation, SAMPLE_WEIGHTS, "advice", sizes=[300, 2400],
-                           replications=3, target_se=0.03)
+    table = power_analysis(
+        consultation, SAMPLE_WEIGHTS, "advice", sizes=[300, 2400], replications=3, target_se=0.03
+    )
     names = ["beta:nature", "delta0", "beta:nature/delta0"]
     assert list(table["parameter"]) == names * 2
     assert list(table["n"]) == [300] * 3 + [2400] * 3
@@ -169,20 +180,26 @@ def test_power_of_a_page_that_is_not_a_portfolio_page():
         power_analysis(parse(DEFINITION), SAMPLE_WEIGHTS, "goals", sizes=[100])
 
 
-@pytest.mark.parametrize("weights, message", [
-    ({"nope": {}}, "nope: not a portfolio, points or pairs page of 'sample'"),
-    ({"values": {}}, "values: not a portfolio, points or pairs page"),
-    ({"advice": {"ascs": {}}}, "advice.ascs: unknown key; a portfolio page takes asc, beta, delta0"),
-    ({"advice": {"asc": {"tram": 1}}}, r"advice.asc.tram: not one of the page's options \(rail"),
-    ({"advice": {"beta": {"homes": "veel"}}}, "advice.beta.homes: must be a number, got 'veel'"),
-    ({"advice": {"delta0": True}}, "advice.delta0: must be a number, got True"),
-    ({"goals": {"psi": 3}}, r"goals.psi: must be a mapping \{goal id: number\}"),
-    ({"goals": {"gamma": {"g_homes": 0}}}, "goals.gamma.g_homes: must be above 0, got 0"),
-    ({"goals": {"sigma": -1}}, "goals.sigma: must be above 0"),
-    ({"goals": {"alpha_outside": 1}}, "goals.alpha_outside: must be below 1"),
-    ({"variants": {"beta": {"homes": 1}}}, r"variants.beta.homes: not one of the page's attributes \(stops, nature\)"),
-    (["advice"], "must be a mapping"),
-])
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        ({"nope": {}}, "nope: not a portfolio, points or pairs page of 'sample'"),
+        ({"values": {}}, "values: not a portfolio, points or pairs page"),
+        ({"advice": {"ascs": {}}}, "advice.ascs: unknown key; a portfolio page takes asc, beta, delta0"),
+        ({"advice": {"asc": {"tram": 1}}}, r"advice.asc.tram: not one of the page's options \(rail"),
+        ({"advice": {"beta": {"homes": "veel"}}}, "advice.beta.homes: must be a number, got 'veel'"),
+        ({"advice": {"delta0": True}}, "advice.delta0: must be a number, got True"),
+        ({"goals": {"psi": 3}}, r"goals.psi: must be a mapping \{goal id: number\}"),
+        ({"goals": {"gamma": {"g_homes": 0}}}, "goals.gamma.g_homes: must be above 0, got 0"),
+        ({"goals": {"sigma": -1}}, "goals.sigma: must be above 0"),
+        ({"goals": {"alpha_outside": 1}}, "goals.alpha_outside: must be below 1"),
+        (
+            {"variants": {"beta": {"homes": 1}}},
+            r"variants.beta.homes: not one of the page's attributes \(stops, nature\)",
+        ),
+        (["advice"], "must be a mapping"),
+    ],
+)
 def test_weights_that_do_not_fit_say_where_and_what(weights, message):
     with pytest.raises(ValueWeightsError, match=message):
         check_value_weights(parse(DEFINITION), weights)
@@ -214,8 +231,9 @@ def test_sliders_with_negative_levels_give_their_value_weights_back():
     # one class of the demo's weights, the same for everyone
     weights = {"advice": {k: v for k, v in demo["advice"]["classes"][0].items() if k != "share"}}
     records = simulate_responses(consultation, weights, 3000, seed=8)
-    fitted = PortfolioLogit.from_consultation(consultation, choices_table(consultation, records),
-                                              [], task="advice").fit()
+    fitted = PortfolioLogit.from_consultation(
+        consultation, choices_table(consultation, records), [], task="advice"
+    ).fit()
     truth = true_parameters(consultation.page("advice"), weights["advice"])
     for name, estimate in fitted.params.items():
         assert abs(estimate - truth[name]) < 3 * fitted.bse[name], name
@@ -245,10 +263,14 @@ versions:
       a: {use: {budget: 40}}
       c: {use: {budget: 20}}
 """
-CLASSES = {"plan": {"classes": [
-    {"share": 0.6, "asc": {"a": 1.5, "b": 1.0, "c": -1.0, "d": -0.5, "e": 0.3}, "delta0": 0.02},
-    {"share": 0.4, "asc": {"a": -1.0, "b": -0.5, "c": 1.5, "d": 1.2, "e": 0.3},
-     "delta0": 0.02}]}}
+CLASSES = {
+    "plan": {
+        "classes": [
+            {"share": 0.6, "asc": {"a": 1.5, "b": 1.0, "c": -1.0, "d": -0.5, "e": 0.3}, "delta0": 0.02},
+            {"share": 0.4, "asc": {"a": -1.0, "b": -0.5, "c": 1.5, "d": 1.2, "e": 0.3}, "delta0": 0.02},
+        ]
+    }
+}
 
 
 def test_latent_classes_are_drawn_with_their_shares_and_fitted_back():
@@ -263,7 +285,7 @@ def test_latent_classes_are_drawn_with_their_shares_and_fitted_back():
     for k, favourite, other in [(1, "a", "c"), (2, "c", "a")]:
         answers = [r["answers"]["plan"] for r in records if r["classes"]["plan"] == k]
         assert np.mean([a[favourite] for a in answers]) > np.mean([a[other] for a in answers]) + 0.3
-    choices = choices_table(consultation, records)       # the extra key does not disturb it
+    choices = choices_table(consultation, records)  # the extra key does not disturb it
     fitted = LatentClassPortfolioLogit(choices, [], n_classes=2, starts=3, seed=0).fit()
     assert abs(fitted.params["share:class1"] - 0.6) < 0.05
     assert fitted.params["class1:asc:a"] > 1 and fitted.params["class2:asc:c"] > 1
@@ -271,8 +293,12 @@ def test_latent_classes_are_drawn_with_their_shares_and_fitted_back():
 
 def test_latent_classes_are_reproducible_and_leave_other_pages_alone():
     consultation = parse(DEFINITION)
-    weights = {**SAMPLE_WEIGHTS, "advice": {"classes": [
-        {"share": 0.5, **SAMPLE_WEIGHTS["advice"]}, {"share": 0.5, "asc": {"bus": 1}}]}}
+    weights = {
+        **SAMPLE_WEIGHTS,
+        "advice": {
+            "classes": [{"share": 0.5, **SAMPLE_WEIGHTS["advice"]}, {"share": 0.5, "asc": {"bus": 1}}]
+        },
+    }
     first = simulate_responses(consultation, weights, 200, seed=9)
     assert simulate_responses(consultation, weights, 200, seed=9) == first
     for record in first:
@@ -299,26 +325,40 @@ def one_class(**changes):
     return {"share": 1.0, "asc": {"a": 1}, **changes}
 
 
-@pytest.mark.parametrize("entry, message", [
-    ({"classes": {"share": 1}}, r"plan.classes: must be a list of classes \[\{share: number"),
-    ({"classes": []}, "plan.classes: must be a list of classes"),
-    ({"classes": [3]}, r"plan.classes\[0\]: must be a mapping of share, asc, beta, delta0"),
-    ({"classes": [{"asc": {"a": 1}}]},
-     r"plan.classes\[0\].share: missing; give each class its share of respondents"),
-    ({"classes": [one_class(share=0.5), one_class(share=0.4)]},
-     "plan.classes: the shares sum to 0.9; they must sum to 1"),
-    ({"classes": [one_class(share=1.2), one_class(share=-0.2)]},
-     r"plan.classes\[0\].share: must be above 0 and at most 1, got 1.2"),
-    ({"classes": [one_class(share="veel")]},
-     r"plan.classes\[0\].share: must be a number, got 'veel'"),
-    ({"classes": [one_class(psi={"a": 1})]},
-     r"plan.classes\[0\].psi: unknown key; a class takes share, asc, beta, delta0"),
-    ({"classes": [one_class(asc={"tram": 1})]},
-     r"plan.classes\[0\].asc.tram: not one of the page's options \(a, b"),
-    ({"classes": [one_class(delta0="x")]}, r"plan.classes\[0\].delta0: must be a number"),
-    ({"asc": {"a": 1}, "classes": [one_class()]},
-     "plan.asc: give asc inside each class when the page has classes"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ({"classes": {"share": 1}}, r"plan.classes: must be a list of classes \[\{share: number"),
+        ({"classes": []}, "plan.classes: must be a list of classes"),
+        ({"classes": [3]}, r"plan.classes\[0\]: must be a mapping of share, asc, beta, delta0"),
+        (
+            {"classes": [{"asc": {"a": 1}}]},
+            r"plan.classes\[0\].share: missing; give each class its share of respondents",
+        ),
+        (
+            {"classes": [one_class(share=0.5), one_class(share=0.4)]},
+            "plan.classes: the shares sum to 0.9; they must sum to 1",
+        ),
+        (
+            {"classes": [one_class(share=1.2), one_class(share=-0.2)]},
+            r"plan.classes\[0\].share: must be above 0 and at most 1, got 1.2",
+        ),
+        ({"classes": [one_class(share="veel")]}, r"plan.classes\[0\].share: must be a number, got 'veel'"),
+        (
+            {"classes": [one_class(psi={"a": 1})]},
+            r"plan.classes\[0\].psi: unknown key; a class takes share, asc, beta, delta0",
+        ),
+        (
+            {"classes": [one_class(asc={"tram": 1})]},
+            r"plan.classes\[0\].asc.tram: not one of the page's options \(a, b",
+        ),
+        ({"classes": [one_class(delta0="x")]}, r"plan.classes\[0\].delta0: must be a number"),
+        (
+            {"asc": {"a": 1}, "classes": [one_class()]},
+            "plan.asc: give asc inside each class when the page has classes",
+        ),
+    ],
+)
 def test_class_weights_that_do_not_fit_say_where_and_what(entry, message):
     with pytest.raises(ValueWeightsError, match=message):
         check_value_weights(parse(SMALL), {"plan": entry})
@@ -332,10 +372,8 @@ def test_classes_belong_to_portfolio_pages_only():
 def test_demo_respondents_come_from_the_population_a_panel_and_the_open_link():
     consultation = load(EXAMPLES / "lelylijn.yaml")
     weights = load_value_weights(WEIGHTS / "lelylijn.yaml", consultation)
-    people = respondents_table(consultation, simulate_responses(consultation, weights, 1500,
-                                                                seed=4))
-    choices = choices_table(consultation, simulate_responses(consultation, weights, 1500,
-                                                             seed=4))
+    people = respondents_table(consultation, simulate_responses(consultation, weights, 1500, seed=4))
+    choices = choices_table(consultation, simulate_responses(consultation, weights, 1500, seed=4))
     assert set(people["source"]) == {"simulated:panel", "simulated:open"}
     assert people["source"].eq("simulated:panel").mean() == pytest.approx(0.3, abs=0.05)
     north = people["province"].isin(["groningen", "friesland", "drenthe"])
@@ -351,15 +389,16 @@ def test_demo_respondents_come_from_the_population_a_panel_and_the_open_link():
     assert by_region["yes"] > by_region["no"] + 0.1
 
 
-@pytest.mark.parametrize("background, message", [
-    ({"panel_share": 2}, "background.panel_share: must be a number from 0 to 1"),
-    ({"open_link": {"age": {"99+": 2}}},
-     r"background.open_link.age: '99\+' is not a choice of age"),
-    ({"follows": {"lives_north": {"from": "nope"}}},
-     "background.follows.lives_north: give from"),
-    ({"groups": [{"investments": {}}]}, r"background.groups\[0\].when: give"),
-    ({"colour": 1}, "background.colour: unknown key"),
-])
+@pytest.mark.parametrize(
+    "background, message",
+    [
+        ({"panel_share": 2}, "background.panel_share: must be a number from 0 to 1"),
+        ({"open_link": {"age": {"99+": 2}}}, r"background.open_link.age: '99\+' is not a choice of age"),
+        ({"follows": {"lives_north": {"from": "nope"}}}, "background.follows.lives_north: give from"),
+        ({"groups": [{"investments": {}}]}, r"background.groups\[0\].when: give"),
+        ({"colour": 1}, "background.colour: unknown key"),
+    ],
+)
 def test_background_problems_are_named(background, message):
     consultation = load(EXAMPLES / "lelylijn.yaml")
     with pytest.raises(ValueWeightsError, match=message):
@@ -370,8 +409,13 @@ def test_power_analysis_of_a_pairs_page_identifies_every_weight():
     consultation = load(EXAMPLES / "lelylijn.yaml")
     weights = load_value_weights(WEIGHTS / "lelylijn.yaml", consultation)
     table = power_analysis(consultation, weights, "variants", sizes=[400], replications=2)
-    assert set(table["parameter"]) == {"asc:none", "beta:stops", "beta:travel_time",
-                                       "beta:frequency", "beta:cost_household"}
+    assert set(table["parameter"]) == {
+        "asc:none",
+        "beta:stops",
+        "beta:travel_time",
+        "beta:frequency",
+        "beta:cost_household",
+    }
     se = table.set_index("parameter")["mean_se"]
     # each weight is estimated apart from the others: stops no longer moves with travel time
     assert se["beta:stops"] < 0.05 and se["beta:travel_time"] < 0.01

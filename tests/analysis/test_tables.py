@@ -1,4 +1,5 @@
 """The respondent table and the long choice table built from a definition and plain records."""
+
 from __future__ import annotations
 
 import math
@@ -17,7 +18,10 @@ CONSULTATION = parse(DEFINITION)
 
 def record(respondent: str, version: str = "A", **answer_changes) -> dict:
     return {
-        "respondent": respondent, "version": version, "source": "open", "language": "nl",
+        "respondent": respondent,
+        "version": version,
+        "source": "open",
+        "language": "nl",
         "started_at": datetime(2024, 3, 1, 9, 0, 0),
         "completed_at": datetime(2024, 3, 1, 9, 12, 30),
         "answers": answers(**answer_changes),
@@ -47,14 +51,32 @@ def missing(value) -> bool:
 def test_respondent_columns_follow_the_pages_in_order():
     table = respondents_table(CONSULTATION, [record("r1")])
     assert list(table.columns) == [
-        "respondent", "version", "source", "language", "started_at", "completed_at",
+        "respondent",
+        "version",
+        "source",
+        "language",
+        "started_at",
+        "completed_at",
         "duration_minutes",
-        "age", "transport.bike", "transport.car", "trips", "trust",
-        "regions", "future",
-        "rail", "bus", "park", "why.rail", "why.bus", "why.park",
-        "houses", "forest",
-        "g_nature", "g_homes",
-        "variants.1", "variants.2",
+        "age",
+        "transport.bike",
+        "transport.car",
+        "trips",
+        "trust",
+        "regions",
+        "future",
+        "rail",
+        "bus",
+        "park",
+        "why.rail",
+        "why.bus",
+        "why.park",
+        "houses",
+        "forest",
+        "g_nature",
+        "g_homes",
+        "variants.1",
+        "variants.2",
     ]
 
 
@@ -83,8 +105,11 @@ def test_unanswered_multi_question_is_empty_not_zero():
 
 def test_times_are_written_in_utc_with_z():
     amsterdam = timezone(timedelta(hours=1))
-    late = {**record("r1"), "started_at": datetime(2024, 3, 1, 23, 30, tzinfo=amsterdam),
-            "completed_at": datetime(2024, 3, 2, 0, 15, tzinfo=amsterdam)}
+    late = {
+        **record("r1"),
+        "started_at": datetime(2024, 3, 1, 23, 30, tzinfo=amsterdam),
+        "completed_at": datetime(2024, 3, 2, 0, 15, tzinfo=amsterdam),
+    }
     row = respondents_table(CONSULTATION, [late]).iloc[0]
     assert (row["started_at"], row["completed_at"]) == ("2024-03-01T22:30:00Z", "2024-03-01T23:15:00Z")
     assert row["duration_minutes"] == 45
@@ -93,9 +118,10 @@ def test_times_are_written_in_utc_with_z():
 def test_csv_writes_whole_numbers_without_decimals(tmp_path):
     path = tmp_path / "respondents.csv"
     respondents_table(CONSULTATION, [record("r1"), record("r2", values={"regions": None})]).to_csv(
-        path, index=False)
+        path, index=False
+    )
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[1].split(",")[12:14] == ["4", ""]    # regions, future
+    assert lines[1].split(",")[12:14] == ["4", ""]  # regions, future
     assert lines[2].split(",")[12] == ""
 
 
@@ -105,11 +131,24 @@ def test_csv_writes_whole_numbers_without_decimals(tmp_path):
 def test_choice_columns():
     table = choices_table(CONSULTATION, [record("r1")])
     assert list(table.columns) == [
-        "respondent", "task", "option", "choice",
-        "cost", "budget", "budget_min",
-        "cost_budget", "budget_budget", "budget_min_budget",
-        "cost_land", "budget_land", "budget_min_land",
-        "group", "homes", "nature", "stops", "version",
+        "respondent",
+        "task",
+        "option",
+        "choice",
+        "cost",
+        "budget",
+        "budget_min",
+        "cost_budget",
+        "budget_budget",
+        "budget_min_budget",
+        "cost_land",
+        "budget_land",
+        "budget_min_land",
+        "group",
+        "homes",
+        "nature",
+        "stops",
+        "version",
     ]
 
 
@@ -118,11 +157,19 @@ def test_rows_are_sorted_by_respondent_then_definition_order():
     assert table["respondent"].tolist() == ["r1"] * 13 + ["r2"] * 13
     first = table[table["respondent"] == "r1"]
     assert list(zip(first["task"], first["option"])) == [
-        ("advice", "rail"), ("advice", "bus"), ("advice", "park"),
-        ("land_use", "houses"), ("land_use", "forest"),
-        ("goals", "g_nature"), ("goals", "g_homes"),
-        ("variants:1", "A"), ("variants:1", "B"), ("variants:1", "none"),
-        ("variants:2", "A"), ("variants:2", "B"), ("variants:2", "none"),
+        ("advice", "rail"),
+        ("advice", "bus"),
+        ("advice", "park"),
+        ("land_use", "houses"),
+        ("land_use", "forest"),
+        ("goals", "g_nature"),
+        ("goals", "g_homes"),
+        ("variants:1", "A"),
+        ("variants:1", "B"),
+        ("variants:1", "none"),
+        ("variants:2", "A"),
+        ("variants:2", "B"),
+        ("variants:2", "none"),
     ]
 
 
@@ -199,9 +246,12 @@ def test_unanswered_pair_set_has_no_rows():
 
 
 def test_a_constraint_one_version_adds_is_named_for_every_version():
-    grows = parse(DEFINITION.replace(
-        "constraints: {budget: {max: 120}}",
-        "park: {use: {land: 5}}\n      constraints: {budget: {max: 120}}"))
+    grows = parse(
+        DEFINITION.replace(
+            "constraints: {budget: {max: 120}}",
+            "park: {use: {land: 5}}\n      constraints: {budget: {max: 120}}",
+        )
+    )
     table = choices_table(grows, [record("ra", "A"), record("rb", "B")])
     park_a = one(table, respondent="ra", option="park")
     park_b = one(table, respondent="rb", option="park")
@@ -224,7 +274,10 @@ def test_an_unknown_version_is_named():
 
 
 def test_ids_that_would_name_a_column_twice_are_refused():
-    clash = parse(DEFINITION.replace("{id: stops, label: Haltes}", "{id: stops, label: Haltes}\n"
-                                     "  - {id: cost, label: Kosten}"))
+    clash = parse(
+        DEFINITION.replace(
+            "{id: stops, label: Haltes}", "{id: stops, label: Haltes}\n  - {id: cost, label: Kosten}"
+        )
+    )
     with pytest.raises(ValueError, match="more than one column named cost"):
         choices_table(clash, [record("r1")])

@@ -1,4 +1,5 @@
 """Raking to population margins: equal to R's survey::rake, trimming, diagnostics, every error."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -54,8 +55,9 @@ def test_margins_are_met_and_weights_have_mean_one(respondents, margins):
 def test_base_weights_are_the_starting_point(respondents, margins):
     base = pd.Series(np.where(respondents["gender"] == "female", 2.0, 1.0), index=respondents.index)
     # gender is raked anyway, so a base weight constant within gender leaves the result unchanged
-    np.testing.assert_allclose(rake(respondents, margins, base_weights=base).weights,
-                               rake(respondents, margins).weights, atol=1e-9)
+    np.testing.assert_allclose(
+        rake(respondents, margins, base_weights=base).weights, rake(respondents, margins).weights, atol=1e-9
+    )
     with pytest.raises(WeightingError, match="base weights must be a positive number"):
         rake(respondents, margins, base_weights=base * 0)
 
@@ -87,8 +89,17 @@ def test_design_effect_by_hand():
 
 def test_summary_lists_the_diagnostics(respondents, margins):
     text = rake(respondents, margins, trim=(0.6, 1.8)).summary()
-    for label in ("iterations", "max margin error", "design effect", "effective n",
-                  "weight range", "0.6 .. 1.8", "age", "16-34", "relative_error"):
+    for label in (
+        "iterations",
+        "max margin error",
+        "design effect",
+        "effective n",
+        "weight range",
+        "0.6 .. 1.8",
+        "age",
+        "16-34",
+        "relative_error",
+    ):
         assert label in text
 
 
@@ -113,10 +124,10 @@ def _error(data: dict, margins: dict, **options) -> str:
 
 
 def test_category_without_respondents():
-    message = _error({"age": ["25-44", "45-64"]},
-                     {"age": {"16-24": 0.2, "25-44": 0.4, "45-64": 0.4}})
-    assert message == ("age=16-24 has no respondents; merge it with a neighbouring category or "
-                       "drop it from the margins")
+    message = _error({"age": ["25-44", "45-64"]}, {"age": {"16-24": 0.2, "25-44": 0.4, "45-64": 0.4}})
+    assert message == (
+        "age=16-24 has no respondents; merge it with a neighbouring category or drop it from the margins"
+    )
 
 
 def test_shares_not_summing_to_one():
@@ -130,18 +141,19 @@ def test_shares_summing_to_one_within_rounding_are_accepted():
 
 
 def test_negative_share():
-    assert "shares must be at least 0; fix m" in _error(
-        {"g": ["f", "m"]}, {"g": {"f": 1.5, "m": -0.5}})
+    assert "shares must be at least 0; fix m" in _error({"g": ["f", "m"]}, {"g": {"f": 1.5, "m": -0.5}})
 
 
 def test_zero_share_with_respondents():
     assert "g=x has population share 0 but 1 respondents" in _error(
-        {"g": ["f", "m", "x"]}, {"g": {"f": 0.5, "m": 0.5, "x": 0}})
+        {"g": ["f", "m", "x"]}, {"g": {"f": 0.5, "m": 0.5, "x": 0}}
+    )
 
 
 def test_data_category_missing_from_margins():
-    message = _error({"edu": ["low", "mid", "high", "unknown", "other"]},
-                     {"edu": {"low": 0.3, "mid": 0.4, "high": 0.3}})
+    message = _error(
+        {"edu": ["low", "mid", "high", "unknown", "other"]}, {"edu": {"low": 0.3, "mid": 0.4, "high": 0.3}}
+    )
     assert "edu: categories in the data but not in the margins: other, unknown" in message
 
 
@@ -151,46 +163,59 @@ def test_margin_variable_missing_from_data():
 
 
 def test_missing_values_in_a_margin_variable():
-    message = _error({"respondent": ["r1", "r2", "r3"], "gender": ["f", None, "m"]},
-                     {"gender": {"f": 0.5, "m": 0.5}})
+    message = _error(
+        {"respondent": ["r1", "r2", "r3"], "gender": ["f", None, "m"]}, {"gender": {"f": 0.5, "m": 0.5}}
+    )
     assert "gender: 1 respondents have no value (e.g. r2)" in message
 
 
 def test_contradictory_margins_do_not_converge():
     # a and b classify everyone the same way, so a's and b's shares cannot both hold
-    message = _error({"a": ["x", "x", "y", "y"], "b": ["x", "x", "y", "y"]},
-                     {"a": {"x": 0.5, "y": 0.5}, "b": {"x": 0.3, "y": 0.7}}, max_iter=50)
+    message = _error(
+        {"a": ["x", "x", "y", "y"], "b": ["x", "x", "y", "y"]},
+        {"a": {"x": 0.5, "y": 0.5}, "b": {"x": 0.3, "y": 0.7}},
+        max_iter=50,
+    )
     assert message.startswith("raking did not converge after 50 iterations: the margin a=")
     assert "relative error 4.00e-01" in message and "contradict" in message
 
 
 def test_category_out_of_reach_of_the_trimming_bounds():
     message = _error({"g": ["f"] * 9 + ["m"]}, {"g": {"f": 0.5, "m": 0.5}}, trim=(0.3, 3.0))
-    assert "g=m needs a mean weight of 5 (1 respondents for a share of 0.5), outside the " \
-           "trimming bounds 0.3 .. 3" in message
+    assert (
+        "g=m needs a mean weight of 5 (1 respondents for a share of 0.5), outside the "
+        "trimming bounds 0.3 .. 3" in message
+    )
 
 
 def test_margins_out_of_reach_of_the_trimming_bounds_together():
     # a=x holds 9 b=p and one b=q; meeting b=p leaves nothing for that b=q above the floor
-    message = _error({"a": ["x"] * 10 + ["y"] * 10, "b": ["p"] * 9 + ["q"] * 11},
-                     {"a": {"x": 0.5, "y": 0.5}, "b": {"p": 0.5, "q": 0.5}},
-                     trim=(0.5, 3.0), max_iter=100)
+    message = _error(
+        {"a": ["x"] * 10 + ["y"] * 10, "b": ["p"] * 9 + ["q"] * 11},
+        {"a": {"x": 0.5, "y": 0.5}, "b": {"p": 0.5, "q": 0.5}},
+        trim=(0.5, 3.0),
+        max_iter=100,
+    )
     assert "did not converge after 100 iterations" in message
     assert "within the trimming bounds; loosen the bounds" in message
 
 
 def test_trim_bounds_must_surround_the_mean():
     assert "lower must be below 1 and the upper above 1" in _error(
-        {"g": ["f", "m"]}, {"g": {"f": 0.5, "m": 0.5}}, trim=(1.2, 3.0))
+        {"g": ["f", "m"]}, {"g": {"f": 0.5, "m": 0.5}}, trim=(1.2, 3.0)
+    )
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("[0.5, 0.5]", "expected a mapping {variable: {category: share}}"),
-    ("gender: 0.5\n", "margin 'gender' must map each category to its population share"),
-    ("gender: {f: half, m: 0.5}\n", "share of gender=f is 'half'; give a number"),
-    ("gender: {f: 0.5\n", "cannot read the margins file"),
-    ("smoker: {yes: 0.2, no: 0.8}\n", "a category of 'smoker' reads as True (YAML takes yes/no"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("[0.5, 0.5]", "expected a mapping {variable: {category: share}}"),
+        ("gender: 0.5\n", "margin 'gender' must map each category to its population share"),
+        ("gender: {f: half, m: 0.5}\n", "share of gender=f is 'half'; give a number"),
+        ("gender: {f: 0.5\n", "cannot read the margins file"),
+        ("smoker: {yes: 0.2, no: 0.8}\n", "a category of 'smoker' reads as True (YAML takes yes/no"),
+    ],
+)
 def test_unreadable_margins_file(tmp_path, text, expected):
     path = tmp_path / "margins.yaml"
     path.write_text(text)
@@ -204,8 +229,19 @@ def test_unreadable_margins_file(tmp_path, text, expected):
 
 def test_cli_writes_weights_and_prints_diagnostics(tmp_path):
     out = tmp_path / "weights.csv"
-    result = CliRunner().invoke(main, ["weight", str(RESPONDENTS_CSV), "--margins",
-                                       str(MARGINS_YAML), "--out", str(out), "--trim", "0.6,1.8"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "weight",
+            str(RESPONDENTS_CSV),
+            "--margins",
+            str(MARGINS_YAML),
+            "--out",
+            str(out),
+            "--trim",
+            "0.6,1.8",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "design effect" in result.output and "effective n" in result.output
     assert f"{out}: 200 weights" in result.output
@@ -218,36 +254,52 @@ def test_cli_writes_weights_and_prints_diagnostics(tmp_path):
 def test_cli_error_exits_1_without_traceback(tmp_path):
     margins = tmp_path / "margins.yaml"
     margins.write_text("age: {16-34: 0.5, 35-54: 0.5}\n")
-    result = CliRunner().invoke(main, ["weight", str(RESPONDENTS_CSV), "--margins", str(margins),
-                                       "--out", str(tmp_path / "weights.csv")])
+    result = CliRunner().invoke(
+        main,
+        ["weight", str(RESPONDENTS_CSV), "--margins", str(margins), "--out", str(tmp_path / "weights.csv")],
+    )
     assert result.exit_code == 1
     assert "Error: age: categories in the data but not in the margins: 55-74, 75+" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "weights.csv").exists()
 
 
-@pytest.mark.parametrize("arguments, expected", [
-    (["--trim", "3"], "--trim takes LOW,HIGH relative to the mean weight"),
-    (["--trim", "0.5,x"], "--trim takes LOW,HIGH"),
-])
+@pytest.mark.parametrize(
+    "arguments, expected",
+    [
+        (["--trim", "3"], "--trim takes LOW,HIGH relative to the mean weight"),
+        (["--trim", "0.5,x"], "--trim takes LOW,HIGH"),
+    ],
+)
 def test_cli_rejects_bad_trim(tmp_path, arguments, expected):
-    result = CliRunner().invoke(main, ["weight", str(RESPONDENTS_CSV), "--margins",
-                                       str(MARGINS_YAML), "--out", str(tmp_path / "w.csv"),
-                                       *arguments])
+    result = CliRunner().invoke(
+        main,
+        [
+            "weight",
+            str(RESPONDENTS_CSV),
+            "--margins",
+            str(MARGINS_YAML),
+            "--out",
+            str(tmp_path / "w.csv"),
+            *arguments,
+        ],
+    )
     assert result.exit_code == 1 and expected in result.output
 
 
 def test_cli_respondents_file_without_respondent_column(tmp_path):
     data = tmp_path / "people.csv"
     data.write_text("id,age\n1,16-34\n")
-    result = CliRunner().invoke(main, ["weight", str(data), "--margins", str(MARGINS_YAML),
-                                       "--out", str(tmp_path / "w.csv")])
+    result = CliRunner().invoke(
+        main, ["weight", str(data), "--margins", str(MARGINS_YAML), "--out", str(tmp_path / "w.csv")]
+    )
     assert result.exit_code == 1 and "no 'respondent' column" in result.output
 
 
 def test_category_listed_twice():
     assert "margin g: the category 1 is listed twice" in _error(
-        {"g": [1, 2]}, {"g": {1: 0.5, "1": 0.25, 2: 0.25}})
+        {"g": [1, 2]}, {"g": {1: 0.5, "1": 0.25, 2: 0.25}}
+    )
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -256,15 +308,23 @@ def test_trimming_succeeds_exactly_when_the_bounds_allow_it(seed, trim):
     """Whether weights within the bounds can meet the margins is a linear program over the cells
     (equal weights within a cell suffice); raking must succeed exactly when it is feasible."""
     rng = np.random.default_rng(seed)
-    data = pd.DataFrame({"a": rng.choice(list("xyz"), 500, p=[0.6, 0.3, 0.1]),
-                         "b": rng.choice(list("pq"), 500, p=[0.8, 0.2])})
+    data = pd.DataFrame(
+        {"a": rng.choice(list("xyz"), 500, p=[0.6, 0.3, 0.1]), "b": rng.choice(list("pq"), 500, p=[0.8, 0.2])}
+    )
     margins = {"a": {"x": 0.3, "y": 0.4, "z": 0.3}, "b": {"p": 0.5, "q": 0.5}}
     cells = data.value_counts().reset_index()
-    equations = [cells["count"] * (cells[variable] == category)
-                 for variable, shares in margins.items() for category in shares]
+    equations = [
+        cells["count"] * (cells[variable] == category)
+        for variable, shares in margins.items()
+        for category in shares
+    ]
     targets = [share * len(data) for shares in margins.values() for share in shares.values()]
-    feasible = linprog(np.zeros(len(cells)), A_eq=equations, b_eq=targets,
-                       bounds=[(trim[0] or 0, trim[1])] * len(cells)).status == 0
+    feasible = (
+        linprog(
+            np.zeros(len(cells)), A_eq=equations, b_eq=targets, bounds=[(trim[0] or 0, trim[1])] * len(cells)
+        ).status
+        == 0
+    )
     if not feasible:
         with pytest.raises(WeightingError, match="cannot all be met with weights within the trim"):
             rake(data, margins, trim=trim)
@@ -291,14 +351,19 @@ def test_shares_off_by_rounding_are_rescaled_with_a_note_and_further_off_refused
     result = rake(people, {"g": {"f": 0.333, "m": 0.666}})
     assert "margin g: shares sum to 0.999; rescaled to 1" in result.summary()
     assert "shares sum to 0.9, not 1 (more than the tolerance 0.005 away)" in _error(
-        {"g": ["f", "m"]}, {"g": {"f": 0.4, "m": 0.5}})
+        {"g": ["f", "m"]}, {"g": {"f": 0.4, "m": 0.5}}
+    )
     with pytest.raises(WeightingError, match="tolerance 0.0001"):
         rake(people, {"g": {"f": 0.333, "m": 0.666}}, share_tolerance=1e-4)
 
 
 def test_keep_missing_holds_the_unanswered_at_their_sample_share():
-    people = pd.DataFrame({"respondent": [f"r{i}" for i in range(10)],
-                           "g": ["f", "f", "f", "m", "m", "m", "m", "m", None, None]})
+    people = pd.DataFrame(
+        {
+            "respondent": [f"r{i}" for i in range(10)],
+            "g": ["f", "f", "f", "m", "m", "m", "m", "m", None, None],
+        }
+    )
     result = rake(people, {"g": {"f": 0.5, "m": 0.5}}, keep_missing=True)
     w = result.weights
     assert w[people["g"].isna()].sum() / w.sum() == pytest.approx(0.2)
@@ -311,13 +376,16 @@ def test_cli_refuses_duplicate_respondents_and_reads_semicolons(tmp_path):
     margins.write_text("g: {f: 0.5, m: 0.5}\n")
     twice = tmp_path / "twice.csv"
     twice.write_text("respondent,g\nr1,f\nr2,m\nr1,m\n")
-    result = CliRunner().invoke(main, ["weight", str(twice), "--margins", str(margins),
-                                       "--out", str(tmp_path / "w.csv")])
+    result = CliRunner().invoke(
+        main, ["weight", str(twice), "--margins", str(margins), "--out", str(tmp_path / "w.csv")]
+    )
     assert result.exit_code == 1
     assert f"{twice}: respondent r1 appears more than once" in result.output
     dutch = tmp_path / "dutch.csv"
     dutch.write_text("respondent;g\nr1;f\nr2;m\nr3;m\n")
-    result = CliRunner().invoke(main, ["weight", str(dutch), "--margins", str(margins),
-                                       "--out", str(tmp_path / "w.csv"), "--keep-missing"])
+    result = CliRunner().invoke(
+        main,
+        ["weight", str(dutch), "--margins", str(margins), "--out", str(tmp_path / "w.csv"), "--keep-missing"],
+    )
     assert result.exit_code == 0, result.output
     assert pd.read_csv(tmp_path / "w.csv")["weight"].tolist() == pytest.approx([1.5, 0.75, 0.75])

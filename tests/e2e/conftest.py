@@ -1,5 +1,6 @@
 """One live server with both demo consultations and one Chromium for the whole session;
 a fresh browser context (cookies, viewport, JavaScript on or off) for every test."""
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,14 @@ from tests.conftest import EXAMPLES, make_app
 SLUGS = ["ruimte-2050", "lelylijn"]
 
 # Debian's Chromium, never a downloaded one; quiet flags so a test run makes no network calls.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 VIEWPORTS = {
     "mobile": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
@@ -64,8 +71,11 @@ class LiveServer:
 
     def responses_of(self, handle: str) -> list[dict]:
         with self.app.app_context():
-            return list(db.session.scalars(select(Response.answers).join(Respondent).where(
-                Respondent.handle == handle)))
+            return list(
+                db.session.scalars(
+                    select(Response.answers).join(Respondent).where(Respondent.handle == handle)
+                )
+            )
 
     def respondent_count(self) -> int:
         with self.app.app_context():
@@ -122,7 +132,9 @@ def open_page(browser, live_server):
     contexts = []
 
     def open_(device: str = "desktop", **options):
-        context = browser.new_context(base_url=live_server.url, locale="nl-NL", **(VIEWPORTS[device] | options))
+        context = browser.new_context(
+            base_url=live_server.url, locale="nl-NL", **(VIEWPORTS[device] | options)
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

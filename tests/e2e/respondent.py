@@ -1,5 +1,6 @@
 """A respondent in a real browser: reads what each step needs from the definition (valid_form)
 and fills it in with the pointer or with the keyboard alone."""
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,6 @@ from tests.e2e.conftest import LiveServer, RespondentView
 from tests.pwe.visitor import expected_answer, number_text, valid_form
 
 Form = list[tuple[str, str]]
-
 
 
 def action_button(action: str) -> str:
@@ -166,7 +166,9 @@ class BrowserRespondent:
             if before_answer:
                 before_answer(step)
             self.answer(step)
-        expect(self.page.get_by_role("heading", name=platform_text("your_advice"), exact=True)).to_be_visible()
+        expect(
+            self.page.get_by_role("heading", name=platform_text("your_advice"), exact=True)
+        ).to_be_visible()
 
     def go_to(self, wanted: Callable[[Step], bool]) -> Step:
         """Answer every step validly up to the first one `wanted` accepts, and stay there."""
@@ -208,14 +210,19 @@ class BrowserRespondent:
 
     def assert_form_shows(self, form: Form) -> None:
         controls = self.page.evaluate(CONTROLS_JS)
-        shown = [(c["name"], c["value"]) for c in controls
-                 if (c["type"] in ("radio", "checkbox") and c["checked"])
-                 or (c["type"] not in ("radio", "checkbox") and c["value"])]
+        shown = [
+            (c["name"], c["value"])
+            for c in controls
+            if (c["type"] in ("radio", "checkbox") and c["checked"])
+            or (c["type"] not in ("radio", "checkbox") and c["value"])
+        ]
         assert sorted(shown) == sorted(form)
 
     def submit(self, action: str) -> None:
         if self.keyboard:
-            self.tab_to(lambda a: a["tag"] == "button" and a["name"] == "action" and a["value"] == action, action)
+            self.tab_to(
+                lambda a: a["tag"] == "button" and a["name"] == "action" and a["value"] == action, action
+            )
             self.page.keyboard.press("Enter")
         else:
             self.page.locator(action_button(action)).click()
@@ -258,7 +265,9 @@ class BrowserRespondent:
             for _ in range(abs(action.moves)):
                 keys.press("ArrowDown" if action.moves > 0 else "ArrowUp")
             active = self.active()
-            assert (active["id"], active["value"]) == (action.id, action.value), f"arrows missed {action}: {active}"
+            assert (active["id"], active["value"]) == (action.id, action.value), (
+                f"arrows missed {action}: {active}"
+            )
             if action.kind == "radio" and not active["checked"]:
                 keys.press("Space")
         else:
@@ -282,6 +291,7 @@ def assert_fits_the_screen(page: Page) -> None:
 
 # -- answers that break the rules -----------------------------------------------------------
 
+
 def over_budget_form(consultation: Consultation, page: PortfolioPage) -> Form:
     """The most expensive options at their most expensive level, added until a maximum is exceeded."""
     cid = next(c for c in page.constraints if consultation.constraint(c).max is not None)
@@ -300,8 +310,12 @@ def over_budget_form(consultation: Consultation, page: PortfolioPage) -> Form:
         levels[option.id] = dearest(option)
         if option.group:
             groups_used.add(option.group)
-    assert any(v.subject == cid for v in check_portfolio(consultation, page, levels)), "could not exceed the limit"
-    return [(o.id, number_text(levels[o.id])) for o in page.options if not (o.is_toggle and levels[o.id] == 0)]
+    assert any(v.subject == cid for v in check_portfolio(consultation, page, levels)), (
+        "could not exceed the limit"
+    )
+    return [
+        (o.id, number_text(levels[o.id])) for o in page.options if not (o.is_toggle and levels[o.id] == 0)
+    ]
 
 
 def wrong_total_form(page: PointsPage) -> Form:

@@ -1,5 +1,6 @@
 """axe-core finds no WCAG 2.2 A/AA violation on any citizen page, error states included,
 on a phone and on a desktop."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,10 @@ from tests.e2e.respondent import BrowserRespondent, assert_error_summary, submit
 pytestmark = pytest.mark.e2e
 
 AXE = Axe()
-WCAG_22_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-              "resultTypes": ["violations"]}
+WCAG_22_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
 
 
 class Audit:
@@ -28,8 +31,10 @@ class Audit:
         self.pages.append(name)
         for violation in AXE.run(self.page, options=WCAG_22_AA).response["violations"]:
             nodes = "\n".join(f"      {node['target']}: {node['html'][:300]}" for node in violation["nodes"])
-            self.findings.append(f"{name} ({self.page.url}): {violation['id']} [{violation['impact']}] "
-                                 f"{violation['help']}\n{nodes}")
+            self.findings.append(
+                f"{name} ({self.page.url}): {violation['id']} [{violation['impact']}] "
+                f"{violation['help']}\n{nodes}"
+            )
 
 
 @pytest.mark.parametrize("viewport", ["mobile", "desktop"])
@@ -63,4 +68,6 @@ def test_no_wcag_violation_on_any_citizen_page(open_page, live_server, slug, vie
     page.goto(f"/c/{slug}")
     audit("landing when done")
     assert len(audit.pages) >= 10
-    assert not audit.findings, f"{len(audit.findings)} WCAG 2.2 A/AA violations:\n" + "\n".join(audit.findings)
+    assert not audit.findings, f"{len(audit.findings)} WCAG 2.2 A/AA violations:\n" + "\n".join(
+        audit.findings
+    )

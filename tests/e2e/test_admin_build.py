@@ -2,6 +2,7 @@
 constraints, a points page, a pairs page and 3 versions, sees its feasibility, previews it on a
 phone, opens it and makes 50 invitations; a citizen completes it through one link, a second use
 of that link is refused, and the export names the batch as source."""
+
 from __future__ import annotations
 
 import csv
@@ -24,7 +25,7 @@ attributes:
   - id: green
     label: {nl: "Groen", en: "Green"}
     unit: {nl: "hectare", en: "hectares"}
-  - id: cost
+  - id: household_cost
     label: {nl: "Kosten per huishouden", en: "Cost per household"}
     unit: {nl: "euro", en: "euro"}
 constraints:
@@ -58,11 +59,11 @@ pages:
   - id: pairs
     type: pairs
     title: {nl: "Welke variant?", en: "Which variant?"}
-    attributes: [green, cost]
+    attributes: [green, household_cost]
     opt_out: {nl: "Geen van beide", en: "Neither"}
     sets:
-      - [{green: 2, cost: 20}, {green: 4, cost: 40}]
-      - [{green: 3, cost: 25}, {green: 1, cost: 10}]
+      - [{green: 2, household_cost: 20}, {green: 4, household_cost: 40}]
+      - [{green: 3, household_cost: 25}, {green: 1, household_cost: 10}]
 versions:
   - id: A
     changes: {}
@@ -124,8 +125,9 @@ def test_build_preview_open_invite_and_answer(open_page, live_server):
     page.fill("#f-count", "50")
     with page.expect_download() as download:
         page.get_by_role("button", name="Make links and download").click()
-    links = [row["link"] for row in csv.DictReader(io.StringIO(
-        download.value.path().read_text(encoding="utf-8")))]
+    links = [
+        row["link"] for row in csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8")))
+    ]
     assert len(links) == 50
 
     citizen_page = open_page("mobile")

@@ -1,6 +1,7 @@
 """The management area in a real browser: every page passes axe-core WCAG 2.1 AA on a phone and
 a desktop, login works with the keyboard alone, the charts draw under the Content Security Policy,
 and invitation links download as a CSV file."""
+
 from __future__ import annotations
 
 import csv
@@ -66,14 +67,17 @@ def test_no_wcag_violation_on_any_management_page(open_page, live_server, viewpo
     audit("users")
     page.goto("/admin/audit")
     audit("audit log")
-    for name, path in [("editor", "/admin/c/lelylijn/edit"), ("preview index", "/admin/c/lelylijn/preview"),
-                       ("preview step", "/admin/c/lelylijn/preview/B/en/investments"),
-                       ("texts form", "/admin/c/lelylijn/form/general"),
-                       ("limits form", "/admin/c/lelylijn/form/constraints"),
-                       ("pages form", "/admin/c/lelylijn/form/pages"),
-                       ("options form", "/admin/c/lelylijn/form/pages/1/options"),
-                       ("versions helper", "/admin/c/lelylijn/versions"),
-                       ("new consultation", "/admin/new")]:
+    for name, path in [
+        ("editor", "/admin/c/lelylijn/edit"),
+        ("preview index", "/admin/c/lelylijn/preview"),
+        ("preview step", "/admin/c/lelylijn/preview/B/en/investments"),
+        ("texts form", "/admin/c/lelylijn/form/general"),
+        ("limits form", "/admin/c/lelylijn/form/constraints"),
+        ("pages form", "/admin/c/lelylijn/form/pages"),
+        ("options form", "/admin/c/lelylijn/form/pages/1/options"),
+        ("versions helper", "/admin/c/lelylijn/versions"),
+        ("new consultation", "/admin/new"),
+    ]:
         page.goto(path)
         audit(name)
     slug = f"axe-{viewport}"
@@ -91,7 +95,9 @@ def test_no_wcag_violation_on_any_management_page(open_page, live_server, viewpo
     page.get_by_role("button", name="Show the versions").click()
     expect(page.get_by_role("heading", name="6 versions")).to_be_visible()
     audit("versions helper with versions")
-    assert not audit.findings, f"{len(audit.findings)} WCAG 2.1 A/AA violations:\n" + "\n".join(audit.findings)
+    assert not audit.findings, f"{len(audit.findings)} WCAG 2.1 A/AA violations:\n" + "\n".join(
+        audit.findings
+    )
     # plotly's own style sheet is refused (style-src 'self') without harm; scripts must all run
     assert not [e for e in errors if "script-src" in e], errors
 

@@ -1,5 +1,6 @@
 """A respondent completes each demo consultation in a real browser: on a phone, on a desktop,
 with the keyboard alone and without JavaScript; what is stored equals what they entered."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,7 @@
 """The summary of a portfolio page shows the state of each limit (over, under the minimum, within,
 or neutral before any change) in words, a symbol and a pattern, with and without JavaScript;
 cards say what an unchosen option would cost; explanations fold open without JavaScript."""
+
 from __future__ import annotations
 
 import os
@@ -45,7 +46,9 @@ def choose(respondent: BrowserRespondent, levels: dict[str, int], javascript: bo
     expect(page.locator("#live-summary")).not_to_have_text(before)
 
 
-def land_text(respondent: BrowserRespondent, page_def: PortfolioPage, levels: dict[str, int]) -> tuple[str, str]:
+def land_text(
+    respondent: BrowserRespondent, page_def: PortfolioPage, levels: dict[str, int]
+) -> tuple[str, str]:
     """The state word and the sentence the summary must show for these levels of the land page."""
     consultation = respondent.view.consultation
     full = {o.id: levels.get(o.id, o.default) for o in page_def.options}
@@ -54,15 +57,18 @@ def land_text(respondent: BrowserRespondent, page_def: PortfolioPage, levels: di
     label, unit = consultation.text(land.label, "nl"), consultation.text(land.unit, "nl")
     if used > land.max:
         return platform_text("meter_state_over"), platform_text(
-            "constraint_over", label=label, amount=format_number(used - land.max, "nl"), unit=unit, max="0")
+            "constraint_over", label=label, amount=format_number(used - land.max, "nl"), unit=unit, max="0"
+        )
     if used < land.min:
         return platform_text("meter_state_under"), platform_text(
-            "constraint_under", label=label, amount=format_number(land.min - used, "nl"), unit=unit, min="-60")
+            "constraint_under", label=label, amount=format_number(land.min - used, "nl"), unit=unit, min="-60"
+        )
     return platform_text("meter_state_within"), platform_text(
-        "constraint_between", label=label, used=format_number(used, "nl"), unit=unit, min="-60", max="0")
+        "constraint_between", label=label, used=format_number(used, "nl"), unit=unit, min="-60", max="0"
+    )
 
 
-OVER = {"housing": 2}                                   # more land than the country has
+OVER = {"housing": 2}  # more land than the country has
 UNDER = {"housing": -2, "nature": -2, "agriculture": -2}  # more than 60 thousand hectares left unused
 WITHIN = {"housing": 1, "nature": -1}
 
@@ -110,13 +116,13 @@ def test_an_unchosen_card_says_what_choosing_would_cost(open_page, live_server, 
     page = open_page("desktop", java_script_enabled=javascript)
     respondent, portfolio = at_portfolio(page, live_server, "lelylijn")
     option = next(o for o in portfolio.options if o.id == "bike_highways")
-    cost = f'{format_number(option.use["budget"], "nl")} mln euro'
+    cost = f"{format_number(option.use['budget'], 'nl')} mln euro"
     card = page.locator("article", has=page.locator('input[name="bike_highways"]'))
-    expect(card.locator(".pwe-cost:visible")).to_have_text(f'{platform_text("would_use")}: {cost}')
+    expect(card.locator(".pwe-cost:visible")).to_have_text(f"{platform_text('would_use')}: {cost}")
     card.locator('input[name="bike_highways"]').check()
     if not javascript:
         page.locator(action_button("recalculate")).click()
-    expect(card.locator(".pwe-cost:visible")).to_have_text(f'{platform_text("uses")}: {cost}')
+    expect(card.locator(".pwe-cost:visible")).to_have_text(f"{platform_text('uses')}: {cost}")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -130,7 +136,9 @@ def test_explanations_of_limits_and_effects_fold_open(open_page, live_server, ja
     expect(explanation.get_by_text(budget)).to_be_hidden()
     explanation.locator("summary").click()
     expect(explanation.get_by_text(budget)).to_be_visible()
-    expect(page.locator("#live-summary details.pwe-explain").first).to_contain_text(budget, use_inner_text=False)
+    expect(page.locator("#live-summary details.pwe-explain").first).to_contain_text(
+        budget, use_inner_text=False
+    )
     expect(card.locator("details.pwe-explain")).to_have_count(1 + len(portfolio.options[0].effects))
 
 

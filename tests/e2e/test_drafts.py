@@ -1,5 +1,6 @@
 """What a respondent typed on a step survives "Vorige" and the language switch, and a motivation
 comes back only under the question it answered."""
+
 from __future__ import annotations
 
 import pytest

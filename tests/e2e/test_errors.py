@@ -1,5 +1,6 @@
 """Mistakes in a real browser: the page comes back with a focused error summary whose links lead to
 the fields, a title that starts with "Fout:", and everything the respondent entered kept."""
+
 from __future__ import annotations
 
 import pytest

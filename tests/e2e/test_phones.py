@@ -1,5 +1,6 @@
 """On small phones the sticky summary is one compact line that folds open on demand, no focused
 field is ever under it (WCAG 2.2 SC 2.4.11), and nothing is wider than a 320 px screen."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,8 +38,9 @@ def tab_through_the_form(page) -> int:
         box = page.evaluate(FOCUS_BOX_JS)
         assert box["top"] >= -0.5 and box["bottom"] <= box["height"] + 0.5, f"focus outside the screen: {box}"
         if box["coverTop"] is not None:
-            assert box["bottom"] <= box["coverTop"] + 0.5 or box["top"] >= box["coverBottom"], \
+            assert box["bottom"] <= box["coverTop"] + 0.5 or box["top"] >= box["coverBottom"], (
                 f"focused element under the sticky summary: {box}"
+            )
         seen += 1
     raise AssertionError(f"{MAX_TABS} presses of Tab never left the form")
 

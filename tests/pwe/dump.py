@@ -1,4 +1,5 @@
 """The whole database as plain data, to show that a request changed nothing."""
+
 from __future__ import annotations
 
 from sqlalchemy import inspect, text

@@ -1,4 +1,5 @@
 """Helpers for the officials' tests: accounts and a logged-in client."""
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,9 @@ def csrf_token(client, path: str = "/admin/login") -> str:
 
 
 def log_in(client, email: str, password: str = PASSWORD):
-    return client.post("/admin/login", data={"email": email, "password": password,
-                                             "csrf_token": csrf_token(client)})
+    return client.post(
+        "/admin/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)}
+    )
 
 
 def logged_in(app, role: str, email: str | None = None):
@@ -42,5 +44,6 @@ def logged_in(app, role: str, email: str | None = None):
 def post(client, path: str, data: dict | list | None = None, token_from: str = "/admin/", **kwargs):
     """A form POST (a dict, or (name, value) pairs) with the CSRF token of the page `token_from`."""
     pairs = list((data or {}).items()) if isinstance(data, dict) or data is None else list(data)
-    return client.post(path, data=MultiDict(pairs + [("csrf_token", csrf_token(client, token_from))]),
-                       **kwargs)
+    return client.post(
+        path, data=MultiDict(pairs + [("csrf_token", csrf_token(client, token_from))]), **kwargs
+    )

@@ -1,5 +1,6 @@
 """Real servers for tests that need them: a private PostgreSQL in a temporary folder (never the
 machine's own service), gunicorn with the shipped configuration, and respondents over HTTP."""
+
 from __future__ import annotations
 
 import os
@@ -62,12 +63,18 @@ class PrivatePostgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{self.database}"
 
     def _pg_ctl(self, *args: str) -> None:
-        subprocess.run(self.run_as + [str(self.binaries / "pg_ctl"), "-D", str(self.folder / "data"), *args],
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            self.run_as + [str(self.binaries / "pg_ctl"), "-D", str(self.folder / "data"), *args],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
 
     def start(self) -> None:
-        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c max_connections=60")
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c max_connections=60"
+        )
         self._pg_ctl("-l", str(self.folder / "log"), "-o", options, "-w", "start")
 
     def stop(self) -> None:
@@ -86,13 +93,41 @@ def private_postgres():
         shutil.chown(folder, "postgres")
         run_as = ["runuser", "-u", "postgres", "--"]
     server = PrivatePostgres(folder, free_port(), binaries, run_as)
-    subprocess.run(run_as + [str(binaries / "initdb"), "-D", str(folder / "data"), "-U", "postgres",
-                             "-A", "trust", "-E", "UTF8", "--no-sync"],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        run_as
+        + [
+            str(binaries / "initdb"),
+            "-D",
+            str(folder / "data"),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     server.start()
     try:
-        subprocess.run([str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(server.port), "-U", "postgres",
-                        server.database], check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [
+                str(binaries / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(server.port),
+                "-U",
+                "postgres",
+                server.database,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         yield server
     finally:
         try:
@@ -124,13 +159,33 @@ def gunicorn(environment: dict[str, str], folder: Path, workers: int = 2, app: s
     its log, metrics and instance files go into `folder`."""
     port = free_port()
     log = folder / "gunicorn.log"
-    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"), "PWE_RATE_LIMIT": "off",
-           "SECRET_KEY": "k" * 48, "PWE_INSTANCE_PATH": str(folder / "instance"), **environment}
+    env = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
+        "PWE_RATE_LIMIT": "off",
+        "SECRET_KEY": "k" * 48,
+        "PWE_INSTANCE_PATH": str(folder / "instance"),
+        **environment,
+    }
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-             "-b", f"127.0.0.1:{port}", "-w", str(workers), app],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                str(ROOT / "gunicorn.conf.py"),
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                str(workers),
+                app,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     server = Gunicorn(f"http://127.0.0.1:{port}", process, log)
     try:
         wait_until(lambda: process.poll() is not None or server.ready(), 30, "gunicorn ready")
@@ -138,7 +193,9 @@ def gunicorn(environment: dict[str, str], folder: Path, workers: int = 2, app: s
             raise RuntimeError("gunicorn stopped at start:\n" + log.read_text()[-3000:])
         yield server
     except BaseException:
-        lines = [line for line in log.read_text(errors="replace").splitlines() if "gunicorn.access" not in line]
+        lines = [
+            line for line in log.read_text(errors="replace").splitlines() if "gunicorn.access" not in line
+        ]
         sys.stderr.write("gunicorn's log without the access lines:\n" + "\n".join(lines[-60:]) + "\n")
         raise
     finally:

@@ -1,4 +1,5 @@
 """The audit log: who changed what when, with before and after; admins read and export it."""
+
 from __future__ import annotations
 
 import csv
@@ -11,8 +12,12 @@ from tests.pwe.officials import logged_in, make_user, post
 
 def test_user_changes_are_audited_and_admins_export_the_log(app):
     admin = logged_in(app, "admin")
-    response = post(admin, "/admin/users", {"email": "bob@example.nl", "password": "long enough pw",
-                                            "role": "analyst"}, token_from="/admin/users")
+    response = post(
+        admin,
+        "/admin/users",
+        {"email": "bob@example.nl", "password": "long enough pw", "role": "analyst"},
+        token_from="/admin/users",
+    )
     assert response.status_code == 302
     page = admin.get("/admin/audit").get_data(as_text=True)
     assert "user.create" in page and "user:bob@example.nl" in page and "admin@example.nl" in page
@@ -35,8 +40,12 @@ def test_role_changes_record_before_and_after(app):
 
 def test_a_bad_new_account_gets_a_message_and_keeps_the_address(app):
     admin = logged_in(app, "admin")
-    response = post(admin, "/admin/users", {"email": "bob@example.nl", "password": "short",
-                                            "role": "editor"}, token_from="/admin/users")
+    response = post(
+        admin,
+        "/admin/users",
+        {"email": "bob@example.nl", "password": "short", "role": "editor"},
+        token_from="/admin/users",
+    )
     text = response.get_data(as_text=True)
     assert response.status_code == 422 and "at least 12 characters" in text
     assert 'value="bob@example.nl"' in text

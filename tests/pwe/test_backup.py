@@ -1,5 +1,6 @@
 """The backup procedure of docs/deploy.md, performed: pg_dump, restore into a new database, and
 the export of the restored database is byte for byte the export of the original."""
+
 from __future__ import annotations
 
 import os
@@ -52,8 +53,9 @@ def databases():
 
 def export(url: str, out: Path) -> dict[str, bytes]:
     # the app as it runs against an existing database: nothing emptied, nothing migrated
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                      "SQLALCHEMY_DATABASE_URI": normalise_database_url(url)})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": normalise_database_url(url)}
+    )
     with app.app_context():
         write_export(SLUG, out)
         db.session.remove()
@@ -74,9 +76,17 @@ def test_a_dump_restored_into_a_new_database_exports_the_same(databases, tmp_pat
     assert before["respondents.csv"].count(b"\n") == 41
 
     dump = tmp_path / "pwe.dump"
-    subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={dump}", original],
-                   check=True, capture_output=True, timeout=120)
-    subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={restored}", str(dump)],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        ["pg_dump", "--format=custom", "--no-owner", f"--file={dump}", original],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    subprocess.run(
+        ["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={restored}", str(dump)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
     assert export(restored, tmp_path / "after") == before

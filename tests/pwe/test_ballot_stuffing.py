@@ -1,6 +1,7 @@
 """One client cannot stuff the ballot: starts and completions are limited per address, a start
 leaves no row until a step is saved, abandoned respondents are pruned, and the cookie holds
 nothing an export shows."""
+
 from __future__ import annotations
 
 import base64
@@ -146,8 +147,7 @@ def test_invited_sessions_are_not_limited_per_address(lelylijn):
 def test_the_address_comes_from_the_trusted_proxy(database_url, tmp_path, example_texts):
     from tests.conftest import make_app
 
-    app = make_app(database_url, tmp_path / "proxied", PWE_TRUSTED_PROXIES=1,
-                   PWE_RATE_LIMIT="1/minute")
+    app = make_app(database_url, tmp_path / "proxied", PWE_TRUSTED_PROXIES=1, PWE_RATE_LIMIT="1/minute")
     with app.app_context():
         import_definition(example_texts["lelylijn"], open_now=True)
     try:
@@ -230,8 +230,12 @@ def test_prune_removes_only_idle_unfinished_respondents(lelylijn, tmp_path):
         assert prune(timedelta(days=7)) == 1
         assert db.session.get(Respondent, idle_id) is None
         assert count(Respondent) == 2 and count(Response) == 1
-        assert db.session.scalar(select(func.count()).select_from(PageAnswer)
-                                 .where(PageAnswer.respondent_id == idle_id)) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(PageAnswer).where(PageAnswer.respondent_id == idle_id)
+            )
+            == 0
+        )
         assert prune(timedelta(days=7)) == 0
 
 
@@ -247,8 +251,12 @@ def test_pwe_prune_command(lelylijn, database_url, tmp_path, monkeypatch):
 def test_with_prune_every_the_platform_prunes_after_a_request(database_url, tmp_path, example_texts):
     from tests.conftest import make_app
 
-    app = make_app(database_url, tmp_path / "scheduled", PWE_PRUNE_EVERY=timedelta(hours=1),
-                   PWE_PRUNE_AFTER=timedelta(days=7))
+    app = make_app(
+        database_url,
+        tmp_path / "scheduled",
+        PWE_PRUNE_EVERY=timedelta(hours=1),
+        PWE_PRUNE_AFTER=timedelta(days=7),
+    )
     try:
         with app.app_context():
             import_definition(example_texts["lelylijn"], open_now=True)
@@ -267,8 +275,11 @@ def test_with_prune_every_the_platform_prunes_after_a_request(database_url, tmp_
 
 def test_an_ipv6_client_counts_by_its_64_network(lelylijn):
     lelylijn.config["PWE_RATE_LIMIT"] = "1/minute"
-    for address, status in (("2001:db8:1:2::1", 302), ("2001:db8:1:2:ffff::9", 429),
-                            ("2001:db8:1:3::1", 302)):
+    for address, status in (
+        ("2001:db8:1:2::1", 302),
+        ("2001:db8:1:2:ffff::9", 429),
+        ("2001:db8:1:3::1", 302),
+    ):
         client = lelylijn.test_client()
         client.environ_base["REMOTE_ADDR"] = address
         assert Visitor(client, "lelylijn").start().status_code == status, address

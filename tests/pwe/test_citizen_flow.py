@@ -1,4 +1,5 @@
 """A respondent completes each demo consultation through the test client, and resumes after leaving."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,7 +11,11 @@ from pwe.models import PageAnswer, Respondent, Response
 from pwe.services.consultations import find, import_definition
 from surveys.messages import format_number
 from tests.pwe.visitor import (
-    Visitor, expected_answer, respondent_consultation, respondent_row, valid_form,
+    Visitor,
+    expected_answer,
+    respondent_consultation,
+    respondent_row,
+    valid_form,
 )
 
 
@@ -80,13 +85,19 @@ def test_completed_response_cannot_be_changed(demo, client):
             visitor.answer(step.id, valid_form(consultation, step))
         respondent = respondent_row(client, "lelylijn")
         first = steps(consultation)[0]
-        before = db.session.scalar(select(PageAnswer.answer).where(
-            PageAnswer.respondent_id == respondent.id, PageAnswer.step_id == first.id))
+        before = db.session.scalar(
+            select(PageAnswer.answer).where(
+                PageAnswer.respondent_id == respondent.id, PageAnswer.step_id == first.id
+            )
+        )
         late = visitor.post(visitor.step_url(first.id), {g.id: "0" for g in first.page.goals})
         assert late.status_code == 302 and late.headers["Location"].endswith("/thanks")
         db.session.expire_all()
-        after = db.session.scalar(select(PageAnswer.answer).where(
-            PageAnswer.respondent_id == respondent.id, PageAnswer.step_id == first.id))
+        after = db.session.scalar(
+            select(PageAnswer.answer).where(
+                PageAnswer.respondent_id == respondent.id, PageAnswer.step_id == first.id
+            )
+        )
         assert after == before
         assert db.session.scalar(select(func.count()).select_from(Response)) == 1
 
@@ -132,8 +143,9 @@ def test_motivation_questions_read_naturally(demo, client):
                 break
             form = valid_form(consultation, step)
             if step.kind == "page" and step.page.type == "portfolio":
-                form = [("housing", "1"), ("nature", "-1")] + [(o.id, "0") for o in step.page.options
-                                                              if o.id not in ("housing", "nature")]
+                form = [("housing", "1"), ("nature", "-1")] + [
+                    (o.id, "0") for o in step.page.options if o.id not in ("housing", "nature")
+                ]
             assert visitor.post(visitor.step_url(step.id), form).status_code == 302
         html = visitor.get(visitor.step_url(step.id)).get_data(as_text=True)
     assert "Waarom koos u bij Wonen voor 300.000 woningen meer dan gepland (1,95 miljoen extra)?" in html
@@ -163,8 +175,12 @@ def test_every_page_names_its_icon_and_languages_in_their_own_words(demo, client
 
 
 def test_a_first_visit_speaks_the_browsers_language_when_the_consultation_has_it(demo, client):
-    assert 'lang="en"' in client.get("/c/lelylijn", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
-    assert 'lang="nl"' in client.get("/c/lelylijn", headers={"Accept-Language": "de-DE"}).get_data(as_text=True)
+    assert 'lang="en"' in client.get("/c/lelylijn", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(
+        as_text=True
+    )
+    assert 'lang="nl"' in client.get("/c/lelylijn", headers={"Accept-Language": "de-DE"}).get_data(
+        as_text=True
+    )
     client.get("/c/lelylijn?lang=nl")
     assert 'lang="nl"' in client.get("/c/lelylijn", headers={"Accept-Language": "en"}).get_data(as_text=True)
 
@@ -180,5 +196,5 @@ def test_the_thank_you_page_shows_what_each_chosen_variant_was(demo, client):
         first = pairs.sets[0][0]
         attribute = consultation.attribute(pairs.attributes[0])
     html = client.get("/c/lelylijn/thanks").get_data(as_text=True)
-    expected = f'Variant A: {attribute.label.by_lang["nl"]} {format_number(first[attribute.id], "nl")}'
+    expected = f"Variant A: {attribute.label.by_lang['nl']} {format_number(first[attribute.id], 'nl')}"
     assert expected in html

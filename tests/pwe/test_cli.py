@@ -1,4 +1,5 @@
 """The `pwe` command: validate, init-db, import (idempotent, refuses changes after responses), demo."""
+
 from __future__ import annotations
 
 import pytest
@@ -56,13 +57,22 @@ def test_import_is_idempotent_and_refuses_changes_after_respondents(cli_env, tmp
     assert again.exit_code == 0 and "lelylijn unchanged" in again.output
 
     changed = tmp_path / "lelylijn.yaml"
-    changed.write_text(source.read_text(encoding="utf-8").replace("min_age: 16", "min_age: 18"), encoding="utf-8")
+    changed.write_text(
+        source.read_text(encoding="utf-8").replace("min_age: 16", "min_age: 18"), encoding="utf-8"
+    )
     assert "lelylijn updated" in run("import", str(changed)).output
 
     with cli_env.app_context():
         row = db.session.scalar(select(Consultation))
-        db.session.add(Respondent(pseudonym="p1", consultation_id=row.id, definition_hash=row.definition_hash,
-                                  language="nl", option_order={}))
+        db.session.add(
+            Respondent(
+                pseudonym="p1",
+                consultation_id=row.id,
+                definition_hash=row.definition_hash,
+                language="nl",
+                option_order={},
+            )
+        )
         db.session.commit()
         kept_hash = row.definition_hash
     refused = CliRunner().invoke(main, ["import", str(source)])
@@ -101,16 +111,17 @@ def test_demo_tops_up_simulated_responses_once(cli_env):
     assert "lelylijn: 0 simulated responses added" in again.output
     assert "ruimte-2050: 0 simulated responses added" in again.output
     with cli_env.app_context():
-        per_consultation = dict(db.session.execute(
-            select(Consultation.slug, func.count(Response.id))
-            .join(Response, Response.consultation_id == Consultation.id)
-            .group_by(Consultation.slug)).all())
+        per_consultation = dict(
+            db.session.execute(
+                select(Consultation.slug, func.count(Response.id))
+                .join(Response, Response.consultation_id == Consultation.id)
+                .group_by(Consultation.slug)
+            ).all()
+        )
         assert per_consultation == {"lelylijn": 50, "ruimte-2050": 50}
-        assert set(db.session.scalars(select(Respondent.source))) == {"simulated:panel",
-                                                                      "simulated:open"}
+        assert set(db.session.scalars(select(Respondent.source))) == {"simulated:panel", "simulated:open"}
     # more asked later: only the missing ones are added
-    assert "lelylijn: 10 simulated responses added" in run(
-        "demo", "--no-serve", "--responses", "60").output
+    assert "lelylijn: 10 simulated responses added" in run("demo", "--no-serve", "--responses", "60").output
 
 
 def test_demo_without_responses_simulates_nothing(cli_env):

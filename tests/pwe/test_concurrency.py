@@ -1,4 +1,5 @@
 """Twenty simultaneous final submissions of one respondent store exactly one response."""
+
 from __future__ import annotations
 
 import threading

@@ -1,6 +1,7 @@
 """The structured editor: every part's form, sent back as shown, leaves the YAML unchanged for
 every example; changes land in the YAML; messages appear beside their fields; a frozen
 consultation's numbers cannot change through any POST."""
+
 from __future__ import annotations
 
 import re
@@ -57,15 +58,21 @@ def shown_fields(client, url: str) -> list[tuple[str, str]]:
     parser = FormFields()
     parser.feed(client.get(url).get_data(as_text=True))
     # a textarea's first newline is dropped by browsers, and the browser sends \r\n line ends
-    return [(name, unescape(value).removeprefix("\n").replace("\n", "\r\n"))
-            for name, value in parser.fields if name != "csrf_token"]
+    return [
+        (name, unescape(value).removeprefix("\n").replace("\n", "\r\n"))
+        for name, value in parser.fields
+        if name != "csrf_token"
+    ]
 
 
 def part_urls(path) -> list[str]:
     slug = load(path).id
     urls = [f"/admin/c/{slug}/form/{part}" for part in ("general", "constraints", "pages")]
-    urls += [f"/admin/c/{slug}/form/pages/{index}/options"
-             for index, page in enumerate(load(path).pages) if page.type == "portfolio"]
+    urls += [
+        f"/admin/c/{slug}/form/pages/{index}/options"
+        for index, page in enumerate(load(path).pages)
+        if page.type == "portfolio"
+    ]
     return urls
 
 
@@ -120,8 +127,12 @@ def test_pages_are_reordered_removed_and_added(app, example_texts):
     post(editor, url, [("action", "down:0")], token_from=url)
     text = editor.get("/admin/c/lelylijn/definition.yaml").get_data(as_text=True)
     assert text.index("id: investments") < text.index("id: goals")
-    post(editor, url, [("action", "add"), ("new_page_id", "extra"), ("new_page_type", "statements")],
-         token_from=url)
+    post(
+        editor,
+        url,
+        [("action", "add"), ("new_page_id", "extra"), ("new_page_type", "statements")],
+        token_from=url,
+    )
     assert "id: extra" in editor.get("/admin/c/lelylijn/definition.yaml").get_data(as_text=True)
 
 
@@ -132,11 +143,18 @@ def test_a_frozen_consultation_keeps_its_numbers_whatever_is_posted(app, client,
     editor = logged_in(app, "editor")
     url = "/admin/c/lelylijn/form/pages/1/options"
     fields = dict(shown_fields(editor, url))
-    assert 'readonly' in editor.get(url).get_data(as_text=True)
+    assert "readonly" in editor.get(url).get_data(as_text=True)
     fields["pages[1].options[0].use.budget"] = "1"
     refused = post(editor, url, fields, token_from=url)
     assert refused.status_code == 422 and "only texts may" in refused.get_data(as_text=True)
     for action in ("remove:0", "down:0"):
-        assert post(editor, "/admin/c/lelylijn/form/pages", [("action", action)],
-                    token_from="/admin/c/lelylijn/form/pages").status_code == 422
+        assert (
+            post(
+                editor,
+                "/admin/c/lelylijn/form/pages",
+                [("action", action)],
+                token_from="/admin/c/lelylijn/form/pages",
+            ).status_code
+            == 422
+        )
     assert editor.get("/admin/c/lelylijn/definition.yaml").get_data(as_text=True) == example_texts["lelylijn"]

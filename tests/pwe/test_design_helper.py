@@ -1,5 +1,6 @@
 """The design-versions helper's precision estimate: the existing power analysis on the generated
 versions, with the example's value weights."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,11 +12,20 @@ from tests.conftest import EXAMPLES
 
 def test_precision_shrinks_with_more_respondents():
     text = (EXAMPLES / "lelylijn.yaml").read_text(encoding="utf-8")
-    design = design_helper.design([Varied("lelylijn_fast", "use", "budget", (1800, 2200, 2600)),
-                                   Varied("roads", "use", "budget", (300, 500))], 6, 0)
-    rows = design_helper.precision(design_helper.with_versions(text, design),
-                                   (EXAMPLES / "value-weights" / "lelylijn.yaml").read_text(),
-                                   "investments", 0)
+    design = design_helper.design(
+        [
+            Varied("lelylijn_fast", "use", "budget", (1800, 2200, 2600)),
+            Varied("roads", "use", "budget", (300, 500)),
+        ],
+        6,
+        0,
+    )
+    rows = design_helper.precision(
+        design_helper.with_versions(text, design),
+        (EXAMPLES / "value-weights" / "lelylijn.yaml").read_text(),
+        "investments",
+        0,
+    )
     by_size = {(row["n"], row["parameter"]): row["mean_se"] for row in rows}
     assert by_size[(5000, "delta0")] < by_size[(1000, "delta0")]
     assert {row["n"] for row in rows} == {1000, 5000}

@@ -1,5 +1,6 @@
 """The editor: YAML round trips, validation messages, invalid drafts, the frozen definition,
 revisions, new consultations and the preview that stores nothing."""
+
 from __future__ import annotations
 
 import io
@@ -18,9 +19,13 @@ EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 
 
 def upload_new(client, path):
-    return post(client, "/admin/new", {"how": "upload",
-                                       "file": (io.BytesIO(path.read_bytes()), path.name)},
-                token_from="/admin/new", content_type="multipart/form-data")
+    return post(
+        client,
+        "/admin/new",
+        {"how": "upload", "file": (io.BytesIO(path.read_bytes()), path.name)},
+        token_from="/admin/new",
+        content_type="multipart/form-data",
+    )
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
@@ -32,11 +37,20 @@ def test_every_example_round_trips_through_the_editor_unchanged(app, path):
     downloaded = editor.get(f"/admin/c/{slug}/definition.yaml").get_data()
     assert downloaded == path.read_bytes()
     # saved back through the editor's form, then uploaded again: still byte for byte the same
-    saved = post(editor, f"/admin/c/{slug}/edit", {"definition": downloaded.decode("utf-8")},
-                 token_from=f"/admin/c/{slug}/edit")
+    saved = post(
+        editor,
+        f"/admin/c/{slug}/edit",
+        {"definition": downloaded.decode("utf-8")},
+        token_from=f"/admin/c/{slug}/edit",
+    )
     assert saved.status_code == 302
-    post(editor, f"/admin/c/{slug}/edit", {"file": (io.BytesIO(downloaded), "again.yaml")},
-         token_from=f"/admin/c/{slug}/edit", content_type="multipart/form-data")
+    post(
+        editor,
+        f"/admin/c/{slug}/edit",
+        {"file": (io.BytesIO(downloaded), "again.yaml")},
+        token_from=f"/admin/c/{slug}/edit",
+        content_type="multipart/form-data",
+    )
     assert editor.get(f"/admin/c/{slug}/definition.yaml").get_data() == path.read_bytes()
 
 
@@ -45,8 +59,9 @@ def test_validation_messages_are_shown_and_an_invalid_draft_is_kept_but_cannot_o
         import_definition(example_texts["lelylijn"])
     editor = logged_in(app, "editor")
     broken = example_texts["lelylijn"].replace("min_age: 16", "min_age: zestien")
-    response = post(editor, "/admin/c/lelylijn/edit", {"definition": broken},
-                    token_from="/admin/c/lelylijn/edit")
+    response = post(
+        editor, "/admin/c/lelylijn/edit", {"definition": broken}, token_from="/admin/c/lelylijn/edit"
+    )
     assert response.status_code == 302
     page = editor.get("/admin/c/lelylijn/edit").get_data(as_text=True)
     assert "min_age" in page and "zestien" in page and 'id="error-summary"' in page
@@ -64,12 +79,17 @@ def test_a_frozen_consultation_refuses_option_changes_and_accepts_typo_fixes(app
     Visitor(client, "lelylijn").start()
     editor = logged_in(app, "editor")
     changed = text.replace("min_age: 16", "min_age: 18")
-    refused = post(editor, "/admin/c/lelylijn/edit", {"definition": changed},
-                   token_from="/admin/c/lelylijn/edit")
+    refused = post(
+        editor, "/admin/c/lelylijn/edit", {"definition": changed}, token_from="/admin/c/lelylijn/edit"
+    )
     assert refused.status_code == 422 and "only texts may" in refused.get_data(as_text=True)
     typo = text.replace("Een snelle spoorlijn", "Een snelle treinverbinding")
-    assert post(editor, "/admin/c/lelylijn/edit", {"definition": typo},
-                token_from="/admin/c/lelylijn/edit").status_code == 302
+    assert (
+        post(
+            editor, "/admin/c/lelylijn/edit", {"definition": typo}, token_from="/admin/c/lelylijn/edit"
+        ).status_code
+        == 302
+    )
     assert b"treinverbinding" in editor.get("/admin/c/lelylijn/definition.yaml").get_data()
 
 
@@ -78,8 +98,12 @@ def test_revisions_show_a_diff_and_restore(app, example_texts):
     with app.app_context():
         import_definition(text)
     editor = logged_in(app, "editor")
-    post(editor, "/admin/c/lelylijn/edit", {"definition": text.replace("min_age: 16", "min_age: 18")},
-         token_from="/admin/c/lelylijn/edit")
+    post(
+        editor,
+        "/admin/c/lelylijn/edit",
+        {"definition": text.replace("min_age: 16", "min_age: 18")},
+        token_from="/admin/c/lelylijn/edit",
+    )
     diff = editor.get("/admin/c/lelylijn/revisions/2").get_data(as_text=True)
     assert "-min_age: 16" in diff and "+min_age: 18" in diff
     post(editor, "/admin/c/lelylijn/revisions/1/restore", token_from="/admin/c/lelylijn/edit")
@@ -91,14 +115,26 @@ def test_new_from_scratch_and_as_a_copy(app, example_texts):
     with app.app_context():
         import_definition(example_texts["lelylijn"])
     editor = logged_in(app, "editor")
-    made = post(editor, "/admin/new", {"how": "scratch", "slug": "parken-2027", "title": "Parken",
-                                       "languages": ["nl", "en"]}, token_from="/admin/new")
+    made = post(
+        editor,
+        "/admin/new",
+        {"how": "scratch", "slug": "parken-2027", "title": "Parken", "languages": ["nl", "en"]},
+        token_from="/admin/new",
+    )
     assert made.headers["Location"] == "/admin/c/parken-2027/edit"
-    copied = post(editor, "/admin/new", {"how": "copy", "source": "lelylijn", "copy_slug": "lelylijn-2"},
-                  token_from="/admin/new")
+    copied = post(
+        editor,
+        "/admin/new",
+        {"how": "copy", "source": "lelylijn", "copy_slug": "lelylijn-2"},
+        token_from="/admin/new",
+    )
     assert copied.headers["Location"] == "/admin/c/lelylijn-2/edit"
-    again = post(editor, "/admin/new", {"how": "copy", "source": "lelylijn", "copy_slug": "lelylijn-2"},
-                 token_from="/admin/new")
+    again = post(
+        editor,
+        "/admin/new",
+        {"how": "copy", "source": "lelylijn", "copy_slug": "lelylijn-2"},
+        token_from="/admin/new",
+    )
     assert again.status_code == 422 and "already a consultation" in again.get_data(as_text=True)
 
 
@@ -114,6 +150,7 @@ def test_the_preview_shows_every_version_and_language_and_stores_nothing(app, ex
         import_definition(example_texts["lelylijn"])
         from pwe.flow import steps
         from pwe.services.consultations import definition_of
+
         view = definition_of(find("lelylijn")).for_version("B")
     editor = logged_in(app, "editor")
     index = editor.get("/admin/c/lelylijn/preview").get_data(as_text=True)
@@ -121,8 +158,12 @@ def test_the_preview_shows_every_version_and_language_and_stores_nothing(app, ex
     first = editor.get("/admin/c/lelylijn/preview/B/en/goals")
     assert first.status_code == 200 and "nothing you enter is stored" in first.get_data(as_text=True)
     for step in steps(view):
-        response = post(editor, f"/admin/c/lelylijn/preview/B/nl/{step.id}", valid_form(view, step),
-                        token_from=f"/admin/c/lelylijn/preview/B/nl/{step.id}")
+        response = post(
+            editor,
+            f"/admin/c/lelylijn/preview/B/nl/{step.id}",
+            valid_form(view, step),
+            token_from=f"/admin/c/lelylijn/preview/B/nl/{step.id}",
+        )
         assert response.status_code == 302, (step.id, response.get_data(as_text=True)[:2000])
     assert response.headers["Location"].endswith("done=1")
     with app.app_context():
@@ -134,18 +175,26 @@ def test_the_versions_helper_shows_balanced_versions_and_writes_them(app, exampl
         import_definition(example_texts["lelylijn"])
     editor = logged_in(app, "editor")
     url = "/admin/c/lelylijn/versions"
-    fields = {"vary.lelylijn_fast.use.budget": "1800, 2200, 2600", "vary.roads.use.budget": "300, 500",
-              "count": "6", "seed": "2", "action": "generate"}
+    fields = {
+        "vary.lelylijn_fast.use.budget": "1800, 2200, 2600",
+        "vary.roads.use.budget": "300, 500",
+        "count": "6",
+        "seed": "2",
+        "action": "generate",
+    }
     shown = post(editor, url, fields, token_from=url)
     page = shown.get_data(as_text=True)
     assert shown.status_code == 200 and "6 versions" in page and "Largest correlation" in page
     applied = post(editor, "/admin/c/lelylijn/versions/apply", fields, token_from=url)
     assert applied.status_code == 302
     from surveys.load import parse
+
     consultation = parse(editor.get("/admin/c/lelylijn/definition.yaml").get_data(as_text=True))
     assert len(consultation.versions) == 6
-    roads = {consultation.for_version(v.id).page("investments").option("roads").use["budget"]
-             for v in consultation.versions}
+    roads = {
+        consultation.for_version(v.id).page("investments").option("roads").use["budget"]
+        for v in consultation.versions
+    }
     assert roads == {300, 500}
 
 
@@ -154,14 +203,19 @@ def test_the_versions_helper_names_unreadable_values(app, example_texts):
         import_definition(example_texts["lelylijn"])
     editor = logged_in(app, "analyst")
     url = "/admin/c/lelylijn/versions"
-    response = post(editor, url, {"vary.roads.use.budget": "veel, weinig", "action": "generate"},
-                    token_from=url)
+    response = post(
+        editor, url, {"vary.roads.use.budget": "veel, weinig", "action": "generate"}, token_from=url
+    )
     assert response.status_code == 422 and "separated by commas" in response.get_data(as_text=True)
 
 
 def test_a_bad_id_gets_the_validators_message(app):
     editor = logged_in(app, "editor")
-    response = post(editor, "/admin/new", {"how": "scratch", "slug": "Parken 2027", "title": "P",
-                                           "languages": "nl"}, token_from="/admin/new")
+    response = post(
+        editor,
+        "/admin/new",
+        {"how": "scratch", "slug": "Parken 2027", "title": "P", "languages": "nl"},
+        token_from="/admin/new",
+    )
     text = response.get_data(as_text=True)
     assert response.status_code == 422 and "must be a slug" in text and 'href="#f-slug"' in text

@@ -1,5 +1,6 @@
 """What a tampered form gets back is bounded: one line for any number of unknown fields, at most
 ten lines in the error summary, and at most 80 characters of a field name or value echoed."""
+
 from __future__ import annotations
 
 import re

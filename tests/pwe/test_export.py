@@ -1,4 +1,5 @@
 """`pwe export`: completed responses from the database to the export set, streamed."""
+
 from __future__ import annotations
 
 import csv
@@ -14,8 +15,8 @@ from analysis.exports.reading import read_export
 from pwe.cli import main
 from pwe.extensions import db
 from pwe.models import PageAnswer, Respondent, Response
-from pwe.services.consultations import find, import_definition
 from pwe.services import export
+from pwe.services.consultations import find, import_definition
 from pwe.services.export import ExportError, write_export
 from tests.analysis.sample import DEFINITION, answers
 
@@ -23,16 +24,31 @@ from tests.analysis.sample import DEFINITION, answers
 def add_respondent(pseudonym: str, version: str, *, completed: bool) -> None:
     """A respondent who answered every step; with `completed`, their frozen response too."""
     row = find("sample")
-    respondent = Respondent(pseudonym=pseudonym, consultation_id=row.id,
-                            definition_hash=row.definition_hash, version=version, language="nl",
-                            source="open", option_order={}, started_at=datetime(2024, 3, 1, 9, 0))
+    respondent = Respondent(
+        pseudonym=pseudonym,
+        consultation_id=row.id,
+        definition_hash=row.definition_hash,
+        version=version,
+        language="nl",
+        source="open",
+        option_order={},
+        started_at=datetime(2024, 3, 1, 9, 0),
+    )
     db.session.add(respondent)
     db.session.flush()
-    db.session.add_all(PageAnswer(respondent_id=respondent.id, step_id=step, answer=answer)
-                       for step, answer in answers().items())
+    db.session.add_all(
+        PageAnswer(respondent_id=respondent.id, step_id=step, answer=answer)
+        for step, answer in answers().items()
+    )
     if completed:
-        db.session.add(Response(respondent_id=respondent.id, consultation_id=row.id, answers=answers(),
-                                completed_at=datetime(2024, 3, 1, 9, 20)))
+        db.session.add(
+            Response(
+                respondent_id=respondent.id,
+                consultation_id=row.id,
+                answers=answers(),
+                completed_at=datetime(2024, 3, 1, 9, 20),
+            )
+        )
     db.session.commit()
 
 
@@ -56,9 +72,13 @@ def test_export_writes_completed_respondents_and_their_choices(sample, tmp_path)
     out = tmp_path / "export" / "sample"
     with sample.app_context():
         written = write_export("sample", out)
-    assert written == [(out / "respondents.csv", 2), (out / "choices.csv", 26),
-                       (out / "motivations.csv", 4), (out / "codebook.csv", 50),
-                       (out / "definition.yaml", None)]
+    assert written == [
+        (out / "respondents.csv", 2),
+        (out / "choices.csv", 26),
+        (out / "motivations.csv", 4),
+        (out / "codebook.csv", 50),
+        (out / "definition.yaml", None),
+    ]
     assert (out / "definition.yaml").read_text(encoding="utf-8") == DEFINITION
 
     respondents = read_csv(out / "respondents.csv")
@@ -66,7 +86,10 @@ def test_export_writes_completed_respondents_and_their_choices(sample, tmp_path)
     first = respondents[0]
     assert (first["version"], first["source"], first["language"]) == ("A", "open", "nl")
     assert (first["started_at"], first["completed_at"], first["duration_minutes"]) == (
-        "2024-03-01T09:00:00Z", "2024-03-01T09:20:00Z", "20")
+        "2024-03-01T09:00:00Z",
+        "2024-03-01T09:20:00Z",
+        "20",
+    )
     assert (first["transport.bike"], first["transport.car"], first["trust"]) == ("1", "0", "dk")
     assert (first["rail"], first["why.bus"], first["variants.2"]) == ("2", "Te duur, vind ik", "none")
 
@@ -91,15 +114,20 @@ def test_export_without_responses_writes_headers(app, tmp_path):
         import_definition(DEFINITION, open_now=True)
         written = write_export("sample", tmp_path)
     assert [rows for _, rows in written] == [0, 0, 0, 50, None]
-    assert (tmp_path / "respondents.csv").read_text(encoding="utf-8").startswith(
-        "respondent,version,source,language,started_at,completed_at,duration_minutes,age,")
-    assert (tmp_path / "choices.csv").read_text(encoding="utf-8").startswith(
-        "respondent,task,option,choice,cost,budget,budget_min,")
+    assert (
+        (tmp_path / "respondents.csv")
+        .read_text(encoding="utf-8")
+        .startswith("respondent,version,source,language,started_at,completed_at,duration_minutes,age,")
+    )
+    assert (
+        (tmp_path / "choices.csv")
+        .read_text(encoding="utf-8")
+        .startswith("respondent,task,option,choice,cost,budget,budget_min,")
+    )
 
 
 def test_unknown_consultation_names_the_known_ones(sample, tmp_path):
-    with sample.app_context(), pytest.raises(ExportError,
-                                             match="no consultation 'other'; known: sample"):
+    with sample.app_context(), pytest.raises(ExportError, match="no consultation 'other'; known: sample"):
         write_export("other", tmp_path)
 
 
@@ -121,6 +149,7 @@ def cli(sample, database_url, tmp_path, monkeypatch):
             return CliRunner().invoke(main, list(args), catch_exceptions=False)
         finally:
             close_command_app()
+
     return run
 
 

@@ -1,5 +1,6 @@
 """`pwe import-pb` then `pwe fit` on a real pabulib election; `pwe arguments --suggest` from the
 database and from an export folder; payloads inert in every export file."""
+
 from __future__ import annotations
 
 import csv
@@ -66,16 +67,17 @@ def lelylijn(app, database_url, tmp_path, monkeypatch):
         store_simulated("lelylijn", weights, 150, seed=2)
         responses = db.session.scalars(db.select(Response).order_by(Response.id).limit(2)).all()
         for response, text in zip(responses, (FORMULA, XSS)):
-            response.answers = {**response.answers,
-                                "why-investments": {"lelylijn_fast": text, "roads": "@SUM(1)"}}
+            response.answers = {
+                **response.answers,
+                "why-investments": {"lelylijn_fast": text, "roads": "@SUM(1)"},
+            }
         db.session.commit()
     return app
 
 
 def test_payloads_are_inert_in_every_export_file(lelylijn, tmp_path):
     for file_format in ("csv", "xlsx", "parquet"):
-        result = run("export", "lelylijn", "--out", str(tmp_path / file_format),
-                     "--format", file_format)
+        result = run("export", "lelylijn", "--out", str(tmp_path / file_format), "--format", file_format)
         assert result.exit_code == 0, result.output
         texts = read_export(tmp_path / file_format)["motivations"]["text"].tolist()
         assert FORMULA in texts and XSS in texts and "@SUM(1)" in texts
@@ -86,26 +88,39 @@ def test_payloads_are_inert_in_every_export_file(lelylijn, tmp_path):
         if path.name == "motivations.csv":
             assert "'" + FORMULA in cells and XSS in cells
     book = load_workbook(tmp_path / "xlsx" / "export.xlsx")
-    assert not [cell.coordinate for sheet in book for row in sheet.iter_rows() for cell in row
-                if cell.data_type == "f"]
+    assert not [
+        cell.coordinate
+        for sheet in book
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
     for path in (tmp_path / "csv").glob("*.pb"):
         text = path.read_text(encoding="utf-8")
-        assert FORMULA not in text and XSS not in text      # no free text goes into .pb
+        assert FORMULA not in text and XSS not in text  # no free text goes into .pb
 
 
 def test_arguments_suggest_from_the_database_and_from_an_export(lelylijn, tmp_path):
-    from_db = run("arguments", "lelylijn", "--suggest", "--out", str(tmp_path / "db.yaml"),
-                  "--codes", "3")
+    from_db = run("arguments", "lelylijn", "--suggest", "--out", str(tmp_path / "db.yaml"), "--codes", "3")
     assert from_db.exit_code == 0, from_db.output
     codebook = yaml.safe_load((tmp_path / "db.yaml").read_text(encoding="utf-8"))
     assert len(codebook["codes"]) == 3
     assert all(code["patterns"]["nl"] and code["examples"] for code in codebook["codes"])
     assert run("export", "lelylijn", "--out", str(tmp_path / "export")).exit_code == 0
-    from_dir = run("arguments", "--from", str(tmp_path / "export"), "--suggest",
-                   "--out", str(tmp_path / "dir.yaml"), "--codes", "3")
+    from_dir = run(
+        "arguments",
+        "--from",
+        str(tmp_path / "export"),
+        "--suggest",
+        "--out",
+        str(tmp_path / "dir.yaml"),
+        "--codes",
+        "3",
+    )
     assert from_dir.exit_code == 0, from_dir.output
-    assert (tmp_path / "dir.yaml").read_text(encoding="utf-8") == \
-        (tmp_path / "db.yaml").read_text(encoding="utf-8")
+    assert (tmp_path / "dir.yaml").read_text(encoding="utf-8") == (tmp_path / "db.yaml").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_arguments_needs_a_source(tmp_path):

@@ -1,6 +1,7 @@
 """Faults an operations team will meet: a worker killed mid-submission, PostgreSQL restarting under
 load, SQLite on a read-only file or a full disk. No response is lost, half stored or stored twice,
 and the respondent sees a page that lets them go on."""
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from werkzeug.datastructures import MultiDict
 from sqlalchemy import event, func, select
+from werkzeug.datastructures import MultiDict
 
 from pwe.extensions import db
 from pwe.models import PageAnswer, Response
@@ -55,8 +56,10 @@ def stored(app) -> tuple[list[dict], int]:
 
 def kept_form(html: str) -> list[tuple[str, str]]:
     """The hidden fields of the try-again page, as the browser would send them back."""
-    return [(unescape(n), unescape(v)) for n, v in
-            re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', html)]
+    return [
+        (unescape(n), unescape(v))
+        for n, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', html)
+    ]
 
 
 @pytest.fixture
@@ -117,10 +120,12 @@ def test_a_killed_worker_neither_loses_nor_doubles_a_response(postgres_demo, tmp
     answers, respondents = stored(app)
     assert len(answers) == respondents == len(people)
     assert all(None not in frozen.values() for frozen in answers)
-    print(f"{len(killed)} workers killed with SIGKILL during {len(people)} final submissions; "
-          f"{outcomes.count('connection lost')} lost their connection, {sent_again} had no "
-          f"response stored and sent the last step again; {len(answers)} responses stored, "
-          f"one per respondent, none partial")
+    print(
+        f"{len(killed)} workers killed with SIGKILL during {len(people)} final submissions; "
+        f"{outcomes.count('connection lost')} lost their connection, {sent_again} had no "
+        f"response stored and sent the last step again; {len(answers)} responses stored, "
+        f"one per respondent, none partial"
+    )
 
 
 @pytest.mark.slow
@@ -175,9 +180,11 @@ def test_postgres_restarting_under_load_shows_try_again_and_the_platform_recover
     assert set(statuses) <= {302, 503}
     answers, respondents = stored(app)
     assert len(answers) == respondents == len(people)
-    print(f"{len(statuses)} requests from {len(people)} respondents while PostgreSQL stopped for "
-          f"2 s and started again: {len(pages_503)} try-again pages (503), no other error; "
-          f"all {len(people)} completed without restarting gunicorn")
+    print(
+        f"{len(statuses)} requests from {len(people)} respondents while PostgreSQL stopped for "
+        f"2 s and started again: {len(pages_503)} try-again pages (503), no other error; "
+        f"all {len(people)} completed without restarting gunicorn"
+    )
 
 
 @pytest.mark.slow
@@ -239,7 +246,8 @@ def assert_refused_and_intact(app, visitor, journey, database: Path, caplog, rea
     with sqlite3.connect(database) as check:
         assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert sorted(check.execute("SELECT step_id FROM page_answer").fetchall()) == sorted(
-            (step_id,) for step_id in answered)
+            (step_id,) for step_id in answered
+        )
 
 
 def test_sqlite_on_a_read_only_file(sqlite_demo, caplog):
@@ -260,5 +268,6 @@ def test_sqlite_on_a_full_disk(sqlite_demo, caplog):
     # long motivations need pages the file does not have
     reconnect(app, f"PRAGMA max_page_count = {pages}")
     long_texts = [(f"why-{option.id}", "x" * 2000) for option in motivation.page.options]
-    assert_refused_and_intact(app, visitor, journey[:2] + [(motivation, long_texts)], database, caplog,
-                              "full")
+    assert_refused_and_intact(
+        app, visitor, journey[:2] + [(motivation, long_texts)], database, caplog, "full"
+    )

@@ -1,5 +1,6 @@
 """Every task of every demo consultation fits from the platform's own export, by the command line,
 with every model that applies, weighted and unweighted."""
+
 from __future__ import annotations
 
 import json
@@ -22,15 +23,17 @@ FITS = {
         ("goals", "mdcev-alpha", []),
         ("investments", "portfolio-logit", []),
         ("investments", "portfolio-logit", ["--consultation", "lelylijn"]),
-        ("variants", "mnl", ["--attributes", "stops,travel_time,frequency,cost_household",
-                             "--cost", "cost_household"]),
+        (
+            "variants",
+            "mnl",
+            ["--attributes", "stops,travel_time,frequency,cost_household", "--cost", "cost_household"],
+        ),
     ],
     "ruimte-2050": [
         ("advice", "portfolio-logit", []),
         ("advice", "portfolio-logit", ["--consultation", "ruimte-2050"]),
         ("advice", "latent-class", ["--classes", "2", "--starts", "2"]),
-        ("advice", "latent-class", ["--classes", "2", "--starts", "2",
-                                    "--consultation", "ruimte-2050"]),
+        ("advice", "latent-class", ["--classes", "2", "--starts", "2", "--consultation", "ruimte-2050"]),
     ],
 }
 
@@ -48,10 +51,19 @@ def exported(app, database_url, tmp_path, monkeypatch):
     for path in examples.definitions():
         slug = load(path).id
         out = tmp_path / slug
-        for args in (["simulate", slug, "--weights", examples.value_weights(slug), "-n",
-                      RESPONDENTS, "--to-database"], ["export", slug, "--out", out],
-                     ["weight", out / "respondents.csv", "--margins", examples.margins(slug),
-                      "--out", out / "weights.csv", "--keep-missing"]):
+        for args in (
+            ["simulate", slug, "--weights", examples.value_weights(slug), "-n", RESPONDENTS, "--to-database"],
+            ["export", slug, "--out", out],
+            [
+                "weight",
+                out / "respondents.csv",
+                "--margins",
+                examples.margins(slug),
+                "--out",
+                out / "weights.csv",
+                "--keep-missing",
+            ],
+        ):
             result = run(*args)
             assert result.exit_code == 0, (args, result.output)
         folders[slug] = out
@@ -73,24 +85,31 @@ def test_every_task_of_every_demo_fits_from_its_export(exported, tmp_path):
             for weighted in (False, True):
                 out = tmp_path / f"{slug}-{task}-{model}-{len(extra)}-{weighted}.json"
                 weights = ["--weights", folder / "weights.csv"] if weighted else []
-                result = run("fit", folder / "choices.csv", "--model", model, "--task", task,
-                             *extra, *weights, "--json", out)
+                result = run(
+                    "fit",
+                    folder / "choices.csv",
+                    "--model",
+                    model,
+                    "--task",
+                    task,
+                    *extra,
+                    *weights,
+                    "--json",
+                    out,
+                )
                 where = (slug, task, model, extra, weighted)
                 assert result.exit_code == 0, (where, result.output)
                 text = result.output
                 assert f"Model: {model}   Task: {task}" in text, where
-                assert ("\nWEIGHTED: " in text) == weighted and \
-                    ("\nUNWEIGHTED: " in text) != weighted, where
+                assert ("\nWEIGHTED: " in text) == weighted and ("\nUNWEIGHTED: " in text) != weighted, where
                 fitted = json.loads(out.read_text(encoding="utf-8"))
                 assert fitted["model"] == model and fitted["task"] == task
                 assert fitted["n_respondents"] == RESPONDENTS
                 assert fitted["converged"], (where, text)
                 assert (fitted["weights"] is not None) == weighted
-                assert all(p["std_err"] is not None and p["std_err"] > 0
-                           for p in fitted["params"]), where
+                assert all(p["std_err"] is not None and p["std_err"] > 0 for p in fitted["params"]), where
                 if model in ("portfolio-logit", "latent-class"):
                     assert fitted["constraints"], where
                 if model == "portfolio-logit" and slug == "lelylijn":
                     worth = {row["option"]: row for row in fitted["worth"]}
-                    assert "lelylijn_fast" in worth and fitted["budget_unit"] in (
-                        None, "mln euro")
+                    assert "lelylijn_fast" in worth and fitted["budget_unit"] in (None, "mln euro")

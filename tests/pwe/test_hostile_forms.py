@@ -6,13 +6,15 @@ hypothesis explores combinations no hand-written case list covers (a bidi charac
 a NaN among the points, an unknown field beside a valid one); derandomized, so CI sees the same
 examples every run.
 """
+
 from __future__ import annotations
 
 import json
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -28,14 +30,48 @@ from surveys.messages import describe
 from tests.conftest import EXAMPLES, make_app
 from tests.pwe.dump import database_dump
 from tests.pwe.visitor import (
-    Visitor, number_text, respondent_consultation, respondent_row, valid_form,
+    Visitor,
+    number_text,
+    respondent_consultation,
+    respondent_row,
+    valid_form,
 )
 
 EXAMPLE_TEXTS = {path.stem: path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.glob("*.yaml"))}
 
-NASTY = ["NaN", "nan", "inf", "-inf", "Infinity", "1e400", "-0", "0x10", "١٢", "9" * 40, "1,5",
-         "1.000,5", " 7 ", "\u202e1", "1\u200b", "\x00", "\x7f", "\u0000A", "<script>", "dk",
-         "' OR 1=1 --", "𝟙𝟚", "-1", "+3", "1" * 16, "0.5", "2,50", "none", "A", "C", ""]
+NASTY = [
+    "NaN",
+    "nan",
+    "inf",
+    "-inf",
+    "Infinity",
+    "1e400",
+    "-0",
+    "0x10",
+    "١٢",
+    "9" * 40,
+    "1,5",
+    "1.000,5",
+    " 7 ",
+    "\u202e1",
+    "1\u200b",
+    "\x00",
+    "\x7f",
+    "\u0000A",
+    "<script>",
+    "dk",
+    "' OR 1=1 --",
+    "𝟙𝟚",
+    "-1",
+    "+3",
+    "1" * 16,
+    "0.5",
+    "2,50",
+    "none",
+    "A",
+    "C",
+    "",
+]
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_OR_BIDI = st.text(st.characters(categories=["Cc", "Cf", "Zs", "Zl", "Zp"]), max_size=12)
 LONG = st.builds(lambda char, n: char * n, st.characters(), st.integers(1, 4500))
@@ -59,23 +95,39 @@ def field_values(consultation, step) -> dict[str, list[str]]:
 def forms(known: dict[str, list[str]]):
     """A submission: some known fields with valid, nasty or random values, maybe unknown ones."""
     names = sorted(known)
-    value = lambda name: st.one_of(st.sampled_from(known[name]), st.sampled_from(NASTY),  # noqa: E731
-                                   st.text(max_size=30), CONTROL_OR_BIDI, LONG,
-                                   st.integers(-10**20, 10**20).map(str),
-                                   st.floats().map(str))
-    known_part = st.lists(st.sampled_from(names).flatmap(
-        lambda name: st.lists(value(name), min_size=1, max_size=2).map(
-            lambda vs: [(name, v) for v in vs])), max_size=len(names) + 2)
-    unknown_name = st.one_of(st.text(min_size=1, max_size=20), LONG, CONTROL_OR_BIDI.filter(bool),
-                             st.sampled_from(["why-ghost", "set-0", "set-99", "lang", "action"]))
+    value = lambda name: st.one_of(
+        st.sampled_from(known[name]),
+        st.sampled_from(NASTY),  # noqa: E731
+        st.text(max_size=30),
+        CONTROL_OR_BIDI,
+        LONG,
+        st.integers(-(10**20), 10**20).map(str),
+        st.floats().map(str),
+    )
+    known_part = st.lists(
+        st.sampled_from(names).flatmap(
+            lambda name: st.lists(value(name), min_size=1, max_size=2).map(lambda vs: [(name, v) for v in vs])
+        ),
+        max_size=len(names) + 2,
+    )
+    unknown_name = st.one_of(
+        st.text(min_size=1, max_size=20),
+        LONG,
+        CONTROL_OR_BIDI.filter(bool),
+        st.sampled_from(["why-ghost", "set-0", "set-99", "lang", "action"]),
+    )
     unknown_part = st.lists(st.tuples(unknown_name, st.sampled_from(NASTY)), max_size=3)
     return st.tuples(known_part, unknown_part).map(
-        lambda parts: [pair for group in parts[0] for pair in group] + parts[1])
+        lambda parts: [pair for group in parts[0] for pair in group] + parts[1]
+    )
 
 
 def all_steps():
-    return [pytest.param(slug, step.id, id=f"{slug}-{step.id}")
-            for slug, text in EXAMPLE_TEXTS.items() for step in steps(parse(text))]
+    return [
+        pytest.param(slug, step.id, id=f"{slug}-{step.id}")
+        for slug, text in EXAMPLE_TEXTS.items()
+        for step in steps(parse(text))
+    ]
 
 
 class Journey:
@@ -102,14 +154,20 @@ class Journey:
             respondent = respondent_row(self.client, self.slug)
             if respondent is None:
                 return None
-            return db.session.scalar(select(PageAnswer.answer).where(
-                PageAnswer.respondent_id == respondent.id, PageAnswer.step_id == self.step_id))
+            return db.session.scalar(
+                select(PageAnswer.answer).where(
+                    PageAnswer.respondent_id == respondent.id, PageAnswer.step_id == self.step_id
+                )
+            )
 
 
 @pytest.fixture(scope="module")
 def hostile_app(tmp_path_factory):
-    app = make_app(f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'db.sqlite3'}",
-                   tmp_path_factory.mktemp("instance"), PWE_RATE_LIMIT="off")
+    app = make_app(
+        f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'db.sqlite3'}",
+        tmp_path_factory.mktemp("instance"),
+        PWE_RATE_LIMIT="off",
+    )
     with app.app_context():
         for text in EXAMPLE_TEXTS.values():
             import_definition(text, open_now=True)
@@ -124,8 +182,13 @@ def test_every_form_survives_hostile_submissions(hostile_app, slug, step_id):
     journey = Journey(hostile_app, slug, step_id)
     known = field_values(journey.consultation, journey.step)
 
-    @settings(max_examples=15, deadline=None, derandomize=True, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=15,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(form=forms(known))
     def submit(form):
         before = journey.stored()
@@ -154,13 +217,18 @@ def test_every_form_survives_hostile_submissions(hostile_app, slug, step_id):
 
 @pytest.mark.parametrize("slug", sorted(EXAMPLE_TEXTS))
 def test_the_consent_form_survives_hostile_submissions(hostile_app, slug):
-    consent_values = st.one_of(st.sampled_from(["yes", "no", "YES", "yes\x00", "\u202eyes"]),
-                               st.text(max_size=10), LONG)
-    fields = st.lists(st.tuples(st.sampled_from(["consent", "age_ok", "extra"]), consent_values),
-                      max_size=4)
+    consent_values = st.one_of(
+        st.sampled_from(["yes", "no", "YES", "yes\x00", "\u202eyes"]), st.text(max_size=10), LONG
+    )
+    fields = st.lists(st.tuples(st.sampled_from(["consent", "age_ok", "extra"]), consent_values), max_size=4)
 
-    @settings(max_examples=15, deadline=None, derandomize=True, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=15,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(form=fields)
     def submit(form):
         with hostile_app.app_context():
@@ -184,8 +252,12 @@ def test_the_consent_form_survives_hostile_submissions(hostile_app, slug):
 
 def assert_valid(consultation, step, stored: dict) -> None:
     """What was stored obeys the consultation's rules, checked apart from the form parser."""
-    texts = [v for value in stored.values() for v in (value if isinstance(value, list) else [value])
-             if isinstance(v, str)]
+    texts = [
+        v
+        for value in stored.values()
+        for v in (value if isinstance(value, list) else [value])
+        if isinstance(v, str)
+    ]
     assert not any(CONTROL.search(text) for text in texts)
     if step.kind == "motivation":
         return

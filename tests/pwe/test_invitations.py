@@ -1,12 +1,12 @@
 """Invitation batches: single-use links kept only as hashes, the batch as source, revocation,
 a polite page for a second use, voided responses out of the export."""
+
 from __future__ import annotations
 
 import csv
 import io
 
 import pytest
-
 from click.testing import CliRunner
 from sqlalchemy import select, text
 
@@ -20,7 +20,7 @@ from pwe.services.invitations import create_links
 from tests.conftest import EXAMPLES
 from tests.pwe.officials import logged_in, post
 from tests.pwe.test_cli import cli_env, run  # noqa: F401  (the CLI on the test database)
-from tests.pwe.visitor import respondent_consultation, Visitor, valid_form
+from tests.pwe.visitor import Visitor, respondent_consultation, valid_form
 
 
 def opened(app, example_texts):
@@ -36,7 +36,6 @@ def links(app, n=3, batch="panel"):
 def complete_through(app, client, link: str):
     """Follow an invitation link and answer every step; the last response."""
     from pwe.flow import steps
-    from pwe.services.consultations import definition_of
 
     visitor = Visitor(client, "lelylijn")
     assert client.get(link.replace("http://localhost", "")).status_code == 302
@@ -70,8 +69,9 @@ def test_tokens_are_stored_only_as_hashes(app, example_texts):
     made = links(app, n=5)
     tokens = [link.rsplit("/", 1)[-1] for link in made]
     with app.app_context():
-        stored = " ".join(str(value) for row in db.session.execute(text("SELECT * FROM invitation"))
-                          for value in row)
+        stored = " ".join(
+            str(value) for row in db.session.execute(text("SELECT * FROM invitation")) for value in row
+        )
     assert not any(token in stored for token in tokens)
 
 
@@ -79,16 +79,24 @@ def test_a_revoked_link_is_refused_politely_and_cannot_complete(app, client, exa
     opened(app, example_texts)
     first, second = links(app, n=2)
     admin = logged_in(app, "editor")
-    response = post(admin, "/admin/c/lelylijn/invitations/revoke", {"links": first},
-                    token_from="/admin/c/lelylijn/invitations")
+    response = post(
+        admin,
+        "/admin/c/lelylijn/invitations/revoke",
+        {"links": first},
+        token_from="/admin/c/lelylijn/invitations",
+    )
     assert response.status_code == 302
     refused = app.test_client().get(first.replace("http://localhost", ""))
     assert refused.status_code == 410 and "ingetrokken" in refused.get_data(as_text=True)
     # revoked while answering: the last step is refused, nothing is stored
     visitor_client = app.test_client()
     visitor_client.get(second.replace("http://localhost", ""))
-    post(admin, "/admin/c/lelylijn/invitations/revoke", {"batch": "panel"},
-         token_from="/admin/c/lelylijn/invitations")
+    post(
+        admin,
+        "/admin/c/lelylijn/invitations/revoke",
+        {"batch": "panel"},
+        token_from="/admin/c/lelylijn/invitations",
+    )
     assert Visitor(visitor_client, "lelylijn").start().status_code == 410
 
 
@@ -101,8 +109,12 @@ def test_unknown_links_get_a_polite_page(app, client, example_texts):
 def test_invitations_in_the_browser_are_downloaded_once(app, example_texts):
     opened(app, example_texts)
     editor = logged_in(app, "editor")
-    response = post(editor, "/admin/c/lelylijn/invitations", {"batch": "panel", "count": "50"},
-                    token_from="/admin/c/lelylijn/invitations")
+    response = post(
+        editor,
+        "/admin/c/lelylijn/invitations",
+        {"batch": "panel", "count": "50"},
+        token_from="/admin/c/lelylijn/invitations",
+    )
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 50 and rows[0]["link"].startswith("http://localhost/c/lelylijn/i/")
@@ -113,8 +125,12 @@ def test_invitations_in_the_browser_are_downloaded_once(app, example_texts):
 def test_a_bad_batch_name_gets_a_message_next_to_the_field(app, example_texts):
     opened(app, example_texts)
     editor = logged_in(app, "editor")
-    response = post(editor, "/admin/c/lelylijn/invitations", {"batch": "Open Panel!", "count": "5"},
-                    token_from="/admin/c/lelylijn/invitations")
+    response = post(
+        editor,
+        "/admin/c/lelylijn/invitations",
+        {"batch": "Open Panel!", "count": "5"},
+        token_from="/admin/c/lelylijn/invitations",
+    )
     assert response.status_code == 422
     assert "cannot be a batch name" in response.get_data(as_text=True)
 
@@ -126,8 +142,9 @@ def test_invitations_command_writes_a_link_column(cli_env, tmp_path):
     assert result.exit_code == 0 and "4 links" in result.output
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert len(rows) == 4 and rows[0]["link"].startswith("http://127.0.0.1:5000/c/lelylijn/i/")
-    again = CliRunner().invoke(main, ["invitations", "lelylijn", "--batch", "panel", "-n", "4",
-                                      "--out", str(out)])
+    again = CliRunner().invoke(
+        main, ["invitations", "lelylijn", "--batch", "panel", "-n", "4", "--out", str(out)]
+    )
     assert again.exit_code == 1 and "exists already" in again.output
 
 
@@ -137,11 +154,17 @@ def test_a_voided_response_leaves_the_export_and_stays_in_the_audit_log(app, cli
     with app.app_context():
         code = db.session.scalar(select(Respondent.pseudonym))
     analyst = logged_in(app, "analyst")
-    response = post(analyst, "/admin/c/lelylijn/void", {"respondent": code, "reason": "duplicate"},
-                    token_from="/admin/c/lelylijn")
+    response = post(
+        analyst,
+        "/admin/c/lelylijn/void",
+        {"respondent": code, "reason": "duplicate"},
+        token_from="/admin/c/lelylijn",
+    )
     assert response.status_code == 302
     with app.app_context():
         assert list(completed_records("lelylijn")[2]) == []
         with pytest.raises(voiding.VoidError, match="voided already"):
             voiding.void(find("lelylijn"), code, "again", "test")
-    assert "response.void" in logged_in(app, "admin", "boss@example.nl").get("/admin/audit").get_data(as_text=True)
+    assert "response.void" in logged_in(app, "admin", "boss@example.nl").get("/admin/audit").get_data(
+        as_text=True
+    )

@@ -1,5 +1,6 @@
 """draft -> open -> closed -> archived, by command, by button and by the clock; the grace period
 for those who started; the frozen definition once people have answered."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -114,16 +115,24 @@ def test_once_answered_only_texts_may_change_and_that_is_audited(app, client, ex
         with pytest.raises(ImportRefused, match="only its texts may still be corrected"):
             import_definition(corrected.replace("min_age: 16", "min_age: 18"))
         from pwe.services.audit import entries
+
         assert entries("consultation:lelylijn")[0].action == "consultation.correct_texts"
 
 
 def test_create_user_from_the_command_line(cli_env):
-    result = CliRunner().invoke(main, ["create-user", "Boss@Example.nl", "--role", "admin",
-                                       "--password-stdin"], input="a long password\n")
+    result = CliRunner().invoke(
+        main,
+        ["create-user", "Boss@Example.nl", "--role", "admin", "--password-stdin"],
+        input="a long password\n",
+    )
     assert result.exit_code == 0 and "boss@example.nl: account created with role admin" in result.output
-    again = CliRunner().invoke(main, ["create-user", "boss@example.nl", "--role", "editor",
-                                      "--password-stdin"], input="a long password\n")
+    again = CliRunner().invoke(
+        main,
+        ["create-user", "boss@example.nl", "--role", "editor", "--password-stdin"],
+        input="a long password\n",
+    )
     assert again.exit_code == 1 and "already an account" in again.output
-    short = CliRunner().invoke(main, ["create-user", "x@example.nl", "--role", "editor",
-                                      "--password-stdin"], input="short\n")
+    short = CliRunner().invoke(
+        main, ["create-user", "x@example.nl", "--role", "editor", "--password-stdin"], input="short\n"
+    )
     assert short.exit_code == 1 and "at least 12" in short.output

@@ -1,5 +1,6 @@
 """gunicorn with the shipped gunicorn.conf.py writes no client address and no browser string,
 whatever the request: a page, a form, an unknown page, a forwarded address, a malformed request."""
+
 from __future__ import annotations
 
 import http.client
@@ -23,10 +24,15 @@ BROWSER = "PrivacyProbe/1.0 (X11; Linux)"
 def request(server_url: str, method: str, path: str, body: str = "", cookie: str = ""):
     """Status, Set-Cookie header and body of one request sent from CLIENT's address."""
     address = urlsplit(server_url)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10,
-                                            source_address=(CLIENT, 0))
-    headers = {"User-Agent": BROWSER, "X-Forwarded-For": FORWARDED, "Referer": "https://example.org/from",
-               "Cookie": cookie}
+    connection = http.client.HTTPConnection(
+        address.hostname, address.port, timeout=10, source_address=(CLIENT, 0)
+    )
+    headers = {
+        "User-Agent": BROWSER,
+        "X-Forwarded-For": FORWARDED,
+        "Referer": "https://example.org/from",
+        "Cookie": cookie,
+    }
     if body:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     connection.request(method, path, body=body, headers=headers)
@@ -47,8 +53,13 @@ def test_gunicorn_logs_hold_no_client_address_nor_user_agent(tmp_path):
     with gunicorn({"DATABASE_URL": database, "PWE_TRUSTED_PROXIES": "1"}, tmp_path, workers=1) as server:
         _, set_cookie, landing = request(server.url, "GET", "/c/lelylijn?lang=en")
         token, _ = read_form(landing)
-        started, _, _ = request(server.url, "POST", "/c/lelylijn", f"csrf_token={token}&consent=yes&age_ok=yes",
-                                set_cookie.split(";")[0])
+        started, _, _ = request(
+            server.url,
+            "POST",
+            "/c/lelylijn",
+            f"csrf_token={token}&consent=yes&age_ok=yes",
+            set_cookie.split(";")[0],
+        )
         assert started == 302
         assert request(server.url, "GET", "/no/such/page")[0] == 404
         address = urlsplit(server.url)

@@ -4,6 +4,7 @@ The routes are read from the app's URL map, so a route added later is covered wi
 here. The respondent has saved every step but the last, so a POST code path reached by HEAD,
 OPTIONS or a forged POST would overwrite saved answers or complete the response.
 """
+
 from __future__ import annotations
 
 import itertools

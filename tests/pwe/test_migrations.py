@@ -1,5 +1,6 @@
 """Upgrading a database that already has respondents: nobody loses their place, and the
 cookie of an unfinished respondent no longer holds their export pseudonym."""
+
 from __future__ import annotations
 
 from alembic import command
@@ -13,12 +14,14 @@ def test_0002_separates_handles_from_pseudonyms_and_counts_versions(tmp_path):
     command.upgrade(alembic_config(url), "0001")
     engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO consultation VALUES (1, 'c', 'id: c', 'h', 'open', '2026-01-01', '2026-01-01')"))
+        connection.execute(
+            text("INSERT INTO consultation VALUES (1, 'c', 'id: c', 'h', 'open', '2026-01-01', '2026-01-01')")
+        )
         for rid, pseudonym, version in ((1, "done", "A"), (2, "busy", "A"), (3, "new", "B")):
-            connection.execute(text(
-                "INSERT INTO respondent VALUES (:id, :p, 1, 'h', :v, 'nl', 'open', '{}', '2026-01-01')"),
-                {"id": rid, "p": pseudonym, "v": version})
+            connection.execute(
+                text("INSERT INTO respondent VALUES (:id, :p, 1, 'h', :v, 'nl', 'open', '{}', '2026-01-01')"),
+                {"id": rid, "p": pseudonym, "v": version},
+            )
         connection.execute(text("INSERT INTO response VALUES (1, 1, 1, '{}', '2026-01-02')"))
 
     command.upgrade(alembic_config(url), "head")

@@ -1,4 +1,5 @@
 """The consultation page for officials: monitoring figures without answers, audited downloads."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -10,7 +11,7 @@ from pwe.models import Respondent, Response
 from pwe.services.consultations import definition_of, find, import_definition
 from pwe.services.monitoring import monitoring
 from tests.pwe.officials import logged_in
-from tests.pwe.visitor import respondent_consultation, Visitor, valid_form
+from tests.pwe.visitor import Visitor, respondent_consultation, valid_form
 
 
 def complete_one(app, client):
@@ -35,7 +36,8 @@ def test_funnel_durations_and_fast_respondents(app, example_texts):
         for index, respondent in enumerate(db.session.scalars(select(Respondent).order_by(Respondent.id))):
             if respondent.response is not None:
                 respondent.started_at = respondent.response.completed_at - timedelta(
-                    minutes=2 if index == 0 else 30)
+                    minutes=2 if index == 0 else 30
+                )
         db.session.commit()
         row = find("lelylijn")
         figures = monitoring(row, definition_of(row))

@@ -1,5 +1,6 @@
 """No management page, file or JSON is reachable without login or with a role that lacks the
 right: every /admin URL of the app's URL map, requested as nobody and as each role."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,9 +11,20 @@ from pwe.services.consultations import import_definition
 from tests.conftest import make_app
 from tests.pwe.officials import logged_in, make_user
 
-ARGUMENTS = {"slug": "lelylijn", "user_id": 1, "number": 1, "batch_id": 1, "page_index": 1, "part": "general", "version": "A",
-             "response_id": 1, "step_id": "goals", "page_id": "goals",
-             "lang": "nl", "name": "respondents.csv"}
+ARGUMENTS = {
+    "slug": "lelylijn",
+    "user_id": 1,
+    "number": 1,
+    "batch_id": 1,
+    "page_index": 1,
+    "part": "general",
+    "version": "A",
+    "response_id": 1,
+    "step_id": "goals",
+    "page_id": "goals",
+    "lang": "nl",
+    "name": "respondents.csv",
+}
 
 
 @pytest.fixture
@@ -23,6 +35,7 @@ def no_csrf_app(database_url, tmp_path, example_texts):
         import_definition(example_texts["lelylijn"])
     yield app
     from pwe.extensions import db
+
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

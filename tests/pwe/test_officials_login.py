@@ -1,4 +1,5 @@
 """Logging in to /admin: argon2 hashes, lockout per account and per client, session handling."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -42,7 +43,7 @@ def test_one_message_for_unknown_account_wrong_password_and_lockout(app):
 
 def _alert(response) -> str:
     text = response.get_data(as_text=True)
-    return text[text.index('role="alert"'):text.index("</div></div>")]
+    return text[text.index('role="alert"') : text.index("</div></div>")]
 
 
 def test_the_account_locks_after_five_wrong_passwords_even_for_the_right_one(app):
@@ -94,15 +95,17 @@ def test_a_session_ends_after_inactivity(app):
 
 def test_forms_without_csrf_token_are_refused(app):
     client = logged_in(app, "admin")
-    response = client.post("/admin/users", data={"email": "x@example.nl", "password": PASSWORD,
-                                                 "role": "admin"})
+    response = client.post(
+        "/admin/users", data={"email": "x@example.nl", "password": PASSWORD, "role": "admin"}
+    )
     assert response.status_code == 400
 
 
 def test_login_never_redirects_to_another_site(app):
     make_user(app, "ann@example.nl", "admin")
     client = app.test_client()
-    response = client.post("/admin/login?next=//evil.example/admin/",
-                           data={"email": "ann@example.nl", "password": PASSWORD,
-                                 "csrf_token": csrf_token(client)})
+    response = client.post(
+        "/admin/login?next=//evil.example/admin/",
+        data={"email": "ann@example.nl", "password": PASSWORD, "csrf_token": csrf_token(client)},
+    )
     assert response.headers["Location"] == "/admin/"

@@ -1,4 +1,5 @@
 """What an operations team relies on: health probes, Prometheus metrics, JSON logs."""
+
 from __future__ import annotations
 
 import io
@@ -47,16 +48,22 @@ def test_readyz_refuses_traffic_when_migrations_are_behind(app, client):
 
 
 def test_readyz_refuses_traffic_when_the_database_is_unreachable(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                      "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+        }
+    )
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.json == {"status": "unavailable", "reason": "database unreachable"}
 
 
 def test_metrics_count_starts_completions_and_validation_failures(app, client, example_texts):
-    before = {name: sample(name, consultation="lelylijn")
-              for name in ("pwe_starts_total", "pwe_completions_total")}
+    before = {
+        name: sample(name, consultation="lelylijn") for name in ("pwe_starts_total", "pwe_completions_total")
+    }
     failures = sample("pwe_validation_failures_total", endpoint="citizens.submit")
     visitor, consultation = started(app, client, example_texts["lelylijn"], "lelylijn")
     all_steps = steps(consultation)
@@ -98,7 +105,8 @@ def test_metrics_of_several_processes_are_added_up(app, client, tmp_path, monkey
     app.config["PROMETHEUS_MULTIPROC_DIR"] = str(tmp_path)
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     writer = values.MultiProcessValue(process_identifier=lambda: 123)(
-        "counter", "pwe_starts_total", "pwe_starts_total", ("consultation",), ("x",), "")
+        "counter", "pwe_starts_total", "pwe_starts_total", ("consultation",), ("x",), ""
+    )
     writer.inc(3)
     page = client.get("/metrics").get_data(as_text=True)
     assert 'pwe_starts_total{consultation="x"} 3.0' in page

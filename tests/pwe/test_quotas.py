@@ -1,24 +1,21 @@
 """Quotas per invitation batch: a full cell stops a newcomer of the batch after their background
 answers, politely, and counts them; the open link is never stopped."""
+
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from pwe.extensions import db
 from pwe.flow import steps
-from pwe.models import Respondent
-from pwe.services.consultations import definition_of, find
 from tests.pwe.officials import logged_in, post
 from tests.pwe.test_invitations import complete_through, links, opened
-from tests.pwe.visitor import respondent_consultation, Visitor, valid_form
+from tests.pwe.visitor import Visitor, respondent_consultation, valid_form
 
 INVITATIONS = "/admin/c/lelylijn/invitations"
 
 
 def set_quota(app, limits: str):
     editor = logged_in(app, "editor")
-    response = post(editor, f"{INVITATIONS}/1/quota", {"questions-1": "age", "limits-1": limits},
-                    token_from=INVITATIONS)
+    response = post(
+        editor, f"{INVITATIONS}/1/quota", {"questions-1": "age", "limits-1": limits}, token_from=INVITATIONS
+    )
     return editor, response
 
 
@@ -43,7 +40,7 @@ def test_a_full_cell_stops_the_next_respondent_of_the_batch(app, example_texts):
     assert "genoeg mensen met uw achtergrond" in client.get("/c/lelylijn/full").get_data(as_text=True)
     assert client.get("/c/lelylijn/evaluation").headers["Location"] == "/c/lelylijn/full"
     page = editor.get(INVITATIONS).get_data(as_text=True)
-    assert "<td class=\"utrecht-table__cell\">65+</td>" in page.replace("&#43;", "+")
+    assert '<td class="utrecht-table__cell">65+</td>' in page.replace("&#43;", "+")
 
 
 def test_a_quota_line_that_cannot_be_read_gets_a_message(app, example_texts):

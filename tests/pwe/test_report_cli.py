@@ -1,5 +1,6 @@
 """`pwe report` on the database (with its funnel) and on an export directory; clear messages
 for what the user can fix, and for a missing Chromium."""
+
 from __future__ import annotations
 
 import json
@@ -22,24 +23,20 @@ def report_cli(cli, app):
 
 def test_report_from_the_database_has_the_funnel_and_prints_a_summary(report_cli, tmp_path):
     out = tmp_path / "report"
-    result = report_cli("report", "lelylijn", "--out", out, "--language", "en", "--by",
-                        "lives_north")
+    result = report_cli("report", "lelylijn", "--out", out, "--language", "en", "--by", "lives_north")
     assert result.exit_code == 0, result.output
     assert "report.html" in result.output and "results.json" in result.output
     assert "CSV files, one per table" in result.output and "150 respondents" in result.output
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     funnel = {row["step"]: row["reached"] for row in results["participation"]["funnel"]}
     assert funnel["started"] == funnel["investments"] == funnel["completed"] == 150
-    assert results["method"]["command"] == (f"pwe report lelylijn --language en --by lives_north"
-                                            f" --out {out}")
+    assert results["method"]["command"] == (f"pwe report lelylijn --language en --by lives_north --out {out}")
     assert (out / "tables.xlsx").is_file() and (out / "tables" / "funnel.csv").is_file()
 
 
-def test_report_from_an_export_directory_takes_the_definition_from_the_database(report_cli,
-                                                                                tmp_path):
+def test_report_from_an_export_directory_takes_the_definition_from_the_database(report_cli, tmp_path):
     assert report_cli("export", "lelylijn", "--out", tmp_path / "export").exit_code == 0
-    result = report_cli("report", "lelylijn", "--from", tmp_path / "export",
-                        "--out", tmp_path / "r")
+    result = report_cli("report", "lelylijn", "--from", tmp_path / "export", "--out", tmp_path / "r")
     assert result.exit_code == 0, result.output
     results = json.loads((tmp_path / "r" / "results.json").read_text(encoding="utf-8"))
     assert results["consultation"]["id"] == "lelylijn" and "values" in results
@@ -50,13 +47,21 @@ def test_weights_file_is_used_and_reported(report_cli, tmp_path):
     assert report_cli("export", "lelylijn", "--out", tmp_path / "export").exit_code == 0
     respondents = (tmp_path / "export" / "respondents.csv").read_text().splitlines()[1:]
     ids = [line.split(",")[0] for line in respondents]
-    (tmp_path / "w.csv").write_text("respondent,weight\n" + "\n".join(
-        f"{r},{1 + i % 2}" for i, r in enumerate(ids)) + "\n")
-    result = report_cli("report", "lelylijn", "--from", tmp_path / "export", "--weights",
-                 tmp_path / "w.csv", "--out", tmp_path / "r")
+    (tmp_path / "w.csv").write_text(
+        "respondent,weight\n" + "\n".join(f"{r},{1 + i % 2}" for i, r in enumerate(ids)) + "\n"
+    )
+    result = report_cli(
+        "report",
+        "lelylijn",
+        "--from",
+        tmp_path / "export",
+        "--weights",
+        tmp_path / "w.csv",
+        "--out",
+        tmp_path / "r",
+    )
     assert result.exit_code == 0, result.output
-    weighting = json.loads((tmp_path / "r" / "results.json").read_text())["participation"][
-        "weighting"]
+    weighting = json.loads((tmp_path / "r" / "results.json").read_text())["participation"]["weighting"]
     assert weighting["method"] == "file" and weighting["design_effect"] > 1
 
 
@@ -65,8 +70,7 @@ def test_mistakes_get_a_message_saying_what_to_change(report_cli, tmp_path):
     assert result.exit_code == 1 and "--by region: not a column" in result.output
     result = report_cli("report", "nothing-here", "--out", tmp_path / "r")
     assert result.exit_code == 1 and "no consultation 'nothing-here'" in result.output
-    result = report_cli("report", "lelylijn", "--from", tmp_path / "missing",
-                        "--out", tmp_path / "r")
+    result = report_cli("report", "lelylijn", "--from", tmp_path / "missing", "--out", tmp_path / "r")
     assert result.exit_code == 1 and "no such directory" in result.output
     result = report_cli("report", "lelylijn", "--classes", "many", "--out", tmp_path / "r")
     assert result.exit_code == 2 and "auto or a whole number" in result.output

@@ -1,5 +1,6 @@
 """Privacy: erasing a respondent by the code on their thank-you page, the export of everything
 held about a consultation, and archiving that deletes the invitation links."""
+
 from __future__ import annotations
 
 import io
@@ -43,18 +44,28 @@ def test_a_respondent_erased_by_the_code_on_their_thank_you_page(app, client, ex
 def test_analysts_cannot_erase(app, example_texts):
     opened(app, example_texts)
     analyst = logged_in(app, "analyst")
-    assert post(analyst, "/admin/c/lelylijn/erase", {"code": "x"},
-                token_from="/admin/c/lelylijn").status_code == 403
+    assert (
+        post(analyst, "/admin/c/lelylijn/erase", {"code": "x"}, token_from="/admin/c/lelylijn").status_code
+        == 403
+    )
 
 
 def test_everything_held_about_a_consultation_in_one_zip(app, client, example_texts):
     opened(app, example_texts)
     complete_through(app, client, links(app, n=2)[0])
-    archive = zipfile.ZipFile(io.BytesIO(logged_in(app, "analyst").get(
-        "/admin/c/lelylijn/everything.zip").get_data()))
+    archive = zipfile.ZipFile(
+        io.BytesIO(logged_in(app, "analyst").get("/admin/c/lelylijn/everything.zip").get_data())
+    )
     names = set(archive.namelist())
-    assert {"definition.yaml", "revisions/0001.yaml", "respondents.csv", "choices.csv",
-            "voided.csv", "invitation_batches.csv", "audit.csv"} <= names
+    assert {
+        "definition.yaml",
+        "revisions/0001.yaml",
+        "respondents.csv",
+        "choices.csv",
+        "voided.csv",
+        "invitation_batches.csv",
+        "audit.csv",
+    } <= names
     assert archive.read("definition.yaml").decode() == example_texts["lelylijn"]
     assert "panel,2,1,1,0" in archive.read("invitation_batches.csv").decode()
 
@@ -91,8 +102,12 @@ def test_free_texts_are_deleted_after_closing_and_the_rest_stays(app, client, ex
 def test_the_retention_period_gives_the_date_the_answers_are_due_to_go(app, example_texts):
     opened(app, example_texts)
     admin = logged_in(app, "admin")
-    response = post(admin, "/admin/c/lelylijn/schedule", {"grace_minutes": "120", "retention_days": "30"},
-                    token_from="/admin/c/lelylijn")
+    response = post(
+        admin,
+        "/admin/c/lelylijn/schedule",
+        {"grace_minutes": "120", "retention_days": "30"},
+        token_from="/admin/c/lelylijn",
+    )
     assert response.status_code == 302
     with app.app_context():
         row = find("lelylijn")

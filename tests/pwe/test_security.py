@@ -1,4 +1,5 @@
 """Headers, cookies and error pages that every response carries."""
+
 from __future__ import annotations
 
 from pwe.services.consultations import import_definition
@@ -53,8 +54,7 @@ def test_no_ip_address_or_user_agent_is_stored(app, example_texts):
 
     agent, address = "Mozilla/5.0 (PWE-test-agent)", "203.0.113.77"
     client = app.test_client()
-    client.environ_base.update(HTTP_USER_AGENT=agent, REMOTE_ADDR=address,
-                               HTTP_X_FORWARDED_FOR=address)
+    client.environ_base.update(HTTP_USER_AGENT=agent, REMOTE_ADDR=address, HTTP_X_FORWARDED_FOR=address)
     with app.app_context():
         import_definition(example_texts["lelylijn"], open_now=True)
     visitor = Visitor(client, "lelylijn")

@@ -1,4 +1,5 @@
 """Settings are declared once: every one is documented, every variable the code reads is one."""
+
 from __future__ import annotations
 
 import re

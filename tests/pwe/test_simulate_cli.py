@@ -1,4 +1,5 @@
 """`pwe simulate` (to the export's two files, or into the database) and `pwe power`."""
+
 from __future__ import annotations
 
 import csv
@@ -31,6 +32,7 @@ def cli(app, database_url, tmp_path, monkeypatch):
             return CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
         finally:
             close_command_app()
+
     return run
 
 
@@ -46,8 +48,7 @@ def header(path) -> list[str]:
 
 def test_out_writes_the_exports_two_files_with_its_columns(cli, tmp_path):
     assert cli("export", "lelylijn", "--out", tmp_path / "empty").exit_code == 0
-    result = cli("simulate", LELYLIJN, "--weights", WEIGHTS, "-n", 30, "--seed", 4,
-                 "--out", tmp_path / "sim")
+    result = cli("simulate", LELYLIJN, "--weights", WEIGHTS, "-n", 30, "--seed", 4, "--out", tmp_path / "sim")
     assert result.exit_code == 0, result.output
     assert f"{tmp_path / 'sim' / 'respondents.csv'}: 30 rows" in result.output
     for name in ("respondents.csv", "choices.csv"):
@@ -56,8 +57,9 @@ def test_out_writes_the_exports_two_files_with_its_columns(cli, tmp_path):
     assert {r["source"] for r in respondents} == {"simulated:panel", "simulated:open"}
     assert {r["version"] for r in respondents} == {"A", "B", "C"}
     # a slug works as well as the file, and the same seed gives the same files
-    again = cli("simulate", "lelylijn", "--weights", WEIGHTS, "-n", 30, "--seed", 4,
-                "--out", tmp_path / "again")
+    again = cli(
+        "simulate", "lelylijn", "--weights", WEIGHTS, "-n", 30, "--seed", 4, "--out", tmp_path / "again"
+    )
     assert again.exit_code == 0, again.output
     for name in ("respondents.csv", "choices.csv"):
         assert (tmp_path / "again" / name).read_text() == (tmp_path / "sim" / name).read_text()
@@ -65,10 +67,12 @@ def test_out_writes_the_exports_two_files_with_its_columns(cli, tmp_path):
 
 def test_pwe_fit_reads_the_simulated_choices(cli, tmp_path):
     """The Lelylijn pairs have an attribute cost_household: not a constraint of the portfolio."""
-    assert cli("simulate", LELYLIJN, "--weights", WEIGHTS, "-n", 600,
-               "--out", tmp_path / "sim").exit_code == 0
-    result = cli("fit", tmp_path / "sim" / "choices.csv", "--model", "portfolio-logit",
-                 "--task", "investments")
+    assert (
+        cli("simulate", LELYLIJN, "--weights", WEIGHTS, "-n", 600, "--out", tmp_path / "sim").exit_code == 0
+    )
+    result = cli(
+        "fit", tmp_path / "sim" / "choices.csv", "--model", "portfolio-logit", "--task", "investments"
+    )
     assert result.exit_code == 0, result.output
     assert "Respondents: 600" in result.output and "delta0" in result.output
 
@@ -87,18 +91,23 @@ def test_to_database_stores_completed_responses_that_export_exports(cli, app, tm
     assert exported.exit_code == 0, exported.output
     assert len(rows(tmp_path / "out" / "respondents.csv")) == 25
     # a second run adds to them, keeping the versions balanced
-    assert cli("simulate", LELYLIJN, "--weights", WEIGHTS, "-n", 5, "--seed", 1,
-               "--to-database").exit_code == 0
+    assert (
+        cli("simulate", LELYLIJN, "--weights", WEIGHTS, "-n", 5, "--seed", 1, "--to-database").exit_code == 0
+    )
     with app.app_context():
         versions = db.session.execute(
-            select(Respondent.version, func.count()).group_by(Respondent.version)).all()
+            select(Respondent.version, func.count()).group_by(Respondent.version)
+        ).all()
     assert sorted(count for _, count in versions) == [10, 10, 10]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["-n", "5"], "give either --out DIR or --to-database"),
-    (["-n", "5", "--to-database", "--out", "x"], "give either --out DIR or --to-database"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-n", "5"], "give either --out DIR or --to-database"),
+        (["-n", "5", "--to-database", "--out", "x"], "give either --out DIR or --to-database"),
+    ],
+)
 def test_out_or_database_but_one_of_them(cli, args, message):
     result = cli("simulate", "lelylijn", "--weights", WEIGHTS, *args)
     assert result.exit_code == 1
@@ -109,8 +118,9 @@ def test_unknown_consultation_and_bad_weights_exit_1_with_the_fix(cli, tmp_path)
     unknown = cli("simulate", "nope", "--weights", WEIGHTS, "-n", 5, "--to-database")
     assert unknown.exit_code == 1
     assert "no consultation 'nope'" in unknown.output and "pwe import FILE" in unknown.output
-    missing = cli("simulate", tmp_path / "nope.yaml", "--weights", WEIGHTS, "-n", 5,
-                  "--out", tmp_path / "out")
+    missing = cli(
+        "simulate", tmp_path / "nope.yaml", "--weights", WEIGHTS, "-n", 5, "--out", tmp_path / "out"
+    )
     assert missing.exit_code == 1 and "nope.yaml" in missing.output
     weights = tmp_path / "w.yaml"
     weights.write_text("investments: {asc: {metro: 1}, delta0: lots}\n", encoding="utf-8")
@@ -122,8 +132,20 @@ def test_unknown_consultation_and_bad_weights_exit_1_with_the_fix(cli, tmp_path)
 
 
 def test_power_prints_the_table_and_the_smallest_size(cli):
-    result = cli("power", LELYLIJN, "--weights", WEIGHTS, "--page", "investments",
-                 "--sizes", "150,600", "--replications", 2, "--target-se", 0.0004)
+    result = cli(
+        "power",
+        LELYLIJN,
+        "--weights",
+        WEIGHTS,
+        "--page",
+        "investments",
+        "--sizes",
+        "150,600",
+        "--replications",
+        2,
+        "--target-se",
+        0.0004,
+    )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert sum(line.lstrip().startswith(("150 ", "600 ")) for line in lines) == 2 * 9
@@ -131,10 +153,16 @@ def test_power_prints_the_table_and_the_smallest_size(cli):
     assert any(line.startswith("  delta0: ") for line in lines)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--page", "goals"], "'goals' is not a portfolio or pairs page of 'lelylijn' (those are: investments, variants)"),
-    (["--page", "investments", "--sizes", "many"], "sizes must be whole numbers"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--page", "goals"],
+            "'goals' is not a portfolio or pairs page of 'lelylijn' (those are: investments, variants)",
+        ),
+        (["--page", "investments", "--sizes", "many"], "sizes must be whole numbers"),
+    ],
+)
 def test_power_errors_exit_1(cli, args, message):
     result = cli("power", LELYLIJN, "--weights", WEIGHTS, *args)
     assert result.exit_code == 1

@@ -1,5 +1,6 @@
 """The server is the only authority: tampered submissions come back with an error summary, the
 respondent's other input kept, and nothing stored."""
+
 from __future__ import annotations
 
 import re
@@ -77,14 +78,17 @@ def test_messages_follow_the_respondent_language(lelylijn):
     assert '<html lang="en">' in html and "Lower one or more options" in html
 
 
-@pytest.mark.parametrize("tamper, field", [
-    (lambda form, page: form + [(page.options[0].id, "7")], "level"),          # a level that does not exist
-    (lambda form, page: form + [("no_such_option", "1")], "unknown"),          # an unknown option id
-    (lambda form, page: form + [(page.options[0].id, "-1")], "level"),         # a negative level
-    (lambda form, page: form + [(page.options[0].id, "veel")], "level"),       # not a number
-    (lambda form, page: form + [(page.options[0].id, "NaN")], "level"),
-    (lambda form, page: form + [(page.options[0].id, "1e400")], "level"),
-])
+@pytest.mark.parametrize(
+    "tamper, field",
+    [
+        (lambda form, page: form + [(page.options[0].id, "7")], "level"),  # a level that does not exist
+        (lambda form, page: form + [("no_such_option", "1")], "unknown"),  # an unknown option id
+        (lambda form, page: form + [(page.options[0].id, "-1")], "level"),  # a negative level
+        (lambda form, page: form + [(page.options[0].id, "veel")], "level"),  # not a number
+        (lambda form, page: form + [(page.options[0].id, "NaN")], "level"),
+        (lambda form, page: form + [(page.options[0].id, "1e400")], "level"),
+    ],
+)
 def test_tampered_portfolio_is_refused(lelylijn, tamper, field):
     app, visitor, consultation, step = lelylijn
     page = step.page

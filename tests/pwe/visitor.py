@@ -1,4 +1,5 @@
 """A respondent driven through the Flask test client, and valid answers for any step."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,11 @@ from werkzeug.datastructures import MultiDict
 from pwe.flow import Step, step_by_id, steps
 from surveys.answers import MOTIVATION_PREFIX, OPT_OUT, SET_PREFIX, parse_motivation, parse_page
 from surveys.definition import (
-    PairsPage, PointsPage, PortfolioPage, QuestionsPage, StatementsPage,
+    PairsPage,
+    PointsPage,
+    PortfolioPage,
+    QuestionsPage,
+    StatementsPage,
 )
 from surveys.feasibility import feasible_level_vectors
 
@@ -54,7 +59,9 @@ def valid_form(consultation, step: Step, chosen: dict | None = None) -> list[tup
     """A complete, valid submission for a step (the motivation step needs the portfolio answer)."""
     page = step.page
     if step.kind == "motivation":
-        return [(f"{MOTIVATION_PREFIX}{o.id}", f"Reden voor {o.id} & <b>niet</b> zomaar") for o in page.options]
+        return [
+            (f"{MOTIVATION_PREFIX}{o.id}", f"Reden voor {o.id} & <b>niet</b> zomaar") for o in page.options
+        ]
     if isinstance(page, QuestionsPage):
         return [pair for q in page.questions for pair in _question(q)]
     if isinstance(page, StatementsPage):
@@ -65,8 +72,10 @@ def valid_form(consultation, step: Step, chosen: dict | None = None) -> list[tup
     if isinstance(page, PointsPage):
         return _points(page)
     if isinstance(page, PairsPage):
-        return [(f"{SET_PREFIX}{i + 1}", OPT_OUT if (page.opt_out and i == 1) else "AB"[i % 2])
-                for i in range(len(page.sets))]
+        return [
+            (f"{SET_PREFIX}{i + 1}", OPT_OUT if (page.opt_out and i == 1) else "AB"[i % 2])
+            for i in range(len(page.sets))
+        ]
     raise TypeError(page)
 
 
@@ -77,8 +86,10 @@ def forms_for_any_version(consultation) -> list[tuple[Step, list[tuple[str, str]
     forms = []
     for step in steps(consultation):
         if step.kind == "page" and isinstance(step.page, PortfolioPage):
-            feasible = [{tuple(row) for row in feasible_level_vectors(view, step_by_id(view, step.id)[1].page)}
-                        for view in views]
+            feasible = [
+                {tuple(row) for row in feasible_level_vectors(view, step_by_id(view, step.id)[1].page)}
+                for view in views
+            ]
             common = sorted(set.intersection(*feasible))
             forms.append((step, _portfolio(step.page, common[len(common) // 2])))
         else:
@@ -87,8 +98,11 @@ def forms_for_any_version(consultation) -> list[tuple[Step, list[tuple[str, str]
 
 
 def _portfolio(page: PortfolioPage, vector) -> list[tuple[str, str]]:
-    return [(o.id, number_text(level)) for o, level in zip(page.options, vector)
-            if not (o.is_toggle and level == 0)]
+    return [
+        (o.id, number_text(level))
+        for o, level in zip(page.options, vector)
+        if not (o.is_toggle and level == 0)
+    ]
 
 
 def expected_answer(consultation, step: Step, form) -> dict:

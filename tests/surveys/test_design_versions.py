@@ -1,4 +1,5 @@
 """Generated design versions: reproducible, balanced, little correlated, and valid definitions."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -11,9 +12,11 @@ from surveys.design_versions import Varied, balanced_versions
 from surveys.load import parse
 from tests.conftest import EXAMPLES
 
-VARIED = [Varied("lelylijn_fast", "use", "budget", (1800, 2200, 2600)),
-          Varied("route_zwolle", "use", "budget", (1500, 1800, 2100)),
-          Varied("roads", "use", "budget", (300, 500))]
+VARIED = [
+    Varied("lelylijn_fast", "use", "budget", (1800, 2200, 2600)),
+    Varied("route_zwolle", "use", "budget", (1500, 1800, 2100)),
+    Varied("roads", "use", "budget", (300, 500)),
+]
 
 
 def test_the_same_seed_gives_the_same_versions_and_another_seed_others():
@@ -41,8 +44,10 @@ def test_the_versions_make_a_valid_definition():
     data["versions"] = balanced_versions(VARIED, 6, seed=0).versions
     consultation = parse(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     assert [v.id for v in consultation.versions] == ["v1", "v2", "v3", "v4", "v5", "v6"]
-    budgets = {consultation.for_version(v.id).page("investments").option("roads").use["budget"]
-               for v in consultation.versions}
+    budgets = {
+        consultation.for_version(v.id).page("investments").option("roads").use["budget"]
+        for v in consultation.versions
+    }
     assert budgets == {300, 500}
 
 

@@ -1,32 +1,51 @@
 """The definition loader fed hostile files (hypothesis): a valid example with one value swapped
 for an adversarial one, random YAML, and alias bombs. It returns a consultation or a
 DefinitionError whose every problem names its place, and nothing else escapes."""
+
 from __future__ import annotations
 
 import datetime
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from surveys.load import DefinitionError, parse
 from surveys.yaml_guard import MAX_VALUES
 from tests.conftest import EXAMPLES
 
 EXAMPLE = yaml.safe_load((EXAMPLES / "lelylijn.yaml").read_text(encoding="utf-8"))
-HOSTILE = settings(max_examples=30, deadline=None, derandomize=True, database=None,
-                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+HOSTILE = settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 LONG = st.builds(lambda char, n: char * n, st.characters(), st.integers(1, 20_000))
-WEIRD_TEXT = st.text(st.characters(categories=["Cc", "Cf", "Zs", "Lo", "So"],
-                                   exclude_characters="\x00"), max_size=20)
-SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**30, 10**30), st.floats(), WEIRD_TEXT, LONG,
-    st.text(max_size=20), st.dates(), st.sampled_from([".nan", ".inf", "-.inf", "1e400", "0x1F"]),
+WEIRD_TEXT = st.text(
+    st.characters(categories=["Cc", "Cf", "Zs", "Lo", "So"], exclude_characters="\x00"), max_size=20
 )
-VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.one_of(st.text(max_size=10), LONG), inner, max_size=4)),
-    max_leaves=20)
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**30), 10**30),
+    st.floats(),
+    WEIRD_TEXT,
+    LONG,
+    st.text(max_size=20),
+    st.dates(),
+    st.sampled_from([".nan", ".inf", "-.inf", "1e400", "0x1F"]),
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.one_of(st.text(max_size=10), LONG), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
 
 
 def paths(node, path=()):
@@ -103,20 +122,24 @@ def test_random_yaml_is_read_or_refused(text):
 
 
 @settings(max_examples=25, deadline=None, derandomize=True, database=None)
-@given(width=st.integers(2, 12), depth=st.integers(2, 12), key=st.sampled_from(
-    ["pages", "constraints", "attributes", "versions", "title", "intro", "extra"]),
-    merge=st.booleans())
+@given(
+    width=st.integers(2, 12),
+    depth=st.integers(2, 12),
+    key=st.sampled_from(["pages", "constraints", "attributes", "versions", "title", "intro", "extra"]),
+    merge=st.booleans(),
+)
 def test_alias_bombs_are_refused_with_their_place(width, depth, key, merge):
     lines = ["b0: &b0 {x: lol}" if merge else "b0: &b0 [lol, lol]"]
     for level in range(1, depth + 1):
         refs = ", ".join([f"*b{level - 1}"] * width)
-        lines.append(f"b{level}: &b{level} {{<<: [{refs}], k{level}: 1}}" if merge
-                     else f"b{level}: &b{level} [{refs}]")
+        lines.append(
+            f"b{level}: &b{level} {{<<: [{refs}], k{level}: 1}}" if merge else f"b{level}: &b{level} [{refs}]"
+        )
     text = dumped(EXAMPLE) + "\n".join(lines) + f"\n{key}: *b{depth}\n"
     try:
         parse(text)
     except DefinitionError as error:
-        expands = width ** depth > MAX_VALUES and not merge
+        expands = width**depth > MAX_VALUES and not merge
         assert not expands or any("aliases (*name)" in p.message and p.place for p in error.problems)
 
 
@@ -129,14 +152,17 @@ def test_a_billion_laughs_is_refused_with_a_clear_message():
     assert any(p.place for p in refused.value.problems)
 
 
-@pytest.mark.parametrize("text, place", [
-    ("id: x\nintro: &r [*r]\n", "line 2"),
-    ("id: x\nmin_age: " + "9" * 5000 + "\n", "line 2"),
-    ("id: x\ntitle: " + "[" * 400 + "]" * 400 + "\n", ""),
-    ("id: " + "a" * 500 + "\n", "id"),
-    ("id: x\n" + "k" * 100_000 + ": 1\n", "line 2"),
-    ("id: x\ntitle: {" + "k" * 900 + ": 1}\n", "title.kkkk"),
-])
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("id: x\nintro: &r [*r]\n", "line 2"),
+        ("id: x\nmin_age: " + "9" * 5000 + "\n", "line 2"),
+        ("id: x\ntitle: " + "[" * 400 + "]" * 400 + "\n", ""),
+        ("id: " + "a" * 500 + "\n", "id"),
+        ("id: x\n" + "k" * 100_000 + ": 1\n", "line 2"),
+        ("id: x\ntitle: {" + "k" * 900 + ": 1}\n", "title.kkkk"),
+    ],
+)
 def test_hostile_structures_are_refused_with_their_place(text, place):
     with pytest.raises(DefinitionError) as refused:
         parse(text)

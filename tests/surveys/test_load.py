@@ -1,4 +1,5 @@
 """A valid definition becomes the expected objects; versions, hashes, files and the examples."""
+
 from __future__ import annotations
 
 import random
@@ -148,7 +149,12 @@ def test_top_level_and_texts(consultation):
     assert (consultation.min_age, consultation.duration_minutes) == (16, 15)
     assert consultation.version_id is None
     assert [type(page) for page in consultation.pages] == [
-        QuestionsPage, StatementsPage, PortfolioPage, PointsPage, PairsPage]
+        QuestionsPage,
+        StatementsPage,
+        PortfolioPage,
+        PointsPage,
+        PairsPage,
+    ]
 
 
 def test_a_plain_string_is_the_same_text_in_every_language(consultation):
@@ -177,7 +183,7 @@ def test_options_and_their_defaults(consultation):
     assert housing.use == {"budget": 100, "land": 1.5}
     assert housing.effects == {"homes": 20000, "nature": -50}
     assert (housing.levels, housing.default, len(housing.level_labels)) == ((-1, 0, 1, 2), 0, 4)
-    assert parks.default == 1      # no level 0: the lowest
+    assert parks.default == 1  # no level 0: the lowest
     assert (advice.leftover, advice.motivation, advice.randomize) == ("allowed", True, True)
     assert advice.constraints == ("budget", "land")
 
@@ -193,7 +199,8 @@ def test_points_pairs_and_statements(consultation):
 
 def test_portfolio_constraints_are_those_its_options_use_in_file_order():
     text = VALID.replace("use: {budget: 150, land: 2}", "use: {budget: 150}").replace(
-        "use: {budget: 100, land: 1.5}", "use: {budget: 100}")
+        "use: {budget: 100, land: 1.5}", "use: {budget: 100}"
+    )
     assert parse(text).page("advice").constraints == ("budget",)
 
 
@@ -260,27 +267,34 @@ def test_problem_str():
 
 
 def without_versions(text: str) -> str:
-    return text[:text.index("versions:")]
+    return text[: text.index("versions:")]
 
 
 def test_exact_arithmetic_in_the_feasibility_check():
     # 0.1 + 0.2 is 0.30000000000000004 in floats; must_use_all demands exactly 0.3
-    text = without_versions(VALID).replace("max: 10}", "max: 0.3}").replace(
-        "    leftover: allowed\n", "    leftover: must_use_all\n").replace(
-        "use: {budget: 150, land: 2}", "use: {budget: 150, land: 0.1}").replace(
-        "use: {budget: 100, land: 1.5}", "use: {budget: 100, land: 0.2}").replace(
-        "max: 500, min: 100", "max: 260, min: 0")
+    text = (
+        without_versions(VALID)
+        .replace("max: 10}", "max: 0.3}")
+        .replace("    leftover: allowed\n", "    leftover: must_use_all\n")
+        .replace("use: {budget: 150, land: 2}", "use: {budget: 150, land: 0.1}")
+        .replace("use: {budget: 100, land: 1.5}", "use: {budget: 100, land: 0.2}")
+        .replace("max: 500, min: 100", "max: 260, min: 0")
+    )
     assert problems(text) == []
 
 
 def test_groups_allow_only_one_member_away_from_its_lowest_level():
     # budget 250..500 is only reachable with both rail options (270); the group forbids that
-    text = without_versions(VALID).replace("max: 500, min: 100", "max: 500, min: 250").replace(
-        "use: {budget: 100, land: 1.5}", "use: {budget: 0, land: 1.5}").replace(
-        "use: {budget: 10}", "use: {budget: 0}")
+    text = (
+        without_versions(VALID)
+        .replace("max: 500, min: 100", "max: 500, min: 250")
+        .replace("use: {budget: 100, land: 1.5}", "use: {budget: 0, land: 1.5}")
+        .replace("use: {budget: 10}", "use: {budget: 0}")
+    )
     assert [str(p) for p in problems(text)] == [
         'pages[2]: no choice of levels satisfies constraint "budget" (min 250, max 500); the '
-        "options can use at most 150. Lower min or raise the options' use."]
+        "options can use at most 150. Lower min or raise the options' use."
+    ]
     assert problems(text.replace("        group: rail\n", "")) == []
 
 
@@ -294,21 +308,27 @@ def random_page(rng: random.Random) -> tuple[PortfolioPage, tuple[Constraint, ..
             low, high = high, low
         constraints.append(Constraint(constraint_id, Text(neutral=constraint_id), max=high, min=low))
     options = tuple(
-        Option(f"o{index}", Text(neutral="o"),
-               levels=tuple(sorted(rng.sample([-2, -1, 0, 0.5, 1, 2], rng.randint(1, 3)))),
-               use={c.id: rng.choice([-1, 0.1, 0.2, 1, 2, 3]) for c in constraints
-                    if rng.random() < 0.7},
-               group=rng.choice([None, None, "g", "h"]))
-        for index in range(rng.randint(1, 5)))
-    page = PortfolioPage("p", options, leftover=rng.choice(["allowed", "must_use_all"]),
-                         constraints=constraints_used(options, ("budget", "land")))
+        Option(
+            f"o{index}",
+            Text(neutral="o"),
+            levels=tuple(sorted(rng.sample([-2, -1, 0, 0.5, 1, 2], rng.randint(1, 3)))),
+            use={c.id: rng.choice([-1, 0.1, 0.2, 1, 2, 3]) for c in constraints if rng.random() < 0.7},
+            group=rng.choice([None, None, "g", "h"]),
+        )
+        for index in range(rng.randint(1, 5))
+    )
+    page = PortfolioPage(
+        "p",
+        options,
+        leftover=rng.choice(["allowed", "must_use_all"]),
+        constraints=constraints_used(options, ("budget", "land")),
+    )
     return page, tuple(constraints)
 
 
 def has_feasible_advice(page: PortfolioPage, constraints: tuple[Constraint, ...]) -> bool:
     """The answer of the feasibility module, which checks respondents' advice."""
-    consultation = Consultation("t", ("nl",), Text(neutral="t"), constraints=constraints,
-                                pages=(page,))
+    consultation = Consultation("t", ("nl",), Text(neutral="t"), constraints=constraints, pages=(page,))
     return len(feasible_level_vectors(consultation, page)) > 0
 
 
@@ -346,8 +366,9 @@ def test_each_example_loads_without_problems(path):
 
 def test_every_key_of_the_format_is_documented():
     documentation = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
-    undocumented = [f"{shape}: {key}" for shape, keys in SHAPES.items() for key in keys
-                    if f"`{key}`" not in documentation]
+    undocumented = [
+        f"{shape}: {key}" for shape, keys in SHAPES.items() for key in keys if f"`{key}`" not in documentation
+    ]
     assert undocumented == []
 
 

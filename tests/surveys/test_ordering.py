@@ -1,4 +1,5 @@
 """Option order per respondent and balanced assignment of design versions."""
+
 import collections
 import random
 
@@ -18,8 +19,9 @@ def test_order_is_a_permutation_and_fixed_by_the_seed(page):
     assert len({tuple(order) for order in orders}) > 1
 
 
-@pytest.mark.parametrize("page", [portfolio([option(i) for i in IDS], randomize=False),
-                                  points(IDS, randomize=False)])
+@pytest.mark.parametrize(
+    "page", [portfolio([option(i) for i in IDS], randomize=False), points(IDS, randomize=False)]
+)
 def test_order_is_the_definitions_when_not_randomised(page):
     assert option_order(page, random.Random(1)) == IDS
 
@@ -36,7 +38,7 @@ def test_no_versions_means_no_version():
 def test_a_version_with_the_fewest_respondents_is_assigned():
     c = consultation(versions=["A", "B", "C"])
     assert assign_version(c, {"A": 5, "B": 3, "C": 4}, random.Random(1)) == "B"
-    assert assign_version(c, {"A": 5, "C": 4}, random.Random(1)) == "B"      # none yet
+    assert assign_version(c, {"A": 5, "C": 4}, random.Random(1)) == "B"  # none yet
     assert assign_version(c, {"A": 1, "B": 1, "C": 1, "old": 0}, random.Random(1)) in "ABC"
 
 
@@ -52,4 +54,4 @@ def test_assignment_stays_balanced_and_breaks_ties_at_random():
         counts[version] += 1
         assert max(counts.values()) - min(counts[v] for v in "ABC") <= 1
     assert sorted(counts.values()) == [333, 333, 334]
-    assert set(firsts) == {"A", "B", "C"}              # each round may start with any version
+    assert set(firsts) == {"A", "B", "C"}  # each round may start with any version

@@ -8,51 +8,64 @@ Respondents who have not finished keep their place: their cookie held the pseudo
 becomes their handle, and they get a new pseudonym that was never in a cookie. Completed
 respondents keep their pseudonym (exports already made refer to it) and it stays their handle.
 """
+
 import secrets
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0002'
-down_revision = '0001'
+revision = "0002"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('respondent', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('handle', sa.String(length=64), nullable=True))
+    with op.batch_alter_table("respondent", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("handle", sa.String(length=64), nullable=True))
 
     connection = op.get_bind()
     connection.execute(sa.text("UPDATE respondent SET handle = pseudonym"))
-    unfinished = connection.execute(sa.text(
-        "SELECT id FROM respondent WHERE id NOT IN (SELECT respondent_id FROM response)"
-    )).scalars().all()
+    unfinished = (
+        connection.execute(
+            sa.text("SELECT id FROM respondent WHERE id NOT IN (SELECT respondent_id FROM response)")
+        )
+        .scalars()
+        .all()
+    )
     for respondent_id in unfinished:
-        connection.execute(sa.text("UPDATE respondent SET pseudonym = :pseudonym WHERE id = :id"),
-                           {"pseudonym": secrets.token_hex(16), "id": respondent_id})
+        connection.execute(
+            sa.text("UPDATE respondent SET pseudonym = :pseudonym WHERE id = :id"),
+            {"pseudonym": secrets.token_hex(16), "id": respondent_id},
+        )
 
-    with op.batch_alter_table('respondent', schema=None) as batch_op:
-        batch_op.alter_column('handle', existing_type=sa.String(length=64), nullable=False)
-        batch_op.create_unique_constraint('uq_respondent_handle', ['handle'])
+    with op.batch_alter_table("respondent", schema=None) as batch_op:
+        batch_op.alter_column("handle", existing_type=sa.String(length=64), nullable=False)
+        batch_op.create_unique_constraint("uq_respondent_handle", ["handle"])
 
-    op.create_table('version_start',
-    sa.Column('consultation_id', sa.Integer(), nullable=False),
-    sa.Column('version', sa.String(length=100), nullable=False),
-    sa.Column('starts', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['consultation_id'], ['consultation.id'], ),
-    sa.PrimaryKeyConstraint('consultation_id', 'version')
+    op.create_table(
+        "version_start",
+        sa.Column("consultation_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.String(length=100), nullable=False),
+        sa.Column("starts", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["consultation_id"],
+            ["consultation.id"],
+        ),
+        sa.PrimaryKeyConstraint("consultation_id", "version"),
     )
     # the balance continues from the respondents already there
-    connection.execute(sa.text(
-        "INSERT INTO version_start (consultation_id, version, starts) "
-        "SELECT consultation_id, version, COUNT(*) FROM respondent "
-        "WHERE version IS NOT NULL GROUP BY consultation_id, version"
-    ))
+    connection.execute(
+        sa.text(
+            "INSERT INTO version_start (consultation_id, version, starts) "
+            "SELECT consultation_id, version, COUNT(*) FROM respondent "
+            "WHERE version IS NOT NULL GROUP BY consultation_id, version"
+        )
+    )
 
 
 def downgrade() -> None:
-    op.drop_table('version_start')
-    with op.batch_alter_table('respondent', schema=None) as batch_op:
-        batch_op.drop_constraint('uq_respondent_handle', type_='unique')
-        batch_op.drop_column('handle')
+    op.drop_table("version_start")
+    with op.batch_alter_table("respondent", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_respondent_handle", type_="unique")
+        batch_op.drop_column("handle")

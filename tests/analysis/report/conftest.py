@@ -1,5 +1,6 @@
 """One report per demo consultation, made once per test module from 3,000 respondents simulated
 from known value weights."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,18 +20,21 @@ from tests.conftest import EXAMPLES
 RESPONDENTS = 3000
 
 
-def simulated(slug: str, n: int = RESPONDENTS, seed: int = 1, text: str | None = None,
-              value_weights: str | None = None):
+def simulated(
+    slug: str, n: int = RESPONDENTS, seed: int = 1, text: str | None = None, value_weights: str | None = None
+):
     """Report data of `n` respondents of a demo simulated from known value weights: the same for
     everyone (tests/analysis/report/weights/, so every estimate has one true value), or
     `value_weights`, a file in surveys/examples/value-weights/."""
     text = text if text is not None else (EXAMPLES / f"{slug}.yaml").read_text(encoding="utf-8")
     consultation = parse(text)
-    path = (EXAMPLES / "value-weights" / value_weights if value_weights
-            else Path(__file__).parent / "weights" / f"{slug}.yaml")
+    path = (
+        EXAMPLES / "value-weights" / value_weights
+        if value_weights
+        else Path(__file__).parent / "weights" / f"{slug}.yaml"
+    )
     weights = load_value_weights(path, consultation)
-    return from_records(consultation, text, simulate_responses(consultation, weights, n,
-                                                               seed=seed)), weights
+    return from_records(consultation, text, simulate_responses(consultation, weights, n, seed=seed)), weights
 
 
 def make(data, out: Path, **options):
@@ -43,8 +47,7 @@ def make(data, out: Path, **options):
 def lelylijn(tmp_path_factory):
     data, weights = simulated("lelylijn")
     out = tmp_path_factory.mktemp("lelylijn")
-    return make(data, out, language="nl", by=("lives_north",), command="pwe report lelylijn"), \
-        weights, out
+    return make(data, out, language="nl", by=("lives_north",), command="pwe report lelylijn"), weights, out
 
 
 @pytest.fixture(scope="module")

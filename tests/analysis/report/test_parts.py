@@ -1,5 +1,6 @@
 """The report's building blocks checked against outside references: Holm's correction against
 statsmodels, the Wald test by hand, numbers as each language writes them, the CSS filter."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,7 +23,7 @@ def test_holm_equals_statsmodels_and_keeps_missing_p_values_out():
 def test_wald_test_of_two_groups_is_the_squared_z_test():
     chi2, df, p = wald_test(np.array([0.4, 0.5]), np.array([0.02, 0.03]))
     z = 0.1 / np.hypot(0.02, 0.03)
-    assert df == 1 and np.isclose(chi2, z ** 2) and np.isclose(p, 2 * stats.norm.sf(z))
+    assert df == 1 and np.isclose(chi2, z**2) and np.isclose(p, 2 * stats.norm.sf(z))
     assert np.isnan(wald_test(np.array([0.4, 0.5]), np.array([0.0, 0.03]))[2])
 
 
@@ -36,8 +37,10 @@ def test_numbers_as_each_language_writes_them():
 
 
 def test_css_keeps_only_rules_and_tokens_the_report_uses():
-    components = (".utrecht-table{color:var(--table-color)}.utrecht-button{color:red}"
-                  "@media print{.utrecht-table{border:0}.other{x:y}}")
+    components = (
+        ".utrecht-table{color:var(--table-color)}.utrecht-button{color:red}"
+        "@media print{.utrecht-table{border:0}.other{x:y}}"
+    )
     theme = ".voorbeeld-theme{--table-color:var(--base);--base:#123;--unused:1px}"
     css = needed_css(components, theme, ".own{color:var(--own)}", {"utrecht-table"})
     assert ".utrecht-table{color:var(--table-color)}" in css

@@ -1,5 +1,6 @@
 """From known value weights, 3,000 simulated respondents per demo: results.json gives the weights
 back within their 95% intervals, and the summary states them in words."""
+
 from __future__ import annotations
 
 import json
@@ -22,14 +23,18 @@ def _checks(lelylijn, ruimte):
         truth = weights[page]
         worth = {row["option"]: row for row in _results(out)["values"][page]["worth"]}
         assert set(worth) == set(truth["asc"])
-        checks += [(f"{page} worth {option}", asc / truth["delta0"], worth[option])
-                   for option, asc in truth["asc"].items()]
+        checks += [
+            (f"{page} worth {option}", asc / truth["delta0"], worth[option])
+            for option, asc in truth["asc"].items()
+        ]
     truth = lelylijn[1]["variants"]
     params = _params(_results(lelylijn[2]), "mnl:variants")
     expected = {f"beta:{a}": v for a, v in truth["beta"].items()} | {"asc:none": truth["asc_none"]}
     assert set(params) == set(expected)
-    checks += [(f"variants {name}", value, dict(params[name], std_err=params[name]["std_err"]))
-               for name, value in expected.items()]
+    checks += [
+        (f"variants {name}", value, dict(params[name], std_err=params[name]["std_err"]))
+        for name, value in expected.items()
+    ]
     return checks
 
 
@@ -39,8 +44,11 @@ def test_value_weights_recovered_within_their_intervals(lelylijn, ruimte):
     pairs design's stops and travel time move together, so their errors are wide)."""
     checks = _checks(lelylijn, ruimte)
     assert len(checks) == 20
-    far = [(what, truth, row) for what, truth, row in checks
-           if abs(row.get("worth", row.get("estimate")) - truth) > 3.5 * row["std_err"]]
+    far = [
+        (what, truth, row)
+        for what, truth, row in checks
+        if abs(row.get("worth", row.get("estimate")) - truth) > 3.5 * row["std_err"]
+    ]
     assert not far
     inside = [row["lower"] <= truth <= row["upper"] for _, truth, row in checks]
     assert sum(inside) >= 17, [what for (what, _, _), ok in zip(checks, inside) if not ok]
@@ -48,8 +56,7 @@ def test_value_weights_recovered_within_their_intervals(lelylijn, ruimte):
 
 def test_pairs_parameters_use_the_names_of_pwe_fit(lelylijn):
     params = _params(_results(lelylijn[2]), "mnl:variants")
-    assert {"name", "estimate", "std_err", "robust_std_err", "lower", "upper"} <= \
-        set(params["asc:none"])
+    assert {"name", "estimate", "std_err", "robust_std_err", "lower", "upper"} <= set(params["asc:none"])
 
 
 def test_summary_states_the_estimated_worth_in_words(lelylijn, ruimte):

@@ -1,5 +1,6 @@
 """Segments: the report describes the latent classes the responses were simulated from (sizes,
 advice, worth, background, generated names), and --classes auto picks K by BIC."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -13,8 +14,7 @@ from tests.analysis.report.conftest import simulated
 
 def test_two_classes_described_with_sizes_advice_worth_background_and_names():
     data, weights = simulated("lelylijn", n=3000, value_weights="lelylijn-classes.yaml")
-    report = build_report(data, ReportOptions(classes=2, by=("lives_north",)),
-                          weigh(data.respondents))
+    report = build_report(data, ReportOptions(classes=2, by=("lives_north",)), weigh(data.respondents))
     segments = report.results["segments"]
     assert segments["classes"] == 2
     truth = sorted(c["share"] for c in weights["investments"]["classes"])
@@ -42,8 +42,14 @@ def test_auto_keeps_the_lowest_bic_and_stops_when_bic_turns_up(monkeypatch):
 
         def fit(self):
             fitted.append(self.k)
-            return SimpleNamespace(n_classes=self.k, bic={1: 100, 2: 90, 3: 95, 4: 80}[self.k],
-                                   loglik=0.0, n_free=self.k, aic=0.0, converged=True)
+            return SimpleNamespace(
+                n_classes=self.k,
+                bic={1: 100, 2: 90, 3: 95, 4: 80}[self.k],
+                loglik=0.0,
+                n_free=self.k,
+                aic=0.0,
+                converged=True,
+            )
 
     data, _ = simulated("lelylijn", n=100)
     ctx = Context(data, ReportOptions(classes="auto"), weigh(data.respondents))

@@ -1,5 +1,6 @@
 """Weighted reports: raked to margins, the weighting's numbers are reported and the tables show
 the weighted share beside the unweighted one."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,8 +20,7 @@ def test_raked_report_shows_sample_population_and_both_shares(tmp_path):
     margins = {row["category"]: row for row in weighting["margins"]}
     assert margins["yes"]["population"] == pytest.approx(0.1)
     assert margins["yes"]["weighted"] == pytest.approx(0.1, abs=1e-6)
-    assert margins["yes"]["sample"] == pytest.approx(
-        (data.respondents["lives_north"] == "yes").mean())
+    assert margins["yes"]["sample"] == pytest.approx((data.respondents["lives_north"] == "yes").mean())
     shares = report.tables["investments_option_shares"]
     assert "share_unweighted" in [c.key for c in shares.columns]
     assert not np.allclose(shares.frame["share"], shares.frame["share_unweighted"])
@@ -30,8 +30,11 @@ def make_weighted(data, tmp_path):
     from analysis.report.build import build_report
     from analysis.report.context import ReportOptions
 
-    return build_report(data, ReportOptions(command="pwe report lelylijn"),
-                        weigh(data.respondents, margins=tmp_path / "margins.yaml"))
+    return build_report(
+        data,
+        ReportOptions(command="pwe report lelylijn"),
+        weigh(data.respondents, margins=tmp_path / "margins.yaml"),
+    )
 
 
 def test_margins_and_weights_file_together_are_refused(tmp_path):
