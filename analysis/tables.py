@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from surveys.answers import MOTIVATION_PREFIX, OPT_OUT, variant_letters
+from surveys.columns import RESPONDENT_COLUMNS, resource_columns
 from surveys.definition import (
     Consultation,
     Option,
@@ -34,15 +35,6 @@ from surveys.feasibility import points_bounds, total_bounds
 Record = Mapping[str, Any]
 Row = dict[str, Any]
 
-RESPONDENT_COLUMNS = [
-    "respondent",
-    "version",
-    "source",
-    "language",
-    "started_at",
-    "completed_at",
-    "duration_minutes",
-]
 MOTIVATION_COLUMN_PREFIX = "why."
 MOTIVATION_COLUMNS = ["respondent", "page", "option", "level", "direction", "text"]
 CHOSEN, NOT_CHOSEN, LEVEL = "chosen", "not chosen", "level"
@@ -70,7 +62,7 @@ def motivations_table(consultation: Consultation, records: Iterable[Record]) -> 
 
 
 def respondent_column_names(consultation: Consultation) -> list[str]:
-    return _unique(RESPONDENT_COLUMNS + [column.name for column in answer_columns(consultation)])
+    return _unique([*RESPONDENT_COLUMNS, *(column.name for column in answer_columns(consultation))])
 
 
 def respondent_rows(consultation: Consultation, records: Iterable[Record]) -> Iterator[list]:
@@ -302,7 +294,7 @@ class _Resource:
     budget_min: str
 
 
-_POINTS = _Resource(None, "cost", "budget", "budget_min")
+_POINTS = _Resource(None, *resource_columns(None))
 
 
 @dataclass(frozen=True)
@@ -377,8 +369,8 @@ def _resource_columns(
 
 def _constraint_resources(constraint_ids: list[str]) -> tuple[_Resource, ...]:
     if len(constraint_ids) == 1:
-        return (_Resource(constraint_ids[0], "cost", "budget", "budget_min"),)
-    return tuple(_Resource(c, f"cost_{c}", f"budget_{c}", f"budget_min_{c}") for c in constraint_ids)
+        return (_Resource(constraint_ids[0], *resource_columns(None)),)
+    return tuple(_Resource(c, *resource_columns(c)) for c in constraint_ids)
 
 
 def choice_column_names(consultation: Consultation) -> list[str]:

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from surveys.answers import IGNORED_FIELDS, RESERVED_PREFIXES
+from surveys.columns import RESPONDENT_COLUMNS, choice_table_names
 from surveys.definition import (
     Attribute,
     Choice,
@@ -101,6 +102,9 @@ def read_choice_id(reader: ConsultationReader, value: Any, place: str) -> Any:
 def read_field_id(reader: ConsultationReader, value: Any, place: str) -> Any:
     """An id the platform also uses as a form field or export column, so some names are taken."""
     identifier = read_id(reader, value, place)
+    if identifier in RESPONDENT_COLUMNS:
+        reader.report(place, _column_taken(identifier, "respondent table", RESPONDENT_COLUMNS))
+        return None
     if identifier in RESERVED_IDS or str(identifier).startswith(RESERVED_PREFIXES):
         names = ", ".join(f'"{name}"' for name in sorted(RESERVED_IDS))
         prefixes = " or ".join(f'"{prefix}"' for prefix in RESERVED_PREFIXES)
@@ -196,6 +200,24 @@ ID = Key(read_id, required=True)
 FIELD_ID = Key(read_field_id, required=True)
 
 
+def read_attribute_column_id(reader: ConsultationReader, value: Any, place: str) -> Any:
+    """An attribute's id, which names its column of the choice table."""
+    identifier = read_id(reader, value, place)
+    taken = choice_table_names(reader.constraint_ids)
+    if identifier in taken:
+        reader.report(place, _column_taken(identifier, "choice table", taken))
+        return None
+    return identifier
+
+
+def _column_taken(identifier: str, table: str, names: tuple[str, ...]) -> str:
+    listed = ", ".join(f'"{name}"' for name in names)
+    return (
+        f'the id "{identifier}" would name a column the export\'s {table} already has ({listed}); '
+        "choose another name"
+    )
+
+
 # --- attributes, constraints and questions ------------------------------------------------------
 
 
@@ -233,7 +255,7 @@ def _check_pick_counts(reader: ConsultationReader, values: Fields, place: str) -
 ATTRIBUTE: Shape[ConsultationReader] = Shape(
     Attribute,
     {
-        "id": ID,
+        "id": Key(read_attribute_column_id, required=True),
         "label": REQUIRED_TEXT,
         "unit": TEXT,
         "description": TEXT,

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.tables import choices_table, respondents_table
-from surveys.load import parse
+from surveys.load import DefinitionError, parse
 from tests.analysis.sample import DEFINITION, answers
 
 CONSULTATION = parse(DEFINITION)
@@ -274,10 +274,14 @@ def test_an_unknown_version_is_named():
 
 
 def test_ids_that_would_name_a_column_twice_are_refused():
-    clash = parse(
-        DEFINITION.replace(
-            "{id: stops, label: Haltes}", "{id: stops, label: Haltes}\n  - {id: cost, label: Kosten}"
-        )
+    text = DEFINITION.replace(
+        "{id: stops, label: Haltes}", "{id: stops, label: Haltes}\n  - {id: cost, label: Kosten}"
     )
+    # the validator keeps such an id out of a definition ...
+    with pytest.raises(DefinitionError, match="would name a column the export's choice table"):
+        parse(text)
+    # ... and the table refuses one built without it rather than writing two columns "cost"
+    valid = parse(DEFINITION)
+    clash = replace(valid, attributes=(*valid.attributes, replace(valid.attributes[0], id="cost")))
     with pytest.raises(ValueError, match="more than one column named cost"):
         choices_table(clash, [record("r1")])

@@ -111,6 +111,16 @@ CASES = {
         "pages[0].questions[0].id",
         'the id "lang" is reserved',
     ),
+    "attribute named like a choice-table column": (
+        changed("attributes[0].id", "budget"),
+        "attributes[0].id",
+        'the id "budget" would name a column the export\'s choice table already has',
+    ),
+    "question named like a respondent-table column": (
+        changed("pages[0].questions[0].id", "source"),
+        "pages[0].questions[0].id",
+        'the id "source" would name a column the export\'s respondent table already has',
+    ),
     "reserved prefix": (
         changed("pages[2].options[0].id", "why-rail"),
         "pages[2].options[0].id",
