@@ -14,7 +14,7 @@ from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import PageAnswer, Respondent, Response
-from pwe.services.responses import started_count
+from pwe.services.consultations import respondent_count
 from pwe.services.voiding import not_voided
 from surveys.definition import Consultation
 
@@ -68,7 +68,7 @@ def monitoring(row: ConsultationRow, consultation: Consultation) -> Monitoring:
     result.funnel = _funnel(
         row,
         consultation,
-        max(len(respondents), started_count(row.id)),
+        respondent_count(row.id),
         sum(1 for r in respondents if r.completed_at is not None),
     )
     if durations:

@@ -4,7 +4,6 @@ a fresh browser context (cookies, viewport, JavaScript on or off) for every test
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from analysis.report.pdf import CHROMIUM_FLAGS, find_chromium
 from pwe.extensions import db
 from pwe.flow import Step, steps
 from pwe.models import Respondent, Response
@@ -22,15 +22,6 @@ from tests.conftest import EXAMPLES, make_app
 
 SLUGS = ["ruimte-2050", "lelylijn"]
 
-# Debian's Chromium, never a downloaded one; quiet flags so a test run makes no network calls.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 VIEWPORTS = {
     "mobile": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
@@ -111,7 +102,8 @@ def live_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    executable = shutil.which("chromium")
+    # Debian's Chromium, never a downloaded one, with the flags the report's PDF uses
+    executable = find_chromium()
     if executable is None:
         reason = "Debian's Chromium is not installed (apt-get install chromium); browser tests skipped"
         if os.environ.get("CI"):
@@ -120,7 +112,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
 
