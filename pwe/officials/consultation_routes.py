@@ -13,8 +13,6 @@ from pwe.officials.access import actor, may, requires
 from pwe.services import audit, consultations, lifecycle, monitoring
 from pwe.services.export import DOWNLOADS
 
-EXPORT_FILES = DOWNLOADS
-
 
 def consultation_or_404(slug: str) -> ConsultationRow:
     row = consultations.find(slug)
@@ -56,7 +54,7 @@ def consultation_page(row: ConsultationRow, form=None, errors: dict | None = Non
         errors=errors or {},
         figures=figures,
         charts={"per_day": charts.per_day(figures), "funnel": charts.funnel(figures)} if figures else {},
-        exports=EXPORT_FILES,
+        exports=list(DOWNLOADS),
     ), (422 if errors else 200)
 
 
