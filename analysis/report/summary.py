@@ -127,15 +127,18 @@ def _pairs(ctx: Context) -> list[str]:
         rows = [r for r in numbers.get("wtp", []) if _finite(r["lower"], r["upper"])]
         if rows:
             best = max(rows, key=lambda r: abs(r["wtp"]) / r["std_err"] if r["std_err"] else 0)
+            # a negative amount reads as what one unit less is worth, not as "-3 euro"
+            sign = -1 if best["wtp"] < 0 else 1
+            low, high = sorted((sign * best["lower"], sign * best["upper"]))
             sentences.append(
                 t(
-                    "s_wtp",
+                    "s_wtp_less" if sign < 0 else "s_wtp",
                     unit=ctx.labels("unit", best["attribute"]),
                     attribute=ctx.labels("attribute", best["attribute"]),
-                    wtp=t.significant(best["wtp"]),
+                    wtp=t.significant(sign * best["wtp"]),
                     cost_unit=numbers["wtp_unit"],
-                    low=t.significant(best["lower"]),
-                    high=t.significant(best["upper"]),
+                    low=t.significant(low),
+                    high=t.significant(high),
                 )
             )
     for page_id, numbers in ctx.results.get("advice", {}).items():

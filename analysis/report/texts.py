@@ -42,6 +42,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "{attribute_b} (95%-interval {low} tot {high}).",
         "s_wtp": "Eén eenheid meer {attribute} ({unit}) weegt voor deelnemers even zwaar als "
         "{wtp} {cost_unit} (95%-interval {low} tot {high}).",
+        "s_wtp_less": "Eén eenheid minder {attribute} ({unit}) is deelnemers {wtp} {cost_unit} waard "
+        "(95%-interval {low} tot {high}).",
         "s_top_goals": "De meeste punten gaan naar {goals}.",
         "s_opt_out": "Gemiddeld koos {share} voor '{label}'.",
         "s_segments": "Er zijn {k} groepen met een eigen afweging: {classes}.",
@@ -95,7 +97,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "{top} met {share}.",
         "a_levels_alt": "Gestapeld staafdiagram van de verdeling over de standen per onderwerp.",
         "a_by_source": "Per bron",
-        "a_constraint": "Hoeveel van {constraint} werd gebruikt",
+        "a_constraint": "Gebruik van de grens: {constraint}",
         "a_constraint_text": "Gemiddeld gebruikt: {mean} {unit} van {budget} {unit} ({share}); "
         "{full} gebruikte (bijna) alles.",
         "a_packages": "Meest gekozen pakketten",
@@ -267,6 +269,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "of {attribute_b} (95% interval {low} to {high}).",
         "s_wtp": "One unit more of {attribute} ({unit}) weighs as much as {wtp} {cost_unit} "
         "for respondents (95% interval {low} to {high}).",
+        "s_wtp_less": "One unit less of {attribute} ({unit}) is worth {wtp} {cost_unit} to respondents "
+        "(95% interval {low} to {high}).",
         "s_top_goals": "Most points go to {goals}.",
         "s_opt_out": "On average {share} chose '{label}'.",
         "s_segments": "There are {k} groups that weigh things their own way: {classes}.",
@@ -317,7 +321,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "a_shares_alt": "Bar chart of the share advising each choice; the highest is {top} with {share}.",
         "a_levels_alt": "Stacked bar chart of the distribution over the levels per topic.",
         "a_by_source": "By source",
-        "a_constraint": "How much of {constraint} was used",
+        "a_constraint": "Use of the limit: {constraint}",
         "a_constraint_text": "Mean use: {mean} {unit} of {budget} {unit} ({share}); {full} used "
         "(almost) everything.",
         "a_packages": "Most chosen packages",

@@ -75,7 +75,11 @@ def test_summary_states_willingness_to_pay_of_the_pairs(lelylijn):
     results = _results(lelylijn[2])
     wtp = results["values"]["variants"]["wtp"]
     t = Texts("nl")
-    assert any(t.significant(row["wtp"]) in s for row in wtp for s in results["summary"])
+    # a negative amount is said as what one unit less is worth, with the amount positive
+    stated = [(row, s) for row in wtp for s in results["summary"] if t.significant(abs(row["wtp"])) in s]
+    assert stated
+    row, sentence = stated[0]
+    assert ("minder" in sentence) == (row["wtp"] < 0) and "−" not in sentence.split("(")[0]
 
 
 def test_unidentified_effects_are_said_in_words_not_printed(lelylijn):
