@@ -173,9 +173,7 @@ def _by_source(ctx: Context, page: PortfolioPage, rows: pd.DataFrame, sources: p
                 percent=value == "share",
             ),
         ]
-    return ctx.table(
-        f"{page.id}_by_source", f"{ctx.labels('page', page.id)}: {t('a_by_source').lower()}", frame, columns
-    )
+    return ctx.table(f"{page.id}_by_source", _titled(ctx, page, t("a_by_source")), frame, columns)
 
 
 def resource_columns(rows: pd.DataFrame) -> list[tuple[str, str, str]]:
@@ -307,9 +305,7 @@ def _packages(ctx: Context, page: PortfolioPage, rows: pd.DataFrame):
         Column("chosen_by", t("n"), "count"),
     ]
     _numbers(ctx, page, "portfolio")["packages"] = frame.to_dict("records")
-    return ctx.table(
-        f"{page.id}_packages", f"{ctx.labels('page', page.id)}: {t('a_packages').lower()}", frame, columns
-    )
+    return ctx.table(f"{page.id}_packages", _titled(ctx, page, t("a_packages")), frame, columns)
 
 
 def _best_package(ctx: Context, page: PortfolioPage, fit):
@@ -437,7 +433,7 @@ def _design(ctx: Context, page: PairsPage):
     ]
     return ctx.table(
         f"{page.id}_design",
-        f"{ctx.labels('page', page.id)}: {t('attribute').lower()}",
+        _titled(ctx, page, t("attribute")),
         pd.DataFrame(rows),
         columns,
     )
@@ -504,3 +500,8 @@ def _without_definition(ctx: Context, result: Section) -> None:
     table = ctx.table("option_shares", t("advice"), shares, columns)
     result.blocks.append(TableBlock(table))
     ctx.results["advice"] = {"options": shares.drop(columns="label").to_dict("records")}
+
+
+def _titled(ctx, page, what: str) -> str:
+    """A table's title: what it shows, then the page it belongs to (whose title may end in "?")."""
+    return f"{what} – {ctx.labels('page', page.id)}"
