@@ -69,7 +69,8 @@ def start(row: ConsultationRow, consultation: Consultation, rng: Random, source:
     """A new start with a balanced design version and its own option order (no respondent row)."""
     version = assign_version(consultation, version_starts(row.id), rng)
     # every start is counted, also without versions: the count freezes the definition
-    _count_version_start(row.id, version if version is not None else NO_VERSION)
+    count_starts(row.id, version)
+    db.session.commit()
     return Start(
         handle=new_handle(),
         definition_hash=row.definition_hash,
@@ -104,16 +105,18 @@ def version_starts(consultation_id: int) -> dict[str, int]:
     )
 
 
-def _count_version_start(consultation_id: int, version: str) -> None:
+def count_starts(consultation_id: int, version: str | None, starts: int = 1) -> None:
+    """Add starts to a version's count in one statement (the caller commits): concurrent starts
+    never lose a count."""
     insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(VersionStart).values(consultation_id=consultation_id, version=version, starts=1)
+    key = version if version is not None else NO_VERSION
+    statement = insert(VersionStart).values(consultation_id=consultation_id, version=key, starts=starts)
     db.session.execute(
         statement.on_conflict_do_update(
             index_elements=["consultation_id", "version"],
-            set_={"starts": VersionStart.starts + 1},
+            set_={"starts": VersionStart.starts + starts},
         )
     )
-    db.session.commit()
 
 
 def persist(row: ConsultationRow, respondent: Respondent | Start, language: str) -> Respondent:
@@ -144,17 +147,6 @@ def persist(row: ConsultationRow, respondent: Respondent | Start, language: str)
         return created
     respondent.language = language
     return respondent
-
-
-def version_counts(consultation_id: int) -> dict[str | None, int]:
-    """How many respondents each design version has so far (for balanced assignment)."""
-    return dict(
-        db.session.execute(
-            select(Respondent.version, func.count())
-            .where(Respondent.consultation_id == consultation_id)
-            .group_by(Respondent.version)
-        ).all()
-    )
 
 
 def option_orders(consultation: Consultation, rng: Random) -> dict[str, list[str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections import Counter
 from collections.abc import Iterator, Mapping
 
 from sqlalchemy import func, insert, select
@@ -19,7 +20,7 @@ from pwe.flow import steps
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import PageAnswer, Respondent, Response
 from pwe.services.consultations import UnknownConsultation, definition_of, require
-from pwe.services.responses import option_orders, version_counts
+from pwe.services.responses import count_starts, option_orders, version_starts
 from surveys.definition import Consultation
 
 BATCH = 500
@@ -32,10 +33,13 @@ class SimulationError(Exception):
 def store_simulated(slug: str, value_weights: Mapping, n: int, seed: int = 0) -> int:
     """Add `n` completed simulated respondents to an imported consultation; returns n.
 
-    Versions continue the balance of the respondents already there, as the platform's own.
+    Versions continue the balance of the starts already counted, and count as starts themselves,
+    as the platform's own respondents do.
     """
     row, consultation = imported(slug)
-    records = simulate_responses(consultation, value_weights, n, seed=seed, counts=version_counts(row.id))
+    records = simulate_responses(consultation, value_weights, n, seed=seed, counts=version_starts(row.id))
+    for version, starts in Counter(record["version"] for record in records).items():
+        count_starts(row.id, version, starts)
     orders = random.Random(seed)
     step_ids = [step.id for step in steps(consultation)]
     for batch in _batches(records):

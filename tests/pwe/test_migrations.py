@@ -17,21 +17,32 @@ def test_0002_separates_handles_from_pseudonyms_and_counts_versions(tmp_path):
         connection.execute(
             text("INSERT INTO consultation VALUES (1, 'c', 'id: c', 'h', 'open', '2026-01-01', '2026-01-01')")
         )
-        for rid, pseudonym, version in ((1, "done", "A"), (2, "busy", "A"), (3, "new", "B")):
+        connection.execute(
+            text("INSERT INTO consultation VALUES (2, 'd', 'id: d', 'h', 'open', '2026-01-01', '2026-01-01')")
+        )
+        for rid, pseudonym, cid, version in (
+            (1, "done", 1, "A"),
+            (2, "busy", 1, "A"),
+            (3, "new", 1, "B"),
+            (4, "plain", 2, None),
+        ):
             connection.execute(
-                text("INSERT INTO respondent VALUES (:id, :p, 1, 'h', :v, 'nl', 'open', '{}', '2026-01-01')"),
-                {"id": rid, "p": pseudonym, "v": version},
+                text(
+                    "INSERT INTO respondent VALUES (:id, :p, :c, 'h', :v, 'nl', 'open', '{}', '2026-01-01')"
+                ),
+                {"id": rid, "p": pseudonym, "c": cid, "v": version},
             )
         connection.execute(text("INSERT INTO response VALUES (1, 1, 1, '{}', '2026-01-02')"))
 
     command.upgrade(alembic_config(url), "head")
     with engine.connect() as connection:
         rows = dict((r.id, r) for r in connection.execute(text("SELECT * FROM respondent")))
-        starts = connection.execute(text("SELECT version, starts FROM version_start")).all()
+        starts = connection.execute(text("SELECT consultation_id, version, starts FROM version_start")).all()
     engine.dispose()
     # the completed respondent keeps the pseudonym exports already show
     assert (rows[1].pseudonym, rows[1].handle) == ("done", "done")
     # unfinished respondents keep their cookie (now a handle) and get a pseudonym never in one
-    for rid, old in ((2, "busy"), (3, "new")):
+    for rid, old in ((2, "busy"), (3, "new"), (4, "plain")):
         assert rows[rid].handle == old and rows[rid].pseudonym not in (old, "")
-    assert sorted(starts) == [("A", 2), ("B", 1)]
+    # every earlier respondent counts as a start; a consultation without versions under ""
+    assert sorted(starts) == [(1, "A", 2), (1, "B", 1), (2, "", 1)]

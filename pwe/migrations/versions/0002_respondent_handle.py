@@ -54,12 +54,13 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("consultation_id", "version"),
     )
-    # the balance continues from the respondents already there
+    # the balance and the count of starts continue from the respondents already there ('' is the
+    # key of a consultation without versions, as pwe.services.responses.NO_VERSION)
     connection.execute(
         sa.text(
             "INSERT INTO version_start (consultation_id, version, starts) "
-            "SELECT consultation_id, version, COUNT(*) FROM respondent "
-            "WHERE version IS NOT NULL GROUP BY consultation_id, version"
+            "SELECT consultation_id, COALESCE(version, ''), COUNT(*) FROM respondent "
+            "GROUP BY consultation_id, COALESCE(version, '')"
         )
     )
 
