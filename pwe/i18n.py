@@ -94,12 +94,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "one_minute": {"nl": "1 minuut", "en": "1 minute"},
     "minutes": {"nl": "{minutes} minuten", "en": "{minutes} minutes"},
     "choose_option": {"nl": "Kies", "en": "Choose"},
-    "dont_know": {"nl": "Weet ik niet", "en": "Don't know"},
-    "agree_1": {"nl": "Helemaal oneens", "en": "Strongly disagree"},
-    "agree_2": {"nl": "Oneens", "en": "Disagree"},
-    "agree_3": {"nl": "Neutraal", "en": "Neither agree nor disagree"},
-    "agree_4": {"nl": "Eens", "en": "Agree"},
-    "agree_5": {"nl": "Helemaal eens", "en": "Strongly agree"},
     "postcode_hint": {
         "nl": "De vier cijfers van uw postcode, bijvoorbeeld 3511.",
         "en": "The four digits of your postcode, for example 3511.",

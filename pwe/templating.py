@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Flask, g
 from markupsafe import Markup, escape
 
-from pwe.i18n import t
-from surveys.answers import DONT_KNOW, OPT_OUT
+from pwe.i18n import FALLBACK, current_language, t
+from surveys.answers import OPT_OUT
 from surveys.definition import Consultation, Option
-from surveys.messages import LANGUAGES, format_number
+from surveys.messages import AGREE_LABELS, LANGUAGES, format_number
 
 
 def field_value(value) -> str | list[str]:
@@ -59,7 +59,8 @@ def init_app(app: Flask) -> None:
         return ("+" if value > 0 else "") + num(value)
 
     def agree_choices() -> list[tuple[str, str]]:
-        return [(str(i), t(f"agree_{i}")) for i in range(1, 6)] + [(DONT_KNOW, t("dont_know"))]
+        lang = current_language()
+        return [(value, labels.get(lang) or labels[FALLBACK]) for value, labels in AGREE_LABELS.items()]
 
     def level_text(option, level) -> str:
         return level_label(g.consultation, option, level, g.lang)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from surveys.answers import FieldError, field_label
+from surveys.answers import DONT_KNOW, FieldError, field_label
 from surveys.definition import Consultation, Page
 from surveys.feasibility import Violation
 
@@ -111,6 +111,16 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 # the languages every message (and the platform's own texts) exists in, the first the fallback
 LANGUAGES = ("nl", "en")
+
+# the answers of an agree question or statement, as the form offers them and the export labels them
+AGREE_LABELS = {
+    "1": {"nl": "Helemaal oneens", "en": "Strongly disagree"},
+    "2": {"nl": "Oneens", "en": "Disagree"},
+    "3": {"nl": "Neutraal", "en": "Neither agree nor disagree"},
+    "4": {"nl": "Eens", "en": "Agree"},
+    "5": {"nl": "Helemaal eens", "en": "Strongly agree"},
+    DONT_KNOW: {"nl": "Weet ik niet", "en": "Don't know"},
+}
 _CONSTRAINT_CODES = frozenset({"over_max", "under_min", "leftover_not_allowed"})
 # Codes whose subject has no label: an id the page does not know, a group, or the whole page.
 _UNLABELLED_CODES = frozenset(

@@ -22,7 +22,7 @@ from analysis.tables import (
     choice_column_names,
     respondent_column_names,
 )
-from surveys.answers import DONT_KNOW, OPT_OUT, variant_letters
+from surveys.answers import OPT_OUT, variant_letters
 from surveys.definition import (
     Consultation,
     PairsPage,
@@ -33,6 +33,7 @@ from surveys.definition import (
     StatementsPage,
     Text,
 )
+from surveys.messages import AGREE_LABELS
 
 RESPONDENTS, CHOICES, MOTIVATIONS = "respondents", "choices", "motivations"
 TEXT, CATEGORY, INTEGER, NUMBER, DATETIME = "text", "category", "integer", "number", "datetime"
@@ -70,14 +71,6 @@ _PLATFORM = {
     "budget": {"nl": "Maximum", "en": "Maximum"},
     "budget_min": {"nl": "Minimum", "en": "Minimum"},
     WEIGHT: {"nl": "Weegfactor (gemiddeld 1)", "en": "Weight (mean 1)"},
-}
-_AGREE_LABELS = {
-    "1": {"nl": "Helemaal oneens", "en": "Strongly disagree"},
-    "2": {"nl": "Oneens", "en": "Disagree"},
-    "3": {"nl": "Neutraal", "en": "Neither agree nor disagree"},
-    "4": {"nl": "Eens", "en": "Agree"},
-    "5": {"nl": "Helemaal eens", "en": "Strongly agree"},
-    DONT_KNOW: {"nl": "Weet ik niet", "en": "Don't know"},
 }
 _DIRECTIONS = {
     CHOSEN: {"nl": "gekozen", "en": "chosen"},
@@ -192,7 +185,7 @@ def _page_entries(consultation: Consultation, page) -> dict[str, Entry]:
             entries += _question_entries(question)
     elif isinstance(page, StatementsPage):
         entries += [
-            Entry(RESPONDENTS, s.id, CATEGORY, s.text, _labelled(_AGREE_LABELS)) for s in page.statements
+            Entry(RESPONDENTS, s.id, CATEGORY, s.text, _labelled(AGREE_LABELS)) for s in page.statements
         ]
     elif isinstance(page, PortfolioPage):
         entries += [
@@ -229,7 +222,7 @@ def _question_entries(question: Question) -> list[Entry]:
             )
         ]
     if question.type == "agree":
-        return [Entry(RESPONDENTS, question.id, CATEGORY, question.label, _labelled(_AGREE_LABELS))]
+        return [Entry(RESPONDENTS, question.id, CATEGORY, question.label, _labelled(AGREE_LABELS))]
     if question.type == "scale":
         return [Entry(RESPONDENTS, question.id, INTEGER, question.label, range="0..10")]
     if question.type == "number":
