@@ -177,6 +177,7 @@ class PairsPage:
     title: Text = EMPTY
     intro: Text = EMPTY
     required: bool = True
+    money: str | None = None  # the attribute that is an amount of money (for willingness to pay)
     type: Literal["pairs"] = "pairs"
 
 

@@ -399,7 +399,18 @@ def read_pair_attributes(reader: ConsultationReader, value: Any, place: str) -> 
 
 
 def check_pairs(reader: ConsultationReader, values: Fields, place: str) -> None:
-    """Read the sets now that the attributes each variant must give are known."""
+    """Read the sets and the money attribute now that the page's attributes are known."""
+    attributes = values.get("attributes") or ()
+    if "money" in values.node:
+        money = read_id(reader, values.node["money"], at(place, "money"))
+        if money is not None and money not in attributes:
+            reader.report(
+                at(place, "money"),
+                f'"{money}" is not one of the page\'s attributes ({", ".join(attributes)}); name the '
+                "attribute that is an amount of money",
+            )
+        elif money is not None:
+            values["money"] = money
     if "sets" not in values.node:
         return
     read_sets = list_of(list_of(variant_reader(values.get("attributes")), min_items=2))
@@ -464,6 +475,7 @@ PAGE_SHAPES = {
             sets=Key(None, required=True),
             opt_out=TEXT,
             required=Key(read_bool),
+            money=Key(None),
         ),
         check_pairs,
     ),

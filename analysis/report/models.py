@@ -91,15 +91,10 @@ def fit_portfolio(ctx: Context, page: PortfolioPage) -> Fit:
     return fit
 
 
-def money_attribute(page: PairsPage) -> str | None:
-    """The attribute of a pairs page that is a money amount: the first whose id says cost."""
-    return next((a for a in page.attributes if "cost" in a.lower()), None)
-
-
 def fit_pairs(ctx: Context, page: PairsPage) -> Fit:
     """MNL over each set's variants and the opt-out, clustered by respondent."""
     rows = ctx.rows(page).copy()
-    fit = Fit(page, "mnl", attributes=list(page.attributes), cost=money_attribute(page))
+    fit = Fit(page, "mnl", attributes=list(page.attributes), cost=page.money)
     rows[fit.attributes] = rows[fit.attributes].apply(pd.to_numeric, errors="coerce")
     try:
         fit.result = MNL(rows, fit.attributes, cost=fit.cost, weights=ctx.weights).fit()

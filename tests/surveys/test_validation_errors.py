@@ -121,6 +121,11 @@ CASES = {
         "pages[0].questions[0].id",
         'the id "source" would name a column the export\'s respondent table already has',
     ),
+    "money not one of the pairs page's attributes": (
+        changed("pages[4].money", "price"),
+        "pages[4].money",
+        '"price" is not one of the page\'s attributes',
+    ),
     "reserved prefix": (
         changed("pages[2].options[0].id", "why-rail"),
         "pages[2].options[0].id",
