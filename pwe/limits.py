@@ -5,9 +5,9 @@ PWE_TRUSTED_PROXIES proxies in front of the platform (ProxyFix). It is used in m
 Redis key that expires with the limit's window) and never stored with a respondent.
 
 Starts (consent given) and final submissions are limited per address by PWE_RATE_LIMIT, each
-counted apart and only when one actually happened. A session whose `session["invited"]` is true
-came through a personal invitation and is never limited per address: invitations, not
-addresses, bound how often such a consultation can be answered.
+counted apart and only when one actually happened. A session that came through a personal
+invitation to a consultation (its slug in `session["invited"]`) is not limited per address there:
+invitations, not addresses, bound how often it can be answered.
 """
 
 from __future__ import annotations
@@ -61,8 +61,14 @@ def configured_limit() -> str:
 
 
 def invited() -> bool:
-    """The exemption hook: a session that came through an invitation is not limited per address."""
-    return bool(session.get(INVITED_SESSION_KEY))
+    """The exemption hook: the session came through an invitation to this request's consultation."""
+    slug = (request.view_args or {}).get("slug")
+    return slug is not None and slug in session.get(INVITED_SESSION_KEY, ())
+
+
+def mark_invited(slug: str) -> None:
+    """Remember in the session that its visitor was invited to the consultation `slug`."""
+    session[INVITED_SESSION_KEY] = sorted({*session.get(INVITED_SESSION_KEY, ()), slug})
 
 
 def count_this_request() -> None:

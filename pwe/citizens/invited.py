@@ -1,5 +1,5 @@
 """Personal invitation links: /c/<slug>/i/<token> starts (or resumes) the respondent of that link,
-whose source is the batch name. The session marks invited visitors with session["invited"].
+whose source is the batch name; the session remembers the consultations its visitor was invited to.
 /c/<slug>/full thanks those a batch's quota stopped."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from flask import abort, make_response, redirect, render_template, session, url_
 from pwe.citizens import bp
 from pwe.citizens.context import current_respondent, load_consultation, remember_respondent
 from pwe.extensions import db
+from pwe.limits import mark_invited
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import Respondent
 from pwe.models_officials import Invitation
@@ -24,7 +25,7 @@ def invitation(slug: str, token: str):
     found = invitations.find(row, token)
     if found is None or found.revoked_at is not None or found.used_at is not None:
         refuse(row, consultation, found)
-    session["invited"] = True
+    mark_invited(slug)
     session[SESSION_KEY] = {**session.get(SESSION_KEY, {}), slug: found.id}
     if found.respondent_id is not None:  # the same person again, perhaps on another device
         remember_respondent(row, db.session.get(Respondent, found.respondent_id))

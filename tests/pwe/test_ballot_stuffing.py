@@ -140,8 +140,14 @@ def test_invited_sessions_are_not_limited_per_address(lelylijn):
     for _ in range(3):
         client = lelylijn.test_client()
         with client.session_transaction() as session:
-            session["invited"] = True
+            session["invited"] = ["lelylijn"]
         assert Visitor(client, "lelylijn").start().status_code == 302
+    # an invitation to another consultation exempts nothing here
+    assert Visitor(lelylijn.test_client(), "lelylijn").start().status_code == 302
+    client = lelylijn.test_client()
+    with client.session_transaction() as session:
+        session["invited"] = ["ruimte-2050"]
+    assert Visitor(client, "lelylijn").start().status_code == 429
 
 
 def test_the_address_comes_from_the_trusted_proxy(database_url, tmp_path, example_texts):

@@ -54,7 +54,7 @@ def test_a_link_works_once_and_its_batch_is_the_source(app, client, example_text
     done = complete_through(app, client, link)
     assert done.status_code == 302 and done.headers["Location"].endswith("/thanks")
     with client.session_transaction() as session:
-        assert session["invited"] is True
+        assert session["invited"] == ["lelylijn"]
     with app.app_context():
         consultation, _, records = completed_records("lelylijn")
         records = list(records)
