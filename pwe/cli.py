@@ -29,10 +29,27 @@ def _app_context(migrate: bool = True):
                 from pwe.database import upgrade
 
                 upgrade()
+            else:
+                # a command that only reads must not build a schema, nor trip over a missing one
+                from pwe.health import not_ready_reason
+
+                reason = not_ready_reason()
+                if reason is not None:
+                    raise click.ClickException(
+                        f"the database {_shown_url(app)} cannot be read: {reason} "
+                        "(and `pwe import FILE` to load a consultation)"
+                    )
             yield app
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def _shown_url(app) -> str:
+    """The database URL as a terminal may show it: without its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
 
 
 @click.group()
@@ -44,7 +61,7 @@ def main() -> None:
 def init_db() -> None:
     """Create or upgrade the database schema."""
     with _app_context() as app:
-        click.echo(f"Database ready: {app.config['SQLALCHEMY_DATABASE_URI']}")
+        click.echo(f"Database ready: {_shown_url(app)}")
 
 
 @main.command()

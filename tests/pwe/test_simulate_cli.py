@@ -167,3 +167,27 @@ def test_power_errors_exit_1(cli, args, message):
     result = cli("power", LELYLIJN, "--weights", WEIGHTS, *args)
     assert result.exit_code == 1
     assert message in result.output
+
+
+def test_reading_commands_on_a_database_without_tables_say_what_to_run(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from pwe.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    monkeypatch.setenv("PWE_INSTANCE_PATH", str(tmp_path / "instance"))
+    result = CliRunner().invoke(
+        main, ["simulate", "lelylijn", "--weights", "w.yaml", "-n", "5", "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 1
+    assert "run `pwe init-db`" in result.output and "Traceback" not in result.output
+
+
+def test_the_database_url_is_shown_without_its_password(tmp_path):
+    from pwe import create_app
+    from pwe.cli import _shown_url
+
+    app = create_app(
+        {"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u:secret@h/db"}
+    )
+    assert "secret" not in _shown_url(app) and "u:***@h" in _shown_url(app)
