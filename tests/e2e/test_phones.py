@@ -4,6 +4,7 @@ field is ever under it (WCAG 2.2 SC 2.4.11), and nothing is wider than a 320 px 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from surveys.definition import PortfolioPage
@@ -23,6 +24,12 @@ FOCUS_BOX_JS = """() => { const e = document.activeElement, r = e.getBoundingCli
 
 MAX_TABS = 120
 
+# True once the focused element is whole on the screen and clear of the sticky summary.
+FOCUS_SHOWN_JS = (
+    "() => { const b = (" + FOCUS_BOX_JS + ")(); return b.top >= -0.5 && b.bottom <= b.height + 0.5 &&"
+    " (b.coverTop === null || b.bottom <= b.coverTop + 0.5 || b.top >= b.coverBottom); }"
+)
+
 
 def tab_through_the_form(page) -> int:
     """Press Tab from the top through every control of the step form; return how many were seen."""
@@ -34,13 +41,16 @@ def tab_through_the_form(page) -> int:
             if seen:
                 return seen
             continue
-        page.wait_for_timeout(50)  # the page scrolls a focused field into view after the focus event
-        box = page.evaluate(FOCUS_BOX_JS)
-        assert box["top"] >= -0.5 and box["bottom"] <= box["height"] + 0.5, f"focus outside the screen: {box}"
-        if box["coverTop"] is not None:
-            assert box["bottom"] <= box["coverTop"] + 0.5 or box["top"] >= box["coverBottom"], (
-                f"focused element under the sticky summary: {box}"
+        # The page scrolls a focused field into view after the focus event, and again when the live
+        # status changes the summary's height; a field still hidden after a second is a failure.
+        try:
+            page.wait_for_function(FOCUS_SHOWN_JS, timeout=1000)
+        except PlaywrightTimeout:
+            box = page.evaluate(FOCUS_BOX_JS)
+            assert box["top"] >= -0.5 and box["bottom"] <= box["height"] + 0.5, (
+                f"focus outside the screen: {box}"
             )
+            raise AssertionError(f"focused element under the sticky summary: {box}") from None
         seen += 1
     raise AssertionError(f"{MAX_TABS} presses of Tab never left the form")
 

@@ -25,7 +25,9 @@
     }
     if (cover && document.getElementById("summary").contains(element)) { return; }
     var box = element.getBoundingClientRect();
-    var bottom = (cover ? cover.top : window.innerHeight) - 8;
+    // Where the summary will be once stuck: near the top of its list it still sits lower, and it
+    // moves up to the bottom edge as the page scrolls.
+    var bottom = window.innerHeight - (cover ? cover.height : 0) - 8;
     if (box.bottom > bottom && box.height < bottom) {
       window.scrollBy(0, box.bottom - bottom);
     } else if (box.top < 0) {
@@ -37,6 +39,14 @@
     // after the summary has folded (below), so its height is the folded one
     window.setTimeout(function () { showWhole(event.target); }, 0);
   });
+  // The live status can change the summary's height after the field was shown; show it again.
+  var summaryBox = document.getElementById("summary");
+  if (summaryBox && window.ResizeObserver) {
+    new window.ResizeObserver(function () {
+      var focused = document.activeElement;
+      if (focused && focused !== document.body) { showWhole(focused); }
+    }).observe(summaryBox);
+  }
 
   // What was typed or chosen on a step survives "Vorige" and the language switch: it is kept in
   // this tab (sessionStorage) until the step is sent, and put back when the step is shown again.
