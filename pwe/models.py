@@ -39,6 +39,10 @@ def new_handle() -> str:
     return secrets.token_urlsafe(24)
 
 
+# The source of respondents who came by the public link; no invitation batch may take this name.
+OPEN_SOURCE = "open"
+
+
 class Consultation(Model):
     """A loaded definition, stored verbatim with its hash."""
 
@@ -46,7 +50,8 @@ class Consultation(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(100), unique=True)
-    definition_text: Mapped[str] = mapped_column(Text)
+    # Deferred: a page needs only the hash, whose parsed definition is cached in the process.
+    definition_text: Mapped[str] = mapped_column(Text, deferred=True)
     definition_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[ConsultationStatus] = mapped_column(
         enum_column(ConsultationStatus, 20), default=ConsultationStatus.draft
@@ -82,7 +87,7 @@ class Respondent(Model):
     definition_hash: Mapped[str] = mapped_column(String(64))
     version: Mapped[str | None] = mapped_column(String(100))
     language: Mapped[str] = mapped_column(String(8))
-    source: Mapped[str] = mapped_column(String(20), default="open")
+    source: Mapped[str] = mapped_column(String(20), default=OPEN_SOURCE)
     option_order: Mapped[dict] = mapped_column(JSON, default=dict)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
+from threading import Lock
 
-from sqlalchemy import func, select
+from flask import g, has_request_context
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from pwe.extensions import db
@@ -106,18 +108,38 @@ def respondent_count(consultation_id: int) -> int:
     return max(rows, started_count(consultation_id))
 
 
-@lru_cache(maxsize=64)
-def _parsed(digest: str, text: str) -> Consultation:
-    return parse(text)
+_PARSED: OrderedDict[str, Consultation] = OrderedDict()
+_PARSED_KEPT = 64
+_PARSED_LOCK = Lock()
 
 
 def definition_of(row: ConsultationRow) -> Consultation:
-    """The typed consultation of a stored row, parsed once per definition."""
-    return _parsed(row.definition_hash, row.definition_text)
+    """The typed consultation of a stored row, parsed once per definition; the text is read from
+    the database only when this process has not parsed that definition yet."""
+    digest = row.definition_hash
+    with _PARSED_LOCK:
+        parsed = _PARSED.get(digest)
+        if parsed is not None:
+            _PARSED.move_to_end(digest)
+            return parsed
+    parsed = parse(row.definition_text)
+    with _PARSED_LOCK:
+        _PARSED[digest] = parsed
+        while len(_PARSED) > _PARSED_KEPT:
+            _PARSED.popitem(last=False)
+    return parsed
 
 
 def find(slug: str) -> ConsultationRow | None:
-    return db.session.scalar(select(ConsultationRow).where(ConsultationRow.slug == slug))
+    """The stored consultation `slug`; looked up once per request (the limits, the view and the
+    templates all ask)."""
+    found = g.setdefault("consultation_rows", {}) if has_request_context() else {}
+    row = found.get(slug)
+    if row is None or inspect(row).detached or inspect(row).deleted:
+        row = db.session.scalar(select(ConsultationRow).where(ConsultationRow.slug == slug))
+        if row is not None:
+            found[slug] = row
+    return row
 
 
 class UnknownConsultation(LookupError):

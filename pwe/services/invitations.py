@@ -18,13 +18,13 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from pwe.extensions import db
+from pwe.models import OPEN_SOURCE, Respondent, utcnow
 from pwe.models import Consultation as ConsultationRow
-from pwe.models import Respondent, utcnow
 from pwe.models_officials import Invitation, InvitationBatch
 from pwe.services import audit
 
 BATCH_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,19}\Z")
-RESERVED_SOURCES = frozenset({"open", "simulated"})
+RESERVED_SOURCES = frozenset({OPEN_SOURCE, "simulated"})
 MAX_LINKS = 100_000
 LINK_PATH = "/c/{slug}/i/{token}"
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from pwe.extensions import db
-from pwe.models import Respondent, Response
+from pwe.models import OPEN_SOURCE, Respondent, Response
 from pwe.models_officials import InvitationBatch, QuotaStop
 from pwe.services import audit, invitations
 from pwe.services.responses import Start
@@ -69,12 +69,18 @@ def set_quota(
 
 
 def stopped(respondent: Respondent | Start) -> bool:
-    # a start that saved no step has no row yet, so no quota can have stopped it
-    return isinstance(respondent, Respondent) and db.session.get(QuotaStop, respondent.id) is not None
+    # a start that saved no step has no row yet, and an open link has no quota: neither can be stopped
+    return (
+        isinstance(respondent, Respondent)
+        and respondent.source != OPEN_SOURCE
+        and db.session.get(QuotaStop, respondent.id) is not None
+    )
 
 
 def stop_if_full(respondent: Respondent, saved: dict[str, dict]) -> bool:
     """After a saved step: stop (and count) the respondent when their cell is full."""
+    if respondent.source == OPEN_SOURCE:  # no batch may be named so: an open link has no quota
+        return False
     invitation = invitations.of_respondent(respondent)
     batch = db.session.get(InvitationBatch, invitation.batch_id) if invitation else None
     if batch is None or not batch.quota:

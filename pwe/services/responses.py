@@ -15,8 +15,8 @@ from sqlalchemy.orm import joinedload
 
 from pwe.extensions import db
 from pwe.flow import steps
+from pwe.models import OPEN_SOURCE, PageAnswer, Respondent, Response, VersionStart, new_handle, utcnow
 from pwe.models import Consultation as ConsultationRow
-from pwe.models import PageAnswer, Respondent, Response, VersionStart, new_handle, utcnow
 from pwe.services import invitations
 from surveys.definition import Consultation, PointsPage, PortfolioPage
 from surveys.ordering import assign_version, option_order
@@ -36,7 +36,7 @@ class Start:
     version: str | None
     option_order: dict[str, list[str]]
     started_at: datetime
-    source: str = "open"  # or "invitation", "panel": how they came
+    source: str = OPEN_SOURCE  # or "invitation", "panel": how they came
     response: None = None  # read like a Respondent's: not completed
 
     def to_session(self) -> dict:
@@ -59,13 +59,13 @@ class Start:
                 entry["version"],
                 entry["order"],
                 datetime.fromisoformat(entry["started"]),
-                entry.get("source", "open"),
+                entry.get("source", OPEN_SOURCE),
             )
         except (KeyError, TypeError, ValueError):
             return None
 
 
-def start(row: ConsultationRow, consultation: Consultation, rng: Random, source: str = "open") -> Start:
+def start(row: ConsultationRow, consultation: Consultation, rng: Random, source: str = OPEN_SOURCE) -> Start:
     """A new start with a balanced design version and its own option order (no respondent row)."""
     version = assign_version(consultation, version_starts(row.id), rng)
     # every start is counted, also without versions: the count freezes the definition
