@@ -44,7 +44,7 @@ CODEBOOK = "codebook"
 DEFINITION_FILE = "definition.yaml"
 WORKBOOK_FILE = "export.xlsx"
 SHEET_ROWS = 1_048_576  # the most rows a sheet holds in Excel and LibreOffice, header included
-_PARQUET_BATCH = 20_000
+_PARQUET_BATCH = 10_000
 
 
 class ExportFileError(ValueError):
