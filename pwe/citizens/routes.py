@@ -106,8 +106,9 @@ def submit(slug: str, step_id: str):
         except responses.InvitationSpent:
             invited.refuse(ctx.row, ctx.consultation, invitations.of_respondent(respondent))
         return redirect(url_for("citizens.thanks", slug=slug))
+    quota_may_apply = quotas.may_stop(respondent)
     responses.save_answer(respondent, ctx.step.id, result.answer)
-    if quotas.stop_if_full(respondent, {**ctx.saved, ctx.step.id: result.answer}):
+    if quota_may_apply and quotas.stop_if_full(respondent, {**ctx.saved, ctx.step.id: result.answer}):
         return redirect(url_for("citizens.quota_full", slug=slug))
     return redirect(url_for("citizens.step", slug=slug, step_id=ctx.next_step.id))
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from threading import Lock
 
 from flask import g, has_request_context
-from sqlalchemy import func, inspect, select
+from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from pwe.extensions import db
@@ -130,13 +130,16 @@ def definition_of(row: ConsultationRow) -> Consultation:
     return parsed
 
 
+_BY_SLUG = select(ConsultationRow).where(ConsultationRow.slug == bindparam("slug"))
+
+
 def find(slug: str) -> ConsultationRow | None:
     """The stored consultation `slug`; looked up once per request (the limits, the view and the
     templates all ask)."""
     found = g.setdefault("consultation_rows", {}) if has_request_context() else {}
     row = found.get(slug)
     if row is None or inspect(row).detached or inspect(row).deleted:
-        row = db.session.scalar(select(ConsultationRow).where(ConsultationRow.slug == slug))
+        row = db.session.scalar(_BY_SLUG, {"slug": slug})
         if row is not None:
             found[slug] = row
     return row

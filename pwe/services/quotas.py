@@ -68,19 +68,18 @@ def set_quota(
     db.session.commit()
 
 
+def may_stop(respondent: Respondent | Start) -> bool:
+    """Whether a quota can apply: a start that saved no step has no row yet, and an open link has
+    no batch, so no quota. Read it before a commit expires the row, to spare a reload."""
+    return isinstance(respondent, Respondent) and respondent.source != OPEN_SOURCE
+
+
 def stopped(respondent: Respondent | Start) -> bool:
-    # a start that saved no step has no row yet, and an open link has no quota: neither can be stopped
-    return (
-        isinstance(respondent, Respondent)
-        and respondent.source != OPEN_SOURCE
-        and db.session.get(QuotaStop, respondent.id) is not None
-    )
+    return may_stop(respondent) and db.session.get(QuotaStop, respondent.id) is not None
 
 
 def stop_if_full(respondent: Respondent, saved: dict[str, dict]) -> bool:
     """After a saved step: stop (and count) the respondent when their cell is full."""
-    if respondent.source == OPEN_SOURCE:  # no batch may be named so: an open link has no quota
-        return False
     invitation = invitations.of_respondent(respondent)
     batch = db.session.get(InvitationBatch, invitation.batch_id) if invitation else None
     if batch is None or not batch.quota:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from random import Random
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -145,7 +146,8 @@ def persist(row: ConsultationRow, respondent: Respondent | Start, language: str)
                 raise
             return persist(row, existing, language)
         return created
-    respondent.language = language
+    if respondent.language != language:  # an unchanged row is not flushed
+        respondent.language = language
     return respondent
 
 
@@ -158,19 +160,33 @@ def option_orders(consultation: Consultation, rng: Random) -> dict[str, list[str
     }
 
 
+# Built once: these run on every citizen request, and building a statement costs more than its query.
+_SAVED_ANSWERS = select(PageAnswer.step_id, PageAnswer.answer).where(
+    PageAnswer.respondent_id == bindparam("respondent_id")
+)
+_BY_HANDLE = (
+    # with the response in the same query: every citizen page asks whether it exists
+    select(Respondent)
+    .options(joinedload(Respondent.response))
+    .where(Respondent.handle == bindparam("handle"))
+)
+
+
 def saved_answers(respondent: Respondent | Start) -> dict[str, dict]:
     if isinstance(respondent, Start):
         return {}
-    rows = db.session.execute(
-        select(PageAnswer.step_id, PageAnswer.answer).where(PageAnswer.respondent_id == respondent.id)
-    ).all()
+    rows = db.session.execute(_SAVED_ANSWERS, {"respondent_id": respondent.id}).all()
     return {step_id: answer for step_id, answer in rows}
 
 
-def _upsert_statement(respondent_id: int, step_id: str, answer: dict):
-    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+@lru_cache(maxsize=4)
+def _upsert_statement(dialect: str):
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(PageAnswer).values(
-        respondent_id=respondent_id, step_id=step_id, answer=answer, saved_at=utcnow()
+        respondent_id=bindparam("respondent_id"),
+        step_id=bindparam("step_id"),
+        answer=bindparam("answer"),
+        saved_at=bindparam("saved_at"),
     )
     # an upsert, so two tabs or a double click never create a second row nor fail
     return statement.on_conflict_do_update(
@@ -179,8 +195,16 @@ def _upsert_statement(respondent_id: int, step_id: str, answer: dict):
     )
 
 
+def _upsert(respondent_id: int, step_id: str, answer: dict) -> None:
+    """Store a step's answer in the session's transaction (Core: no ORM bookkeeping needed)."""
+    db.session.connection().execute(
+        _upsert_statement(db.engine.dialect.name),
+        {"respondent_id": respondent_id, "step_id": step_id, "answer": answer, "saved_at": utcnow()},
+    )
+
+
 def save_answer(respondent: Respondent, step_id: str, answer: dict) -> None:
-    db.session.execute(_upsert_statement(respondent.id, step_id, answer))
+    _upsert(respondent.id, step_id, answer)
     db.session.commit()
 
 
@@ -192,7 +216,7 @@ def complete(respondent: Respondent, consultation: Consultation, step_id: str, a
     InvitationSpent when the respondent's invitation link can no longer be used.
     """
     try:
-        db.session.execute(_upsert_statement(respondent.id, step_id, answer))
+        _upsert(respondent.id, step_id, answer)
         answers = saved_answers(respondent)
         frozen = {step.id: answers.get(step.id) for step in steps(consultation)}
         db.session.add(
@@ -214,7 +238,4 @@ def complete(respondent: Respondent, consultation: Consultation, step_id: str, a
 
 
 def by_handle(handle: str) -> Respondent | None:
-    # with the response in the same query: every citizen page asks whether it exists
-    return db.session.scalar(
-        select(Respondent).options(joinedload(Respondent.response)).where(Respondent.handle == handle)
-    )
+    return db.session.scalar(_BY_HANDLE, {"handle": handle})
