@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import g, url_for
 
+from pwe.citizens.cards import about_options
 from pwe.i18n import t
 from pwe.templating import attribute_description, level_label
 from surveys.answers import (
@@ -95,10 +96,12 @@ def step_view(
     order = ctx.respondent.option_order.get(page.id)
     if isinstance(page, PortfolioPage):
         options = ordered(order, page.options)
+        groups = _group_notes(consultation, page)
         view.update(
             options=options,
             live=portfolio_status(consultation, page, values),
-            groups=_group_notes(consultation, page),
+            groups=groups,
+            about=about_options(ctx, groups),
         )
         if ctx.step.kind == "motivation":
             view.update(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
-from threading import Lock
 
 from flask import g, has_request_context
 from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
+from pwe.caching import BoundedCache
 from pwe.extensions import db
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import Respondent, utcnow
@@ -108,26 +107,13 @@ def respondent_count(consultation_id: int) -> int:
     return max(rows, started_count(consultation_id))
 
 
-_PARSED: OrderedDict[str, Consultation] = OrderedDict()
-_PARSED_KEPT = 64
-_PARSED_LOCK = Lock()
+_PARSED: BoundedCache[Consultation] = BoundedCache(64)
 
 
 def definition_of(row: ConsultationRow) -> Consultation:
     """The typed consultation of a stored row, parsed once per definition; the text is read from
     the database only when this process has not parsed that definition yet."""
-    digest = row.definition_hash
-    with _PARSED_LOCK:
-        parsed = _PARSED.get(digest)
-        if parsed is not None:
-            _PARSED.move_to_end(digest)
-            return parsed
-    parsed = parse(row.definition_text)
-    with _PARSED_LOCK:
-        _PARSED[digest] = parsed
-        while len(_PARSED) > _PARSED_KEPT:
-            _PARSED.popitem(last=False)
-    return parsed
+    return _PARSED.get(row.definition_hash, lambda: parse(row.definition_text))
 
 
 _BY_SLUG = select(ConsultationRow).where(ConsultationRow.slug == bindparam("slug"))
