@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask import g, url_for
 
-from pwe.citizens.cards import about_options
+from pwe.citizens.fragments import about_options, pair_tables
 from pwe.i18n import t
 from pwe.templating import attribute_description, level_label
 from surveys.answers import (
@@ -111,7 +111,8 @@ def step_view(
     elif isinstance(page, PointsPage):
         view.update(goals=ordered(order, page.goals), live=points_status(page, values))
     elif isinstance(page, PairsPage):
-        view.update(sets=pair_sets(consultation, page))
+        sets = pair_sets(consultation, page)
+        view.update(sets=sets, pair_table=pair_tables(ctx, sets))
     return view
 
 
