@@ -527,6 +527,26 @@ def _motivation_maker(consultation: Consultation) -> Callable[[Record], list[lis
     return rows
 
 
+def motivations_from_respondents(consultation: Consultation, respondents: pd.DataFrame) -> pd.DataFrame:
+    """The motivations table (MOTIVATION_COLUMNS) from the respondents table's `why.<option>`
+    columns and the levels beside them: the same rows `motivations_table` makes from the records,
+    for when only the respondents table is at hand (an export folder, a report)."""
+    rows = []
+    for page in consultation.pages:
+        if not (isinstance(page, PortfolioPage) and page.motivation):
+            continue
+        for option in page.options:
+            column = MOTIVATION_COLUMN_PREFIX + option.id
+            if column not in respondents:
+                continue
+            written = respondents[respondents[column].map(lambda text: isinstance(text, str) and text != "")]
+            levels = written[option.id] if option.id in written else pd.Series(None, index=written.index)
+            for respondent, level, text in zip(written["respondent"], levels, written[column]):
+                level = None if pd.isna(level) else level
+                rows.append([respondent, page.id, option.id, level, _direction(option, level), text])
+    return _frame(rows, MOTIVATION_COLUMNS)
+
+
 def _direction(option: Option, level: Any) -> str:
     if not option.is_toggle:
         return LEVEL

@@ -437,7 +437,9 @@ class LatentClassPortfolioLogit:
     def _posterior_frame(self, h: np.ndarray) -> pd.DataFrame:
         """Each respondent's posteriors (their pattern's)."""
         return pd.DataFrame(
-            h[self._pattern], index=self.respondents, columns=[f"class{k}" for k in range(1, self.n_classes + 1)]
+            h[self._pattern],
+            index=self.respondents,
+            columns=[f"class{k}" for k in range(1, self.n_classes + 1)],
         )
 
     def _support(self, terms: list, prior: np.ndarray) -> pd.DataFrame:
@@ -445,10 +447,10 @@ class LatentClassPortfolioLogit:
         respondent's prior class probabilities."""
         w = self._weight[self._person]
         predicted, observed = 0.0, 0.0
-        for m, (menu, part) in enumerate(zip(self.menus, self._parts)):
+        for m, (part, y) in enumerate(zip(self._parts, self._ys)):
             means = np.array([terms[c][m][2] for c in range(self.n_classes)])
             predicted = predicted + (w[part] * prior[self._person[part]].T).sum(axis=1) @ means
-            observed = observed + w[part] @ self._ys[m]
+            observed = observed + w[part] @ y
         offset = self.base.data.offset
         return pd.DataFrame(
             {

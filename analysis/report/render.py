@@ -73,6 +73,11 @@ def cell(texts: Texts, column: Column, row: dict) -> str:
     return texts.significant(value)
 
 
+def quotes(value: Any) -> list[str]:
+    """The quotes of a `quotes` cell: its lines (none when empty)."""
+    return [line for line in value.split("\n") if line] if isinstance(value, str) else []
+
+
 def render_html(report, stylesheets: Stylesheets = Stylesheets()) -> str:
     """The report as HTML text."""
     texts = Texts(report.language)
@@ -82,6 +87,7 @@ def render_html(report, stylesheets: Stylesheets = Stylesheets()) -> str:
     environment.globals.update(
         t=texts,
         cell=lambda c, r: cell(texts, c, r),
+        quotes=quotes,
         script_json=script_json,
         isinstance=isinstance,
         Paragraph=Paragraph,
