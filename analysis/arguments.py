@@ -211,14 +211,13 @@ def code_motivations(
 ) -> pd.DataFrame:
     """One row per motivation x code it matches (a text may have several codes, or none)."""
     matchers = [(code.id, code.matcher(language)) for code in codebook.codes]
-    rows = [
-        [row.respondent, row.page, row.option, row.direction, code_id]
-        for row in motivations.itertuples(index=False)
-        if isinstance(row.text, str)
-        for code_id, matcher in matchers
-        if matcher and matcher.search(row.text)
-    ]
-    return pd.DataFrame(rows, columns=CODED_COLUMNS)
+    found: dict[str, list[str]] = {}  # each distinct text is matched once: many texts repeat
+    for text in motivations["text"]:
+        if isinstance(text, str) and text not in found:
+            found[text] = [code_id for code_id, matcher in matchers if matcher and matcher.search(text)]
+    codes = motivations["text"].map(lambda text: found.get(text, []) if isinstance(text, str) else [])
+    rows = motivations[CODED_COLUMNS[:-1]].assign(code=codes).explode("code")
+    return rows[rows["code"].notna()].reset_index(drop=True)[CODED_COLUMNS]
 
 
 def text_counts(motivations: pd.DataFrame, weights: pd.Series | None = None) -> pd.DataFrame:
