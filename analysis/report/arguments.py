@@ -173,7 +173,7 @@ def _overview_figure(ctx: Context, page: PortfolioPage, overview: pd.DataFrame, 
         percent=False,
     )
     long = frame.melt("label", [f"{prefix}_{d}" for d in DIRECTIONS], "direction", "count")
-    top = long.loc[long["count"].idxmax()]
+    top = long.iloc[int(long["count"].to_numpy().argmax())]
     alt = t(
         "ar_alt",
         count=t.number(top["count"]),

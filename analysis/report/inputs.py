@@ -95,8 +95,8 @@ def read_export(directory: str | Path, definition: str | Path | None = None) -> 
                 f"{directory / name}: lacks the column(s) {', '.join(missing)}"
                 " (see docs/export.md for the columns)"
             )
-    path = directory / DEFINITION_FILE
-    if not path.is_file():
+    path: Path | None = directory / DEFINITION_FILE
+    if path is not None and not path.is_file():
         path = Path(definition) if definition is not None else None
     consultation = text = None
     if path is not None:

@@ -64,7 +64,7 @@ def cell(texts: Texts, column: Column, row: dict) -> str:
         )
     if column.kind == "interval":
         high = row.get(column.high)
-        if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in (value, high)):
+        if not isinstance(high, (int, float)) or not (math.isfinite(value) and math.isfinite(high)):
             return "–"
         if column.percent:
             digits = 1 if 0 < abs(high) < 0.1 else 0
