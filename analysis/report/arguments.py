@@ -150,7 +150,7 @@ def section(ctx: Context) -> Section | None:
             ],
         }
         result.blocks.append(_overview_figure(ctx, page, overview, weighted))
-        result.blocks.append(TableBlock(_arguments_block(ctx, page, table, codebook, weighted)))
+        result.blocks += _arguments_tables(ctx, page, table, codebook, weighted)
     return result
 
 
@@ -162,9 +162,7 @@ def _overview_figure(ctx: Context, page: PortfolioPage, overview: pd.DataFrame, 
         Column(f"{prefix}_{direction}", t(f"ar_{direction}"), "count" if not weighted else "number")
         for direction in DIRECTIONS
     ]
-    table = ctx.table(
-        f"{page.id}_motivations", t("ar_counts_title", page=ctx.labels("page", page.id)), frame, columns
-    )
+    table = ctx.table(f"{page.id}_motivations", t("ar_counts_title"), frame, columns)
     figure = charts.bars(
         list(frame["label"]),
         [(t(f"ar_{direction}"), frame[f"{prefix}_{direction}"], None, None) for direction in DIRECTIONS],
@@ -183,9 +181,10 @@ def _overview_figure(ctx: Context, page: PortfolioPage, overview: pd.DataFrame, 
     return Figure(figure, alt, table)
 
 
-def _arguments_block(
+def _arguments_tables(
     ctx: Context, page: PortfolioPage, table: pd.DataFrame, codebook: Codebook | None, weighted: bool
-):
+) -> list[TableBlock]:
+    """One table per option (narrow enough to read its quotes), named <page>_arguments_<option>."""
     t = ctx.texts
     frame = table.assign(
         label=[ctx.labels("option", option) for option in table["option"]],
@@ -197,21 +196,29 @@ def _arguments_block(
             for code in table["code"]
         ],
     )
-    share = "weighted_share" if weighted else "share"
-    columns = [Column("label", t("option")), Column("direction_label", t("ar_direction"))]
+    columns = [Column("direction_label", t("ar_direction"))]
     if codebook is not None:
-        columns.append(Column("code_label", t("ar_code")))
-        columns.append(Column("count", t("ar_motivations"), "count"))
+        columns += [Column("code_label", t("ar_code")), Column("count", t("ar_motivations"), "count")]
         if weighted:
             columns.append(Column("weighted_count", t("ar_weighted_count"), "number"))
-        columns.append(Column(share, t("ar_share"), "percent"))
+        columns.append(Column("weighted_share" if weighted else "share", t("ar_share"), "percent"))
     else:
         columns.append(Column("texts", t("ar_motivations"), "count"))
+        frame = frame.drop(
+            columns=["code", "code_label", "count", "share", "weighted_count", "weighted_share"],
+            errors="ignore",
+        )
     columns.append(Column("quotes", t("ar_quotes"), "quotes"))
-    title = t(
-        "ar_table_title" if codebook is not None else "ar_quotes_title", page=ctx.labels("page", page.id)
-    )
-    if codebook is None:
-        frame = frame.drop(columns=["code", "code_label", "count", "share"], errors="ignore")
-        frame = frame.drop(columns=[c for c in ("weighted_count", "weighted_share") if c in frame])
-    return ctx.table(f"{page.id}_arguments", title, frame, columns)
+    title = "ar_table_title" if codebook is not None else "ar_quotes_title"
+    return [
+        TableBlock(
+            ctx.table(
+                f"{page.id}_arguments_{option.id}",
+                t(title, option=ctx.labels("option", option.id)),
+                frame[frame["option"] == option.id],
+                columns,
+            )
+        )
+        for option in page.options
+        if (frame["option"] == option.id).any()
+    ]

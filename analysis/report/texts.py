@@ -232,9 +232,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "ar_weighted_count": "Gewogen",
         "ar_share": "Aandeel",
         "ar_quotes": "Citaten",
-        "ar_counts_title": "{page}: motivaties voor en tegen per maatregel",
-        "ar_table_title": "{page}: argumenten voor en tegen",
-        "ar_quotes_title": "{page}: motivaties en citaten",
+        "ar_counts_title": "Motivaties voor en tegen per maatregel",
+        "ar_table_title": "{option}: argumenten voor en tegen",
+        "ar_quotes_title": "{option}: motivaties en citaten",
         "ar_alt": "Staafdiagram van het aantal motivaties voor en tegen per maatregel; de "
         "meeste ({count}) zijn {direction} {option}.",
         # evaluation
@@ -483,9 +483,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "ar_weighted_count": "Weighted",
         "ar_share": "Share",
         "ar_quotes": "Quotes",
-        "ar_counts_title": "{page}: motivations for and against per measure",
-        "ar_table_title": "{page}: arguments for and against",
-        "ar_quotes_title": "{page}: motivations and quotes",
+        "ar_counts_title": "Motivations for and against per measure",
+        "ar_table_title": "{option}: arguments for and against",
+        "ar_quotes_title": "{option}: motivations and quotes",
         "ar_alt": "Bar chart of the number of motivations for and against per measure; most "
         "({count}) are {direction} {option}.",
         "e_intro": "How respondents judged the consultation.",

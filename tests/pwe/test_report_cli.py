@@ -95,7 +95,7 @@ def test_codebook_codes_the_motivations_in_the_arguments_section(report_cli, tmp
         r["code"] for r in arguments
     }
     assert f"--codebook {codebook}" in results["method"]["command"]
-    assert (out / "tables" / "investments_arguments.csv").is_file()
+    assert (out / "tables" / "investments_arguments_roads.csv").is_file()
     assert "Arguments" in (out / "report.html").read_text(encoding="utf-8")
 
 

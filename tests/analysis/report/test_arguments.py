@@ -130,8 +130,10 @@ def test_report_with_the_shipped_codebook(tmp_path):
     codes = {row["code"] for row in page["arguments"]}
     assert {"too_expensive", "budget", "need", "region"} <= codes
     assert all(row["quotes"] for row in page["arguments"])
-    assert {"investments_arguments", "investments_motivations"} <= set(report.tables)
-    written = pd.read_csv(tmp_path / CSV_FOLDER / "investments_arguments.csv")
+    per_option = {f"investments_arguments_{option['option']}" for option in page["options"]}
+    assert per_option | {"investments_motivations"} <= set(report.tables)
+    written = pd.read_csv(tmp_path / CSV_FOLDER / "investments_arguments_roads.csv")
+    assert set(written["option"]) == {"roads"}
     assert {"option", "direction", "code", "count", "texts", "share", "quotes"} <= set(written.columns)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert 'id="arguments"' in html and "Too expensive" in html and 'class="pwe-quote"' in html
@@ -178,13 +180,15 @@ def test_payloads_and_personal_data_in_motivations_come_out_inert(tmp_path):
     for leaked in ("jan.jansen@example.nl", "06-12345678", "8232 AB"):
         assert leaked not in html and leaked not in (tmp_path / "results.json").read_text(encoding="utf-8")
     assert "[e-mail]" in html and "[phone]" in html and "[postcode]" in html
-    csv_text = (tmp_path / CSV_FOLDER / "investments_arguments.csv").read_text(encoding="utf-8")
-    assert "jan.jansen@example.nl" not in csv_text
-    csv = pd.read_csv(tmp_path / CSV_FOLDER / "investments_arguments.csv", dtype=str, keep_default_na=False)
+    for path in (tmp_path / CSV_FOLDER).glob("*.csv"):
+        assert "jan.jansen@example.nl" not in path.read_text(encoding="utf-8")
+    csv = pd.read_csv(
+        tmp_path / CSV_FOLDER / "investments_arguments_roads.csv", dtype=str, keep_default_na=False
+    )
     quotes = list(csv["quotes"])
     assert '\'=HYPERLINK("[url]","click")' in quotes
     assert not any(str(cell).startswith(("=", "+", "-", "@")) for cell in csv.to_numpy().ravel())
-    sheet = openpyxl.load_workbook(tmp_path / XLSX_FILE)["investments_arguments"]
+    sheet = openpyxl.load_workbook(tmp_path / XLSX_FILE)["investments_arguments_roads"]
     cells = [cell.value for row in sheet.iter_rows() for cell in row]
     assert '\'=HYPERLINK("[url]","click")' in cells
     assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for v in cells)
