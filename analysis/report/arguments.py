@@ -63,7 +63,8 @@ def arguments_table(
     motivations: pd.DataFrame, codes: pd.DataFrame, page: PortfolioPage, weights: pd.Series | None
 ) -> pd.DataFrame:
     """Per option, direction and code (the page's order, for before against, the most given code
-    first, the uncoded last): motivations, their share, the weighted ones, and a few quotes."""
+    first, weighted when the report is, the uncoded last): motivations, their share, the weighted
+    ones, and a few quotes."""
     counts = code_counts(motivations, codes, weights)
     per = QUOTES_PER_CODE if (codes["code"] != UNCODED).any() else QUOTES_UNCODED
     quotes = representative_quotes(motivations, codes, per_code=per, limit=QUOTE_LENGTH)
@@ -75,8 +76,11 @@ def arguments_table(
         _direction=counts["direction"].map({FOR: 0, AGAINST: 1}),
         _uncoded=counts["code"] == UNCODED,
     )
+    most = "weighted_count" if weights is not None else "count"  # the order the shown shares take
     counts = counts.sort_values(
-        ["_option", "_direction", "_uncoded", "count"], ascending=[True, True, True, False]
+        ["_option", "_direction", "_uncoded", most, "code"],
+        ascending=[True, True, True, False, True],
+        kind="stable",
     )
     return counts.drop(columns=["_option", "_direction", "_uncoded"]).reset_index(drop=True)
 
