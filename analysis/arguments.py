@@ -211,30 +211,50 @@ def code_motivations(
 ) -> pd.DataFrame:
     """One row per motivation x code it matches (a text may have several codes, or none)."""
     matchers = [(code.id, code.matcher(language)) for code in codebook.codes]
-    rows = [
-        [row.respondent, row.page, row.option, row.direction, code_id]
-        for row in motivations.itertuples(index=False)
-        if isinstance(row.text, str)
-        for code_id, matcher in matchers
-        if matcher and matcher.search(row.text)
-    ]
-    return pd.DataFrame(rows, columns=CODED_COLUMNS)
+    found: dict[str, list[str]] = {}  # each distinct text is matched once: many texts repeat
+    for text in motivations["text"]:
+        if isinstance(text, str) and text not in found:
+            found[text] = [code_id for code_id, matcher in matchers if matcher and matcher.search(text)]
+    codes = motivations["text"].map(lambda text: found.get(text, []) if isinstance(text, str) else [])
+    rows = motivations[CODED_COLUMNS[:-1]].assign(code=codes).explode("code")
+    return rows[rows["code"].notna()].reset_index(drop=True)[CODED_COLUMNS]
 
 
-def code_counts(motivations: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame:
+def text_counts(motivations: pd.DataFrame, weights: pd.Series | None = None) -> pd.DataFrame:
+    """Per page, option and direction: the motivations written there (`texts`) and, with
+    `weights` (indexed by respondent), the sum of their writers' weights (`weighted_texts`)."""
+    grouped = motivations.assign(weight=_weights_of(motivations, weights)).groupby(GROUP, sort=True)
+    counts = grouped.size().rename("texts").to_frame()
+    if weights is not None:
+        counts["weighted_texts"] = grouped["weight"].sum()
+    return counts.reset_index()
+
+
+def code_counts(
+    motivations: pd.DataFrame, coded: pd.DataFrame, weights: pd.Series | None = None
+) -> pd.DataFrame:
     """Per page, option, direction and code: respondents giving it, the motivations written
-    there, and the share of those that carry the code."""
-    texts = motivations.groupby(GROUP).size().rename("texts")
-    counts = (
-        coded.drop_duplicates(["respondent", *GROUP, "code"])
-        .groupby([*GROUP, "code"])
-        .size()
-        .rename("count")
-        .reset_index()
-    )
-    counts = counts.join(texts, on=GROUP)
+    there, and the share of those that carry the code. With `weights` (indexed by respondent)
+    also `weighted_count`, `weighted_texts` and `weighted_share`, each writer counted by their
+    weight."""
+    texts = text_counts(motivations, weights).set_index(GROUP)
+    distinct = coded.drop_duplicates(["respondent", *GROUP, "code"])
+    grouped = distinct.assign(weight=_weights_of(distinct, weights)).groupby([*GROUP, "code"])
+    counts = grouped.size().rename("count").to_frame()
+    if weights is not None:
+        counts["weighted_count"] = grouped["weight"].sum()
+    counts = counts.reset_index().join(texts, on=GROUP)
     counts["share"] = counts["count"] / counts["texts"]
+    if weights is not None:
+        counts["weighted_share"] = counts["weighted_count"] / counts["weighted_texts"]
     return counts.sort_values([*GROUP, "count"], ascending=[True, True, True, False], ignore_index=True)
+
+
+def _weights_of(frame: pd.DataFrame, weights: pd.Series | None) -> pd.Series:
+    """Each row's respondent's weight (1 without weights; 0 for a respondent without one)."""
+    if weights is None:
+        return pd.Series(1.0, index=frame.index)
+    return frame["respondent"].map(weights).astype(float).fillna(0.0)
 
 
 def representative_quotes(

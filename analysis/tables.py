@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from surveys.answers import MOTIVATION_PREFIX, OPT_OUT, variant_letters
@@ -525,6 +526,42 @@ def _motivation_maker(consultation: Consultation) -> Callable[[Record], list[lis
         return found
 
     return rows
+
+
+def motivations_from_respondents(consultation: Consultation, respondents: pd.DataFrame) -> pd.DataFrame:
+    """The motivations table (MOTIVATION_COLUMNS) from the respondents table's `why.<option>`
+    columns and the levels beside them: the rows `motivations_table` makes from the records (per
+    option rather than per respondent), for when only the respondents table is at hand."""
+    parts = []
+    for page in consultation.pages:
+        if not (isinstance(page, PortfolioPage) and page.motivation):
+            continue
+        for option in page.options:
+            column = MOTIVATION_COLUMN_PREFIX + option.id
+            if column not in respondents:
+                continue
+            texts = respondents[column]
+            written = respondents[texts.notna() & texts.astype(str).ne("")]
+            levels = (
+                pd.to_numeric(written[option.id], errors="coerce")
+                if option.id in written
+                else pd.Series(float("nan"), index=written.index)
+            )
+            chosen = levels.eq(1).fillna(False).to_numpy(dtype=bool)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "respondent": written["respondent"].to_numpy(),
+                        "page": page.id,
+                        "option": option.id,
+                        "level": levels.to_numpy(),
+                        "direction": np.where(chosen, _direction(option, 1), _direction(option, None)),
+                        "text": written[column].astype(str).to_numpy(),
+                    }
+                )
+            )
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MOTIVATION_COLUMNS)
+    return _whole_numbers_as_integers(frame[MOTIVATION_COLUMNS])
 
 
 def _direction(option: Option, level: Any) -> str:

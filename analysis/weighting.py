@@ -165,7 +165,7 @@ def rake(
             break
     errors = _margin_errors(weights, codes, targets)
     if error >= tol:
-        worst = errors.loc[errors["relative_error"].idxmax()]
+        worst = errors.sort_values("relative_error", ascending=False, kind="stable").iloc[0]
         cause = (
             "the margins cannot all be met with weights within the trimming bounds; loosen "
             "the bounds, merge categories or drop a margin"

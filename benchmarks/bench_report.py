@@ -1,5 +1,6 @@
-"""Time and memory of `pwe report` for 30,000 simulated Lelylijn respondents, without segments
-and with --classes auto (K by BIC from 1 to 4), on the export files (`--from`).
+"""Time and memory of `pwe report` for 30,000 simulated Lelylijn respondents, without segments,
+with --classes auto (K by BIC from 1 to 4), with groups and the PDF, and with the motivations
+coded by the example codebook, on the export files (`--from`).
 
 Simulated from surveys/examples/value-weights/lelylijn-classes.yaml (two latent classes on the
 portfolio page, so there are segments to find) unless --value-weights says otherwise.
@@ -79,6 +80,11 @@ def main() -> None:
         ("without segments", "plain", []),
         ("--classes auto", "classes", ["--classes", "auto"]),
         ("--by lives_north,age --pdf", "groups-pdf", ["--by", "lives_north,age", "--pdf"]),
+        (
+            "--codebook (lelylijn's example)",
+            "codebook",
+            ["--codebook", str(EXAMPLES / "codebooks" / "lelylijn.yaml")],
+        ),
     ]
     print(f"\n{'case':<30}{'wall (s)':>10}{'CPU (s)':>10}{'peak memory (MB)':>18}{'load':>7}{'exit':>6}")
     for name, folder, extra in cases:

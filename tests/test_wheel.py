@@ -87,6 +87,7 @@ def test_the_wheel_carries_the_licence_the_examples_and_their_value_weights(whee
     names = zipfile.ZipFile(wheel).namelist()
     assert "surveys/examples/value-weights/lelylijn.yaml" in names
     assert "surveys/examples/margins/lelylijn.yaml" in names
+    assert "surveys/examples/codebooks/lelylijn.yaml" in names
     assert "surveys/examples/lelylijn.yaml" in names
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
     metadata = (

@@ -136,27 +136,61 @@ class LatentClassPortfolioLogit:
         self.n_classes, self.starts, self.seed = int(n_classes), int(starts), seed
         self.menus = self.base.menus
         rows = np.concatenate([menu.rows for menu in self.menus])
-        self._person, people = pd.factorize(self.base.data.respondent.to_numpy()[rows])
+        person, people = pd.factorize(self.base.data.respondent.to_numpy()[rows])
         self.respondents = pd.Index(people, name="respondent")
-        self._weight = np.zeros(len(people))
-        self._weight[self._person] = self.base.data.weight[rows]
-        self._sum_by_person = sparse.csr_matrix(
-            (np.ones(len(rows)), (self._person, np.arange(len(rows)))), shape=(len(people), len(rows))
-        )
-        bounds = np.cumsum([0] + [len(menu.rows) for menu in self.menus])
-        self._parts = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
-        self._z, covariate_names = _membership_design(covariates, self.respondents)
+        weight = np.zeros(len(people))
+        weight[person] = self.base.data.weight[rows]
+        z, covariate_names = _membership_design(covariates, self.respondents)
+        self._collapse(person, weight, z)
         self._z_unique, self._z_group = np.unique(self._z, axis=0, return_inverse=True)
         self._z_group = self._z_group.ravel()
         self._sum_by_group = sparse.csr_matrix(
-            (np.ones(len(people)), (self._z_group, np.arange(len(people)))),
-            shape=(len(self._z_unique), len(people)),
+            (np.ones(len(self._z)), (self._z_group, np.arange(len(self._z)))),
+            shape=(len(self._z_unique), len(self._z)),
         )
         self.class_names = list(self.base.param_names)
         membership = ["const", *covariate_names]
         self.param_names = [
             f"class{k}:{name}" for k in range(1, self.n_classes + 1) for name in self.class_names
         ] + [f"class{k}:membership:{name}" for k in range(2, self.n_classes + 1) for name in membership]
+
+    def _collapse(self, person: np.ndarray, weight: np.ndarray, z: np.ndarray) -> None:
+        """Fit on patterns, not respondents: respondents who saw the same menus, chose the same
+        levels and share their covariates contribute identical terms to every sum of the model,
+        so each pattern is kept once with the sum of its respondents' weights (and of their
+        squares, for the sandwich). Thousands of respondents make a few hundred patterns.
+
+        Sets `_pattern` (each respondent's), `_person` (each kept observation's pattern),
+        `_weight`, `_weight_squared` and `_z` per pattern, `_ys` and `_parts` per menu, and
+        `_sum_by_person` (observations to patterns)."""
+        menu_of = np.repeat(np.arange(len(self.menus)), [len(menu.rows) for menu in self.menus])
+        chosen = np.vstack([np.asarray(menu.y, dtype=float) for menu in self.menus])
+        observation = np.unique(np.column_stack([menu_of, chosen]), axis=0, return_inverse=True)[1].ravel()
+        # a respondent's key: their observations' kinds in sorted order (-1 pads), then covariates
+        order = np.lexsort((observation, person))
+        starts = np.searchsorted(person[order], np.arange(len(weight)))
+        rank = np.arange(len(order)) - starts[person[order]]
+        seen = np.full((len(weight), int(rank.max()) + 1 if len(rank) else 1), -1.0)
+        seen[person[order], rank] = observation[order]
+        _, first, self._pattern = np.unique(
+            np.column_stack([seen, z]), axis=0, return_index=True, return_inverse=True
+        )
+        self._pattern = self._pattern.ravel()
+        n_patterns = len(first)
+        keep = np.zeros(len(weight), dtype=bool)
+        keep[first] = True
+        kept = keep[person]
+        self._person = self._pattern[person[kept]]
+        self._weight = np.bincount(self._pattern, weights=weight, minlength=n_patterns)
+        self._weight_squared = np.bincount(self._pattern, weights=weight**2, minlength=n_patterns)
+        self._z = z[first]
+        self._ys = [np.asarray(menu.y)[kept[menu_of == m]] for m, menu in enumerate(self.menus)]
+        bounds = np.cumsum([0] + [len(y) for y in self._ys])
+        self._parts = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+        self._sum_by_person = sparse.csr_matrix(
+            (np.ones(len(self._person)), (self._person, np.arange(len(self._person)))),
+            shape=(n_patterns, len(self._person)),
+        )
 
     # --- the likelihood over the free parameters ----------------------------------------------
 
@@ -178,10 +212,10 @@ class LatentClassPortfolioLogit:
         terms = []
         for c, theta_c in enumerate(theta):
             per_menu = []
-            for menu, part in zip(self.menus, self._parts):
+            for menu, part, y in zip(self.menus, self._parts, self._ys):
                 u = menu.design @ theta_c
                 log_z, mean, cov = menu.moments(u, second)
-                logp[part, c] = menu.y @ u - log_z
+                logp[part, c] = y @ u - log_z
                 per_menu.append((u, log_z, mean, cov))
             terms.append(per_menu)
         return logp, terms
@@ -200,21 +234,21 @@ class LatentClassPortfolioLogit:
 
     def score(self, params: np.ndarray) -> np.ndarray:
         """The analytic gradient of the (weighted) log-likelihood."""
-        return self._scores(params).sum(axis=0)
+        return self._weight @ self._scores(params)
 
     def _scores(self, params: np.ndarray) -> np.ndarray:
-        """Per respondent w_n d log P_n / d params (rows sum to the gradient)."""
+        """Per pattern d log P_n / d params, unweighted (the gradient is their weighted sum)."""
         theta, alpha = self._unpack(params)
         logp, terms = self._class_terms(theta, False)
         _, h, prior = self._posterior(logp, alpha)
         blocks = []
         for c in range(self.n_classes):
             rows = np.empty((len(self._person), len(self.class_names)))
-            for menu, part, (_, _, mean, _) in zip(self.menus, self._parts, terms[c]):
-                rows[part] = (menu.y - mean) @ menu.design
+            for menu, part, y, (_, _, mean, _) in zip(self.menus, self._parts, self._ys, terms[c]):
+                rows[part] = (y - mean) @ menu.design
             blocks.append(h[:, c : c + 1] * (self._sum_by_person @ rows))
         blocks += [(h[:, c : c + 1] - prior[:, c : c + 1]) * self._z for c in range(1, self.n_classes)]
-        return self._weight[:, None] * np.hstack(blocks)
+        return np.hstack(blocks)
 
     def hessian(self, params: np.ndarray) -> np.ndarray:
         """Central finite differences of the analytic score, symmetrised."""
@@ -255,7 +289,7 @@ class LatentClassPortfolioLogit:
         """One Newton step (with step-halving) on sum_t v_t log P_t(theta_c): per menu the
         weighted chosen levels S_m and weight W_m give sum_m S_m'u_m - W_m log Z_m, its gradient
         sum_m D_m'(S_m - W_m E_m[y]) and Hessian -sum_m W_m D_m' Cov_m(y) D_m."""
-        sums = [(v[part] @ menu.y, v[part].sum()) for menu, part in zip(self.menus, self._parts)]
+        sums = [(v[part] @ y, v[part].sum()) for part, y in zip(self._parts, self._ys)]
         if sum(total for _, total in sums) < 1e-10:
             return theta_c  # an empty class: nothing to learn from
         per_menu = list(zip(self.menus, sums, terms))
@@ -358,7 +392,9 @@ class LatentClassPortfolioLogit:
         if not np.array_equal(order, np.arange(self.n_classes)):
             hess = self.hessian(params)
         cov = _inverse(-hess)
-        robust = sandwich(cov, self._scores(params), np.arange(len(self._weight)))
+        # sum over respondents of (w_n g_n)(w_n g_n)' is, per pattern, (sum of w_n^2) g g'
+        scores = np.sqrt(self._weight_squared)[:, None] * self._scores(params)
+        robust = sandwich(cov, scores, np.arange(len(self._weight)))
         logp, terms = self._class_terms(theta, False)
         ll, h, prior = self._posterior(logp, alpha)
         shares, jacobian = self._shares(h, prior)
@@ -399,8 +435,11 @@ class LatentClassPortfolioLogit:
         return w @ h, jacobian
 
     def _posterior_frame(self, h: np.ndarray) -> pd.DataFrame:
+        """Each respondent's posteriors (their pattern's)."""
         return pd.DataFrame(
-            h, index=self.respondents, columns=[f"class{k}" for k in range(1, self.n_classes + 1)]
+            h[self._pattern],
+            index=self.respondents,
+            columns=[f"class{k}" for k in range(1, self.n_classes + 1)],
         )
 
     def _support(self, terms: list, prior: np.ndarray) -> pd.DataFrame:
@@ -408,10 +447,10 @@ class LatentClassPortfolioLogit:
         respondent's prior class probabilities."""
         w = self._weight[self._person]
         predicted, observed = 0.0, 0.0
-        for m, (menu, part) in enumerate(zip(self.menus, self._parts)):
+        for m, (part, y) in enumerate(zip(self._parts, self._ys)):
             means = np.array([terms[c][m][2] for c in range(self.n_classes)])
             predicted = predicted + (w[part] * prior[self._person[part]].T).sum(axis=1) @ means
-            observed = observed + w[part] @ menu.y
+            observed = observed + w[part] @ y
         offset = self.base.data.offset
         return pd.DataFrame(
             {
@@ -465,7 +504,7 @@ class LatentClassPortfolioLogit:
             package=one.package,
             n_classes=1,
             n_free=len(one.params),
-            posteriors=self._posterior_frame(np.ones((len(self._weight), 1))),
+            posteriors=self._posterior_frame(np.ones((len(self._weight), 1))),  # per pattern
             history=[one.loglik],
         )
 

@@ -233,18 +233,17 @@ class MNL:
         offered = self.available
         n_task, width = offered.shape
         is_opt_out = self.labels == self.opt_out
-        variant = np.array(
-            [
-                [
-                    self.opt_out
-                    if is_opt_out[n, j]
-                    else ", ".join(f"{a} {plain(v)}" for a, v in zip(self.attributes, self._values[n, j]))
-                    for j in range(width)
-                ]
-                for n in range(n_task)
-            ],
+        # each distinct row of attribute values is written out once, not once per task
+        values = self._values.reshape(n_task * width, -1)
+        columns = pd.DataFrame(values)
+        which = columns.groupby(list(columns.columns), dropna=False, sort=False).ngroup().to_numpy()
+        first = np.unique(which, return_index=True)[1]
+        names = np.array(
+            [", ".join(f"{a} {plain(v)}" for a, v in zip(self.attributes, values[row])) for row in first],
             dtype=object,
         )
+        variant = names[which].reshape(n_task, width)
+        variant[is_opt_out] = self.opt_out
         weight = np.broadcast_to(self.weight[:, None], p.shape)
         frame = pd.DataFrame(
             {

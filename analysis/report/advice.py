@@ -5,6 +5,9 @@ of each alternative and the opt-out per set; value statements as agree/disagree 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -39,7 +42,7 @@ def section(ctx: Context) -> Section:
     if ctx.consultation is None:
         _without_definition(ctx, result)
         return result
-    builders = {
+    builders: dict[type, Callable[[Context, Any, list], None]] = {
         PortfolioPage: _portfolio,
         PointsPage: _points,
         PairsPage: _pairs,
@@ -59,7 +62,9 @@ def _numbers(ctx: Context, page, kind: str) -> dict:
 
 def _labelled(frame: pd.DataFrame, ctx: Context, kind: str = "option") -> pd.DataFrame:
     frame = frame.copy()
-    frame.insert(frame.columns.get_loc("option") + 1, "label", [ctx.labels(kind, o) for o in frame["option"]])
+    frame.insert(
+        list(frame.columns).index("option") + 1, "label", [ctx.labels(kind, o) for o in frame["option"]]
+    )
     return frame
 
 
@@ -158,7 +163,7 @@ def _by_source(ctx: Context, page: PortfolioPage, rows: pd.DataFrame, sources: p
     value = "share" if all(o.is_toggle for o in page.options) else "mean"
     per = option_shares(rows, ctx.weights, by=sources)
     wide = per.pivot(index="option", columns="group", values=[value, f"{value}_low", f"{value}_high", "n"])
-    wide.columns = [f"{name}:{group}" for name, group in wide.columns]
+    wide.columns = [f"{column[0]}:{column[1]}" for column in wide.columns]
     frame = _labelled(wide.reset_index(), ctx)
     groups = sorted(per["group"].unique(), key=str)
     columns = [Column("label", t("option"))]

@@ -14,7 +14,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.report import advice, evaluation, groups, method, participation, segments, summary, values
+from analysis.report import (
+    advice,
+    arguments,
+    evaluation,
+    groups,
+    method,
+    participation,
+    segments,
+    summary,
+    values,
+)
 from analysis.report.context import Context, Progress, ReportOptions, _quiet
 from analysis.report.document import Section, Table
 from analysis.report.inputs import ReportData
@@ -27,6 +37,7 @@ BODY = [
     values.section,
     groups.section,
     segments.section,
+    arguments.section,
     evaluation.section,
     method.section,
 ]

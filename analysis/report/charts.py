@@ -7,7 +7,10 @@ from __future__ import annotations
 import html
 import math
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+Numbers = Iterable[Any]  # a list, an array or a pandas Series of numbers
 
 # dark to light in greyscale as well as in hue; with patterns for series that touch
 COLOURS = ["#154273", "#6f9ed1", "#ca005d", "#f6d4e1", "#39870c", "#b4d8a1", "#e17000", "#ffe0c2"]
@@ -49,12 +52,12 @@ def _layout(
     return layout
 
 
-def _text(values: Sequence[float], fmt: Callable[[float], str]) -> list[str]:
+def _text(values: Iterable[Any], fmt: Callable[[float], str]) -> list[str]:
     return ["" if v is None or not math.isfinite(v) else fmt(v) for v in values]
 
 
-def _errors(values, low, high) -> dict | None:
-    if low is None:
+def _errors(values: list[float], low: Numbers | None, high: Numbers | None) -> dict | None:
+    if low is None or high is None:
         return None
     plus = [h - v if math.isfinite(h) and math.isfinite(v) else 0 for v, h in zip(values, high)]
     minus = [v - lo if math.isfinite(lo) and math.isfinite(v) else 0 for v, lo in zip(values, low)]
@@ -71,7 +74,7 @@ def _errors(values, low, high) -> dict | None:
 
 def bars(
     labels: Sequence[str],
-    series: Sequence[tuple[str, Sequence[float], Sequence[float] | None, Sequence[float] | None]],
+    series: Sequence[tuple[str, Numbers, Numbers | None, Numbers | None]],
     x_title: str,
     fmt: Callable[[float], str],
     percent: bool = True,
@@ -83,7 +86,7 @@ def bars(
     data, beyond = [], []
     for k, (name, values, low, high) in enumerate(series):
         values = [float(v) for v in values]
-        trace = {
+        trace: dict[str, Any] = {
             "type": "bar",
             "orientation": "h",
             "y": names,
@@ -92,7 +95,7 @@ def bars(
             "marker": _marker(2 * k % len(COLOURS), k, "#ffffff"),
         }
         errors = _errors(values, low, high)
-        if errors:
+        if errors and high is not None:
             trace["error_x"] = errors
             ends = [max(v, h) if math.isfinite(h) else v for v, h in zip(values, high)]
             beyond.append(
@@ -109,7 +112,7 @@ def bars(
                 }
             )
         else:
-            trace.update(text=_text(values, fmt), textposition="outside", cliponaxis=False)
+            trace.update({"text": _text(values, fmt), "textposition": "outside", "cliponaxis": False})
         data.append(trace)
     layout = _layout(
         len(names) * max(1, len(series)), x_title, percent, barmode="group", legend=len(series) > 1
@@ -139,7 +142,7 @@ def _marker(colour: int, pattern: int, foreground: str) -> dict:
 
 def stacked(
     labels: Sequence[str],
-    parts: Sequence[tuple[str, Sequence[float]]],
+    parts: Sequence[tuple[str, Numbers]],
     x_title: str,
     fmt: Callable[[float], str],
     diverging: Sequence[bool] | None = None,

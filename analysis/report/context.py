@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.arguments import Codebook
 from analysis.report.document import Column, Table
 from analysis.report.inputs import ReportData
 from analysis.report.labels import Labels
@@ -23,13 +24,15 @@ Progress = Callable[[str, int, int], None]
 class ReportOptions:
     """How to make the report (`name`: the consultation's slug, the title without a
     definition): `by` background questions to split by, `classes` "auto" (K by
-    BIC from 1 to `max_classes`), a number of latent classes, or None for no segments."""
+    BIC from 1 to `max_classes`), a number of latent classes, or None for no segments;
+    `codebook` codes the motivations in the arguments section."""
 
     language: str = "nl"
     by: tuple[str, ...] = ()
     classes: str | int | None = None
     max_classes: int = 4
     class_starts: int = 3
+    codebook: Codebook | None = None
     command: str = ""
     name: str = ""
 

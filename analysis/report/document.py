@@ -12,8 +12,8 @@ import pandas as pd
 @dataclass(frozen=True)
 class Column:
     """A column the HTML shows: `kind` says how to write the value (text, percent, number,
-    count, p, or interval with `high` naming the upper bound's column, `percent` telling whether
-    the bounds are shares)."""
+    count, p, quotes: texts separated by newlines, each shown as a quotation; or interval with
+    `high` naming the upper bound's column, `percent` telling whether the bounds are shares)."""
 
     key: str
     header: str

@@ -75,7 +75,7 @@ def split(ctx: Context, variable: str) -> pd.DataFrame:
                 "page": page.id,
                 "outcome": option,
                 "measure": value,
-                "label": f"{ctx.labels('page', page.id)}: {ctx.labels(kind, option)}",
+                "label": f"{ctx.labels('page', page.id)}: {ctx.labels(kind, str(option))}",
                 "chi2": chi2,
                 "df": df,
                 "p_value": p,

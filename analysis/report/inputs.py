@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.exports.safety import QUOTE, restore
 from analysis.tables import choices_table, respondents_table
 from surveys.definition import Consultation
 from surveys.load import DefinitionError, parse
@@ -94,8 +95,8 @@ def read_export(directory: str | Path, definition: str | Path | None = None) -> 
                 f"{directory / name}: lacks the column(s) {', '.join(missing)}"
                 " (see docs/export.md for the columns)"
             )
-    path = directory / DEFINITION_FILE
-    if not path.is_file():
+    path: Path | None = directory / DEFINITION_FILE
+    if path is not None and not path.is_file():
         path = Path(definition) if definition is not None else None
     consultation = text = None
     if path is not None:
@@ -117,7 +118,7 @@ def read_definition(path: str | Path) -> tuple[Consultation, str]:
 
 def _read_csv(path: Path) -> pd.DataFrame:
     try:
-        return pd.read_csv(path, dtype=_TEXT_COLUMNS, keep_default_na=True)
+        return _restored(pd.read_csv(path, dtype=_TEXT_COLUMNS, keep_default_na=True))
     except FileNotFoundError as error:
         raise ReportInputError(
             f"{path}: missing; an export directory holds respondents.csv and "
@@ -125,3 +126,13 @@ def _read_csv(path: Path) -> pd.DataFrame:
         ) from error
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise ReportInputError(f"{path}: cannot read the file ({error})") from error
+
+
+def _restored(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells as they were typed: `pwe export` wrote the ones a spreadsheet would run as a
+    formula with a leading quote (analysis.exports.safety), which the report must not show."""
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype == object and column.str.startswith(QUOTE, na=False).any():
+            frame[name] = column.map(restore)
+    return frame.rename(columns=restore)

@@ -14,7 +14,7 @@ class Labels:
             self._collect(consultation)
 
     def _text(self, value) -> str:
-        return self.consultation.text(value, self.language)
+        return self.consultation.text(value, self.language) if self.consultation else ""
 
     def _collect(self, consultation: Consultation) -> None:
         words = self._words

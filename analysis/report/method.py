@@ -5,6 +5,8 @@ command that made the report."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from analysis.report.context import Context
@@ -83,7 +85,7 @@ def _model(ctx: Context, model: str, page, fitted, notes: list[str], numbers: di
             lower=float(bounds.loc[row["name"], "lower"]), upper=float(bounds.loc[row["name"], "upper"])
         )
     numbers["models"][f"{model}:{page.id}"] = described
-    blocks = [
+    blocks: list[Any] = [
         Paragraph(
             t(
                 "m_model_line",

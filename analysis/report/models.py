@@ -48,8 +48,9 @@ def fit_models(ctx: Context) -> None:
     pages = [p for p in consultation.pages if isinstance(p, (PortfolioPage, PairsPage))]
     for done, page in enumerate(pages):
         ctx.progress("models", done, len(pages))
-        fitter = fit_portfolio if isinstance(page, PortfolioPage) else fit_pairs
-        ctx.fits[page.id] = fitter(ctx, page)
+        ctx.fits[page.id] = (
+            fit_portfolio(ctx, page) if isinstance(page, PortfolioPage) else fit_pairs(ctx, page)
+        )
     ctx.progress("models", len(pages), len(pages))
 
 

@@ -4,6 +4,8 @@ effective n, trimmed weights)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from analysis.report import charts
@@ -20,12 +22,12 @@ def section(ctx: Context) -> Section:
     people = ctx.data.respondents
     numbers = ctx.results.setdefault("participation", {})
     completed = (
-        pd.to_datetime(people.get("completed_at"), utc=True, errors="coerce")
+        pd.to_datetime(people["completed_at"], utc=True, errors="coerce")
         if "completed_at" in people
         else pd.Series(dtype="datetime64[ns, UTC]")
     )
     duration = (
-        pd.to_numeric(people.get("duration_minutes"), errors="coerce")
+        pd.to_numeric(people["duration_minutes"], errors="coerce")
         if "duration_minutes" in people
         else pd.Series(dtype=float)
     )
@@ -141,7 +143,7 @@ def _weighting(ctx: Context, numbers: dict) -> list:
     )
     if weighting.margins is None:
         return [Paragraph(t("p_weights_file", file=weighting.source, **common))]
-    blocks = [
+    blocks: list[Any] = [
         Paragraph(
             t(
                 "p_weighting_intro",

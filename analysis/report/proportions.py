@@ -41,7 +41,12 @@ def agree_shares(
 ) -> pd.DataFrame:
     """Per agree item (1-5 or don't know): shares disagreeing (1-2), neutral (3), agreeing (4-5)
     and not knowing, among those who answered, with intervals."""
-    categories = {"disagree": [1, 2], "neutral": [3], "agree": [4, 5], "dont_know": [DONT_KNOW]}
+    categories: dict[str, list] = {
+        "disagree": [1, 2],
+        "neutral": [3],
+        "agree": [4, 5],
+        "dont_know": [DONT_KNOW],
+    }
     values = people[columns].apply(lambda c: c.map(_whole_text))
     return option_shares(indicator_table(values, categories), weights, by)
 

@@ -64,13 +64,18 @@ def cell(texts: Texts, column: Column, row: dict) -> str:
         )
     if column.kind == "interval":
         high = row.get(column.high)
-        if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in (value, high)):
+        if not isinstance(high, (int, float)) or not (math.isfinite(value) and math.isfinite(high)):
             return "–"
         if column.percent:
             digits = 1 if 0 < abs(high) < 0.1 else 0
             return f"{texts.percent(value, digits).rstrip('%')}–{texts.percent(high, digits)}"
         return f"{texts.significant(value)} – {texts.significant(high)}"
     return texts.significant(value)
+
+
+def quotes(value: Any) -> list[str]:
+    """The quotes of a `quotes` cell: its lines (none when empty)."""
+    return [line for line in value.split("\n") if line] if isinstance(value, str) else []
 
 
 def render_html(report, stylesheets: Stylesheets = Stylesheets()) -> str:
@@ -82,6 +87,7 @@ def render_html(report, stylesheets: Stylesheets = Stylesheets()) -> str:
     environment.globals.update(
         t=texts,
         cell=lambda c, r: cell(texts, c, r),
+        quotes=quotes,
         script_json=script_json,
         isinstance=isinstance,
         Paragraph=Paragraph,

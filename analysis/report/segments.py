@@ -46,7 +46,7 @@ def _section(ctx: Context) -> Section | None:
         )
     )
     numbers = ctx.results.setdefault("segments", {"page": page.id, "classes": k})
-    comparison = segments.comparison
+    comparison = segments.comparison if segments.comparison is not None else pd.DataFrame()
     numbers["comparison"] = comparison.to_dict("records")
     if auto:
         result.blocks.append(
@@ -76,9 +76,9 @@ def _section(ctx: Context) -> Section | None:
     names = _names(ctx, advice, k)
     classes = []
     for c in range(1, k + 1):
-        size = sizes.loc[f"share:class{c}"]
+        size = sizes.loc[f"share:class{c}"].to_dict()
         # a share lies in 0..1; the normal interval of a weakly identified class may not
-        low, high = max(size["lower"], 0.0), min(size["upper"], 1.0)
+        low, high = max(float(size["lower"]), 0.0), min(float(size["upper"]), 1.0)
         classes.append(
             {
                 "class": c,
@@ -93,7 +93,7 @@ def _section(ctx: Context) -> Section | None:
             Paragraph(
                 t(
                     "sg_size",
-                    share=t.percent(size["estimate"]),
+                    share=t.percent(float(size["estimate"])),
                     low=t.percent(low).rstrip("%"),
                     high=t.percent(high),
                 )
@@ -121,7 +121,7 @@ def _section(ctx: Context) -> Section | None:
             figure,
             t(
                 "a_shares_alt",
-                top=advice.loc[advice["overall"].idxmax(), "label"],
+                top=advice["label"].iloc[int(advice["overall"].to_numpy(dtype=float).argmax())],
                 share=t.percent(advice["overall"].max()),
             ),
             table,

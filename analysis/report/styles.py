@@ -49,7 +49,7 @@ def needed_css(components: str, theme: str, own: str, classes: set[str]) -> str:
     """Component rules for `classes`, the theme's tokens they need, then the report's own CSS
     (which may also use theme tokens)."""
     rules = _filter(_COMMENT.sub("", components), classes) if classes else ""
-    tokens = {}
+    tokens: dict[str, str] = {}
     for _, body in _rules(_COMMENT.sub("", theme)):
         tokens.update((name, value.strip()) for name, value in _DECLARATION.findall(body))
     wanted, queue = set(), _VAR.findall(rules + own)

@@ -204,6 +204,39 @@ CATALOG: dict[str, dict[str, str]] = {
         "loglik": "Log-likelihood",
         "parameters": "Parameters",
         "overall": "Iedereen",
+        # arguments
+        "arguments": "Argumenten",
+        "ar_intro": "Na hun advies konden deelnemers per maatregel uitleggen waarom ze die wel of "
+        "niet kozen: {people} deelnemers schreven samen {texts} motivaties.",
+        "ar_weighted": "Aantallen en aandelen zijn gewogen: elke motivatie telt met het gewicht van "
+        "wie haar schreef. De ongewogen aantallen staan in de tabelbestanden.",
+        "ar_unweighted": "Aantallen en aandelen zijn ongewogen: elke motivatie telt één keer.",
+        "ar_coded": "De motivaties zijn gecodeerd met een codeboek van {codes} codes: een motivatie "
+        "kan meer codes krijgen, of geen. Het aandeel is het deel van de motivaties voor of tegen "
+        "een maatregel dat de code draagt.",
+        "ar_no_codebook": "De motivaties zijn nog niet gecodeerd. Laat codes voorstellen met "
+        "pwe arguments {slug} --suggest --out codebook.yaml, geef de codes een naam en pas de "
+        "patronen aan, en maak het rapport opnieuw met --codebook codebook.yaml.",
+        "ar_quotes_note": "Citaten zijn ingekort en persoonlijke gegevens (e-mailadressen, "
+        "telefoonnummers, postcodes en webadressen) zijn vervangen door [e-mail], [phone], "
+        "[postcode] en [url].",
+        "ar_levels": "Bij een maatregel met niveaus telt een niveau boven het beginniveau als voor.",
+        "ar_none": "Op deze pagina schreef niemand een motivatie.",
+        "ar_for": "Voor",
+        "ar_against": "Tegen",
+        "ar_direction": "Richting",
+        "ar_code": "Argument",
+        "ar_uncoded": "Geen code",
+        "ar_motivations": "Motivaties",
+        "ar_motivations_weighted": "Motivaties (gewogen)",
+        "ar_weighted_count": "Gewogen",
+        "ar_share": "Aandeel",
+        "ar_quotes": "Citaten",
+        "ar_counts_title": "Motivaties voor en tegen per maatregel",
+        "ar_table_title": "{option}: argumenten voor en tegen",
+        "ar_quotes_title": "{option}: motivaties en citaten",
+        "ar_alt": "Staafdiagram van het aantal motivaties voor en tegen per maatregel; de "
+        "meeste ({count}) zijn {direction} {option}.",
         # evaluation
         "e_intro": "Hoe deelnemers de raadpleging beoordeelden.",
         "e_grade": "Rapportcijfer: gemiddeld {mean} (95%-interval {low}-{high}), {n} antwoorden.",
@@ -422,6 +455,39 @@ CATALOG: dict[str, dict[str, str]] = {
         "loglik": "Log-likelihood",
         "parameters": "Parameters",
         "overall": "Everyone",
+        # arguments
+        "arguments": "Arguments",
+        "ar_intro": "After their advice respondents could explain, per measure, why they did or "
+        "did not choose it: {people} respondents wrote {texts} motivations in all.",
+        "ar_weighted": "Counts and shares are weighted: each motivation counts with the weight of "
+        "the respondent who wrote it. The unweighted counts are in the table files.",
+        "ar_unweighted": "Counts and shares are unweighted: each motivation counts once.",
+        "ar_coded": "The motivations are coded with a codebook of {codes} codes: a motivation can "
+        "get several codes, or none. The share is the part of the motivations for or against a "
+        "measure that carries the code.",
+        "ar_no_codebook": "The motivations are not coded yet. Have codes suggested with "
+        "pwe arguments {slug} --suggest --out codebook.yaml, name the codes and adjust their "
+        "patterns, and make the report again with --codebook codebook.yaml.",
+        "ar_quotes_note": "Quotes are shortened, and personal data (e-mail addresses, phone "
+        "numbers, postcodes and web addresses) is replaced by [e-mail], [phone], [postcode] and "
+        "[url].",
+        "ar_levels": "For a measure with levels, a level above the starting level counts as for.",
+        "ar_none": "No one wrote a motivation on this page.",
+        "ar_for": "For",
+        "ar_against": "Against",
+        "ar_direction": "Direction",
+        "ar_code": "Argument",
+        "ar_uncoded": "No code",
+        "ar_motivations": "Motivations",
+        "ar_motivations_weighted": "Motivations (weighted)",
+        "ar_weighted_count": "Weighted",
+        "ar_share": "Share",
+        "ar_quotes": "Quotes",
+        "ar_counts_title": "Motivations for and against per measure",
+        "ar_table_title": "{option}: arguments for and against",
+        "ar_quotes_title": "{option}: motivations and quotes",
+        "ar_alt": "Bar chart of the number of motivations for and against per measure; most "
+        "({count}) are {direction} {option}.",
         "e_intro": "How respondents judged the consultation.",
         "e_grade": "Grade: mean {mean} (95% interval {low}-{high}), {n} answers.",
         "e_none": "This consultation had no evaluation questions.",

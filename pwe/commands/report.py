@@ -115,6 +115,12 @@ def read_input(consultation: str, from_dir: str | None):
     metavar="auto|K",
     help="Latent classes: auto (K by BIC from 1 to 4) or a number.",
 )
+@click.option(
+    "--codebook",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Code the motivations with this codebook (YAML; pwe arguments --suggest writes one).",
+)
 @click.option("--pdf", is_flag=True, help="Also print report.pdf with Chromium.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
 def report(
@@ -126,10 +132,12 @@ def report(
     language: str,
     by: str,
     classes: str | None,
+    codebook: str | None,
     pdf: bool,
     out_dir: str,
 ) -> None:
     """Write the results report of a consultation (the database, or an export with --from)."""
+    from analysis.arguments import CodebookError, read_codebook
     from analysis.report.build import ReportError, build_report
     from analysis.report.context import ReportOptions
     from analysis.report.files import HTML_FILE, write_report
@@ -148,6 +156,7 @@ def report(
             by=tuple(b.strip() for b in by.split(",") if b.strip()),
             command=command,
             name=consultation,
+            codebook=read_codebook(codebook) if codebook else None,
         )
         click.echo("Reading the responses ...", err=True)
         data = read_input(consultation, from_dir)
@@ -158,7 +167,15 @@ def report(
         if pdf:
             click.echo("Printing the PDF with Chromium ...", err=True)
             written.append(print_pdf(Path(out_dir) / HTML_FILE, Path(out_dir) / "report.pdf"))
-    except (ReportError, ReportInputError, WeightingError, ExportError, PdfError, OSError) as error:
+    except (
+        ReportError,
+        ReportInputError,
+        WeightingError,
+        ExportError,
+        PdfError,
+        CodebookError,
+        OSError,
+    ) as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
     tables = sum(1 for path in written if path.suffix == ".csv")
@@ -183,6 +200,7 @@ def _command(arguments: dict) -> str:
         ("--language", "language"),
         ("--by", "by"),
         ("--classes", "classes"),
+        ("--codebook", "codebook"),
     ):
         if arguments.get(key):
             parts += [flag, str(arguments[key])]

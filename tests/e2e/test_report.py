@@ -1,11 +1,12 @@
 """The report in the real browser: it renders every chart without a console error, passes
-axe-core (WCAG 2.1 AA) on a phone and a desktop, keeps an XSS payload from the definition and
-from a background answer inert, and prints to PDF with headless Chromium."""
+axe-core (WCAG 2.1 AA) on a phone and a desktop, keeps an XSS payload from the definition, from a
+background answer and from a motivation inert, and prints to PDF with headless Chromium."""
 
 from __future__ import annotations
 
 import pytest
 
+from analysis.arguments import read_codebook
 from analysis.report.pdf import print_pdf
 from tests.analysis.report.conftest import make, simulated
 from tests.conftest import EXAMPLES
@@ -18,7 +19,8 @@ PAYLOAD = '<img src=x onerror=alert(1)><script>alert("xss")</script>'
 
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory):
-    """One report with payloads in the definition's texts and in a background answer."""
+    """One report with payloads in the definition's texts, a background answer and a motivation,
+    its motivations coded by the example codebook."""
     text = (
         (EXAMPLES / "lelylijn.yaml")
         .read_text(encoding="utf-8")
@@ -27,8 +29,10 @@ def report_file(tmp_path_factory):
     )
     data, _ = simulated("lelylijn", n=800, text=text)
     data.respondents["lives_north"] = [PAYLOAD if i % 2 else "no" for i in range(len(data.respondents))]
+    data.respondents.loc[data.respondents.index[:40], "why.roads"] = PAYLOAD
     out = tmp_path_factory.mktemp("report")
-    make(data, out, by=("lives_north",), classes=2, command="pwe report lelylijn")
+    codebook = read_codebook(EXAMPLES / "codebooks" / "lelylijn.yaml")
+    make(data, out, by=("lives_north",), classes=2, codebook=codebook, command="pwe report lelylijn")
     return out / "report.html"
 
 
@@ -48,6 +52,7 @@ def test_report_renders_accessibly_without_errors_and_payloads_stay_inert(browse
     page.wait_for_function(f"document.querySelectorAll('.pwe-chart .main-svg').length >= {charts.count()}")
     assert not errors and not dialogs
     assert page.get_by_text(PAYLOAD).first.is_visible()
+    assert page.locator("#arguments q.pwe-quote", has_text=PAYLOAD).count() >= 1
     violations = AXE.run(page, options=WCAG_22_AA).response["violations"]
     assert not violations, [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -82,3 +82,28 @@ def test_pdf_without_chromium_says_so_after_writing_the_html(report_cli, tmp_pat
     assert result.exit_code == 1
     assert "Chromium is not installed, so no PDF was made" in result.output
     assert (tmp_path / "r" / "report.html").is_file()
+
+
+def test_codebook_codes_the_motivations_in_the_arguments_section(report_cli, tmp_path):
+    codebook = LELYLIJN.parent / "codebooks" / "lelylijn.yaml"
+    out = tmp_path / "r"
+    result = report_cli("report", "lelylijn", "--codebook", codebook, "--language", "en", "--out", out)
+    assert result.exit_code == 0, result.output
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    arguments = results["arguments"]["pages"]["investments"]["arguments"]
+    assert results["arguments"]["coded"] is True and {"too_expensive", "need"} <= {
+        r["code"] for r in arguments
+    }
+    assert f"--codebook {codebook}" in results["method"]["command"]
+    assert (out / "tables" / "investments_arguments_roads.csv").is_file()
+    assert "Arguments" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_codebook_that_cannot_be_used_is_named_with_the_fix(report_cli, tmp_path):
+    bad = tmp_path / "codebook.yaml"
+    bad.write_text("codes:\n  - id: Too Expensive\n    label: x\n    patterns: {nl: [duur]}\n")
+    result = report_cli("report", "lelylijn", "--codebook", bad, "--out", tmp_path / "r")
+    assert result.exit_code == 1 and "is not an id" in result.output
+    assert not (tmp_path / "r").exists()
+    result = report_cli("report", "lelylijn", "--codebook", tmp_path / "none.yaml", "--out", tmp_path / "r")
+    assert result.exit_code == 1 and "cannot read the codebook" in result.output

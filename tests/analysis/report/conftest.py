@@ -37,8 +37,8 @@ def simulated(
     return from_records(consultation, text, simulate_responses(consultation, weights, n, seed=seed)), weights
 
 
-def make(data, out: Path, **options):
-    report = build_report(data, ReportOptions(**options), weigh(data.respondents))
+def make(data, out: Path, weighting=None, **options):
+    report = build_report(data, ReportOptions(**options), weighting or weigh(data.respondents))
     write_report(report, out, stylesheets())
     return report
 
