@@ -160,6 +160,12 @@ def report(
         )
         click.echo("Reading the responses ...", err=True)
         data = read_input(consultation, from_dir)
+        if codebook and not _asks_motivations(data.consultation):
+            click.echo(
+                f"note: --codebook {codebook} is not used: {consultation} asks for no motivations "
+                "(no portfolio page has a motivation step), so the report has no Arguments section",
+                err=True,
+            )
         weighting = weigh(data.respondents, margins, weights_csv, parse_trim(trim))
         made = build_report(data, options, weighting, show_progress)
         click.echo("Writing the files ...", err=True)
@@ -186,6 +192,14 @@ def report(
     click.echo(
         f"{len(data.respondents)} respondents, {len(made.sections)} sections, "
         f"{time.perf_counter() - started:.1f} s"
+    )
+
+
+def _asks_motivations(definition) -> bool:
+    from surveys.definition import PortfolioPage
+
+    return definition is not None and any(
+        isinstance(page, PortfolioPage) and page.motivation for page in definition.pages
     )
 
 

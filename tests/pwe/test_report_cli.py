@@ -107,3 +107,17 @@ def test_a_codebook_that_cannot_be_used_is_named_with_the_fix(report_cli, tmp_pa
     assert not (tmp_path / "r").exists()
     result = report_cli("report", "lelylijn", "--codebook", tmp_path / "none.yaml", "--out", tmp_path / "r")
     assert result.exit_code == 1 and "cannot read the codebook" in result.output
+
+
+def test_a_codebook_for_a_consultation_without_motivations_is_named_as_unused():
+    from dataclasses import replace
+
+    from pwe.commands.report import _asks_motivations
+
+    lelylijn = load(LELYLIJN)
+    assert _asks_motivations(lelylijn)
+    silent = replace(
+        lelylijn,
+        pages=tuple(replace(p, motivation=False) if hasattr(p, "motivation") else p for p in lelylijn.pages),
+    )
+    assert not _asks_motivations(silent) and not _asks_motivations(None)
