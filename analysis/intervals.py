@@ -9,6 +9,7 @@ import math
 from statistics import NormalDist
 
 import numpy as np
+import numpy.typing as npt
 
 _ERFC = np.frompyfunc(math.erfc, 1, 1)
 
@@ -23,6 +24,6 @@ def critical_value(alpha: float = 0.05) -> float:
 Z95 = critical_value(0.05)
 
 
-def two_sided_p(z: np.ndarray) -> np.ndarray:
+def two_sided_p(z: npt.ArrayLike) -> np.ndarray:
     """P(|Z| >= |z|) = erfc(|z| / sqrt 2) under the standard normal (NaN stays NaN)."""
     return np.asarray(_ERFC(np.abs(np.asarray(z, dtype=float)) / math.sqrt(2)), dtype=float)[()]

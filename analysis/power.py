@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis.intervals import Z95
 from analysis.models.portfolio import PortfolioLogit
+from analysis.models.results import ChoiceResults
 from analysis.synthetic import simulate_responses
 from analysis.tables import choices_table
 from analysis.value_weights import check_value_weights, true_parameters
@@ -69,6 +70,7 @@ def power_analysis(
                 one_page, {page_id: weights}, int(size), seed + 1000 * replication + int(size)
             )
             choices = choices_table(one_page, records)
+            fitted: ChoiceResults
             if isinstance(page, PairsPage):
                 from analysis.models.mnl import MNL
 
@@ -89,14 +91,14 @@ def power_analysis(
 
 
 def _page(consultation: Consultation, page_id: str) -> PortfolioPage | PairsPage:
-    pages = {page.id: page for page in consultation.pages}
-    if not isinstance(pages.get(page_id), (PortfolioPage, PairsPage)):
+    page = next((p for p in consultation.pages if p.id == page_id), None)
+    if not isinstance(page, (PortfolioPage, PairsPage)):
         usable = [p.id for p in consultation.pages if isinstance(p, (PortfolioPage, PairsPage))]
         raise ValueError(
             f"{page_id!r} is not a portfolio or pairs page of {consultation.id!r} "
             f"(those are: {', '.join(usable) or 'none'})"
         )
-    return pages[page_id]
+    return page
 
 
 def _value_weights(fitted: Any, truth: Mapping[str, float]) -> dict[str, tuple[float, float, float]]:

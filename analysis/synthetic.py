@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -102,7 +102,8 @@ def simulate_responses(
     versions = []
     for _ in range(n):
         version = assign_version(consultation, seen, picker)
-        seen[version] = seen.get(version, 0) + 1
+        if version is not None:  # None: the consultation has no versions
+            seen[version] = seen.get(version, 0) + 1
         versions.append(version)
     records = [_record(consultation, version, rng) for version in versions]
     spec = value_weights.get("background") or {}
@@ -117,10 +118,10 @@ def simulate_responses(
         for page in consultation.pages:
             for group, weights in _by_class(page, value_weights.get(page.id) or {}, members, rng):
                 for part, part_weights in _by_group(page.id, weights, group, spec.get("groups") or []):
-                    answers = _PAGE_ANSWERS[page.type](
+                    page_answers = _PAGE_ANSWERS[page.type](
                         design, design.page(page.id), part_weights, len(part), rng
                     )
-                    for record, answer in zip(part, answers):
+                    for record, answer in zip(part, page_answers):
                         record["answers"].update(answer)
     for record in records:
         _keep_background(consultation, record, record.pop("background"))
@@ -321,7 +322,8 @@ def _statements(
     return [{page.id: {s.id: _agree(rng) for s in page.statements}} for _ in range(n)]
 
 
-_PAGE_ANSWERS = {
+# each page type's answers (the page argument is of the type the key names)
+_PAGE_ANSWERS: dict[str, Callable[[Consultation, Any, Mapping, int, np.random.Generator], list[dict]]] = {
     "questions": _questions,
     "statements": _statements,
     "portfolio": _portfolio,

@@ -131,17 +131,18 @@ def _keys_problems(
     problems = []
     for key, value in entry.items():
         place = f"{prefix}.{key}"
+        kind = known.get(key)  # the ids the key maps (None: the key takes a number)
         if key not in known:
             problems.append(f"{place}: unknown key; {takes} {', '.join(known)}")
-        elif known[key] is None or (key == "delta0" and not isinstance(value, Mapping)):
+        elif kind is None or (key == "delta0" and not isinstance(value, Mapping)):
             problems += _number_problems(place, key, value)
         elif not isinstance(value, Mapping):
-            problems.append(f"{place}: must be a mapping {{{known[key][:-1]} id: number}}")
+            problems.append(f"{place}: must be a mapping {{{kind[:-1]} id: number}}")
         else:
-            ids = _ids(consultation, page, known[key])
+            ids = _ids(consultation, page, kind)
             for name, number in value.items():
                 if name not in ids:
-                    problems.append(f"{place}.{name}: not one of the page's {known[key]} ({', '.join(ids)})")
+                    problems.append(f"{place}.{name}: not one of the page's {kind} ({', '.join(ids)})")
                 else:
                     problems += _number_problems(f"{place}.{name}", key, number)
     return problems

@@ -49,12 +49,13 @@ def balanced_versions(varied: list[Varied], count: int, seed: int = 0, prefix: s
     if count < 2:
         raise ValueError("make at least 2 versions")
     rng = np.random.default_rng(seed)
-    best, best_score = None, np.inf
-    for _ in range(TRIES):
-        levels = np.array([rng.permutation(np.resize(np.arange(len(v.values)), count)) for v in varied])
-        score = _largest_correlation(varied, levels)
-        if score < best_score:
-            best, best_score = levels, score
+    tries = (
+        np.array([rng.permutation(np.resize(np.arange(len(v.values)), count)) for v in varied])
+        for _ in range(TRIES)
+    )
+    # min keeps the first of equally good assignments
+    best = min(tries, key=lambda levels: _largest_correlation(varied, levels))
+    best_score = _largest_correlation(varied, best)
     table = [[varied[j].values[best[j, i]] for j in range(len(varied))] for i in range(count)]
     width = len(str(count))
     versions = [

@@ -11,12 +11,15 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
-from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, NotIdentified
+from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, NotIdentified, infeasible_lines
+
+if TYPE_CHECKING:
+    from analysis.models.mdcev import MDCEVResults
 
 MODELS = ("portfolio-logit", "latent-class", "mnl", "mdcev-gamma", "mdcev-alpha")
 INFEASIBLE = ("report", "drop")
@@ -243,7 +246,7 @@ def require_budget(choices: pd.DataFrame) -> None:
     model silently becomes a different one (no budget rule, no delta0)."""
 
     def filled(name: str) -> bool:
-        return name in choices and pd.to_numeric(choices[name], errors="coerce").notna().any()
+        return name in choices and bool(pd.to_numeric(choices[name], errors="coerce").notna().any())
 
     costs = [c for c in choices.columns if c == "cost" or c.startswith("cost_")]
     limited = [
@@ -390,10 +393,7 @@ def _describe(
             "out (--infeasible drop; --infeasible report lists them)"
         )
     elif len(result.infeasible):
-        notes += [
-            f"left out: respondent {r.respondent}" + (f" (task {r.task})" if r.task else "") + f": {r.rule}"
-            for r in result.infeasible.itertuples()
-        ]
+        notes += [f"left out: {line}" for line in infeasible_lines(result.infeasible)]
     result.notes = [*result.notes, *notes]
     _predictions(result, model)
 
@@ -404,7 +404,7 @@ def _budget_unit(consultation: Any, task: str | None) -> str:
         page = consultation.page(task)
     except KeyError:
         return ""
-    ids = getattr(page, "constraints", ())
+    ids: tuple[str, ...] = getattr(page, "constraints", ())
     if len(ids) != 1:
         return ""
     return consultation.text(consultation.constraint(ids[0]).unit, consultation.default_language)
@@ -417,7 +417,7 @@ def _predictions(result: ChoiceResults, model: str) -> None:
     title = "Predicted support per option (mean level; observed beside it)"
     try:
         if model.startswith("mdcev"):
-            table = result.predicted_support(draws=50)
+            table = cast("MDCEVResults", result).predicted_support(draws=50)
         elif result.support_at is not None:
             table = result.support_intervals()
             title += ", with 95% intervals"

@@ -45,7 +45,7 @@ class ChoiceLayout:
 
     frame: pd.DataFrame
     people: pd.Index
-    task_names: pd.Index
+    task_names: np.ndarray
     obs_keys: np.ndarray
     options: pd.Index
     cell: np.ndarray
@@ -162,13 +162,14 @@ def read_portfolio_table(
         base = np.einsum("j,njk->nk", offset, cost)
         budget, budget_min = budget - base, budget_min - base
     x = np.stack([grid(a) for a in attributes], axis=2) if attributes else np.zeros((n_obs, n_opt, 0))
+    group: np.ndarray
     if "group" in frame:
         group_code, group_names = pd.factorize(frame["group"])
         group = np.empty(n_obs * n_opt, dtype=int)
         group[cell] = group_code
         group = group.reshape(n_obs, n_opt)
     else:
-        group, group_names = np.full((n_obs, n_opt), -1), []
+        group, group_names = np.full((n_obs, n_opt), -1), pd.Index([])
     respondent = layout.respondent
     version = np.empty(n_obs, dtype=object)
     version[cell // n_opt] = frame["version"].to_numpy() if "version" in frame else None

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -148,7 +148,7 @@ class MDCEV:
         self._kinds = np.array([kind for _, kind, _ in spec])
         self._index = np.array([index for _, _, index in spec])
 
-    def _unpack(self, theta: np.ndarray) -> tuple[np.ndarray, ...]:
+    def _unpack(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
         """psi (K), beta (A), alpha (K), gamma (K), sigma from the estimation-scale vector."""
         psi = np.zeros(len(self.goods.names))
         beta = np.zeros(len(self.attributes))
@@ -203,6 +203,11 @@ class MDCEV:
         return np.where(self._kinds == "gamma", np.log(typical[self._index]), 0.0)
 
     # --- likelihood ---------------------------------------------------------------------------
+
+    @overload
+    def _evaluate(self, theta: np.ndarray, scores: Literal[False]) -> tuple[np.ndarray, None]: ...
+    @overload
+    def _evaluate(self, theta: np.ndarray, scores: Literal[True]) -> tuple[np.ndarray, np.ndarray]: ...
 
     def _evaluate(self, theta: np.ndarray, scores: bool) -> tuple[np.ndarray, np.ndarray | None]:
         """log P per observation and, if asked, d log P / d theta per observation (N x params)."""
@@ -400,7 +405,7 @@ class MDCEV:
 
     def _check_identified(self) -> None:
         goods = self.goods
-        used = (goods.amount > 0).any(axis=0)
+        used = np.asarray((goods.amount > 0).any(axis=0))  # stubs allow a scalar for any axis
         never = [name for name, chosen in zip(goods.names, used) if not chosen]
         if never:
             raise ValueError(
@@ -459,7 +464,8 @@ def _read_goods(
         raise ValueError("the cost column (price per unit) must be > 0 for an MDCEV")
     z = np.stack([grid(a) for a in attributes], axis=2) if attributes else np.zeros((n, j, 0))
     respondent = layout.respondent
-    leftover = budget = None
+    leftover: np.ndarray | None = None
+    budget: np.ndarray | None = None
     if "budget" in frame:
         budget = grid("budget")
         if (budget.max(axis=1) != budget.min(axis=1)).any():
@@ -476,15 +482,17 @@ def _read_goods(
         leftover = np.where(leftover > _LEFTOVER_TOLERANCE * np.abs(budget), leftover, 0.0)
     if outside_good is None:
         outside_good = leftover is not None and bool((leftover > 0).any())
-    if outside_good and leftover is None:
-        raise ValueError("an outside good (the unspent budget) needs a budget column")
-    if outside_good and not (leftover > 0).any():
-        raise ValueError(
-            "outside_good=True but every respondent spent the whole budget: there is "
-            "no unspent budget to model"
-        )
     names = [str(o) for o in layout.options]
+    essential = False
     if outside_good:
+        if leftover is None:
+            raise ValueError("an outside good (the unspent budget) needs a budget column")
+        if not (leftover > 0).any():
+            raise ValueError(
+                "outside_good=True but every respondent spent the whole budget: there is "
+                "no unspent budget to model"
+            )
+        essential = bool((leftover > 0).all())
         if OUTSIDE in names:
             raise ValueError(f"an option is called {OUTSIDE!r}, the name of the outside good")
         names = [OUTSIDE, *names]
@@ -497,7 +505,7 @@ def _read_goods(
         price=price,
         z=z,
         outside=bool(outside_good),
-        essential=bool(outside_good and (leftover > 0).all()),
+        essential=essential,
         respondent=respondent,
         weight=observation_weights(weights, respondent),
         budget=budget,

@@ -54,7 +54,7 @@ def table_rule_breaks(data: PortfolioTable) -> list[str]:
         limits["budget"],
         slack=float_slack(limits["budget"], limits["budget_min"]),
     )
-    rules = [[] for _ in range(len(total))]
+    rules: list[list[str]] = [[] for _ in range(len(total))]
     for code, sign, bound in (("over_max", ">", "budget"), ("under_min", "<", "budget_min")):
         for n, k in zip(*np.nonzero(broken[code])):
             c = data.constraints[k]
@@ -99,8 +99,10 @@ def build_menu(
         portfolios = feasible(data, data.version[n]) if feasible is not None else feasible_by_table(data, n)
         moments = enumerated(portfolios)
 
-        def best(u: np.ndarray) -> np.ndarray:
+        def best_enumerated(u: np.ndarray) -> np.ndarray:
             return portfolios[int(np.argmax(portfolios @ u))]
+
+        best: Callable[[np.ndarray], np.ndarray] = best_enumerated
 
         def allows(package: np.ndarray) -> bool:
             return bool((portfolios == package).all(axis=1).any())

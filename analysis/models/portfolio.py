@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -33,7 +33,13 @@ from analysis.models.layout import (
 )
 from analysis.models.menus import build_menu, enumerable, table_rule_breaks
 from analysis.models.optimize import newton, sandwich
-from analysis.models.results import DEFAULT_COV_TYPE, ChoiceResults, NotIdentified, check_cov_type
+from analysis.models.results import (
+    DEFAULT_COV_TYPE,
+    ChoiceResults,
+    NotIdentified,
+    check_cov_type,
+    infeasible_lines,
+)
 from surveys.definition import PortfolioPage
 from surveys.feasibility import check_portfolio, feasible_level_vectors
 
@@ -201,17 +207,26 @@ class PortfolioLogit:
     def hessian(self, params: np.ndarray) -> np.ndarray:
         return self._all(params)[2]
 
+    @overload
+    def _all(
+        self, params: np.ndarray, second: Literal[True] = True
+    ) -> tuple[float, np.ndarray, np.ndarray, list]: ...
+    @overload
+    def _all(self, params: np.ndarray, second: Literal[False]) -> tuple[float, np.ndarray, None, list]: ...
+
     def _all(
         self, params: np.ndarray, second: bool = True
     ) -> tuple[float, np.ndarray, np.ndarray | None, list]:
         """LL, gradient, Hessian (when `second`) and each menu's mean y, in one pass over menus."""
         params = np.asarray(params, dtype=float)
-        ll, grad, hess, means = 0.0, 0.0, 0.0 if second else None, []
+        k = len(params)
+        ll, grad, means = 0.0, np.zeros(k), []
+        hess = np.zeros((k, k)) if second else None
         for menu in self.menus:
             log_z, mean, cov = menu.moments(menu.design @ params, second)
             ll += menu.chosen_sum @ (menu.design @ params) - menu.weight * log_z
             grad = grad + menu.design.T @ (menu.chosen_sum - menu.weight * mean)
-            if second:
+            if hess is not None:
                 hess = hess - menu.weight * menu.design.T @ cov @ menu.design
             means.append(mean)
         return float(ll), grad, hess, means
@@ -380,9 +395,7 @@ class PortfolioLogit:
             ]
             alone = {name for problem in problems for name in problem}
             rest = [k for k in range(len(names)) if names[k] not in alone]
-            problems += [
-                [names[k] for k in together] for together in _null_space_members(info, rest, each=True)
-            ]
+            problems += [[names[k] for k in together] for together in _null_space_groups(info, rest)]
         problems = [problem for problem in problems if problem]
         if problems:
             raise NotIdentified(_identification_message(problems), problems)
@@ -406,19 +419,21 @@ def _with_mean(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
 
 
-def _null_space_members(
-    info: np.ndarray, subset: list[int], each: bool = False
-) -> list[int] | list[list[int]]:
-    """The parameters (positions) in the null space of the information restricted to `subset`:
-    all of them together, or (`each`) one list per null direction."""
+def _null_space_members(info: np.ndarray, subset: list[int]) -> list[int]:
+    """The parameters (positions) in the null space of the information restricted to `subset`."""
+    return sorted({k for group in _null_space_groups(info, subset) for k in group})
+
+
+def _null_space_groups(info: np.ndarray, subset: list[int]) -> list[list[int]]:
+    """The parameters (positions) of `subset` in each null direction of the information
+    restricted to it."""
     if not subset:
         return []
     values, vectors = np.linalg.eigh(info[np.ix_(subset, subset)])
-    groups = [
+    return [
         [subset[i] for i in np.flatnonzero(np.abs(vectors[:, k]) > 1e-6)]
         for k in np.flatnonzero(values < _RANK_TOLERANCE)
     ]
-    return groups if each else sorted({k for group in groups for k in group})
 
 
 def _infeasible_frame(data: PortfolioTable, broken: list[str]) -> pd.DataFrame:
@@ -434,10 +449,7 @@ def _infeasible_frame(data: PortfolioTable, broken: list[str]) -> pd.DataFrame:
 
 
 def _infeasible_message(infeasible: pd.DataFrame) -> str:
-    lines = [
-        f"respondent {r.respondent}" + (f" (task {r.task})" if r.task else "") + f": {r.rule}"
-        for r in infeasible.head(10).itertuples()
-    ]
+    lines = infeasible_lines(infeasible.head(10))
     more = f"\n  ... and {len(infeasible) - 10} more" if len(infeasible) > 10 else ""
     return (
         f"{len(infeasible)} chosen portfolio(s) break the consultation's rules, so their "

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
@@ -99,7 +99,7 @@ class ChoiceResults:
         classical_cov: np.ndarray,
         robust_cov: np.ndarray,
         **fields: Any,
-    ) -> ChoiceResults:
+    ) -> Self:
         """Results from arrays and where Newton stopped (analysis.models.optimize.Newton, whose
         state starts with the log-likelihood)."""
         return cls(
@@ -268,7 +268,7 @@ class ChoiceResults:
             "upper": a / b + Z95 * std_err,
             "note": "",
         }
-        if not abs(b) > Z95 * math.sqrt(max(cov.loc[denominator, denominator], 0)):
+        if not abs(b) > Z95 * math.sqrt(max(pair[1, 1], 0)):
             row.update(lower=-math.inf, upper=math.inf, note=_NO_FINITE_INTERVAL)
         return row
 
@@ -396,9 +396,17 @@ def format_table(frame: pd.DataFrame) -> str:
     return frame.to_string(float_format=significant)
 
 
+def infeasible_lines(infeasible: pd.DataFrame) -> list[str]:
+    """Each left-out or rejected chosen portfolio as "respondent R (task T): rule"."""
+    return [
+        f"respondent {respondent}" + (f" (task {task})" if task else "") + f": {rule}"
+        for respondent, task, rule in zip(infeasible["respondent"], infeasible["task"], infeasible["rule"])
+    ]
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [
-        {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        {str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
         for row in frame.to_dict(orient="records")
     ]
 

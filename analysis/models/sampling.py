@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import NoReturn
 
 import numpy as np
 
@@ -86,7 +87,7 @@ def sampled_menus(data, rows: np.ndarray, design: np.ndarray, samples: int, rng:
     return menus
 
 
-def _exact_only(*_: object) -> None:
+def _exact_only(*_: object) -> NoReturn:
     raise ValueError(
         "package probabilities and the most supported package need the exact "
         "feasible set; this model compares choices with sampled alternatives"
@@ -151,7 +152,7 @@ class _Proposer:
     of ways to finish within the bounds."""
 
     def __init__(self, data, n: int) -> None:
-        best = None
+        tried = []
         for k in [*range(len(data.constraints)), None]:
             view = _one_constraint(data, k)
             try:
@@ -159,9 +160,10 @@ class _Proposer:
             except ValueError:
                 continue
             counts = _backward_counts(stages, low, high)
-            if best is None or counts[0][0] < best[0]:
-                best = (counts[0][0], stages, high, counts)
-        _, self.stages, high, counts = best
+            tried.append((counts[0][0], stages, high, counts))
+        # never empty: without a constraint (k None) the recursion always applies; min keeps the
+        # first of equally tight ones
+        _, self.stages, high, counts = min(tried, key=lambda found: found[0])
         self.width = len(data.options)
         self.cumulative = []  # per stage: spent r -> cumulative P(alternative a | r)
         spent = np.arange(high + 1)
