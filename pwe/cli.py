@@ -503,7 +503,7 @@ def simulate(
             raise SimulationError("give either --out DIR or --to-database")
         path = Path(consultation)
         definition = load(path) if path.is_file() or path.suffix in (".yaml", ".yml") else None
-        if to_database:
+        if out_dir is None:  # so --to-database
             slug = definition.id if definition else consultation
             with _app_context():
                 weights = load_value_weights(weights_file, imported(slug)[1])

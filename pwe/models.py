@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pwe.extensions import db
+from pwe.extensions import Model
 from pwe.models_officials import (  # noqa: F401  (registers the officials' tables)
     AuditEntry,
     ConsultationStatus,
@@ -22,12 +21,6 @@ from pwe.models_officials import (  # noqa: F401  (registers the officials' tabl
     VoidedResponse,
     enum_column,
 )
-
-# db.Model is built at run time from Base; type checkers see Base, which gives the Mapped[] columns
-if TYPE_CHECKING:
-    from pwe.extensions import Base as Model
-else:
-    Model = db.Model
 
 
 def utcnow() -> datetime:

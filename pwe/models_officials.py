@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pwe.extensions import db
+from pwe.extensions import Model
 
 
 def _utcnow() -> datetime:
@@ -46,7 +46,7 @@ def enum_column(kind: type[enum.Enum], length: int) -> Enum:
     )
 
 
-class User(db.Model):
+class User(Model):
     """An official's account. The password is kept only as an argon2 hash."""
 
     __tablename__ = "official"
@@ -63,7 +63,7 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=_utcnow)
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """One change: who made it, when, what, and the state before and after."""
 
     __tablename__ = "audit_entry"
@@ -77,7 +77,7 @@ class AuditEntry(db.Model):
     after: Mapped[dict | None] = mapped_column(JSON)
 
 
-class InvitationBatch(db.Model):
+class InvitationBatch(Model):
     """A named group of personal links, e.g. a representative panel; its name is the
     respondents' source."""
 
@@ -93,7 +93,7 @@ class InvitationBatch(db.Model):
     quota: Mapped[dict | None] = mapped_column(JSON)
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """One single-use personal link, known here only by the SHA-256 of its token."""
 
     __tablename__ = "invitation"
@@ -107,7 +107,7 @@ class Invitation(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column()
 
 
-class QuotaStop(db.Model):
+class QuotaStop(Model):
     """A respondent stopped because their quota cell was full (counted in monitoring)."""
 
     __tablename__ = "quota_stop"
@@ -118,7 +118,7 @@ class QuotaStop(db.Model):
     stopped_at: Mapped[datetime] = mapped_column(default=_utcnow)
 
 
-class VoidedResponse(db.Model):
+class VoidedResponse(Model):
     """A completed response taken out of exports and results, with the reason."""
 
     __tablename__ = "voided_response"
@@ -130,7 +130,7 @@ class VoidedResponse(db.Model):
     voided_at: Mapped[datetime] = mapped_column(default=_utcnow)
 
 
-class Revision(db.Model):
+class Revision(Model):
     """Every saved version of a consultation's definition, numbered from 1."""
 
     __tablename__ = "revision"

@@ -13,10 +13,14 @@ from surveys.messages import AGREE_LABELS, LANGUAGES, format_number
 
 def field_value(value) -> str | list[str]:
     """A stored answer as the string(s) a form field carries, so "1" matches the level 1 and 1.0."""
+    if isinstance(value, (list, tuple)):
+        return [_field_text(v) for v in value]
+    return _field_text(value)
+
+
+def _field_text(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, (list, tuple)):
-        return [field_value(v) for v in value]
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():

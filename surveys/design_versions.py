@@ -15,6 +15,9 @@ import numpy as np
 
 from surveys.definition import Number
 
+# what a varied number is: an option's use of a constraint or its effect on an attribute
+VariedKind = Literal["use", "effects"]
+
 # random balanced assignments tried; the least correlated one is kept
 TRIES = 500
 
@@ -25,7 +28,7 @@ class Varied:
     an attribute, taking each of `values`."""
 
     option: str
-    kind: Literal["use", "effects"]
+    kind: VariedKind
     key: str
     values: tuple[Number, ...]
 

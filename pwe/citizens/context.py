@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from flask import abort, g, make_response, render_template, session
 
@@ -13,17 +14,28 @@ from pwe.models import Respondent
 from pwe.models_officials import ConsultationStatus as Status
 from pwe.services import consultations, lifecycle, responses
 from pwe.services.responses import Start
-from surveys.answers import blank_answer
-from surveys.definition import Consultation
+from surveys.answers import PageResult, blank_answer, parse_motivation, parse_page
+from surveys.definition import Consultation, PortfolioPage
 
 SESSION_KEY = "respondents"
 
 
+class ShowsOptions(Protocol):
+    """Who a step is shown to, as the pages read them: the order of each page's options."""
+
+    @property
+    def option_order(self) -> dict: ...
+
+
+# a respondent (their row or their start), or the officials' preview standing in for one
+Answering = TypeVar("Answering", bound=ShowsOptions)
+
+
 @dataclass
-class StepContext:
+class StepContext(Generic[Answering]):
     row: ConsultationRow
     consultation: Consultation  # with the respondent's design version applied
-    respondent: Respondent | Start
+    respondent: Answering
     steps: list[Step]
     index: int
     saved: dict[str, dict]
@@ -48,6 +60,14 @@ class StepContext:
     def template(self) -> str:
         return f"citizens/step_{self.step.template}.html"
 
+    def parse(self, form) -> PageResult:
+        """The step's answer (or its problems) read from the sent form."""
+        page = self.step.page
+        # motivation steps follow portfolio pages only (pwe.flow.steps)
+        if self.step.kind == "motivation" and isinstance(page, PortfolioPage):
+            return parse_motivation(self.consultation, page, form)
+        return parse_page(self.consultation, page, form)
+
     def saved_or_blank(self) -> dict:
         if self.step.id in self.saved:
             return self.saved[self.step.id]
@@ -59,8 +79,10 @@ class StepContext:
 def load_consultation(slug: str, allow_closed: bool = False) -> tuple[ConsultationRow, Consultation]:
     """The consultation behind a URL, and the request's language set from its languages."""
     row = consultations.find(slug)
-    status = lifecycle.effective_status(row) if row is not None else None
-    if status is None or status in (Status.draft, Status.archived):
+    if row is None:
+        abort(404)
+    status = lifecycle.effective_status(row)
+    if status in (Status.draft, Status.archived):
         abort(404)  # a draft is seen only in the officials' preview
     consultation = consultations.definition_of(row)
     g.lang = choose_language(consultation.languages, consultation.default_language)

@@ -4,6 +4,8 @@ whose source is the batch name; the session remembers the consultations its visi
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import abort, make_response, redirect, render_template, session, url_for
 
 from pwe.citizens import bp
@@ -28,7 +30,9 @@ def invitation(slug: str, token: str):
     mark_invited(slug)
     session[SESSION_KEY] = {**session.get(SESSION_KEY, {}), slug: found.id}
     if found.respondent_id is not None:  # the same person again, perhaps on another device
-        remember_respondent(row, db.session.get(Respondent, found.respondent_id))
+        respondent = db.session.get(Respondent, found.respondent_id)
+        if respondent is not None:
+            remember_respondent(row, respondent)
     return redirect(url_for("citizens.landing", slug=slug))
 
 
@@ -42,7 +46,7 @@ def quota_full(slug: str):
     return render_template("citizens/invitation.html", row=row, c=consultation, reason="quota_full")
 
 
-def refuse(row: ConsultationRow, consultation: Consultation, found: Invitation | None):
+def refuse(row: ConsultationRow, consultation: Consultation, found: Invitation | None) -> NoReturn:
     """Stop with the polite page for a link that is unknown, revoked or already used."""
     reason = (
         "invitation_unknown"

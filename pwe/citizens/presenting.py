@@ -128,14 +128,15 @@ def _problems(ctx, result: PageResult) -> list[Problem]:
     ]
     first_field = _first_field(ctx)
     for violation in result.violations:
-        field = violation.subject if _is_field(page, violation.subject) else first_field
+        subject = violation.subject
+        field = subject if subject is not None and _is_field(page, subject) else first_field
         if violation.code == "group_conflict":
             field = violation.params.get("options", [first_field])[0]
         problems.append(Problem(field, describe(violation, lang, consultation, page)))
     return problems
 
 
-def _is_field(page, name: str | None) -> bool:
+def _is_field(page, name: str) -> bool:
     items = getattr(page, "options", None) or getattr(page, "goals", None) or ()
     return any(item.id == name for item in items)
 

@@ -26,7 +26,6 @@ from pwe.citizens.limiting import limit_starts, limit_submissions
 from pwe.flow import next_open_step, step_by_id, steps
 from pwe.i18n import t
 from pwe.services import consultations, invitations, quotas, responses
-from surveys.answers import parse_motivation, parse_page
 
 
 @bp.get("/")
@@ -98,7 +97,7 @@ def submit(slug: str, step_id: str):
     remember_respondent(ctx.row, respondent)
     if isinstance(ctx.respondent, responses.Start):
         invited.attach(ctx.row, ctx.consultation, respondent)
-    if ctx.is_last:
+    if ctx.next_step is None:  # the last step
         try:
             if responses.complete(respondent, ctx.consultation, ctx.step.id, result.answer):
                 limits.count_this_request()
@@ -205,9 +204,7 @@ def _step_context(slug: str, step_id: str):
 
 
 def _parse(ctx: StepContext):
-    if ctx.step.kind == "motivation":
-        return parse_motivation(ctx.consultation, ctx.step.page, request.form)
-    return parse_page(ctx.consultation, ctx.step.page, request.form)
+    return ctx.parse(request.form)
 
 
 def _resume_url(slug, respondent, consultation) -> str:

@@ -79,13 +79,13 @@ def arguments(
     from pwe.services.export import ExportError, motivations_by_language
 
     try:
-        if (consultation is None) == (from_dir is None):
-            raise click.UsageError("give a consultation SLUG or --from DIR (an export folder)")
-        if from_dir:
+        if from_dir is not None and consultation is None:
             texts, language = _from_export(Path(from_dir), language)
-        else:
+        elif consultation is not None and from_dir is None:
             with _app_context(migrate=False):
                 texts, language = motivations_by_language(consultation, language)
+        else:
+            raise click.UsageError("give a consultation SLUG or --from DIR (an export folder)")
         suggested = suggest_codes(texts, language, n_codes)
         write_codebook([code.as_code(language) for code in suggested], out)
     except (ExportError, ExportReadError, CodebookError, ValueError, OSError) as error:

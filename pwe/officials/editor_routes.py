@@ -45,14 +45,15 @@ def save_definition(slug: str):
     text = request.form.get("definition", "")
     upload = request.files.get("file")
     if upload and upload.filename:
-        text = _read_upload(upload)
-        if text is None:
+        uploaded = _read_upload(upload)
+        if uploaded is None:
             return editor_page(
                 row,
                 "",
                 [Problem("", "The file is not UTF-8 text; save it as UTF-8 YAML and upload it again.")],
                 422,
             )
+        text = uploaded
     try:
         saved = editing.save(row, text, actor(), "uploaded" if upload and upload.filename else "edited")
     except editing.EditRefused as refused:

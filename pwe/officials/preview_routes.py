@@ -14,7 +14,6 @@ from pwe.officials import bp
 from pwe.officials.access import requires
 from pwe.officials.consultation_routes import consultation_or_404
 from pwe.services import consultations
-from surveys.answers import parse_motivation, parse_page
 
 NO_VERSION = "-"
 
@@ -53,7 +52,7 @@ def preview_step(slug: str, version: str, lang: str, step_id: str):
         return render_template(ctx.template, **_view(ctx, result.answer, result, True)), (
             200 if result.ok else 422
         )
-    if ctx.is_last:
+    if ctx.next_step is None:  # the last step
         return redirect(url_for("officials.preview_index", slug=slug, done=1))
     return redirect(
         url_for("officials.preview_step", slug=slug, version=version, lang=lang, step_id=ctx.next_step.id)
@@ -107,6 +106,4 @@ def _view(ctx: StepContext, values: dict, result=None, show_errors: bool = False
 
 
 def _parse(ctx: StepContext):
-    if ctx.step.kind == "motivation":
-        return parse_motivation(ctx.consultation, ctx.step.page, request.form)
-    return parse_page(ctx.consultation, ctx.step.page, request.form)
+    return ctx.parse(request.form)

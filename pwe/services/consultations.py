@@ -101,9 +101,9 @@ def replace_definition(row: ConsultationRow, text: str, actor: str, note: str, a
 def respondent_count(consultation_id: int) -> int:
     """How many have taken part: consented (a start, counted before any row exists) or stored as a
     respondent (rows from before starts were counted)."""
-    rows = db.session.scalar(
+    rows = db.session.execute(
         select(func.count()).select_from(Respondent).where(Respondent.consultation_id == consultation_id)
-    )
+    ).scalar_one()
     return max(rows, started_count(consultation_id))
 
 

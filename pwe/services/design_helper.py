@@ -4,14 +4,15 @@ give (analysis.simulation.power_analysis) at 1,000 and 5,000 respondents."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import yaml
 
 from analysis.simulation import ValueWeightsError, check_value_weights, power_analysis
 from pwe.services.editing import data_of
-from surveys.definition import Consultation, PortfolioPage
-from surveys.design_versions import Design, Varied, balanced_versions
+from surveys.definition import Consultation, Number, PortfolioPage
+from surveys.design_versions import Design, Varied, VariedKind, balanced_versions
 from surveys.load import parse
 
 POWER_SIZES = (1000, 5000)
@@ -25,7 +26,7 @@ class Candidate:
 
     field: str
     option: str
-    kind: str
+    kind: VariedKind
     key: str
     now: float | int | None
 
@@ -37,10 +38,11 @@ def candidates(consultation: Consultation) -> list[Candidate]:
         if not isinstance(page, PortfolioPage):
             continue
         for option in page.options:
-            for kind, keys, numbers in (
+            varying: tuple[tuple[VariedKind, Sequence[str], Mapping[str, Number]], ...] = (
                 ("use", page.constraints, option.use),
                 ("effects", [a.id for a in consultation.attributes], option.effects),
-            ):
+            )
+            for kind, keys, numbers in varying:
                 for key in keys:
                     found.append(
                         Candidate(f"vary.{option.id}.{kind}.{key}", option.id, kind, key, numbers.get(key))
@@ -71,6 +73,10 @@ def read_varied(consultation: Consultation, form) -> tuple[list[Varied], dict[st
 def with_versions(text: str, design: Design) -> str:
     """The definition with its versions replaced by the design's."""
     data = data_of(text)
+    if data is None:
+        raise ValueError(
+            "the definition is no YAML mapping, so it cannot take versions; correct it in the editor"
+        )
     data["versions"] = design.versions
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 

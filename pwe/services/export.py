@@ -7,7 +7,7 @@ consultation exports in little memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from contextlib import closing
 from pathlib import Path
 
@@ -30,7 +30,7 @@ class ExportError(Exception):
     """The export cannot be made; the message says why and what to do."""
 
 
-def completed_records(slug: str) -> tuple[Consultation, str, Iterator[dict]]:
+def completed_records(slug: str) -> tuple[Consultation, str, Generator[dict, None, None]]:
     """The consultation, its definition text, and its completed responses as records (see
     analysis.tables) by pseudonym, read from the database batch by batch as they are consumed."""
     try:
@@ -55,7 +55,7 @@ def completed_records(slug: str) -> tuple[Consultation, str, Iterator[dict]]:
     return definition_of(row), row.definition_text, _records(query)
 
 
-def _records(query) -> Iterator[dict]:
+def _records(query) -> Generator[dict, None, None]:
     """The query's rows as records; the query runs at the first record, and its (server-side)
     cursor is closed when the records are, also when they are left unfinished."""
     result = db.session.execute(query)

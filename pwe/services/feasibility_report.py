@@ -30,7 +30,7 @@ class PageFeasibility:
 
 
 def report(consultation: Consultation) -> list[PageFeasibility]:
-    versions = [v.id for v in consultation.versions] or [None]
+    versions: list[str | None] = [v.id for v in consultation.versions] or [None]
     return [
         page_feasibility(consultation.for_version(version), page, version)
         for version in versions

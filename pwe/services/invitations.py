@@ -13,8 +13,9 @@ import io
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, Executable, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from pwe.extensions import db
@@ -66,6 +67,8 @@ def create_links(row: ConsultationRow, batch_name: str, count: int, actor: str, 
         except IntegrityError:  # made at the same moment by someone else: add to theirs
             db.session.rollback()
             batch = batch_named(row, name)
+            if batch is None:  # not a name taken meanwhile; nothing was stored
+                raise InvitationError(f"the batch '{name}' could not be made just now; try again.") from None
     tokens = [secrets.token_urlsafe(24) for _ in range(count)]
     db.session.add_all(Invitation(batch_id=batch.id, token_hash=token_hash(t)) for t in tokens)
     audit.record(
@@ -118,17 +121,17 @@ def find(row: ConsultationRow, token: str) -> Invitation | None:
 
 
 def source_of(invitation: Invitation) -> str:
-    return db.session.get(InvitationBatch, invitation.batch_id).name
+    return db.session.get_one(InvitationBatch, invitation.batch_id).name
 
 
 def attach(invitation: Invitation, respondent: Respondent) -> bool:
     """Tie the link to the respondent it started; False when another respondent got it first."""
-    result = db.session.execute(
+    attached = _changed_rows(
         update(Invitation)
         .where(Invitation.id == invitation.id, Invitation.respondent_id.is_(None))
         .values(respondent_id=respondent.id)
     )
-    if result.rowcount != 1:
+    if attached != 1:
         db.session.rollback()
         return False
     db.session.commit()
@@ -138,7 +141,7 @@ def attach(invitation: Invitation, respondent: Respondent) -> bool:
 def use_up(respondent: Respondent) -> bool:
     """Within the completing transaction: spend the respondent's link. False when their link was
     revoked or already used (then nothing may be stored); True for the open link."""
-    result = db.session.execute(
+    spent = _changed_rows(
         update(Invitation)
         .where(
             Invitation.respondent_id == respondent.id,
@@ -147,7 +150,7 @@ def use_up(respondent: Respondent) -> bool:
         )
         .values(used_at=utcnow())
     )
-    return result.rowcount == 1 or of_respondent(respondent) is None
+    return spent == 1 or of_respondent(respondent) is None
 
 
 def revoke(row: ConsultationRow, links: list[str], actor: str) -> int:
@@ -173,16 +176,16 @@ def revoke_batch(row: ConsultationRow, name: str, actor: str) -> int:
 
 
 def _revoke(row: ConsultationRow, actor: str, *conditions, detail: dict) -> int:
-    result = db.session.execute(
+    revoked = _changed_rows(
         update(Invitation)
         .where(*conditions, Invitation.revoked_at.is_(None), Invitation.used_at.is_(None))
         .values(revoked_at=utcnow())
     )
     audit.record(
-        actor, "invitations.revoke", f"consultation:{row.slug}", None, {**detail, "revoked": result.rowcount}
+        actor, "invitations.revoke", f"consultation:{row.slug}", None, {**detail, "revoked": revoked}
     )
     db.session.commit()
-    return result.rowcount
+    return revoked
 
 
 def of_respondent(respondent: Respondent) -> Invitation | None:
@@ -193,4 +196,10 @@ def delete_links(row: ConsultationRow) -> int:
     """Delete the consultation's invitation links (on archiving); the batches' names stay as
     sources. The caller commits."""
     batch_ids = select(InvitationBatch.id).where(InvitationBatch.consultation_id == row.id)
-    return db.session.execute(delete(Invitation).where(Invitation.batch_id.in_(batch_ids))).rowcount
+    return _changed_rows(delete(Invitation).where(Invitation.batch_id.in_(batch_ids)))
+
+
+def _changed_rows(statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the session; the number of rows it changed. Session.execute is
+    typed as returning a Result, but for these statements it is a CursorResult, which counts."""
+    return cast(CursorResult[Any], db.session.execute(statement)).rowcount

@@ -16,6 +16,7 @@ from pwe.models import Consultation as ConsultationRow
 from pwe.models import Respondent, utcnow
 from pwe.models_officials import ConsultationStatus as Status
 from pwe.services import audit, invitations, revisions
+from pwe.services.responses import Start
 
 # status now -> the statuses it may change into by hand
 TRANSITIONS: dict[Status, tuple[Status, ...]] = {
@@ -49,7 +50,9 @@ def closed_since(row: ConsultationRow, now: datetime | None = None) -> datetime 
     return row.closed_at or row.closes_at
 
 
-def may_take_part(row: ConsultationRow, respondent: Respondent | None, now: datetime | None = None) -> bool:
+def may_take_part(
+    row: ConsultationRow, respondent: Respondent | Start | None, now: datetime | None = None
+) -> bool:
     """Newcomers only while open; someone who started before closing may finish within the
     consultation's grace period."""
     now = now or utcnow()

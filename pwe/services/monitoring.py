@@ -77,9 +77,9 @@ def monitoring(row: ConsultationRow, consultation: Consultation) -> Monitoring:
         result.fast = sorted(
             (code, minutes) for code, minutes in durations if minutes < result.fast_threshold_minutes
         )
-    result.voided = db.session.scalar(
+    result.voided = db.session.execute(
         select(func.count()).select_from(Response).where(Response.consultation_id == row.id, ~not_voided())
-    )
+    ).scalar_one()
     return result
 
 

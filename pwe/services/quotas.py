@@ -108,7 +108,10 @@ def cell_of(questions: list[str], answers: dict[str, dict]) -> str | None:
 
 
 def completed_per_cell(batch: InvitationBatch) -> Counter:
-    """Completed, not voided responses of the batch per cell."""
+    """Completed, not voided responses of the batch per cell (none without a quota)."""
+    if not batch.quota:
+        return Counter()
+    questions = batch.quota["questions"]
     rows = db.session.scalars(
         select(Response.answers)
         .join(Respondent, Respondent.id == Response.respondent_id)
@@ -116,9 +119,7 @@ def completed_per_cell(batch: InvitationBatch) -> Counter:
             Respondent.source == batch.name, Respondent.consultation_id == batch.consultation_id, not_voided()
         )
     )
-    return Counter(
-        cell for answers in rows if (cell := cell_of(batch.quota["questions"], answers)) is not None
-    )
+    return Counter(cell for answers in rows if (cell := cell_of(questions, answers)) is not None)
 
 
 def stops_per_cell(batch: InvitationBatch) -> dict[str, int]:

@@ -88,11 +88,11 @@ NO_VERSION = ""
 
 def started_count(consultation_id: int) -> int:
     """How many respondents consented so far, whether or not they saved a step."""
-    return db.session.scalar(
+    return db.session.execute(
         select(func.coalesce(func.sum(VersionStart.starts), 0)).where(
             VersionStart.consultation_id == consultation_id
         )
-    )
+    ).scalar_one()
 
 
 def version_starts(consultation_id: int) -> dict[str, int]:

@@ -102,9 +102,9 @@ def top_up(slug: str, value_weights: Mapping, target: int) -> int:
 
 
 def completed_count(consultation_id: int) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count()).select_from(Response).where(Response.consultation_id == consultation_id)
-    )
+    ).scalar_one()
 
 
 def imported(slug: str) -> tuple[ConsultationRow, Consultation]:
