@@ -11,15 +11,16 @@ import time
 from datetime import datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import delete, exists, func, select, update
 
 from pwe.extensions import db
 from pwe.models import PageAnswer, Respondent, Response, utcnow
+from pwe.models_officials import Invitation, QuotaStop
 
 
 def prune(older_than: timedelta, now: datetime | None = None) -> int:
-    """Delete unfinished respondents (and their saved steps) idle for longer than `older_than`;
-    returns how many."""
+    """Delete unfinished respondents (and their saved steps and quota stops) idle for longer than
+    `older_than`, freeing the invitation links they started; returns how many."""
     cutoff = (now or utcnow()) - older_than
     last_saved = (
         select(func.max(PageAnswer.saved_at))
@@ -33,6 +34,22 @@ def prune(older_than: timedelta, now: datetime | None = None) -> int:
     ).all()
     for batch in (stale[i : i + 500] for i in range(0, len(stale), 500)):
         db.session.execute(delete(PageAnswer).where(PageAnswer.respondent_id.in_(batch)))
+        # the rows that point at them go first: an invitation link they started is free again
+        # (it was never used), a quota stop goes with the respondent it stopped
+        db.session.execute(
+            update(Invitation)
+            .where(
+                Invitation.respondent_id.in_(batch),
+                ~exists().where(Response.respondent_id == Invitation.respondent_id),
+            )
+            .values(respondent_id=None)
+        )
+        db.session.execute(
+            delete(QuotaStop).where(
+                QuotaStop.respondent_id.in_(batch),
+                ~exists().where(Response.respondent_id == QuotaStop.respondent_id),
+            )
+        )
         # a response completed since the select keeps its respondent
         db.session.execute(
             delete(Respondent).where(

@@ -17,10 +17,13 @@ from pwe.cli import main
 from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import PageAnswer, Respondent, Response, VersionStart
+from pwe.models_officials import Invitation, QuotaStop
 from pwe.services.consultations import import_definition
 from pwe.services.export import write_export
 from pwe.services.pruning import prune
 from pwe.settings import SettingError, from_environment
+from tests.pwe.test_invitations import complete_through, links
+from tests.pwe.test_quotas import set_quota
 from tests.pwe.visitor import Visitor, respondent_consultation, respondent_row, valid_form
 
 
@@ -243,6 +246,42 @@ def test_prune_removes_only_idle_unfinished_respondents(lelylijn, tmp_path):
             == 0
         )
         assert prune(timedelta(days=7)) == 0
+
+
+def test_an_invited_respondent_who_gave_up_is_pruned_and_their_link_works_again(lelylijn):
+    link = links(lelylijn, n=1)[0]
+    client = lelylijn.test_client()
+    assert client.get(link.replace("http://localhost", "")).status_code == 302
+    save_first_step(lelylijn, client)
+    with lelylijn.app_context():
+        age_everything(timedelta(days=10))
+        assert prune(timedelta(days=7)) == 1  # the link pointing at them does not block it
+        assert db.session.scalar(select(Invitation.respondent_id)) is None
+
+    done = complete_through(lelylijn, lelylijn.test_client(), link)
+    assert done.headers["Location"].endswith("/thanks")
+    with lelylijn.app_context():
+        assert db.session.scalars(select(Respondent.source)).all() == ["panel"]
+
+
+def test_a_respondent_stopped_by_a_quota_is_pruned_with_the_stop(lelylijn):
+    first, second = links(lelylijn, n=2)
+    set_quota(lelylijn, "65+ = 1")
+    complete_through(lelylijn, lelylijn.test_client(), first)
+    client = lelylijn.test_client()
+    client.get(second.replace("http://localhost", ""))
+    Visitor(client, "lelylijn").start()
+    with lelylijn.app_context():
+        view = respondent_consultation(client, "lelylijn")
+    for step in steps(view):
+        response = Visitor(client, "lelylijn").answer(step.id, valid_form(view, step))
+        if response.headers["Location"] == "/c/lelylijn/full":
+            break
+    with lelylijn.app_context():
+        assert count(QuotaStop) == 1
+        age_everything(timedelta(days=10))
+        assert prune(timedelta(days=7)) == 1
+        assert count(QuotaStop) == 0 and count(Respondent) == 1 and count(Response) == 1
 
 
 def test_pwe_prune_command(lelylijn, database_url, tmp_path, monkeypatch):
