@@ -9,6 +9,7 @@ without a limit are open. The cell is the answers joined by "/" in the order of 
 from __future__ import annotations
 
 from collections import Counter
+from typing import TypeGuard
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -68,7 +69,7 @@ def set_quota(
     db.session.commit()
 
 
-def may_stop(respondent: Respondent | Start) -> bool:
+def may_stop(respondent: Respondent | Start) -> TypeGuard[Respondent]:
     """Whether a quota can apply: a start that saved no step has no row yet, and an open link has
     no batch, so no quota. Read it before a commit expires the row, to spare a reload."""
     return isinstance(respondent, Respondent) and respondent.source != OPEN_SOURCE
