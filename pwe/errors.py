@@ -1,24 +1,38 @@
 """Error pages in the platform's style, in the visitor's language."""
 
 from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from pwe.extensions import db
 
+BAD_REQUEST = _l("Request not understood")
+BAD_REQUEST_TEXT = _l("We could not process this request. Go back and try again.")
+TOO_LARGE = _l("What you sent was too large. Shorten your texts and try again.")
+SESSION_EXPIRED = _l("Your session had expired. Check your answers and send them again.")
+
 PAGES = {
-    400: ("bad_request_title", "bad_request_text"),
-    404: ("not_found_title", "not_found_text"),
-    405: ("bad_request_title", "bad_request_text"),
-    413: ("bad_request_title", "too_large"),
-    500: ("server_error_title", "server_error_text"),
+    400: (BAD_REQUEST, BAD_REQUEST_TEXT),
+    404: (_l("Page not found"), _l("This page does not exist (any more). Check the address.")),
+    405: (BAD_REQUEST, BAD_REQUEST_TEXT),
+    413: (BAD_REQUEST, TOO_LARGE),
+    500: (
+        _l("Something went wrong"),
+        _l(
+            "Something went wrong on our side. The answers you saved earlier are kept. "
+            "Please try again later."
+        ),
+    ),
 }
 
 
-def error_page(status: int, title_key: str | None = None, text_key: str | None = None):
+def error_page(status: int, title=None, text=None):
+    """The error page for `status`, in the request's language; title and text (lazy gettext
+    strings) replace the status's own."""
     default_title, default_text = PAGES.get(status, PAGES[400])
     return render_template(
-        "error.html", status=status, title_key=title_key or default_title, text_key=text_key or default_text
+        "error.html", status=status, title=title or default_title, text=text or default_text
     ), status
 
 
@@ -31,7 +45,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return error_page(400, "bad_request_title", "session_expired")
+        return error_page(400, BAD_REQUEST, SESSION_EXPIRED)
 
     @app.errorhandler(500)
     def server_error(error):

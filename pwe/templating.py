@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import Flask, g
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from pwe.i18n import FALLBACK, current_language, t
+from pwe.i18n import current_language
 from surveys.answers import OPT_OUT
 from surveys.definition import Consultation, Option
-from surveys.messages import AGREE_LABELS, LANGUAGES, format_number
+from surveys.language import LANGUAGES, format_day, format_number, language_name
+from surveys.messages import agree_choices
 
 
 def field_value(value) -> str | list[str]:
@@ -43,7 +45,7 @@ def level_label(consultation: Consultation, option: Option, level, lang: str) ->
     if option.level_labels and level in option.levels:
         return consultation.text(option.level_labels[list(option.levels).index(level)], lang)
     if option.is_toggle:
-        return t("chosen") if level else t("not_chosen")
+        return _("Chosen") if level else _("Not chosen")
     return format_number(level, lang)
 
 
@@ -51,7 +53,8 @@ def attribute_description(consultation: Consultation, attribute, lang: str) -> s
     """An attribute's explanation with whether more of it is better or worse, if the definition says."""
     parts = [consultation.text(attribute.description, lang)]
     if attribute.direction:
-        parts.append(t("more_is_better" if attribute.direction > 0 else "less_is_better"))
+        better = _("More of this is better.") if attribute.direction > 0 else _("Less of this is better.")
+        parts.append(better)
     return " ".join(p for p in parts if p)
 
 
@@ -62,9 +65,8 @@ def init_app(app: Flask) -> None:
     def signed(value) -> str:
         return ("+" if value > 0 else "") + num(value)
 
-    def agree_choices() -> list[tuple[str, str]]:
-        lang = current_language()
-        return [(value, labels.get(lang) or labels[FALLBACK]) for value, labels in AGREE_LABELS.items()]
+    def day(value) -> str:
+        return format_day(value, g.lang)
 
     def level_text(option, level) -> str:
         return level_label(g.consultation, option, level, g.lang)
@@ -73,52 +75,10 @@ def init_app(app: Flask) -> None:
         field_value=field_value, paragraphs=paragraphs, num=num, signed=signed, day=day
     )
     app.jinja_env.globals.update(
-        agree_choices=agree_choices,
+        agree_choices=lambda: agree_choices(current_language()),
         level_text=level_text,
         attribute_description=attribute_description,
-        language_name=lambda code: LANGUAGE_NAMES.get(code, code),
+        language_name=language_name,
         platform_languages=LANGUAGES,
         OPT_OUT=OPT_OUT,
     )
-
-
-MONTHS = {
-    "nl": (
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-
-
-def day(value) -> str:
-    """A date as people write it in the request's language: 30 juni 2027 / 30 June 2027."""
-    months = MONTHS.get(g.get("lang"), MONTHS["en"])
-    return f"{value.day} {months[value.month - 1]} {value.year}"
-
-
-# each language named in itself, so a reader finds their own language whatever the page shows
-LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "fy": "Frysk", "de": "Deutsch"}

@@ -56,6 +56,13 @@ def language_name(code: str) -> str:
 # --- numbers, dates, lists --------------------------------------------------------------------------
 
 
+def babel_locale(lang: str) -> str:
+    """The CLDR locale that writes `lang`: British English for English, which writes dates day
+    first and lists without a comma before "and", as Dutch and Frisian readers also expect."""
+    code = platform_language(lang)
+    return "en_GB" if code == "en" else code
+
+
 def format_number(value: Any, lang: str) -> str:
     """A number as its readers write it: 2.000,5 in Dutch and Frisian, 2,000.5 in English; every
     decimal the value has is kept (a level of 0.25 is not rounded to 0.3)."""
@@ -63,25 +70,23 @@ def format_number(value: Any, lang: str) -> str:
         value = int(value)
     # repr gives a float's shortest decimal text, so 0.1 stays 0.1 and not 0.1000000000000000055
     number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    return format_decimal(number, locale=platform_language(lang), decimal_quantization=False)
+    return format_decimal(number, locale=babel_locale(lang), decimal_quantization=False)
 
 
 def format_percentage(fraction: float, lang: str, digits: int = 0) -> str:
     """A share as a percentage: 0.125 is 13% (nl, en) or 12,5% with one digit."""
     pattern = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
-    return format_percent(fraction, format=pattern, locale=platform_language(lang))
+    return format_percent(fraction, format=pattern, locale=babel_locale(lang))
 
 
 def format_day(value: datetime.date, lang: str) -> str:
     """A date written out: 30 juni 2027, 30 Juny 2027, 30 June 2027."""
-    # British English writes the day first like Dutch; a Dutch platform's English readers expect it
-    locale = "en_GB" if platform_language(lang) == "en" else platform_language(lang)
-    return _babel_date(value, format="long", locale=locale)
+    return _babel_date(value, format="long", locale=babel_locale(lang))
 
 
 def joined(items: list[str], lang: str, style: str = "standard") -> str:
     """A list in running text: "a, b en c"; style "or" gives "a, b of c"."""
-    return format_list(items, style=style, locale=platform_language(lang)) if items else ""
+    return format_list(items, style=style, locale=babel_locale(lang)) if items else ""
 
 
 # --- catalogs ---------------------------------------------------------------------------------------

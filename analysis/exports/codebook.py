@@ -33,7 +33,7 @@ from surveys.definition import (
     StatementsPage,
     Text,
 )
-from surveys.messages import AGREE_LABELS
+from surveys.messages import agree_labels
 
 RESPONDENTS, CHOICES, MOTIVATIONS = "respondents", "choices", "motivations"
 TEXT, CATEGORY, INTEGER, NUMBER, DATETIME = "text", "category", "integer", "number", "datetime"
@@ -185,7 +185,7 @@ def _page_entries(consultation: Consultation, page) -> dict[str, Entry]:
             entries += _question_entries(question)
     elif isinstance(page, StatementsPage):
         entries += [
-            Entry(RESPONDENTS, s.id, CATEGORY, s.text, _labelled(AGREE_LABELS)) for s in page.statements
+            Entry(RESPONDENTS, s.id, CATEGORY, s.text, _labelled(agree_labels())) for s in page.statements
         ]
     elif isinstance(page, PortfolioPage):
         entries += [
@@ -222,7 +222,7 @@ def _question_entries(question: Question) -> list[Entry]:
             )
         ]
     if question.type == "agree":
-        return [Entry(RESPONDENTS, question.id, CATEGORY, question.label, _labelled(AGREE_LABELS))]
+        return [Entry(RESPONDENTS, question.id, CATEGORY, question.label, _labelled(agree_labels()))]
     if question.type == "scale":
         return [Entry(RESPONDENTS, question.id, INTEGER, question.label, range="0..10")]
     if question.type == "number":

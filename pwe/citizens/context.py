@@ -8,7 +8,7 @@ from typing import Generic, Protocol, TypeVar
 from flask import abort, g, make_response, render_template, session
 
 from pwe.flow import Step
-from pwe.i18n import choose_language
+from pwe.i18n import use_language
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import Respondent
 from pwe.models_officials import ConsultationStatus as Status
@@ -85,7 +85,7 @@ def load_consultation(slug: str, allow_closed: bool = False) -> tuple[Consultati
     if status in (Status.draft, Status.archived):
         abort(404)  # a draft is seen only in the officials' preview
     consultation = consultations.definition_of(row)
-    g.lang = choose_language(consultation.languages, consultation.default_language)
+    use_language(consultation.languages, consultation.default_language)
     g.consultation = consultation
     if (
         status != Status.open

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 
 from flask import g, url_for
+from flask_babel import gettext as _
 
 from pwe.citizens.fragments import about_options, pair_tables
-from pwe.i18n import t
 from pwe.templating import attribute_description, level_label
 from surveys.answers import (
     MOTIVATION_MAX_LENGTH,
@@ -27,7 +27,8 @@ from surveys.feasibility import (
     portfolio_effects,
     portfolio_use,
 )
-from surveys.messages import describe, format_number
+from surveys.language import format_number
+from surveys.messages import describe
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,19 @@ class Problem:
 def landing_errors(consultation: Consultation, form) -> list[Problem]:
     problems = []
     if form.get("consent") != "yes":
-        problems.append(Problem("consent", t("consent_required")))
+        problems.append(
+            Problem("consent", _("Confirm that you have read the privacy statement to take part."))
+        )
     if consultation.min_age and form.get("age_ok") != "yes":
-        problems.append(Problem("age_ok", t("age_required", age=consultation.min_age)))
+        problems.append(
+            Problem(
+                "age_ok",
+                _(
+                    "You can take part from the age of %(age)s. Tick that you are %(age)s or older.",
+                    age=consultation.min_age,
+                ),
+            )
+        )
     return problems
 
 
@@ -236,18 +247,64 @@ def constraint_text(consultation, constraint, used, lang, state: str) -> str:
 
     low, high = constraint.min, constraint.max
     if state == "over":
-        return t("constraint_over", label=label, amount=n(used - high), unit=unit, max=n(high))
+        return _(
+            "%(label)s: %(amount)s %(unit)s more than allowed (at most %(max)s).",
+            label=label,
+            amount=n(used - high),
+            unit=unit,
+            max=n(high),
+        )
     if state == "under":
-        return t("constraint_under", label=label, amount=n(low - used), unit=unit, min=n(low))
+        return _(
+            "%(label)s: %(amount)s %(unit)s less than allowed (at least %(min)s).",
+            label=label,
+            amount=n(low - used),
+            unit=unit,
+            min=n(low),
+        )
     if high is not None and high > 0 and (low is None or low <= 0) and used >= 0:
-        return t("constraint_used", label=label, used=n(used), max=n(high), unit=unit, left=n(high - used))
+        return _(
+            "%(label)s: %(used)s of %(max)s %(unit)s used, %(left)s left.",
+            label=label,
+            used=n(used),
+            max=n(high),
+            unit=unit,
+            left=n(high - used),
+        )
     if high is not None and low is not None:
-        return t("constraint_between", label=label, used=n(used), unit=unit, min=n(low), max=n(high))
+        return _(
+            "%(label)s: %(used)s %(unit)s; allowed is from %(min)s to %(max)s.",
+            label=label,
+            used=n(used),
+            unit=unit,
+            min=n(low),
+            max=n(high),
+        )
     if high is not None:
-        return t("constraint_at_most", label=label, used=n(used), unit=unit, max=n(high))
+        return _(
+            "%(label)s: %(used)s %(unit)s; allowed is at most %(max)s.",
+            label=label,
+            used=n(used),
+            unit=unit,
+            max=n(high),
+        )
     if low is not None:
-        return t("constraint_at_least", label=label, used=n(used), unit=unit, min=n(low))
-    return t("constraint_free", label=label, used=n(used), unit=unit)
+        return _(
+            "%(label)s: %(used)s %(unit)s; needed is at least %(min)s.",
+            label=label,
+            used=n(used),
+            unit=unit,
+            min=n(low),
+        )
+    return _("%(label)s: %(used)s %(unit)s.", label=label, used=n(used), unit=unit)
+
+
+def _points_over(**numbers) -> str:
+    return _("%(used)s points given: %(over)s more than the %(total)s you have.", **numbers)
+
+
+def _points_given(**numbers) -> str:
+    return _("%(used)s of %(total)s points given, %(left)s left.", **numbers)
 
 
 def points_status(page: PointsPage, values: dict) -> dict:
@@ -270,8 +327,7 @@ def points_status(page: PointsPage, values: dict) -> dict:
                 "state": state,
                 "bar": meter_geometry(bounds, used),
                 "description": "",
-                "text": t(
-                    "points_over" if state == "over" else "points_status",
+                "text": (_points_over if state == "over" else _points_given)(
                     used=format_number(used, lang),
                     total=format_number(page.total, lang),
                     left=format_number(page.total - used, lang),
@@ -289,7 +345,10 @@ def _group_notes(consultation: Consultation, page: PortfolioPage) -> dict[str, s
             groups.setdefault(option.group, []).append(option)
     lang = g.lang
     return {
-        name: t("option_group_note", options=", ".join(consultation.text(o.title, lang) for o in members))
+        name: _(
+            "You can choose only one option from this group: %(options)s.",
+            options=joined([consultation.text(o.title, lang) for o in members], lang),
+        )
         for name, members in groups.items()
     }
 
@@ -302,12 +361,15 @@ def motivation_questions(consultation, page: PortfolioPage, options, chosen: dic
         level = chosen.get(option.id, option.default)
         title = consultation.text(option.title, lang)
         if option.is_toggle:
-            label = t("why_chosen" if level else "why_not_chosen", option=title)
+            if level:
+                label = _("Why did you choose %(option)s?", option=title)
+            else:
+                label = _("Why did you not choose %(option)s?", option=title)
         elif level == option.default:
-            label = t("why_default", option=title)
+            label = _("Why did you leave %(option)s as in the basic plan?", option=title)
         else:
-            label = t(
-                "why_level",
+            label = _(
+                "Why did you choose %(level)s for %(option)s?",
                 option=title,
                 level=_without_step_number(level_label(consultation, option, level, lang)),
             )
@@ -383,7 +445,7 @@ def advice_summary(consultation: Consultation, answers: dict, option_order: dict
         elif isinstance(page, PairsPage):
             rows = [
                 (
-                    t("pair_set", number=i + 1, total=len(page.sets)),
+                    _("Choice %(number)s of %(total)s", number=i + 1, total=len(page.sets)),
                     _chosen_variant(consultation, page, i, answer.get(str(i + 1)), lang),
                 )
                 for i in range(len(page.sets))
@@ -399,11 +461,11 @@ def _chosen_variant(consultation: Consultation, page: PairsPage, index: int, let
     variants = page.sets[index]
     by_letter = dict(zip(variant_letters(variants), variants))
     if letter not in by_letter:
-        return t("variant", letter=letter or "")
+        return _("Variant %(letter)s", letter=letter or "")
     values = ", ".join(
         f"{consultation.text(consultation.attribute(a).label, lang)} "
         f"{format_number(by_letter[letter][a], lang)} "
         f"{consultation.text(consultation.attribute(a).unit, lang)}".strip()
         for a in page.attributes
     )
-    return f"{t('variant', letter=letter)}: {values}"
+    return f"{_('Variant %(letter)s', letter=letter)}: {values}"

@@ -16,6 +16,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -24,8 +26,23 @@ from pwe.citizens import bp, invited, presenting
 from pwe.citizens.context import StepContext, current_respondent, load_consultation, remember_respondent
 from pwe.citizens.limiting import limit_starts, limit_submissions
 from pwe.flow import next_open_step, step_by_id, steps
-from pwe.i18n import t
+from pwe.i18n import current_language
 from pwe.services import consultations, invitations, quotas, responses
+from surveys.language import format_number
+
+# why a start or a submission was refused, with how long to wait
+TOO_MANY = {
+    "start": lambda wait: _(
+        "A consultation has been started many times from this internet connection in a short time. "
+        "Please try again in %(wait)s.",
+        wait=wait,
+    ),
+    "submit": lambda wait: _(
+        "Many advices have been sent from this internet connection in a short time. Your earlier "
+        "answers have been saved: in %(wait)s, go back to the previous page and send your advice again.",
+        wait=wait,
+    ),
+}
 
 
 @bp.get("/")
@@ -149,7 +166,11 @@ def too_large(error):
     if slug and step_id and request.endpoint == "citizens.submit":
         ctx = _step_context(slug, step_id)
         if isinstance(ctx, StepContext):
-            view = presenting.step_view(ctx, ctx.saved_or_blank(), notice=t("too_large"))
+            view = presenting.step_view(
+                ctx,
+                ctx.saved_or_blank(),
+                notice=_("What you sent was too large. Shorten your texts and try again."),
+            )
             return render_template(ctx.template, **view), 413
     from pwe.errors import error_page
 
@@ -163,14 +184,16 @@ def too_many(error):
     row, consultation = load_consultation(slug, allow_closed=True) if slug else (None, None)
     seconds = limits.retry_after_seconds()
     minutes = math.ceil(seconds / 60)
-    wait = t("one_minute") if minutes == 1 else t("minutes", minutes=minutes)
+    wait = ngettext(
+        "%(num)s minute", "%(num)s minutes", minutes, num=format_number(minutes, current_language())
+    )
     kind = "submit" if request.endpoint == "citizens.submit" else "start"
     response = make_response(
         render_template(
             "citizens/too_many.html",
             row=row,
             c=consultation,
-            message=t(f"too_many_{kind}", wait=wait),
+            message=TOO_MANY[kind](wait),
         ),
         429,
     )

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from playwright.sync_api import Page, expect
 
 from pwe.flow import Step
-from pwe.i18n import TEXTS
+from pwe.i18n import CATALOGS, DOMAIN
 from surveys.definition import Consultation, PointsPage, PortfolioPage
 from surveys.feasibility import check_portfolio, portfolio_use
+from surveys.language import load
 from tests.e2e.conftest import LiveServer, RespondentView
 from tests.pwe.visitor import expected_answer, number_text, valid_form
 
@@ -49,8 +50,10 @@ OVERFLOW_JS = """width => Array.from(document.querySelectorAll('body *'))
 MAX_TABS = 150
 
 
-def platform_text(key: str, **params) -> str:
-    return TEXTS[key]["nl"].format(**params)
+def platform_text(msgid: str, **params) -> str:
+    """A platform text as the Dutch catalog has it, with its placeholders filled in."""
+    text = load(CATALOGS, DOMAIN, "nl").gettext(msgid)
+    return text % params if params else text
 
 
 @dataclass(frozen=True)
@@ -129,9 +132,17 @@ class BrowserRespondent:
         self.open_landing()
         page = self.page
         min_age = self.live.definition(self.slug).min_age
-        boxes = [("f-consent", platform_text("consent_label"), consent)]
+        boxes = [
+            (
+                "f-consent",
+                platform_text("I have read the privacy statement and take part voluntarily."),
+                consent,
+            )
+        ]
         if min_age:
-            boxes.append(("f-age_ok", platform_text("age_label", age=min_age), age_ok))
+            boxes.append(
+                ("f-age_ok", platform_text("I am %(age)s years of age or older.", age=min_age), age_ok)
+            )
         if self.keyboard:
             boxes.reverse()
         for index, (field_id, label, tick) in enumerate(boxes):
@@ -144,10 +155,10 @@ class BrowserRespondent:
                 page.get_by_label(label, exact=True).check()
             expect(page.get_by_label(label, exact=True)).to_be_checked()
         if self.keyboard:
-            self.tab_to(lambda a: a["tag"] == "button" and a["text"] == platform_text("start"), "Start")
+            self.tab_to(lambda a: a["tag"] == "button" and a["text"] == platform_text("Start"), "Start")
             page.keyboard.press("Enter")
         else:
-            page.get_by_role("button", name=platform_text("start"), exact=True).click()
+            page.get_by_role("button", name=platform_text("Start"), exact=True).click()
         if consent and age_ok:
             page.wait_for_url(lambda url: url != self.url(f"/c/{self.slug}"))
             self.view = self.live.respondent_of(self.slug, page.context.cookies())
@@ -167,7 +178,7 @@ class BrowserRespondent:
                 before_answer(step)
             self.answer(step)
         expect(
-            self.page.get_by_role("heading", name=platform_text("your_advice"), exact=True)
+            self.page.get_by_role("heading", name=platform_text("Your advice"), exact=True)
         ).to_be_visible()
 
     def go_to(self, wanted: Callable[[Step], bool]) -> Step:
@@ -345,7 +356,7 @@ def assert_error_summary(page: Page, focused: bool = True) -> None:
     expect(summary).to_be_visible()
     if focused:
         expect(summary).to_be_focused()
-    assert page.title().startswith(platform_text("title_error_prefix").strip()), page.title()
+    assert page.title().startswith(platform_text("Error: ").strip()), page.title()
     hrefs = [link.get_attribute("href") for link in summary.get_by_role("link").all()]
     assert hrefs, "the error summary links to no field"
     for href in hrefs:

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from surveys.definition import PortfolioPage
 from surveys.feasibility import portfolio_use
-from surveys.messages import format_number
+from surveys.language import format_number
 from tests.e2e.respondent import BrowserRespondent, action_button, platform_text
 
 pytestmark = pytest.mark.e2e
@@ -56,15 +56,28 @@ def land_text(
     land = consultation.constraint("land")
     label, unit = consultation.text(land.label, "nl"), consultation.text(land.unit, "nl")
     if used > land.max:
-        return platform_text("meter_state_over"), platform_text(
-            "constraint_over", label=label, amount=format_number(used - land.max, "nl"), unit=unit, max="0"
+        return platform_text("Too much"), platform_text(
+            "%(label)s: %(amount)s %(unit)s more than allowed (at most %(max)s).",
+            label=label,
+            amount=format_number(used - land.max, "nl"),
+            unit=unit,
+            max="0",
         )
     if used < land.min:
-        return platform_text("meter_state_under"), platform_text(
-            "constraint_under", label=label, amount=format_number(land.min - used, "nl"), unit=unit, min="-60"
+        return platform_text("Too little"), platform_text(
+            "%(label)s: %(amount)s %(unit)s less than allowed (at least %(min)s).",
+            label=label,
+            amount=format_number(land.min - used, "nl"),
+            unit=unit,
+            min="-60",
         )
-    return platform_text("meter_state_within"), platform_text(
-        "constraint_between", label=label, used=format_number(used, "nl"), unit=unit, min="-60", max="0"
+    return platform_text("Fits"), platform_text(
+        "%(label)s: %(used)s %(unit)s; allowed is from %(min)s to %(max)s.",
+        label=label,
+        used=format_number(used, "nl"),
+        unit=unit,
+        min="-60",
+        max="0",
     )
 
 
@@ -78,7 +91,7 @@ def test_the_meter_shows_over_under_and_within_not_by_colour_alone(open_page, li
     page = open_page("mobile", java_script_enabled=javascript)
     respondent, portfolio = at_portfolio(page, live_server, "ruimte-2050")
     summary = page.locator("#live-summary")
-    expect(summary).to_contain_text(platform_text("not_started"))
+    expect(summary).to_contain_text(platform_text("You have not changed the basic plan yet."))
     looks = {}
     for name, levels in (("over", OVER), ("under", UNDER), ("within", WITHIN)):
         choose(respondent, levels | {o: 0 for o in UNDER if o not in levels}, javascript)
@@ -106,7 +119,7 @@ def test_nothing_alarms_before_the_respondent_chose(open_page, live_server):
     page = open_page("desktop")
     at_portfolio(page, live_server, "lelylijn")
     summary = page.locator("#live-summary")
-    expect(summary).to_contain_text(platform_text("not_started"))
+    expect(summary).to_contain_text(platform_text("You have not changed the basic plan yet."))
     assert not page.locator("#live-summary .pwe-meter--over, #live-summary .pwe-meter--under").count()
     expect(summary.locator(".pwe-status--not-ok")).to_have_count(0)
 
@@ -118,11 +131,13 @@ def test_an_unchosen_card_says_what_choosing_would_cost(open_page, live_server, 
     option = next(o for o in portfolio.options if o.id == "bike_highways")
     cost = f"{format_number(option.use['budget'], 'nl')} mln euro"
     card = page.locator("article", has=page.locator('input[name="bike_highways"]'))
-    expect(card.locator(".pwe-cost:visible")).to_have_text(f"{platform_text('would_use')}: {cost}")
+    expect(card.locator(".pwe-cost:visible")).to_have_text(
+        f"{platform_text('Choosing it would use')}: {cost}"
+    )
     card.locator('input[name="bike_highways"]').check()
     if not javascript:
         page.locator(action_button("recalculate")).click()
-    expect(card.locator(".pwe-cost:visible")).to_have_text(f"{platform_text('uses')}: {cost}")
+    expect(card.locator(".pwe-cost:visible")).to_have_text(f"{platform_text('Uses')}: {cost}")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -146,4 +161,4 @@ def test_recalculate_is_the_first_control_of_the_summary_without_javascript(open
     page = open_page("desktop", java_script_enabled=False)
     at_portfolio(page, live_server, "ruimte-2050")
     first = page.locator("#summary button, #summary summary").first
-    expect(first).to_have_text(platform_text("recalculate"))
+    expect(first).to_have_text(platform_text("Recalculate"))

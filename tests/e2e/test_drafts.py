@@ -23,7 +23,7 @@ def test_text_typed_survives_previous_and_the_way_back(open_page, live_server):
     at_motivation(page, live_server)
     motivation = page.url
     page.locator("#f-why-roads").fill("Wegen zijn\nnodig")
-    page.get_by_role("link", name=platform_text("previous"), exact=True).click()
+    page.get_by_role("link", name=platform_text("Previous"), exact=True).click()
     page.wait_for_url(lambda url: url != motivation)
     page.locator(action_button("next")).click()
     page.wait_for_url(motivation)
@@ -49,7 +49,7 @@ def test_a_motivation_does_not_reappear_under_the_opposite_question(open_page, l
     field, label = page.locator(f"#f-why-{option}"), page.locator(f'label[for="f-why-{option}"]')
     question_before = label.inner_text()
     field.fill("Mijn reden")
-    page.get_by_role("link", name=platform_text("previous"), exact=True).click()
+    page.get_by_role("link", name=platform_text("Previous"), exact=True).click()
     page.wait_for_url(lambda url: url != motivation)
     page.locator(f'input[name="{option}"]').uncheck()
     page.locator(action_button("next")).click()

@@ -9,7 +9,7 @@ from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import PageAnswer, Respondent, Response
 from pwe.services.consultations import find, import_definition
-from surveys.messages import format_number
+from surveys.language import format_number
 from tests.pwe.visitor import (
     Visitor,
     expected_answer,

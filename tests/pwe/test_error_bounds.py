@@ -56,6 +56,6 @@ def test_the_error_summary_shows_ten_lines_and_how_many_more(points_step):
     html = response.get_data(as_text=True)
     assert len(step.page.goals) == 11 and response.status_code == 422
     assert summary_items(html) == 11  # ten problems and the line that counts the rest
-    assert "en nog 1 andere punten op deze pagina" in html
+    assert "en nog 1 ander punt op deze pagina" in html  # one: the singular form
     # each field still shows its own message next to it
     assert html.count('class="utrecht-form-field__error-message') == 11

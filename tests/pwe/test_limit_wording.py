@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from flask import Flask, g
+from flask import Flask
 
+from pwe import i18n
 from pwe.citizens.presenting import Bounds, constraint_state, constraint_text, meter_geometry
 from surveys.definition import Constraint, Text
 
@@ -32,8 +33,10 @@ def limit(low, high) -> Constraint:
 def test_each_kind_of_limit_in_words(low, high, used, state, nl):
     constraint = limit(low, high)
     consultation = type("C", (), {"text": staticmethod(lambda text, lang: text.by_lang[lang])})()
-    with Flask(__name__).test_request_context():
-        g.lang = "nl"
+    app = Flask(__name__)
+    i18n.init_app(app)
+    with app.test_request_context():
+        i18n.use_language(("nl",), "nl")
         assert constraint_state(constraint, used) == state
         assert constraint_text(consultation, constraint, used, "nl", state) == nl
 
