@@ -18,7 +18,9 @@ class build_py_with_catalogs(build_py):
         # an editable install builds into the source tree's place, so its catalogs land there
         root = Path(self.build_lib) if not self.editable_mode else Path(__file__).resolve().parent
         for package in ("pwe", "surveys", "analysis"):
-            for po in sorted((Path(__file__).resolve().parent / package).glob("**/translations/*/LC_MESSAGES/*.po")):
+            for po in sorted(
+                (Path(__file__).resolve().parent / package).glob("**/translations/*/LC_MESSAGES/*.po")
+            ):
                 relative = po.relative_to(Path(__file__).resolve().parent)
                 with po.open("rb") as source:
                     catalog = read_po(source, locale=po.parent.parent.name, domain=po.stem)
