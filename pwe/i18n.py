@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel.core import negotiate_locale
 from flask import Flask, g, request, session
 from flask_babel import Babel, refresh
 
@@ -35,7 +36,9 @@ def choose_language(available: tuple[str, ...], default: str) -> str:
     remembered = session.get("lang")
     if remembered in available:
         return remembered
-    return request.accept_languages.best_match(available) or default
+    # Babel's negotiation lets a regional preference ("fy-NL") find its language ("fy")
+    preferred = [value for value, _quality in request.accept_languages]
+    return negotiate_locale(preferred, available, sep="-") or default
 
 
 def use_language(available: tuple[str, ...], default: str) -> str:
