@@ -27,7 +27,7 @@ from surveys.feasibility import (
     portfolio_effects,
     portfolio_use,
 )
-from surveys.language import format_number
+from surveys.language import format_number, joined
 from surveys.messages import describe
 
 

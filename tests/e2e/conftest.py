@@ -120,12 +120,12 @@ def browser():
 @pytest.fixture
 def open_page(browser, live_server):
     """open_page("mobile" | "desktop", **context_options) -> a page in a fresh context; options
-    (a viewport, JavaScript off) override the device's."""
+    (a viewport, JavaScript off, the browser's locale) override the device's and Dutch."""
     contexts = []
 
     def open_(device: str = "desktop", **options):
         context = browser.new_context(
-            base_url=live_server.url, locale="nl-NL", **(VIEWPORTS[device] | options)
+            base_url=live_server.url, **({"locale": "nl-NL"} | VIEWPORTS[device] | options)
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
