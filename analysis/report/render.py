@@ -55,13 +55,7 @@ def cell(texts: Texts, column: Column, row: dict) -> str:
     if column.kind == "count":
         return texts.number(value)
     if column.kind == "p":
-        return (
-            "< 0,001"
-            if texts.language == "nl" and value < 0.001
-            else "< 0.001"
-            if value < 0.001
-            else texts.number(value, 3)
-        )
+        return f"< {texts.number(0.001, 3)}" if value < 0.001 else texts.number(value, 3)
     if column.kind == "interval":
         high = row.get(column.high)
         if not isinstance(high, (int, float)) or not (math.isfinite(value) and math.isfinite(high)):

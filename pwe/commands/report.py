@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from pwe.cli import _app_context, main
+from surveys.language import LANGUAGES
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 BAR_WIDTH = 24
@@ -107,7 +108,7 @@ def read_input(consultation: str, from_dir: str | None):
     metavar="LOW,HIGH",
     help="With --margins: keep weights within LOW..HIGH times the mean.",
 )
-@click.option("--language", default="nl", show_default=True, type=click.Choice(["nl", "en"]))
+@click.option("--language", default="nl", show_default=True, type=click.Choice(LANGUAGES))
 @click.option("--by", default="", metavar="Q1,Q2", help="Background questions to split the results by.")
 @click.option(
     "--classes",

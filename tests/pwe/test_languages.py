@@ -28,7 +28,11 @@ from tests.pwe.visitor import Visitor, respondent_consultation, valid_form
 ROOT = Path(__file__).resolve().parents[2]
 FRISIAN = (ROOT / "tests" / "fixtures" / "doarpshus.yaml").read_text(encoding="utf-8")
 # each package's catalogs: where they are and their gettext domain
-CATALOGS = {"pwe": ("pwe/translations", "messages"), "surveys": ("surveys/translations", "surveys")}
+CATALOGS = {
+    "pwe": ("pwe/translations", "messages"),
+    "surveys": ("surveys/translations", "surveys"),
+    "analysis/report": ("analysis/report/translations", "report"),
+}
 # the markers beyond gettext's own, as README's pybabel extract command lists them
 KEYWORDS = DEFAULT_KEYWORDS | {
     "_l": None,
@@ -93,7 +97,7 @@ def foreign_fragments(lang: str) -> set[str]:
     translation's literal parts of at least 10 characters, and the Frisian consultation's texts."""
     own: set[str] = set()
     others: set[str] = set()
-    for package in CATALOGS:
+    for package in ("pwe", "surveys"):  # what a respondent can see
         for code in LANGUAGES:
             for message in catalog(package, code):
                 if not message.id:

@@ -3,13 +3,16 @@ statsmodels, the Wald test by hand, numbers as each language writes them, the CS
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+import pytest
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from analysis.report.groups import holm, wald_test
 from analysis.report.styles import needed_css
-from analysis.report.texts import Texts
+from analysis.report.texts import MESSAGES, Texts
 
 
 def test_holm_equals_statsmodels_and_keeps_missing_p_values_out():
@@ -34,6 +37,25 @@ def test_numbers_as_each_language_writes_them():
     assert (nl.significant(30.43), en.significant(0.01234)) == ("30,4", "0.0123")
     assert nl.number(float("inf")) == "–"
     assert en.share_words(0.64) == "About two thirds"
+    fy = Texts("fy")
+    assert (fy.number(2156.29), fy.number(-0.0312, 3), fy.percent(0.642)) == ("2.156", "−0,031", "64%")
+    assert fy.share_words(0.64) == "Sawat twa tredde"
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "fy"])
+def test_every_report_text_formats_in_every_language(language):
+    t = Texts(language)
+    for key, msgid in MESSAGES.items():
+        names = re.findall(r"%\((\w+)\)s", msgid)
+        text = t(key, **{name: f"<{name}>" for name in names})
+        assert text and "%(" not in text and "%%" not in text, key
+        assert all(f"<{name}>" in text for name in names), (key, text)
+    assert t("interval") == {"nl": "95%-interval", "en": "95% interval", "fy": "95%-ynterval"}[language]
+
+
+def test_the_report_refuses_a_language_it_does_not_speak():
+    with pytest.raises(ValueError, match="nl, en, fy"):
+        Texts("de")
 
 
 def test_css_keeps_only_rules_and_tokens_the_report_uses():
