@@ -43,10 +43,14 @@ def choose_language(available: tuple[str, ...], default: str) -> str:
 
 def use_language(available: tuple[str, ...], default: str) -> str:
     """Decide the request's language among `available` (a consultation's) and make it current."""
-    g.lang = choose_language(available, default)
-    g.lang_default = default
+    return set_language(choose_language(available, default), default)
+
+
+def set_language(lang: str, default: str) -> str:
+    """Serve the rest of the request in `lang` (decided elsewhere: the preview's address)."""
+    g.lang, g.lang_default = lang, default
     refresh()  # Flask-Babel keeps the locale it found first in this request
-    return g.lang
+    return lang
 
 
 def platform_locale() -> str:

@@ -10,6 +10,7 @@ from functools import wraps
 from flask import abort, current_app, g, redirect, request, session, url_for
 
 from pwe import settings
+from pwe.i18n import set_language
 from pwe.models import utcnow
 from pwe.models_officials import Role, User
 from pwe.officials import bp
@@ -80,7 +81,7 @@ def start_session(user: User) -> None:
 
 @bp.before_request
 def load_official() -> None:
-    g.lang = "en"  # the management pages are in English
+    set_language("en", "en")  # the management pages are in English
     g.official = None
     g.session_expired = False
     state = session.get(SESSION_KEY)

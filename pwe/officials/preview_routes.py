@@ -10,6 +10,7 @@ from flask import abort, g, jsonify, redirect, render_template, request, url_for
 from pwe.citizens import presenting
 from pwe.citizens.context import StepContext
 from pwe.flow import step_by_id, steps
+from pwe.i18n import set_language
 from pwe.officials import bp
 from pwe.officials.access import requires
 from pwe.officials.consultation_routes import consultation_or_404
@@ -80,7 +81,8 @@ def _context(slug: str, version: str, lang: str, step_id: str) -> StepContext:
     found = step_by_id(view, step_id)
     if found is None:
         abort(404)
-    g.lang, g.consultation = lang, view
+    set_language(lang, consultation.default_language)
+    g.consultation = view
     g.preview = {"slug": slug, "version": version, "lang": lang}
     return StepContext(
         row=row,
