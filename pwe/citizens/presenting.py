@@ -246,57 +246,30 @@ def constraint_text(consultation, constraint, used, lang, state: str) -> str:
         return format_number(value, lang)
 
     low, high = constraint.min, constraint.max
+    # every sentence takes what it needs from the same numbers (gettext ignores the rest)
+    words = {"label": label, "unit": unit, "used": n(used)}
+    words |= {"min": n(low) if low is not None else "", "max": n(high) if high is not None else ""}
     if state == "over":
         return _(
             "%(label)s: %(amount)s %(unit)s more than allowed (at most %(max)s).",
-            label=label,
             amount=n(used - high),
-            unit=unit,
-            max=n(high),
+            **words,
         )
     if state == "under":
         return _(
             "%(label)s: %(amount)s %(unit)s less than allowed (at least %(min)s).",
-            label=label,
             amount=n(low - used),
-            unit=unit,
-            min=n(low),
+            **words,
         )
     if high is not None and high > 0 and (low is None or low <= 0) and used >= 0:
-        return _(
-            "%(label)s: %(used)s of %(max)s %(unit)s used, %(left)s left.",
-            label=label,
-            used=n(used),
-            max=n(high),
-            unit=unit,
-            left=n(high - used),
-        )
+        return _("%(label)s: %(used)s of %(max)s %(unit)s used, %(left)s left.", left=n(high - used), **words)
     if high is not None and low is not None:
-        return _(
-            "%(label)s: %(used)s %(unit)s; allowed is from %(min)s to %(max)s.",
-            label=label,
-            used=n(used),
-            unit=unit,
-            min=n(low),
-            max=n(high),
-        )
+        return _("%(label)s: %(used)s %(unit)s; allowed is from %(min)s to %(max)s.", **words)
     if high is not None:
-        return _(
-            "%(label)s: %(used)s %(unit)s; allowed is at most %(max)s.",
-            label=label,
-            used=n(used),
-            unit=unit,
-            max=n(high),
-        )
+        return _("%(label)s: %(used)s %(unit)s; allowed is at most %(max)s.", **words)
     if low is not None:
-        return _(
-            "%(label)s: %(used)s %(unit)s; needed is at least %(min)s.",
-            label=label,
-            used=n(used),
-            unit=unit,
-            min=n(low),
-        )
-    return _("%(label)s: %(used)s %(unit)s.", label=label, used=n(used), unit=unit)
+        return _("%(label)s: %(used)s %(unit)s; needed is at least %(min)s.", **words)
+    return _("%(label)s: %(used)s %(unit)s.", **words)
 
 
 def _points_over(**numbers) -> str:
