@@ -184,8 +184,9 @@ def too_many(error):
     row, consultation = load_consultation(slug, allow_closed=True) if slug else (None, None)
     seconds = limits.retry_after_seconds()
     minutes = math.ceil(seconds / 60)
+    # Flask-Babel passes the count itself as num; the number as the reader writes it goes in minutes
     wait = ngettext(
-        "%(num)s minute", "%(num)s minutes", minutes, num=format_number(minutes, current_language())
+        "%(minutes)s minute", "%(minutes)s minutes", minutes, minutes=format_number(minutes, current_language())
     )
     kind = "submit" if request.endpoint == "citizens.submit" else "start"
     response = make_response(

@@ -232,8 +232,8 @@ def test_plural_forms_come_from_the_catalogs(lang, one, many):
     i18n.init_app(app)
     with app.test_request_context():
         i18n.use_language((lang,), lang)
-        assert ngettext("%(num)s minute", "%(num)s minutes", 1) == one
-        assert ngettext("%(num)s minute", "%(num)s minutes", 2) == many
+        assert ngettext("%(minutes)s minute", "%(minutes)s minutes", 1, minutes="1") == one
+        assert ngettext("%(minutes)s minute", "%(minutes)s minutes", 2, minutes="2") == many
 
 
 @pytest.mark.parametrize(
