@@ -186,7 +186,10 @@ def too_many(error):
     minutes = math.ceil(seconds / 60)
     # Flask-Babel passes the count itself as num; the number as the reader writes it goes in minutes
     wait = ngettext(
-        "%(minutes)s minute", "%(minutes)s minutes", minutes, minutes=format_number(minutes, current_language())
+        "%(minutes)s minute",
+        "%(minutes)s minutes",
+        minutes,
+        minutes=format_number(minutes, current_language()),
     )
     kind = "submit" if request.endpoint == "citizens.submit" else "start"
     response = make_response(

@@ -8,13 +8,16 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
 
 from pwe import settings
-from pwe.i18n import set_language
+from pwe.i18n import use_language
 from pwe.models import utcnow
+from pwe.models_officials import ConsultationStatus as Status
 from pwe.models_officials import Role, User
 from pwe.officials import bp
 from pwe.services import accounts
+from surveys.language import LANGUAGES
 
 SESSION_KEY = "official"
 IDLE_DEFAULT = settings.BY_NAME["PWE_ADMIN_IDLE_MINUTES"].default
@@ -33,8 +36,25 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit": frozenset({Role.admin}),
 }
 
+# a status and the change to it as the pages name them, in the official's language
+STATUS_NAMES = {
+    Status.draft: _l("draft"),
+    Status.open: _l("open"),
+    Status.closed: _l("closed"),
+    Status.archived: _l("archived"),
+}
+ACTION_NAMES = {Status.open: _l("Open"), Status.closed: _l("Close"), Status.archived: _l("Archive")}
+
 REQUIRED: dict[str, str] = {}  # endpoint -> permission
 PUBLIC: set[str] = set()  # endpoints open without login (the login page itself)
+
+
+def status_name(status: Status | str) -> str:
+    return str(STATUS_NAMES.get(Status(status), status))
+
+
+def action_name(target: Status) -> str:
+    return str(ACTION_NAMES[target])
 
 
 def may(permission: str, user: User | None = None) -> bool:
@@ -81,7 +101,8 @@ def start_session(user: User) -> None:
 
 @bp.before_request
 def load_official() -> None:
-    set_language("en", "en")  # the management pages are in English
+    # the official's choice or the browser's language; English, the area's default, when neither says
+    use_language(LANGUAGES, "en")
     g.official = None
     g.session_expired = False
     state = session.get(SESSION_KEY)
@@ -112,4 +133,9 @@ def never_cache(response):
 
 @bp.app_context_processor
 def officials_helpers() -> dict:
-    return {"may": may, "now_utc": lambda: utcnow().strftime("%Y-%m-%d %H:%M")}
+    return {
+        "may": may,
+        "status_name": status_name,
+        "action_name": action_name,
+        "now_utc": lambda: utcnow().strftime("%Y-%m-%d %H:%M"),
+    }

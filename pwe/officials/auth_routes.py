@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import g, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 
 from pwe.limits import limiter
 from pwe.officials import bp
@@ -13,10 +14,11 @@ from pwe.services import accounts
 
 LOGIN_LIMIT = "20 per 10 minutes"
 # one message for a wrong password, an unknown address and a locked account alike
-LOGIN_FAILED = (
-    f"The e-mail address or password is not right, or the account is locked for a "
-    f"while after {accounts.MAX_FAILED_LOGINS} wrong attempts. Check both and try again "
-    f"in {int(accounts.LOCKOUT.total_seconds() // 60)} minutes if it keeps failing."
+LOGIN_FAILED = _l(
+    "The e-mail address or password is not right, or the account is locked for a while after "
+    "%(attempts)s wrong attempts. Check both and try again in %(minutes)s minutes if it keeps failing.",
+    attempts=accounts.MAX_FAILED_LOGINS,
+    minutes=int(accounts.LOCKOUT.total_seconds() // 60),
 )
 
 

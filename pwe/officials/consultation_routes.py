@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from pwe.models import Consultation as ConsultationRow
 from pwe.models_officials import ConsultationStatus as Status
 from pwe.officials import bp, charts
-from pwe.officials.access import actor, may, requires
+from pwe.officials.access import actor, may, requires, status_name
 from pwe.services import audit, consultations, lifecycle, monitoring
 from pwe.services.export import DOWNLOADS
 
@@ -69,11 +71,12 @@ def change_status(slug: str):
         flash(
             str(error)
             if isinstance(error, lifecycle.LifecycleError)
-            else "Choose one of the buttons to change the status.",
+            else _("Choose one of the buttons to change the status."),
             "error",
         )
     else:
-        flash(f"'{slug}' is now {lifecycle.effective_status(row).value}.")
+        status = lifecycle.effective_status(row).value
+        flash(_("'%(slug)s' is now %(status)s.", slug=slug, status=status_name(status)))
     return redirect(url_for("officials.consultation", slug=slug))
 
 
@@ -88,10 +91,10 @@ def schedule(slug: str):
     expected = _read(form, "results_expected_on", errors, DAY)
     grace = form.get("grace_minutes", "").strip()
     if not grace.isdigit():
-        errors["grace_minutes"] = "Write the grace period as a whole number of minutes, e.g. 120."
+        errors["grace_minutes"] = _("Write the grace period as a whole number of minutes, e.g. 120.")
     retention = form.get("retention_days", "").strip()
     if retention and not retention.isdigit():
-        errors["retention_days"] = (
+        errors["retention_days"] = _(
             "Write the retention period as a whole number of days, e.g. 365, or leave it empty."
         )
     if not errors:
@@ -109,15 +112,15 @@ def schedule(slug: str):
             errors["closes_at"] = str(error).capitalize()
     if errors:
         return consultation_page(row, form, errors)
-    flash("Schedule saved.")
+    flash(_("Schedule saved."))
     return redirect(url_for("officials.consultation", slug=slug))
 
 
 MOMENT = (
     datetime.fromisoformat,
-    "Write the time as YYYY-MM-DD HH:MM (UTC), e.g. 2027-03-01 09:00, or leave it empty.",
+    _l("Write the time as YYYY-MM-DD HH:MM (UTC), e.g. 2027-03-01 09:00, or leave it empty."),
 )
-DAY = (date.fromisoformat, "Write the date as YYYY-MM-DD, e.g. 2027-06-30, or leave it empty.")
+DAY = (date.fromisoformat, _l("Write the date as YYYY-MM-DD, e.g. 2027-06-30, or leave it empty."))
 
 
 def _read(form, name: str, errors: dict, kind: tuple):
@@ -129,5 +132,5 @@ def _read(form, name: str, errors: dict, kind: tuple):
     try:
         return parse(text)
     except ValueError:
-        errors[name] = message
+        errors[name] = str(message)
         return None

@@ -4,6 +4,7 @@ upload and download, revisions with diff and restore, and new consultations."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from pwe.officials import bp
 from pwe.officials.access import actor, requires
@@ -50,7 +51,7 @@ def save_definition(slug: str):
             return editor_page(
                 row,
                 "",
-                [Problem("", "The file is not UTF-8 text; save it as UTF-8 YAML and upload it again.")],
+                [Problem("", _("The file is not UTF-8 text; save it as UTF-8 YAML and upload it again."))],
                 422,
             )
         text = uploaded
@@ -64,11 +65,13 @@ def save_definition(slug: str):
 
 def flash_saved(saved: editing.Saved) -> None:
     if not saved.changed:
-        flash("Nothing changed.")
+        flash(_("Nothing changed."))
     elif saved.valid:
-        flash("Saved.")
+        flash(_("Saved."))
     else:
-        flash("Saved as a draft that is not valid yet: correct the problems listed before opening.", "error")
+        flash(
+            _("Saved as a draft that is not valid yet: correct the problems listed before opening."), "error"
+        )
 
 
 @bp.get("/c/<slug>/definition.yaml")
@@ -114,7 +117,7 @@ def restore_revision(slug: str, number: int):
         editing.save(row, revision.definition_text, actor(), f"restored revision {number}")
     except editing.EditRefused as refused:
         return editor_page(row, revision.definition_text, refused.problems, 422)
-    flash(f"Revision {number} restored as the newest revision.")
+    flash(_("Revision %(number)s restored as the newest revision.", number=number))
     return redirect(url_for("officials.editor", slug=slug))
 
 
@@ -134,21 +137,21 @@ def new_consultation():
         elif how == "copy":
             source = find(request.form.get("source", ""))
             if source is None:
-                raise editing.EditRefused([Problem("source", "Choose the consultation to copy.")])
+                raise editing.EditRefused([Problem("source", _("Choose the consultation to copy."))])
             text = editing.copy_text(source, request.form.get("copy_slug", "").strip())
             note = f"copied from {source.slug}"
         elif how == "upload":
             upload = request.files.get("file")
             text = _read_upload(upload) if upload and upload.filename else None
             if text is None:
-                raise editing.EditRefused([Problem("file", "Choose a UTF-8 YAML file to upload.")])
+                raise editing.EditRefused([Problem("file", _("Choose a UTF-8 YAML file to upload."))])
             note = f"uploaded {upload.filename}"
         else:
             abort(400)
         row = editing.create(text, actor(), note)
     except editing.EditRefused as refused:
         return _new_page(how, refused.problems, 422)
-    flash(f"Draft '{row.slug}' created.")
+    flash(_("Draft '%(slug)s' created.", slug=row.slug))
     return redirect(url_for("officials.editor", slug=row.slug))
 
 

@@ -4,6 +4,8 @@ the YAML editor (validation, revisions, the frozen rule)."""
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from pwe.officials import bp
 from pwe.officials import definition_form as df
@@ -13,7 +15,11 @@ from pwe.officials.editor_routes import flash_saved
 from pwe.services import consultations, editing, revisions
 from surveys.load import Problem, problems
 
-PARTS = {"general": "Texts and settings", "constraints": "Limits (constraints)", "pages": "Pages in order"}
+PARTS = {
+    "general": _l("Texts and settings"),
+    "constraints": _l("Limits (constraints)"),
+    "pages": _l("Pages in order"),
+}
 
 
 def _render(row, part: str, data: dict, found: list[Problem], status: int = 200, page_index=None):
@@ -41,7 +47,7 @@ def _data(row) -> tuple[str, dict]:
     text = revisions.latest_text(row)
     data = editing.data_of(text)
     if data is None:
-        abort(409, "The definition is not a YAML mapping; correct it in the YAML editor first.")
+        abort(409, _("The definition is not a YAML mapping; correct it in the YAML editor first."))
     return text, data
 
 

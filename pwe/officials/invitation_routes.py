@@ -4,6 +4,8 @@ see how far each batch got, revoke links or a whole batch."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from pwe.extensions import db
 from pwe.models_officials import InvitationBatch
@@ -61,7 +63,7 @@ def set_quota(slug: str, batch_id: int):
         )
     except quotas.QuotaError as error:
         return _page(row, {f"limits-{batch.id}": str(error)[0].upper() + str(error)[1:]})
-    flash(f"Quota of batch {batch.name} saved.")
+    flash(_("Quota of batch %(batch)s saved.", batch=batch.name))
     return redirect(url_for("officials.invitation_batches", slug=slug))
 
 
@@ -77,7 +79,7 @@ def create_invitations(slug: str):
     row = consultation_or_404(slug)
     count = request.form.get("count", "").strip()
     if not count.isdigit():
-        return _page(row, {"count": "Write the number of links as a whole number, e.g. 500."})
+        return _page(row, {"count": _("Write the number of links as a whole number, e.g. 500.")})
     try:
         links = invitations.create_links(
             row, request.form.get("batch", ""), int(count), actor(), request.host_url
@@ -106,5 +108,5 @@ def revoke_invitations(slug: str):
     except invitations.InvitationError as error:
         flash(str(error), "error")
     else:
-        flash(f"{revoked} link(s) revoked.")
+        flash(ngettext("%(num)s link revoked.", "%(num)s links revoked.", revoked))
     return redirect(url_for("officials.invitation_batches", slug=slug))

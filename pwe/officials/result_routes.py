@@ -7,6 +7,8 @@ from pathlib import Path
 
 import plotly
 from flask import Response, abort, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from pwe.extensions import db
 from pwe.officials import bp
@@ -38,7 +40,7 @@ def void_response(slug: str):
     except voiding.VoidError as error:
         field = "reason" if "reason" in str(error) else "respondent"
         return consultation_page(row, request.form, {field: str(error)})
-    flash("The response is voided: it leaves the exports and results.")
+    flash(_("The response is voided: it leaves the exports and results."))
     return redirect(url_for("officials.consultation", slug=slug))
 
 
@@ -68,7 +70,7 @@ def erase_respondent(slug: str):
         retention.erase(row, request.form.get("code", ""), actor())
     except retention.EraseError as error:
         return consultation_page(row, request.form, {"code": str(error)})
-    flash("The respondent's answers are erased.")
+    flash(_("The respondent's answers are erased."))
     return redirect(url_for("officials.consultation", slug=slug))
 
 
@@ -81,7 +83,7 @@ def delete_free_texts(slug: str):
     except retention.EraseError as error:
         flash(str(error), "error")
     else:
-        flash(f"{removed} free text(s) deleted.")
+        flash(ngettext("%(num)s free text deleted.", "%(num)s free texts deleted.", removed))
     return redirect(url_for("officials.consultation", slug=slug))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from pwe.models_officials import Role
 from pwe.officials import bp
@@ -46,7 +47,7 @@ def create_user():
         )
     except accounts.AccountError as error:
         return _page(str(error), 422)
-    flash(f"Account {user.email} created.")
+    flash(_("Account %(email)s created.", email=user.email))
     return redirect(url_for("officials.users"))
 
 
@@ -66,5 +67,5 @@ def update_user(user_id: int):
         )
     except accounts.AccountError as error:
         return _page(str(error), 422)
-    flash(f"Account {user.email} saved.")
+    flash(_("Account %(email)s saved.", email=user.email))
     return redirect(url_for("officials.users"))

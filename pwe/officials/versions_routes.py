@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from pwe.officials import bp
 from pwe.officials.access import actor, requires
@@ -92,7 +93,7 @@ def _whole(form, name: str, default: int, errors: dict) -> int:
     if not text:
         return default
     if not text.isdigit():
-        errors[name] = f"Write a whole number, e.g. {default or 1}."
+        errors[name] = _("Write a whole number, e.g. %(example)s.", example=default or 1)
         return default
     return int(text)
 

@@ -16,6 +16,9 @@ from tests.e2e.test_admin_pages import log_in_with_keyboard, official
 
 pytestmark = pytest.mark.e2e
 
+# the officials here read English (their browser says so); respondents keep the Dutch default
+OFFICIAL = "en-GB"
+
 DEFINITION = """\
 id: parken-2027
 languages: [nl, en]
@@ -89,7 +92,7 @@ class InvitedRespondent(BrowserRespondent):
 
 
 def test_build_preview_open_invite_and_answer(open_page, live_server):
-    page = open_page("desktop")
+    page = open_page("desktop", locale=OFFICIAL)
     log_in_with_keyboard(page, official(live_server, "editor"))
     page.get_by_role("link", name="New consultation").click()
     page.fill("#f-slug", "parken-2027")
@@ -110,7 +113,7 @@ def test_build_preview_open_invite_and_answer(open_page, live_server):
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".pwe-notice").first).to_have_text("Saved.")
 
-    phone = open_page("mobile")
+    phone = open_page("mobile", locale=OFFICIAL)
     log_in_with_keyboard(phone, official(live_server, "analyst"))
     phone.goto("/admin/c/parken-2027/preview/B/en/plan")
     expect(phone.get_by_role("heading", name="Benches along the paths")).to_be_visible()
@@ -138,7 +141,7 @@ def test_build_preview_open_invite_and_answer(open_page, live_server):
     assert second.goto(links[0]).status == 410
     expect(second.get_by_role("heading", level=1)).to_have_text("Deze uitnodiging is al gebruikt")
 
-    analyst = open_page("desktop")
+    analyst = open_page("desktop", locale=OFFICIAL)
     log_in_with_keyboard(analyst, official(live_server, "analyst"))
     analyst.goto("/admin/c/parken-2027")
     with analyst.expect_download() as export:

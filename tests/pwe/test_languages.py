@@ -284,3 +284,62 @@ def test_numbers_dates_and_lists_by_locale(lang, number, day, listed):
 
 def test_each_language_is_named_in_its_own_words():
     assert [language_name(code) for code in ("nl", "fy", "en")] == ["Nederlands", "Frysk", "English"]
+
+
+# --- the officials' pages ------------------------------------------------------------------------
+
+
+def officials_fragments(lang: str) -> set[str]:
+    """Like foreign_fragments, over the platform's own catalog only (officials see no messages of
+    the surveys domain) and without the consultation's texts, which they see in its languages."""
+    own: set[str] = set()
+    others: set[str] = set()
+    for code in LANGUAGES:
+        for message in catalog("pwe", code):
+            if message.id:
+                strings = [message.string] if isinstance(message.string, str) else list(message.string)
+                (own if code == lang else others).update(strings)
+    fragments = {part.strip() for text in others for part in PLACEHOLDER.split(text)}
+    return {f for f in fragments if len(f) >= 10 and not any(f in mine for mine in own)}
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("nl", "Raadplegingen"), ("fy", "Rieplachtingen")])
+def test_the_officials_pages_follow_the_chosen_language(frisian, lang, heading):
+    from tests.pwe.officials import logged_in
+
+    client = logged_in(frisian, "admin")
+    pages = {
+        path: client.get(f"{path}?lang={lang}").get_data(as_text=True)
+        for path in (
+            "/admin/",
+            "/admin/c/doarpshus",
+            "/admin/c/doarpshus/edit",
+            "/admin/c/doarpshus/invitations",
+            "/admin/c/doarpshus/versions",
+            "/admin/c/doarpshus/form/general",
+            "/admin/c/doarpshus/form/pages",
+            "/admin/c/doarpshus/form/pages/1/options",
+            "/admin/c/doarpshus/revisions/1",
+            "/admin/c/doarpshus/preview",
+            "/admin/new",
+            "/admin/users",
+            "/admin/audit",
+        )
+    }
+    assert f'<h1 class="nl-heading nl-heading--level-1">{heading}</h1>' in pages["/admin/"]
+    fragments = officials_fragments(lang)
+    for path, html in pages.items():
+        assert f'<html lang="{lang}">' in html, path
+        # the definition's own source (the YAML editor, the revisions) is data, not the page's words
+        shown = re.sub(r"<(textarea|pre)\b.*?</\1>", " ", html, flags=re.S)
+        leaked = sorted(f for f in fragments if f in visible_text(shown))
+        assert leaked == [], f"{lang} {path}: {leaked}"
+
+
+def test_the_officials_pages_are_english_unless_asked_otherwise(frisian):
+    from tests.pwe.officials import logged_in
+
+    client = logged_in(frisian, "admin")
+    assert '<html lang="en">' in client.get("/admin/").get_data(as_text=True)
+    html = client.get("/admin/", headers={"Accept-Language": "nl-NL"}).get_data(as_text=True)
+    assert '<html lang="nl">' in html and "Beheer" in html
