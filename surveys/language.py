@@ -17,7 +17,7 @@ import io
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
@@ -39,8 +39,8 @@ def platform_language(lang: str | None, default: str | None = None) -> str:
     """`lang` if the platform speaks it, else `default` if it does (a consultation in, say, German
     and Dutch is closer to its Dutch than to English), else the fallback."""
     if lang in LANGUAGES:
-        return lang  # type: ignore[return-value]
-    return default if default in LANGUAGES else FALLBACK  # type: ignore[return-value]
+        return lang
+    return default if default is not None and default in LANGUAGES else FALLBACK
 
 
 def language_name(code: str) -> str:
@@ -84,7 +84,7 @@ def format_day(value: datetime.date, lang: str) -> str:
     return _babel_date(value, format="long", locale=babel_locale(lang))
 
 
-def joined(items: list[str], lang: str, style: str = "standard") -> str:
+def joined(items: list[str], lang: str, style: Literal["standard", "or"] = "standard") -> str:
     """A list in running text: "a, b en c"; style "or" gives "a, b of c"."""
     return format_list(items, style=style, locale=babel_locale(lang)) if items else ""
 
