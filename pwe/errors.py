@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from pwe import limits
 from pwe.extensions import db
 
 BAD_REQUEST = _l("Request not understood")
@@ -14,9 +15,20 @@ SESSION_EXPIRED = _l("Your session had expired. Check your answers and send them
 
 PAGES = {
     400: (BAD_REQUEST, BAD_REQUEST_TEXT),
+    403: (
+        _l("No access"),
+        _l("You may not see this page. Log in with an account that may, or go back to where you were."),
+    ),
     404: (_l("Page not found"), _l("This page does not exist (any more). Check the address.")),
     405: (BAD_REQUEST, BAD_REQUEST_TEXT),
     413: (BAD_REQUEST, TOO_LARGE),
+    429: (
+        _l("Please wait a moment"),
+        _l(
+            "Many requests came from this internet connection in a short time. "
+            "Please try again in a few minutes."
+        ),
+    ),
     500: (
         _l("Something went wrong"),
         _l(
@@ -39,6 +51,9 @@ def error_page(status: int, title=None, text=None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 429:  # the page says to wait; the header says how long
+            page, status = error_page(429)
+            return page, status, {"Retry-After": str(limits.retry_after_seconds())}
         if error.code in PAGES:
             return error_page(error.code)
         return error

@@ -343,3 +343,19 @@ def test_the_officials_pages_are_english_unless_asked_otherwise(frisian):
     assert '<html lang="en">' in client.get("/admin/").get_data(as_text=True)
     html = client.get("/admin/", headers={"Accept-Language": "nl-NL"}).get_data(as_text=True)
     assert '<html lang="nl">' in html and "Beheer" in html
+
+
+@pytest.mark.parametrize(
+    ("status", "title"),
+    [(400, "Fersyk net begrepen"), (403, "Gjin tagong"), (404, "Side net fûn"), (429, "Efkes geduld")],
+)
+def test_error_pages_speak_the_visitors_language(app, status, title):
+    from flask import abort
+
+    app.add_url_rule(f"/fails-{status}", f"fails_{status}", lambda: abort(status))
+    response = app.test_client().get(f"/fails-{status}?lang=fy")
+    assert response.status_code == status
+    html = response.get_data(as_text=True)
+    assert '<html lang="fy">' in html and f">{title}</h1>" in html
+    if status == 429:
+        assert int(response.headers["Retry-After"]) > 0
