@@ -24,7 +24,7 @@ from babel.dates import format_date as _babel_date
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 # the platform's own languages, the first the fallback for a language it does not speak
@@ -71,12 +71,6 @@ def format_number(value: Any, lang: str) -> str:
     # repr gives a float's shortest decimal text, so 0.1 stays 0.1 and not 0.1000000000000000055
     number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     return format_decimal(number, locale=babel_locale(lang), decimal_quantization=False)
-
-
-def format_percentage(fraction: float, lang: str, digits: int = 0) -> str:
-    """A share as a percentage: 0.125 is 13% (nl, en) or 12,5% with one digit."""
-    pattern = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
-    return format_percent(fraction, format=pattern, locale=babel_locale(lang))
 
 
 def format_day(value: datetime.date, lang: str) -> str:
