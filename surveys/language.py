@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -94,10 +95,13 @@ def compile_stale(directory: Path, domain: str) -> None:
         if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue
         data = compiled(po)
+        # written aside and moved in one step: workers starting together never read half a file
+        partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
         try:
-            mo.write_bytes(data)
+            partial.write_bytes(data)
+            os.replace(partial, mo)
         except OSError:
-            pass  # a read-only install: translations() compiles it in memory instead
+            partial.unlink(missing_ok=True)  # a read-only install: load() compiles it in memory
 
 
 def compiled(po: Path) -> bytes:
