@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel.core import negotiate_locale
 from flask import Flask, g, request, session
-from flask_babel import Babel, refresh
+from flask_babel import Babel, get_translations, refresh
 
 from surveys.language import FALLBACK, LANGUAGES, compile_stale, platform_language
 
@@ -50,7 +50,17 @@ def set_language(lang: str, default: str) -> str:
     """Serve the rest of the request in `lang` (decided elsewhere: the preview's address)."""
     g.lang, g.lang_default = lang, default
     refresh()  # Flask-Babel keeps the locale it found first in this request
+    g.pop("translations", None)
     return lang
+
+
+def _translations():
+    """The request's catalog, looked up once: a page asks for dozens of messages, and Flask-Babel
+    finds the catalog anew for each."""
+    found = g.get("translations")
+    if found is None:
+        found = g.translations = get_translations()
+    return found
 
 
 def platform_locale() -> str:
@@ -66,6 +76,16 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DOMAIN", DOMAIN)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", FALLBACK)
     Babel(app, locale_selector=platform_locale)
+    # the i18n extension Flask-Babel added attaches this method at run time (Environment.extend)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda text: _translations().ugettext(text),
+        ngettext=lambda singular, plural, n: _translations().ungettext(singular, plural, n),
+        pgettext=lambda context, text: _translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: _translations().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )
 
     @app.before_request
     def set_platform_language() -> None:
