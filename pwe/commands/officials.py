@@ -120,3 +120,49 @@ def invitations_(slug: str, batch: str, count: int, out: str) -> None:
             raise click.ClickException(str(error)) from error
         handle.write(links_csv(links))
     click.echo(f"{out}: {len(links)} links of batch '{batch.strip()}'")
+
+
+@main.command("retention")
+@click.option(
+    "--apply", "apply_", is_flag=True, help="Delete the answers listed (audited); without it, only list."
+)
+def retention(apply_: bool) -> None:
+    """List the consultations whose retention period after closing has ended and that still hold
+    answers; with --apply delete those answers, one transaction per consultation. Safe to run
+    every night: a consultation whose answers are gone is not listed again."""
+    from pwe.services.audit import COMMAND_LINE
+    from pwe.services.retention_period import delete_answers, due
+
+    with _app_context():
+        found = due()
+        if not found:
+            click.echo("retention: nothing is due")
+            return
+        failed = 0
+        for item in found:
+            line = (
+                f"{item.slug}: retention ended {item.keep_until.isoformat(timespec='minutes')} UTC, "
+                f"{item.respondents} respondents"
+            )
+            if not apply_:
+                click.echo(f"{line}; due (run with --apply to delete)")
+                continue
+            try:
+                counts = delete_answers(item.slug, COMMAND_LINE)
+            except Exception as error:  # noqa: BLE001  (one failure must not stop the others)
+                from pwe.extensions import db
+
+                db.session.rollback()
+                failed += 1
+                click.echo(f"{line}; NOT deleted: {error}", err=True)
+                continue
+            if counts is None:
+                click.echo(f"{line}; already deleted")
+            else:
+                click.echo(
+                    f"{line}; deleted {counts['respondents']} respondents, "
+                    f"{counts['completed_responses']} completed responses, "
+                    f"{counts['invitation_links']} invitation links"
+                )
+        if failed:
+            raise click.ClickException(f"{failed} consultation(s) could not be deleted; see above.")

@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from pwe.models import Consultation as ConsultationRow
+from pwe.models import utcnow
 from pwe.models_officials import ConsultationStatus as Status
 from pwe.officials import bp, charts
 from pwe.officials.access import actor, may, requires, status_name
-from pwe.services import audit, consultations, lifecycle, monitoring
+from pwe.services import audit, consultations, lifecycle, monitoring, retention_period
 from pwe.services.export import DOWNLOADS
 
 
@@ -57,6 +58,8 @@ def consultation_page(row: ConsultationRow, form=None, errors: dict | None = Non
         figures=figures,
         charts={"per_day": charts.per_day(figures), "funnel": charts.funnel(figures)} if figures else {},
         exports=list(DOWNLOADS),
+        answers_deleted=retention_period.deleted(row),
+        retention_over=(lifecycle.keep_until(row) or datetime.max) <= utcnow(),
     ), (422 if errors else 200)
 
 

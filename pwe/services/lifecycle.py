@@ -162,8 +162,12 @@ def schedule(row: ConsultationRow, now: datetime | None = None) -> dict:
 
 
 def keep_until(row: ConsultationRow, now: datetime | None = None) -> datetime | None:
-    """When the retention period after closing ends (None while open or without a period)."""
-    since = closed_since(row, now)
+    """When the retention period after closing ends (None while open or without a period);
+    archiving does not stop the clock."""
+    if effective_status(row, now) == Status.archived:
+        since = row.closed_at or row.closes_at
+    else:
+        since = closed_since(row, now)
     if since is None or row.retention_days is None:
         return None
     return since + timedelta(days=row.retention_days)
