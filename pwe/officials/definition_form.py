@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -72,6 +73,14 @@ def read_number(form, place: str) -> Any:
     return int(number) if number.is_integer() and "." not in text else number
 
 
+def set_list(mapping: dict, key: str, items: list) -> None:
+    """A list, left out when it became empty (an empty list written so stays)."""
+    if items or isinstance(mapping.get(key), list):
+        mapping[key] = items
+    else:
+        mapping.pop(key, None)
+
+
 def set_or_drop(mapping: dict, key: str, value: Any) -> None:
     if value is None:
         mapping.pop(key, None)
@@ -86,38 +95,164 @@ def update_general(data: dict, form) -> dict:
         set_or_drop(data, key, read_text(form, key, languages, data.get(key)))
     for key in NUMBER_KEYS:
         set_or_drop(data, key, read_number(form, key))
+    if "languages" in form:
+        typed = [code.strip() for code in form["languages"].split(",") if code.strip()]
+        if typed != languages:
+            data["languages"] = typed
+            _drop_languages(data, set(languages) - set(typed), set(languages))
+    return data
+
+
+def _drop_languages(node: Any, dropped: set[str], declared: set[str]) -> None:
+    """Take the dropped languages out of every text map (a mapping whose keys are exactly the
+    declared languages); a language added gets no text, so the validator lists each to write."""
+    if not dropped:
+        return
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    for child in children:
+        if isinstance(child, dict) and child and set(child) == declared:
+            for code in dropped:
+                child.pop(code, None)
+        else:
+            _drop_languages(child, dropped, declared)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of an item as a form field. `kind`: text (a line per language), long (a text area
+    per language), number, flag (a checkbox), select (one of `choices`), id, words (a
+    comma-separated list of ids). `default` is the format's own value for a flag or a select:
+    choosing it leaves an absent key absent."""
+
+    key: str
+    label: str
+    kind: str = "text"
+    default: Any = None
+    choices: tuple = ()
+    hint: str | None = None
+
+
+CONSTRAINT_FIELDS = (
+    Field("label", "Label"),
+    Field("unit", "Unit"),
+    Field("description", "Description", "long"),
+    Field("min", "Minimum", "number"),
+    Field("max", "Maximum", "number"),
+)
+ATTRIBUTE_FIELDS = (
+    Field("label", "Label"),
+    Field("unit", "Unit"),
+    Field("description", "Description", "long"),
+    Field(
+        "direction",
+        "Direction",
+        "select",
+        default=0,
+        choices=((1, "more is better"), (0, "neither"), (-1, "less is better")),
+        hint="For display only",
+    ),
+)
+
+
+def read_field(form, place: str, old: Any, field: Field, languages: list[str]) -> Any:
+    """The value of one field as typed; None removes the key."""
+    name = f"{place}.{field.key}"
+    if field.kind in ("text", "long"):
+        return read_text(form, name, languages, old)
+    if field.kind == "number":
+        return read_number(form, name)
+    if field.kind == "flag":
+        checked = bool(form.get(name))
+        if old is None and checked == field.default:
+            return None
+        return old if isinstance(old, bool) and old == checked else checked
+    if field.kind == "select":
+        typed = form.get(name, "").strip()
+        value = next((value for value, _ in field.choices if str(value) == typed), typed)
+        if typed == "" or (old is None and value == field.default):
+            return None
+        return old if old == value else value
+    if field.kind == "id":
+        typed = form.get(name, "").strip()
+        return (old if str(old) == typed else typed) or None
+    if field.kind == "words":
+        words = [word.strip() for word in form.get(name, "").split(",") if word.strip()]
+        return old if old == words else words or None
+    raise ValueError(f"unknown field kind {field.kind}")
+
+
+def shown_value(item: Any, field: Field) -> Any:
+    """What a field shows: the item's value, or the format's default for a select."""
+    value = item.get(field.key) if isinstance(item, dict) else None
+    if field.kind == "words":
+        return ", ".join(map(str, value)) if isinstance(value, list) else (value or "")
+    if field.kind == "select" and value is None:
+        return field.default
+    return value
+
+
+def update_fields(item: dict, form, place: str, fields, languages: list[str]) -> None:
+    for field in fields:
+        set_or_drop(item, field.key, read_field(form, place, item.get(field.key), field, languages))
+
+
+def update_items(
+    items: Any, form, list_place: str, fields, languages: list[str], also=None, move_within: str | None = None
+) -> list:
+    """Each item of a list from its fields (`fields(item)` when it depends on the item), then
+    `also(item, place)`; items whose remove box is ticked are left out; unless `move_within` is
+    None, the pressed move button of that list (see pressed) moves one."""
+    kept = []
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        place = f"{list_place}[{index}]"
+        if form.get(f"{place}.remove"):
+            continue
+        if isinstance(item, dict):
+            update_fields(item, form, place, fields(item) if callable(fields) else fields, languages)
+            if also is not None:
+                also(item, place)
+        kept.append(item)
+    if move_within is not None:
+        move_item(kept, *pressed(form, move_within))
+    return kept
+
+
+def new_item(form, name: str, languages: list[str], text_key: str, **more) -> dict | None:
+    """A new item from the id typed in `name`, its text the id in every language."""
+    new_id = form.get(name, "").strip()
+    if not new_id:
+        return None
+    return {"id": new_id, text_key: {lang: new_id for lang in languages}, **more}
+
+
+def update_list_part(data: dict, form, key: str, fields, new_more: dict) -> dict:
+    """A top-level list of texts and numbers (constraints, attributes): edit, remove, add."""
+    data = copy.deepcopy(data)
+    languages = languages_of(data)
+    kept = update_items(data.get(key), form, key, fields, languages)
+    added = new_item(form, f"new_{key[:-1]}", languages, "label", **new_more)
+    if added:
+        kept.append(added)
+    set_list(data, key, kept)
     return data
 
 
 def update_constraints(data: dict, form) -> dict:
-    data = copy.deepcopy(data)
-    languages = languages_of(data)
-    constraints = [c for c in data.get("constraints") or [] if isinstance(c, dict)]
-    kept = []
-    for index, constraint in enumerate(constraints):
-        place = f"constraints[{index}]"
-        if form.get(f"{place}.remove"):
-            continue
-        for key in ("label", "unit", "description"):
-            set_or_drop(constraint, key, read_text(form, f"{place}.{key}", languages, constraint.get(key)))
-        for key in ("min", "max"):
-            set_or_drop(constraint, key, read_number(form, f"{place}.{key}"))
-        kept.append(constraint)
-    new_id = form.get("new_constraint", "").strip()
-    if new_id:
-        kept.append({"id": new_id, "label": {lang: new_id for lang in languages}, "max": 0})
-    set_or_drop(data, "constraints", kept or None)
-    return data
+    return update_list_part(data, form, "constraints", CONSTRAINT_FIELDS, {"max": 0})
+
+
+def update_attributes(data: dict, form) -> dict:
+    return update_list_part(data, form, "attributes", ATTRIBUTE_FIELDS, {})
 
 
 def update_pages(data: dict, form) -> dict:
     """Reorder (move up/down), remove and add pages."""
     data = copy.deepcopy(data)
     pages = list(data.get("pages") or [])
-    action, index = _action(form)
+    action, index = pressed(form)
     if action == "remove" and index is not None and index < len(pages):
         pages.pop(index)
-    _move(pages, action, index)
+    move_item(pages, action, index)
     if action == "add":
         pages.append(
             new_page(form.get("new_page_id", "").strip(), form.get("new_page_type", ""), languages_of(data))
@@ -126,13 +261,17 @@ def update_pages(data: dict, form) -> dict:
     return data
 
 
-def _action(form) -> tuple[str, int | None]:
-    """The pressed button: "up:3" -> ("up", 3), "add" -> ("add", None)."""
+def pressed(form, within: str = "") -> tuple[str, int | None]:
+    """The pressed button: "up:3" -> ("up", 3), "add" -> ("add", None). A button of a list inside
+    an item names that list, "up:pages[3].questions[0].choices:2", and counts only `within` it."""
     action, _, target = form.get("action", "").partition(":")
-    return action, int(target) if target.isdigit() else None
+    place, _, index = target.rpartition(":")
+    if place != within:
+        return action, None
+    return action, int(index) if index.isdigit() else None
 
 
-def _move(items: list, action: str, index: int | None) -> None:
+def move_item(items: list, action: str, index: int | None) -> None:
     """Swap the item at `index` with its neighbour for "up" and "down"."""
     if index is None or index >= len(items):
         return
@@ -162,8 +301,8 @@ def new_page(page_id: str, page_type: str, languages: list[str]) -> dict:
 
 
 def update_options(data: dict, page_index: int, form) -> dict:
-    """The options of one portfolio page: texts, levels, use, effects, group, pros and cons;
-    move up/down, remove, add."""
+    """The options of one portfolio page: texts, levels and their labels, the default level,
+    use, effects, group, pros and cons; move up/down, remove, add."""
     data = copy.deepcopy(data)
     languages = languages_of(data)
     page = data["pages"][page_index]
@@ -181,11 +320,12 @@ def update_options(data: dict, page_index: int, form) -> dict:
         for key, ids in (("use", constraint_ids), ("effects", attribute_ids)):
             numbers = {name: read_number(form, f"{place}.{key}.{name}") for name in ids}
             set_or_drop(option, key, {k: v for k, v in numbers.items() if v is not None} or None)
+        set_or_drop(option, "default", read_number(form, f"{place}.default"))
         set_or_drop(option, "group", form.get(f"{place}.group", "").strip() or None)
-        for key in ("pros", "cons"):
+        for key in ("level_labels", "pros", "cons"):
             set_or_drop(option, key, _lines(form, f"{place}.{key}", languages, option.get(key)))
         kept.append(option)
-    _move(kept, *_action(form))
+    move_item(kept, *pressed(form))
     new_id = form.get("new_option", "").strip()
     if new_id:
         kept.append({"id": new_id, "title": {lang: new_id for lang in languages}})
@@ -211,7 +351,8 @@ def _levels(text: str, old: Any) -> Any:
 
 
 def _lines(form, place: str, languages: list[str], old: Any) -> Any:
-    """Pros or cons: one per line, a textarea per language; line i of each language is item i."""
+    """Pros, cons or level labels: one per line, a textarea per language; line i of each language
+    is item i."""
     per_language = {
         lang: [line.strip() for line in _typed(form, f"{place}.{lang}").splitlines() if line.strip()]
         for lang in languages

@@ -7,7 +7,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from pwe.officials import bp
+from pwe.officials import bp, page_forms, version_form
 from pwe.officials import definition_form as df
 from pwe.officials.access import actor, requires
 from pwe.officials.consultation_routes import consultation_or_404
@@ -17,8 +17,17 @@ from surveys.load import Problem, problems
 
 PARTS = {
     "general": _l("Texts and settings"),
+    "attributes": _l("Attributes (effects)"),
     "constraints": _l("Limits (constraints)"),
     "pages": _l("Pages in order"),
+    "versions": _l("Design versions"),
+}
+UPDATES = {
+    "general": df.update_general,
+    "attributes": df.update_attributes,
+    "constraints": df.update_constraints,
+    "pages": df.update_pages,
+    "versions": version_form.update_versions,
 }
 
 
@@ -37,6 +46,8 @@ def _render(row, part: str, data: dict, found: list[Problem], status: int = 200,
         problems=found,
         errors=errors,
         df=df,
+        pf=page_forms,
+        vf=version_form,
         page_index=page_index,
         frozen=consultations.respondent_count(row.id) > 0,
         page_types=df.PAGE_TYPES,
@@ -61,25 +72,12 @@ def definition_part(slug: str, part: str):
     return _render(row, part, data, problems(text))
 
 
-@bp.get("/c/<slug>/form/pages/<int:page_index>/options")
-@requires("view")
-def page_options(slug: str, page_index: int):
-    row = consultation_or_404(slug)
-    text, data = _data(row)
-    _portfolio_page(data, page_index)
-    return _render(row, "options", data, problems(text), page_index=page_index)
-
-
 @bp.post("/c/<slug>/form/<part>")
 @requires("edit")
 def save_part(slug: str, part: str):
     row = consultation_or_404(slug)
     text, data = _data(row)
-    update = {
-        "general": df.update_general,
-        "constraints": df.update_constraints,
-        "pages": df.update_pages,
-    }.get(part)
+    update = UPDATES.get(part)
     if update is None:
         abort(404)
     return _save(
@@ -91,20 +89,51 @@ def save_part(slug: str, part: str):
     )
 
 
+# a page's own form, and a portfolio page's options: (the update, the endpoint, the page's type)
+PAGE_PARTS = {
+    "page": (page_forms.update_page, "officials.page_form", None),
+    "options": (df.update_options, "officials.page_options", "portfolio"),
+}
+
+
+@bp.get("/c/<slug>/form/pages/<int:page_index>")
+@requires("view")
+def page_form(slug: str, page_index: int):
+    return _show_page(slug, page_index, "page")
+
+
+@bp.post("/c/<slug>/form/pages/<int:page_index>")
+@requires("edit")
+def save_page(slug: str, page_index: int):
+    return _save_page(slug, page_index, "page")
+
+
+@bp.get("/c/<slug>/form/pages/<int:page_index>/options")
+@requires("view")
+def page_options(slug: str, page_index: int):
+    return _show_page(slug, page_index, "options")
+
+
 @bp.post("/c/<slug>/form/pages/<int:page_index>/options")
 @requires("edit")
 def save_options(slug: str, page_index: int):
+    return _save_page(slug, page_index, "options")
+
+
+def _show_page(slug: str, page_index: int, part: str):
     row = consultation_or_404(slug)
     text, data = _data(row)
-    _portfolio_page(data, page_index)
-    return _save(
-        row,
-        text,
-        df.update_options(data, page_index, request.form),
-        "options",
-        url_for("officials.page_options", slug=slug, page_index=page_index),
-        page_index,
-    )
+    _page(data, page_index, PAGE_PARTS[part][2])
+    return _render(row, part, data, problems(text), page_index=page_index)
+
+
+def _save_page(slug: str, page_index: int, part: str):
+    row = consultation_or_404(slug)
+    text, data = _data(row)
+    update, endpoint, page_type = PAGE_PARTS[part]
+    _page(data, page_index, page_type)
+    back = url_for(endpoint, slug=slug, page_index=page_index)
+    return _save(row, text, update(data, page_index, request.form), part, back, page_index)
 
 
 def _save(row, text: str, data: dict, part: str, back: str, page_index=None):
@@ -116,12 +145,10 @@ def _save(row, text: str, data: dict, part: str, back: str, page_index=None):
     return redirect(back)
 
 
-def _portfolio_page(data: dict, page_index: int) -> dict:
-    pages = data.get("pages") or []
-    if (
-        not 0 <= page_index < len(pages)
-        or not isinstance(pages[page_index], dict)
-        or pages[page_index].get("type") != "portfolio"
-    ):
+def _page(data: dict, page_index: int, page_type: str | None) -> dict:
+    """The page at `page_index` (of `page_type` when given), or 404."""
+    pages = data.get("pages")
+    page = pages[page_index] if isinstance(pages, list) and 0 <= page_index < len(pages) else None
+    if not isinstance(page, dict) or (page_type is not None and page.get("type") != page_type):
         abort(404)
-    return pages[page_index]
+    return page

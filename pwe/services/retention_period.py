@@ -14,7 +14,7 @@ whose answers are gone is no longer due.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, func, select
 
@@ -52,7 +52,7 @@ def due(now: datetime | None = None) -> list[Due]:
     )
     found = []
     for row in rows:
-        until = lifecycle.keep_until(row, now)
+        until = _due_at(row, now)
         if until is not None and until <= now:
             found.append(Due(row.slug, until, _count(Respondent, Respondent.consultation_id == row.id)))
     return found
@@ -64,8 +64,8 @@ def delete_answers(slug: str, actor: str, now: datetime | None = None) -> dict |
     now = now or utcnow()
     # the row lock makes a second run at the same moment wait, then find nothing left to do
     row = db.session.scalar(select(ConsultationRow).where(ConsultationRow.slug == slug).with_for_update())
-    until = lifecycle.keep_until(row, now) if row is not None else None
-    if until is None or until > now:
+    until = _due_at(row, now) if row is not None else None
+    if row is None or until is None or until > now:
         db.session.rollback()
         return None
     respondents = select(Respondent.id).where(Respondent.consultation_id == row.id)
@@ -107,6 +107,16 @@ def deleted(row: ConsultationRow) -> Deleted | None:
         return None
     after = entry.after or {}
     return Deleted(entry.at, after.get("respondents", 0), after.get("completed_responses", 0))
+
+
+def _due_at(row: ConsultationRow, now: datetime) -> datetime | None:
+    """When the answers are due to go: the end of the retention period, but never while someone
+    who started before closing may still finish (a period of 0 days)."""
+    until = lifecycle.keep_until(row, now)
+    since = row.closed_at or row.closes_at
+    if until is None or since is None:
+        return None
+    return max(until, since + timedelta(minutes=row.grace_minutes))
 
 
 def _count(model, condition) -> int:

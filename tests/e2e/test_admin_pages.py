@@ -80,6 +80,13 @@ def test_no_wcag_violation_on_any_management_page(open_page, live_server, viewpo
         ("limits form", "/admin/c/lelylijn/form/constraints"),
         ("pages form", "/admin/c/lelylijn/form/pages"),
         ("options form", "/admin/c/lelylijn/form/pages/1/options"),
+        ("attributes form", "/admin/c/lelylijn/form/attributes"),
+        ("versions form", "/admin/c/lelylijn/form/versions"),
+        ("points page form", "/admin/c/lelylijn/form/pages/0"),
+        ("portfolio page form", "/admin/c/lelylijn/form/pages/1"),
+        ("pairs page form", "/admin/c/lelylijn/form/pages/2"),
+        ("questions page form", "/admin/c/lelylijn/form/pages/3"),
+        ("statements page form", "/admin/c/ruimte-2050/form/pages/0"),
         ("versions helper", "/admin/c/lelylijn/versions"),
         ("new consultation", "/admin/new"),
     ]:
@@ -93,6 +100,8 @@ def test_no_wcag_violation_on_any_management_page(open_page, live_server, viewpo
     audit("editor with problems")
     page.goto(f"/admin/c/{slug}/form/constraints")
     audit("limits form with problems")
+    page.goto(f"/admin/c/{slug}/form/pages/0")
+    audit("page form with problems")
     page.goto(f"/admin/c/{slug}/revisions/2")
     audit("revision diff")
     page.goto("/admin/c/lelylijn/versions")
@@ -120,3 +129,19 @@ def test_invitation_links_download_once_as_csv(open_page, live_server):
     page.goto("/admin/c/ruimte-2050/invitations")
     expect(page.get_by_role("row", name="panel")).to_contain_text("5")
     assert rows[0]["link"] not in page.content()
+
+
+def test_the_structured_forms_fit_a_320_px_screen(open_page, live_server):
+    """Wide tables (versions, choices) scroll inside their own region; the page never does."""
+    page = open_page("mobile", viewport={"width": 320, "height": 700}, locale=OFFICIAL)
+    log_in_with_keyboard(page, official(live_server, "editor"))
+    for path in [
+        "/admin/c/lelylijn/form/general",
+        "/admin/c/lelylijn/form/attributes",
+        "/admin/c/lelylijn/form/versions",
+        *(f"/admin/c/lelylijn/form/pages/{index}" for index in range(5)),
+        "/admin/c/lelylijn/form/pages/1/options",
+        "/admin/c/lelylijn",
+    ]:
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path

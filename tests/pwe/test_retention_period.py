@@ -152,3 +152,12 @@ def test_the_page_shows_the_due_date_and_afterwards_the_deletion(app, client, ex
     page = editor.get("/admin/c/lelylijn").get_data(as_text=True)
     assert "when the retention period ended: 1 respondents, 1 completed responses" in page
     assert "Deleted on " in page
+
+
+def test_a_period_of_0_days_waits_for_the_grace_period(app, client, example_texts):
+    answered(app, client, example_texts)
+    closed_days_ago(app, 0.01, retention_days=0)  # closed 15 minutes ago, grace 120 minutes
+    with app.app_context():
+        assert retention_period.due() == []
+        assert retention_period.delete_answers("lelylijn", "test") is None
+        assert [d.slug for d in retention_period.due(utcnow() + timedelta(hours=2))] == ["lelylijn"]
