@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from flask_babel import lazy_gettext as _l
 
 from pwe.services.editing import data_of
 
@@ -133,23 +134,23 @@ class Field:
 
 
 CONSTRAINT_FIELDS = (
-    Field("label", "Label"),
-    Field("unit", "Unit"),
-    Field("description", "Description", "long"),
-    Field("min", "Minimum", "number"),
-    Field("max", "Maximum", "number"),
+    Field("label", _l("Label")),
+    Field("unit", _l("Unit")),
+    Field("description", _l("Description"), "long"),
+    Field("min", _l("Minimum"), "number"),
+    Field("max", _l("Maximum"), "number"),
 )
 ATTRIBUTE_FIELDS = (
-    Field("label", "Label"),
-    Field("unit", "Unit"),
-    Field("description", "Description", "long"),
+    Field("label", _l("Label")),
+    Field("unit", _l("Unit")),
+    Field("description", _l("Description"), "long"),
     Field(
         "direction",
-        "Direction",
+        _l("Direction"),
         "select",
         default=0,
-        choices=((1, "more is better"), (0, "neither"), (-1, "less is better")),
-        hint="For display only",
+        choices=((1, _l("more is better")), (0, _l("neither")), (-1, _l("less is better"))),
+        hint=_l("For display only"),
     ),
 )
 

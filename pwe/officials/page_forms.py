@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 
+from flask_babel import lazy_gettext as _l
+
 from pwe.officials.definition_form import (
     Field,
     languages_of,
@@ -24,44 +26,44 @@ from pwe.officials.definition_form import (
 )
 from surveys.schema import QUESTION_TYPE_KEYS, QUESTION_TYPES
 
-PAGE_FIELDS = (Field("title", "Title"), Field("intro", "Introduction", "long"))
+PAGE_FIELDS = (Field("title", _l("Title")), Field("intro", _l("Introduction"), "long"))
 SETTINGS = {
     "questions": (),
-    "statements": (Field("required", "Every statement must be answered", "flag", default=False),),
+    "statements": (Field("required", _l("Every statement must be answered"), "flag", default=False),),
     "portfolio": (
         Field(
             "leftover",
-            "Leftover",
+            _l("Leftover"),
             "select",
             default="allowed",
             choices=(
-                ("allowed", "may be left unused"),
-                ("must_use_all", "every limit used up to its maximum"),
+                ("allowed", _l("may be left unused")),
+                ("must_use_all", _l("every limit used up to its maximum")),
             ),
         ),
         Field(
             "motivation",
-            "Motivation step: afterwards ask why, for each option",
+            _l("Motivation step: afterwards ask why, for each option"),
             "flag",
             default=False,
         ),
-        Field("randomize", "Show the options in a random order", "flag", default=True),
+        Field("randomize", _l("Show the options in a random order"), "flag", default=True),
     ),
     "points": (
-        Field("total", "Points to distribute", "number"),
-        Field("step", "Points are given in multiples of", "number", hint="Empty: 1"),
-        Field("must_use_all", "Every point must be given", "flag", default=True),
-        Field("randomize", "Show the goals in a random order", "flag", default=True),
+        Field("total", _l("Points to distribute"), "number"),
+        Field("step", _l("Points are given in multiples of"), "number", hint=_l("Empty: 1")),
+        Field("must_use_all", _l("Every point must be given"), "flag", default=True),
+        Field("randomize", _l("Show the goals in a random order"), "flag", default=True),
     ),
     "pairs": (
         Field(
             "attributes",
-            "Attributes that describe each variant, in order",
+            _l("Attributes that describe each variant, in order"),
             "words",
-            hint="Attribute ids, comma-separated",
+            hint=_l("Attribute ids, comma-separated"),
         ),
-        Field("opt_out", "Opt-out (e.g. Neither); empty: none"),
-        Field("required", "Every set must be answered", "flag", default=True),
+        Field("opt_out", _l("Opt-out (e.g. Neither); empty: none")),
+        Field("required", _l("Every set must be answered"), "flag", default=True),
     ),
 }
 # the page's list of items, their fields, and the key of a new item's text
@@ -71,31 +73,37 @@ ITEMS = {
     "points": ("goals", "title"),
 }
 ITEM_FIELDS = {
-    "statements": (Field("text", "Statement"),),
-    "goals": (Field("title", "Title"), Field("description", "Description", "long")),
+    "statements": (Field("text", _l("Statement")),),
+    "goals": (Field("title", _l("Title")), Field("description", _l("Description"), "long")),
 }
 QUESTION_FIELDS = (
-    Field("label", "Question"),
-    Field("help", "Help text", "long"),
-    Field("required", "Must be answered", "flag", default=False),
+    Field("label", _l("Question")),
+    Field("help", _l("Help text"), "long"),
+    Field("required", _l("Must be answered"), "flag", default=False),
 )
 QUESTION_TYPE_FIELDS = {
-    "min": Field("min", "Lowest value (number) or fewest choices (multi)", "number"),
-    "max": Field("max", "Highest value (number) or most choices (multi)", "number"),
-    "integer": Field("integer", "Whole numbers only", "flag", default=False),
-    "max_length": Field("max_length", "Most characters", "number", hint="Empty: 2000"),
+    "min": Field("min", _l("Lowest value (number) or fewest choices (multi)"), "number"),
+    "max": Field("max", _l("Highest value (number) or most choices (multi)"), "number"),
+    "integer": Field("integer", _l("Whole numbers only"), "flag", default=False),
+    "max_length": Field("max_length", _l("Most characters"), "number", hint=_l("Empty: 2000")),
 }
 QUESTION_TYPE_HINTS = {
-    "choice": "pick one",
-    "multi": "pick any number",
-    "number": "a number",
-    "text": "a free text",
-    "postcode4": "a Dutch postcode",
-    "scale": "a grade from 0 to 10",
-    "agree": "disagree to agree",
+    "choice": _l("pick one"),
+    "multi": _l("pick any number"),
+    "number": _l("a number"),
+    "text": _l("a free text"),
+    "postcode4": _l("a Dutch postcode"),
+    "scale": _l("a grade from 0 to 10"),
+    "agree": _l("disagree to agree"),
 }
-QUESTION_TYPE_NAMES = tuple((kind, f"{kind}: {QUESTION_TYPE_HINTS[kind]}") for kind in QUESTION_TYPES)
-CHOICE_FIELDS = (Field("id", "Stored value (id)", "id"), Field("label", "Label"))
+
+
+def question_type_names() -> tuple[tuple[str, str], ...]:
+    """The question types for a select, each with what the respondent does."""
+    return tuple((kind, f"{kind}: {QUESTION_TYPE_HINTS[kind]}") for kind in QUESTION_TYPES)
+
+
+CHOICE_FIELDS = (Field("id", _l("Stored value (id)"), "id"), Field("label", _l("Label")))
 
 
 def question_fields(question: dict) -> tuple[Field, ...]:
@@ -116,10 +124,10 @@ def money_field(page: dict) -> Field:
     attributes = _list(page.get("attributes"))
     return Field(
         "money",
-        "The attribute that is an amount of money",
+        _l("The attribute that is an amount of money"),
         "select",
         choices=tuple((a, a) for a in attributes if isinstance(a, str)),
-        hint="Then the analysis states every other attribute's worth in it",
+        hint=_l("Then the analysis states every other attribute's worth in it"),
     )
 
 

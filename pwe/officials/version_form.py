@@ -8,7 +8,19 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from pwe.officials.definition_form import move_item, pressed, read_number, set_list, set_or_drop
+
+# a number's label, translated when the form is shown
+_BOUNDS = {
+    "min": lambda limit: _l("minimum of %(limit)s", limit=limit),
+    "max": lambda limit: _l("maximum of %(limit)s", limit=limit),
+}
+_ENTRIES = {
+    "use": lambda limit: _l("use of %(limit)s", limit=limit),
+    "effects": lambda attribute: _l("effect on %(attribute)s", attribute=attribute),
+}
 
 
 @dataclass(frozen=True)
@@ -16,7 +28,7 @@ class Row:
     """One number a version may change: the file's value and each version's field."""
 
     group: str  # "Limits" or the option's id
-    label: str
+    label: Any  # a lazily translated text
     base: Any  # the file's number
     fields: list[tuple[str, Any]]  # per version: the field's name (its place), the version's number
 
@@ -29,17 +41,17 @@ def _dicts(items: Any) -> list[dict]:
     return [item for item in items or [] if isinstance(item, dict)] if isinstance(items, list) else []
 
 
-def changeable(data: dict) -> list[tuple[list[str], str, Any]]:
+def changeable(data: dict) -> list[tuple[list[str], Any, Any]]:
     """Every number a version may change, as (path under `changes`, label, the file's number):
     each limit's min and max, then per option of the portfolio pages the uses and effects it has
     in the file or in any version."""
-    numbers: list[tuple[list[str], str, Any]] = []
+    numbers: list[tuple[list[str], Any, Any]] = []
     for constraint in _dicts(data.get("constraints")):
         for bound in ("min", "max"):
             numbers.append(
                 (
                     ["constraints", str(constraint.get("id")), bound],
-                    f"{bound} of {constraint.get('id')}",
+                    _BOUNDS[bound](constraint.get("id")),
                     constraint.get(bound),
                 )
             )
@@ -58,7 +70,7 @@ def changeable(data: dict) -> list[tuple[list[str], str, Any]]:
                     numbers.append(
                         (
                             [option_id, kind, str(entry)],
-                            f"{kind} {entry}",
+                            _ENTRIES[kind](entry),
                             _mapping(option.get(kind)).get(entry),
                         )
                     )
