@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_date
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
@@ -49,7 +49,7 @@ def language_name(code: str) -> str:
     whatever language the page is in."""
     try:
         name = Locale.parse(code).get_display_name(code)
-    except (ValueError, TypeError, LookupError):
+    except (ValueError, TypeError, LookupError, UnknownLocaleError):  # a code Babel does not know, "xx"
         return code
     return (name[:1].upper() + name[1:]) if name else code
 

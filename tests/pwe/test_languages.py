@@ -296,6 +296,7 @@ def test_numbers_dates_and_lists_by_locale(lang, number, day, listed):
 
 def test_each_language_is_named_in_its_own_words():
     assert [language_name(code) for code in ("nl", "fy", "en")] == ["Nederlands", "Frysk", "English"]
+    assert language_name("xx") == "xx"  # a valid two-letter code Babel does not know is shown as is
 
 
 # --- the officials' pages ------------------------------------------------------------------------
