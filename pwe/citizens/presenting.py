@@ -52,20 +52,32 @@ class Problem:
         return f"#f-{self.field}"
 
 
+def declined(consultation: Consultation, form) -> str | None:
+    """Why the visitor cannot or will not take part (the text to thank them with), or None.
+    Saying no is an answer, not a mistake: it gets a polite page, never an error to fix."""
+    if form.get("consent") == "no":
+        return _(
+            "You chose not to take part. That is perfectly fine: taking part is voluntary. "
+            "Nothing about you has been stored."
+        )
+    if consultation.min_age and form.get("age_ok") == "no":
+        return _(
+            "Only people aged %(age)s or older can take part in this consultation. Nothing about "
+            "you has been stored. Thank you for wanting to share your views!",
+            age=consultation.min_age,
+        )
+    return None
+
+
 def landing_errors(consultation: Consultation, form) -> list[Problem]:
     problems = []
     if form.get("consent") != "yes":
-        problems.append(
-            Problem("consent", _("Confirm that you have read the privacy statement to take part."))
-        )
+        problems.append(Problem("consent", _("Choose whether you want to take part.")))
     if consultation.min_age and form.get("age_ok") != "yes":
         problems.append(
             Problem(
                 "age_ok",
-                _(
-                    "You can take part from the age of %(age)s. Tick that you are %(age)s or older.",
-                    age=consultation.min_age,
-                ),
+                _("Choose whether you are %(age)s or older.", age=consultation.min_age),
             )
         )
     return problems

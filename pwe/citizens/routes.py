@@ -67,6 +67,9 @@ def start(slug: str):
     respondent = current_respondent(row)
     if respondent is not None:
         return redirect(_resume_url(slug, respondent, consultation))
+    reason = presenting.declined(consultation, request.form)
+    if reason is not None:
+        return render_template("citizens/declined.html", row=row, c=consultation, reason=reason)
     errors = presenting.landing_errors(consultation, request.form)
     if errors:
         return _landing_page(row, consultation, None, errors)

@@ -15,6 +15,7 @@ from tests.pwe.visitor import (
     expected_answer,
     respondent_consultation,
     respondent_row,
+    session_entry,
     valid_form,
 )
 
@@ -125,6 +126,23 @@ def test_landing_requires_consent_and_age(demo, client):
     assert 'value="yes" id="f-consent" checked' in html  # what they ticked is kept
     with demo.app_context():
         assert db.session.scalar(select(func.count()).select_from(Respondent)) == 0
+
+
+@pytest.mark.parametrize(
+    ("form", "explained"),
+    [({"consent": "no"}, "Meedoen is vrijwillig"), ({"consent": "yes", "age_ok": "no"}, "16 jaar of ouder")],
+)
+def test_saying_no_or_being_too_young_is_thanked_not_corrected(demo, client, form, explained):
+    visitor = Visitor(client, "ruimte-2050")
+    visitor.get("/c/ruimte-2050")
+    response = visitor.post("/c/ruimte-2050", form)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Bedankt voor uw belangstelling" in html and explained.lower() in html.lower()
+    assert "utrecht-form-field-error-message" not in html and 'href="/c/ruimte-2050"' in html
+    with demo.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Respondent)) == 0
+    assert session_entry(client, "ruimte-2050") is None
 
 
 def test_home_lists_both_demo_consultations(demo, client):
