@@ -12,6 +12,12 @@ BAD_REQUEST = _l("Request not understood")
 BAD_REQUEST_TEXT = _l("We could not process this request. Go back and try again.")
 TOO_LARGE = _l("What you sent was too large. Shorten your texts and try again.")
 SESSION_EXPIRED = _l("Your session had expired. Check your answers and send them again.")
+SESSION_LOST = _l("Your session has ended")
+SESSION_LOST_TEXT = _l(
+    "This page was too old to be sent, for instance because it stayed open for a long time or was "
+    "opened again in another tab. What you entered on this page has therefore not been sent. The "
+    "steps you saved before are kept."
+)
 
 PAGES = {
     400: (BAD_REQUEST, BAD_REQUEST_TEXT),

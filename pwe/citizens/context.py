@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Generic, Protocol, TypeVar
 
 from flask import abort, g, make_response, render_template, session
@@ -10,7 +11,7 @@ from flask import abort, g, make_response, render_template, session
 from pwe.flow import Step
 from pwe.i18n import use_language
 from pwe.models import Consultation as ConsultationRow
-from pwe.models import Respondent
+from pwe.models import Respondent, utcnow
 from pwe.models_officials import ConsultationStatus as Status
 from pwe.services import consultations, lifecycle, responses
 from pwe.services.responses import Start
@@ -18,6 +19,11 @@ from surveys.answers import PageResult, blank_answer, parse_motivation, parse_pa
 from surveys.definition import Consultation, PortfolioPage
 
 SESSION_KEY = "respondents"
+
+# How long after completing the advice stays visible in the browser session that gave it: long
+# enough to read it and note the response code, short enough that the next person on a shared
+# device does not find it.
+ADVICE_VISIBLE = timedelta(hours=2)
 
 
 class ShowsOptions(Protocol):
@@ -100,6 +106,8 @@ def current_respondent(row: ConsultationRow) -> Respondent | Start | None:
     """Who this session is in `row`: their respondent row, their start (consented, nothing saved
     yet), or None. Reading never writes: GET and HEAD change nothing."""
     entry = session.get(SESSION_KEY, {}).get(row.slug)
+    if isinstance(entry, dict) and "done" in entry:
+        return _completed(row, entry)
     start = Start.from_session(entry) if isinstance(entry, dict) else None
     handle = start.handle if start else entry
     if not isinstance(handle, str) or not handle:
@@ -117,3 +125,30 @@ def remember_respondent(row: ConsultationRow, respondent: Respondent | Start) ->
     session.permanent = True  # a respondent who closes the tab comes back to their answers
     entry = respondent.to_session() if isinstance(respondent, Start) else respondent.handle
     session[SESSION_KEY] = {**session.get(SESSION_KEY, {}), row.slug: entry}
+
+
+def remember_completion(row: ConsultationRow, respondent: Respondent) -> None:
+    """After the last step: this browser session may show the advice for a while, and the cookie
+    ends with the browser unless another consultation is still in progress in it."""
+    entries = {
+        **session.get(SESSION_KEY, {}),
+        row.slug: {"done": respondent.handle, "at": utcnow().isoformat()},
+    }
+    session[SESSION_KEY] = entries
+    session.permanent = any(not (isinstance(e, dict) and "done" in e) for e in entries.values())
+
+
+def forget_respondent(row: ConsultationRow) -> None:
+    """Someone else on this device wants to take part: nothing of the previous person is kept."""
+    session[SESSION_KEY] = {k: v for k, v in session.get(SESSION_KEY, {}).items() if k != row.slug}
+
+
+def _completed(row: ConsultationRow, entry: dict) -> Respondent | None:
+    try:
+        at = datetime.fromisoformat(entry["at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not isinstance(entry["done"], str) or utcnow() - at > ADVICE_VISIBLE:
+        return None
+    respondent = responses.by_handle(entry["done"])
+    return respondent if respondent is not None and respondent.consultation_id == row.id else None

@@ -79,6 +79,13 @@ def attach(row: ConsultationRow, consultation: Consultation, respondent: Respond
         refuse(row, consultation, db.session.get(Invitation, found.id))
 
 
+def forget(row: ConsultationRow) -> None:
+    """The next person on this device was not invited by the previous person's link."""
+    invited = session.get(SESSION_KEY, {})
+    if row.slug in invited:
+        session[SESSION_KEY] = {k: v for k, v in invited.items() if k != row.slug}
+
+
 def _session_invitation(row: ConsultationRow) -> Invitation | None:
     invitation_id = session.get(SESSION_KEY, {}).get(row.slug)
     return db.session.get(Invitation, invitation_id) if invitation_id else None

@@ -19,12 +19,21 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_limiter import RateLimitExceeded
-from werkzeug.exceptions import RequestEntityTooLarge
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from pwe import limits, metrics
 from pwe.citizens import bp, invited, presenting
-from pwe.citizens.context import StepContext, current_respondent, load_consultation, remember_respondent
+from pwe.citizens.context import (
+    StepContext,
+    current_respondent,
+    forget_respondent,
+    load_consultation,
+    remember_completion,
+    remember_respondent,
+)
 from pwe.citizens.limiting import limit_starts, limit_submissions
+from pwe.errors import SESSION_LOST, SESSION_LOST_TEXT, error_page
 from pwe.flow import next_open_step, step_by_id, steps
 from pwe.i18n import current_language
 from pwe.services import consultations, invitations, quotas, responses
@@ -124,6 +133,7 @@ def submit(slug: str, step_id: str):
                 metrics.COMPLETIONS.labels(slug).inc()
         except responses.InvitationSpent:
             invited.refuse(ctx.row, ctx.consultation, invitations.of_respondent(respondent))
+        remember_completion(ctx.row, respondent)
         return redirect(url_for("citizens.thanks", slug=slug))
     quota_may_apply = quotas.may_stop(respondent)
     responses.save_answer(respondent, ctx.step.id, result.answer)
@@ -162,6 +172,43 @@ def thanks(slug: str):
     )
 
 
+@bp.post("/c/<slug>/someone-else")
+def someone_else(slug: str):
+    """Someone else on this device wants to take part: forget the previous person here, so the
+    next one starts afresh and never sees their advice."""
+    row, _consultation = load_consultation(slug)
+    forget_respondent(row)
+    invited.forget(row)
+    return redirect(url_for("citizens.landing", slug=slug))
+
+
+@bp.errorhandler(CSRFError)
+def session_lost(error):
+    """A form whose security token does not match: the session ended, or cookies are blocked.
+    Either way nothing is saved; say which, in the respondent's language, and lead them back."""
+    slug = (request.view_args or {}).get("slug")
+    found = consultations.find(slug) if slug else None
+    if found is None:
+        return error_page(400, SESSION_LOST, SESSION_LOST_TEXT)
+    try:
+        row, consultation = load_consultation(slug, allow_closed=True)
+    except HTTPException as refused:  # a draft or archived consultation: its own page
+        return refused
+    respondent = current_respondent(row)
+    cookies_blocked = current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+    return render_template(
+        "citizens/session_lost.html",
+        row=row,
+        c=consultation,
+        cookies_blocked=cookies_blocked,
+        lost_title=SESSION_LOST,
+        lost_text=SESSION_LOST_TEXT,
+        back=_resume_url(slug, respondent, consultation)
+        if respondent
+        else url_for("citizens.landing", slug=slug),
+    ), 400
+
+
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(error):
     """Re-show the step with its saved answers: an oversized body cannot be read back."""
@@ -175,8 +222,6 @@ def too_large(error):
                 notice=_("What you sent was too large. Shorten your texts and try again."),
             )
             return render_template(ctx.template, **view), 413
-    from pwe.errors import error_page
-
     return error_page(413)
 
 

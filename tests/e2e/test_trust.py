@@ -49,3 +49,55 @@ def test_saying_no_and_being_too_young_get_a_polite_page(open_page, live_server,
     look(page, audit, "declined-age", device)
     assert live_server.respondent_count() == before
     assert audit.findings == []
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_someone_else_on_the_device_starts_afresh_without_seeing_the_advice(open_page, live_server, device):
+    page = open_page(device)
+    audit = Audit(page)
+    respondent = BrowserRespondent(page, live_server, "lelylijn")
+    respondent.start()
+    respondent.complete()
+    first = respondent.view.handle
+    look(page, audit, "thanks", device)
+    session_cookie = next(
+        c for c in page.context.cookies() if c["name"] == live_server.app.config["SESSION_COOKIE_NAME"]
+    )
+    assert session_cookie["expires"] == -1  # gone when the browser closes
+
+    page.get_by_role("button", name=platform_text("someone_else_button")).click()
+    expect(page).to_have_url(respondent.url("/c/lelylijn"))
+    expect(page.get_by_text(platform_text("already_done"))).to_have_count(0)
+    page.goto("/c/lelylijn/thanks")
+    expect(page).to_have_url(respondent.url("/c/lelylijn"))  # the advice is not shown to the next one
+    respondent.start()
+    assert respondent.view.handle != first
+    assert audit.findings == []
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_lost_session_or_blocked_cookies_are_explained_with_the_way_back(open_page, live_server, device):
+    page = open_page(device)
+    audit = Audit(page)
+    respondent = BrowserRespondent(page, live_server, "lelylijn")
+    respondent.start()
+    first = respondent.view.steps[0]
+    respondent.answer(first)
+    second = page.url
+    page.locator('input[name="csrf_token"]').first.evaluate("input => input.value = 'stale'")
+    page.locator("form button[type=submit]").last.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(platform_text("session_lost_title"))
+    look(page, audit, "session-lost", device)
+    page.get_by_role("link", name=platform_text("back_to_place")).click()
+    expect(page).to_have_url(second)  # the saved first step is kept: back on the second
+
+    page.context.clear_cookies()
+    page.goto("/c/lelylijn")
+    page.context.clear_cookies()  # a browser that refuses every cookie
+    page.get_by_label(platform_text("consent_label"), exact=True).check()
+    page.get_by_label(platform_text("age_label", age=16), exact=True).check()
+    page.get_by_role("button", name=platform_text("start"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(platform_text("cookies_needed_title"))
+    expect(page.get_by_text(platform_text("cookies_needed_text"))).to_be_visible()
+    look(page, audit, "cookies-needed", device)
+    assert audit.findings == []

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
+from pwe.citizens.context import ADVICE_VISIBLE
 from pwe.extensions import db
 from pwe.flow import steps
-from pwe.models import PageAnswer, Respondent, Response
+from pwe.models import PageAnswer, Respondent, Response, utcnow
 from pwe.services.consultations import find, import_definition
 from surveys.language import format_number
 from tests.pwe.visitor import (
@@ -55,6 +58,74 @@ def test_complete_demo_consultation_and_stored_answers_equal_input(demo, client,
     html = thanks.get_data(as_text=True)
     assert "Bedankt voor uw advies" in html
     assert "<script>alert(1)</script>" not in html
+
+
+def complete(demo, client, slug: str) -> Visitor:
+    visitor = Visitor(client, slug)
+    visitor.start()
+    with demo.app_context():
+        consultation = respondent_consultation(client, slug)
+        for step in steps(consultation):
+            response = visitor.answer(step.id, valid_form(consultation, step))
+    assert response.headers["Location"].endswith(f"/c/{slug}/thanks")
+    return visitor
+
+
+def test_on_a_shared_device_the_next_person_starts_afresh(demo, client):
+    visitor = complete(demo, client, "lelylijn")
+    with demo.app_context():
+        first = respondent_row(client, "lelylijn").id
+    cookie = client.get_cookie(demo.config["SESSION_COOKIE_NAME"])
+    assert cookie.expires is None  # the advice is not kept on the device after the browser closes
+    thanks = visitor.get("/c/lelylijn/thanks").get_data(as_text=True)
+    assert "Iemand anders wil meedoen" in thanks and 'action="/c/lelylijn/someone-else"' in thanks
+    assert "Iemand anders wil meedoen" in visitor.get("/c/lelylijn").get_data(as_text=True)
+
+    assert visitor.post("/c/lelylijn/someone-else", {}).headers["Location"].endswith("/c/lelylijn")
+    assert client.get("/c/lelylijn/thanks").headers["Location"].endswith("/c/lelylijn")
+    landing = visitor.get("/c/lelylijn").get_data(as_text=True)
+    assert 'name="consent"' in landing and "al meegedaan" not in landing
+    complete(demo, client, "lelylijn")
+    with demo.app_context():
+        second = respondent_row(client, "lelylijn")
+        assert second.id != first and second.response is not None
+        assert db.session.scalar(select(func.count()).select_from(Response)) == 2
+
+
+def test_the_advice_is_shown_for_a_while_only(demo, client, monkeypatch):
+    complete(demo, client, "lelylijn")
+    assert client.get("/c/lelylijn/thanks").status_code == 200
+    later = utcnow() + ADVICE_VISIBLE + timedelta(minutes=1)
+    monkeypatch.setattr("pwe.citizens.context.utcnow", lambda: later)
+    assert client.get("/c/lelylijn/thanks").headers["Location"].endswith("/c/lelylijn")
+    assert 'name="consent"' in client.get("/c/lelylijn").get_data(as_text=True)
+
+
+def test_a_stale_form_leads_back_to_the_respondents_place(demo, client):
+    visitor = Visitor(client, "lelylijn")
+    visitor.start()
+    with demo.app_context():
+        consultation = respondent_consultation(client, "lelylijn")
+        first, second = steps(consultation)[:2]
+        visitor.answer(first.id, valid_form(consultation, first))
+    visitor.token = "stale"
+    response = visitor.post(visitor.step_url(second.id), valid_form(consultation, second))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Uw sessie is verlopen" in html and "eerder had opgeslagen, zijn bewaard" in html
+    assert f'href="/c/lelylijn/{second.id}"' in html and "Verzoek niet begrepen" not in html
+    with demo.app_context():
+        assert set(db.session.scalars(select(PageAnswer.step_id))) == {first.id}
+
+
+def test_blocked_cookies_are_explained_in_the_visitors_language(demo, client):
+    response = client.post(
+        "/c/lelylijn", data={"consent": "yes", "age_ok": "yes"}, headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Taking part needs a cookie" in html and "one functional cookie" in html
+    assert 'href="/c/lelylijn"' in html and '<html lang="en">' in html
 
 
 def test_respondent_resumes_where_they_left(demo, client):

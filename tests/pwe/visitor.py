@@ -137,7 +137,8 @@ def _points(page: PointsPage) -> list[tuple[str, str]]:
 
 
 def session_entry(client, slug: str):
-    """What the respondent's signed session holds for `slug`: their start, or their handle."""
+    """What the respondent's signed session holds for `slug`: their start, their handle, or their
+    completion ({"done": handle, "at": ...})."""
     with client.session_transaction() as session:
         return session.get("respondents", {}).get(slug)
 
@@ -150,7 +151,7 @@ def respondent_row(client, slug: str):
     from pwe.models import Respondent
 
     entry = session_entry(client, slug)
-    handle = entry["handle"] if isinstance(entry, dict) else entry
+    handle = entry.get("handle", entry.get("done")) if isinstance(entry, dict) else entry
     return db.session.scalar(select(Respondent).where(Respondent.handle == handle))
 
 
@@ -159,7 +160,11 @@ def respondent_consultation(client, slug: str):
     from pwe.services.consultations import definition_of, find
 
     entry = session_entry(client, slug)
-    version = entry["version"] if isinstance(entry, dict) else respondent_row(client, slug).version
+    version = (
+        entry["version"]
+        if isinstance(entry, dict) and "version" in entry
+        else respondent_row(client, slug).version
+    )
     return definition_of(find(slug)).for_version(version)
 
 
