@@ -37,6 +37,11 @@ Record = Mapping[str, Any]
 Row = dict[str, Any]
 
 MOTIVATION_COLUMN_PREFIX = "why."
+# one column per portfolio page: 1 when the respondent changed anything on it, 0 when they sent
+# the base plan untouched, blank when not recorded
+TOUCHED_COLUMN_PREFIX = "touched."
+# where a record's touched flags are read from: ":" is never in a step id, so no step is hidden
+TOUCHED_STEP = "touched:"
 MOTIVATION_COLUMNS = ["respondent", "page", "option", "level", "direction", "text"]
 CHOSEN, NOT_CHOSEN, LEVEL = "chosen", "not chosen", "level"
 
@@ -116,13 +121,21 @@ def _respondent_maker(consultation: Consultation) -> Callable[[Record], list[lis
     by_step = list(steps.items())
 
     def rows(record: Record) -> list[list]:
-        answers, row = record["answers"], list(_respondent_fields(record))
+        answers, row = _with_touched(record), list(_respondent_fields(record))
         for step, reads in by_step:
             answer = answers.get(step) or {}
             row += [read(answer) for read in reads]
         return [row]
 
     return rows
+
+
+def _with_touched(record: Record) -> Mapping[str, Any]:
+    """The record's answers, with each portfolio page's touched flag read like an answer."""
+    touched = record.get("touched") or {}
+    if not touched:
+        return record["answers"]
+    return {**record["answers"], **{TOUCHED_STEP + page: {"touched": flag} for page, flag in touched.items()}}
 
 
 def _choice_maker(consultation: Consultation, cell: Callable[[Any], Any]) -> Callable[[Record], list[list]]:
@@ -222,6 +235,14 @@ def _value(key: str) -> Callable[[Mapping[str, Any]], Any]:
     return lambda answer: answer.get(key)
 
 
+def _flag(key: str) -> Callable[[Mapping[str, Any]], int | None]:
+    def read(answer: Mapping[str, Any]) -> int | None:
+        value = answer.get(key)
+        return None if value is None else int(bool(value))
+
+    return read
+
+
 def _ticked(question_id: str, choice_id: str) -> Callable[[Mapping[str, Any]], Any]:
     """1 when a multi question's answer includes the choice, 0 when not, empty when unanswered."""
 
@@ -261,7 +282,7 @@ def _portfolio_columns(page: PortfolioPage) -> list[AnswerColumn]:
         columns += _keyed(
             MOTIVATION_PREFIX + page.id, option_ids, lambda option_id: MOTIVATION_COLUMN_PREFIX + option_id
         )
-    return columns
+    return [*columns, AnswerColumn(TOUCHED_COLUMN_PREFIX + page.id, TOUCHED_STEP + page.id, _flag("touched"))]
 
 
 def _points_columns(page: PointsPage) -> list[AnswerColumn]:

@@ -99,6 +99,9 @@ class PageAnswer(Model):
     respondent_id: Mapped[int] = mapped_column(ForeignKey("respondent.id"))
     step_id: Mapped[str] = mapped_column(String(110))
     answer: Mapped[dict] = mapped_column(JSON)
+    # portfolio steps: whether the respondent changed anything on the page before sending it, so
+    # an advice equal to the base plan tells "did not engage" from "chose the base plan"
+    touched: Mapped[bool | None] = mapped_column()
     saved_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     respondent: Mapped[Respondent] = relationship(back_populates="answers")
@@ -113,6 +116,7 @@ class Response(Model):
     respondent_id: Mapped[int] = mapped_column(ForeignKey("respondent.id"), unique=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), index=True)
     answers: Mapped[dict] = mapped_column(JSON)
+    touched: Mapped[dict | None] = mapped_column(JSON)  # {portfolio page id: bool}, frozen too
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     respondent: Mapped[Respondent] = relationship(back_populates="response")

@@ -41,7 +41,7 @@ from surveys.feasibility import (
     plain,
 )
 
-IGNORED_FIELDS = frozenset({"csrf_token", "action", "lang"})
+IGNORED_FIELDS = frozenset({"csrf_token", "action", "lang", "touched"})
 MOTIVATION_PREFIX = "why-"
 SET_PREFIX = "set-"
 # no id in a definition may start with these, so a field name always says what it holds

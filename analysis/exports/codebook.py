@@ -18,6 +18,7 @@ from analysis.tables import (
     MOTIVATION_COLUMN_PREFIX,
     MOTIVATION_COLUMNS,
     NOT_CHOSEN,
+    TOUCHED_COLUMN_PREFIX,
     answer_columns,
     choice_column_names,
     respondent_column_names,
@@ -76,6 +77,11 @@ _DIRECTIONS = {
     CHOSEN: {"nl": "gekozen", "en": "chosen"},
     NOT_CHOSEN: {"nl": "niet gekozen", "en": "not chosen"},
     LEVEL: {"nl": "niveau (zie level)", "en": "level (see level)"},
+}
+_TOUCHED_TEXT = {"nl": "iets veranderd", "en": "anything changed"}
+_TOUCHED = {
+    "1": {"nl": "iets veranderd", "en": "changed something"},
+    "0": {"nl": "basisplan onaangeroerd verstuurd", "en": "sent the base plan untouched"},
 }
 _TICKED = {"1": {"nl": "aangevinkt", "en": "ticked"}, "0": {"nl": "niet aangevinkt", "en": "not ticked"}}
 
@@ -195,6 +201,15 @@ def _page_entries(consultation: Consultation, page) -> dict[str, Entry]:
             entries += [
                 Entry(RESPONDENTS, MOTIVATION_COLUMN_PREFIX + o.id, TEXT, o.title) for o in page.options
             ]
+        entries.append(
+            Entry(
+                RESPONDENTS,
+                TOUCHED_COLUMN_PREFIX + page.id,
+                CATEGORY,
+                _joined(_title(page), _TOUCHED_TEXT),
+                _labelled(_TOUCHED),
+            )
+        )
     elif isinstance(page, PointsPage):
         entries += [Entry(RESPONDENTS, g.id, INTEGER, g.title, range=f"0..{page.total}") for g in page.goals]
     elif isinstance(page, PairsPage):

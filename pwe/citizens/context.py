@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Generic, Protocol, TypeVar
 
@@ -45,6 +45,7 @@ class StepContext(Generic[Answering]):
     steps: list[Step]
     index: int
     saved: dict[str, dict]
+    touched: dict[str, bool] = field(default_factory=dict)  # saved portfolio steps: changed or not
 
     @property
     def step(self) -> Step:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask import g, url_for
+from flask import g, request, url_for
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from pwe.citizens.fragments import about_options, pair_tables
 from pwe.templating import attribute_description, level_label
@@ -16,6 +17,7 @@ from surveys.answers import (
     OPT_OUT,
     SET_PREFIX,
     PageResult,
+    blank_answer,
     variant_letters,
 )
 from surveys.definition import Consultation, Option, PairsPage, PointsPage, PortfolioPage
@@ -91,6 +93,28 @@ def ordered(ids_in_order: list[str] | None, items) -> list:
     return [by_id[i] for i in ids_in_order if i in by_id] + [i for i in items if i.id not in ids_in_order]
 
 
+def touched(ctx, values: dict) -> bool | None:
+    """Whether the respondent changed anything on a portfolio page: the page's own flag (set by
+    the enhanced form at the first change, and carried through Recalculate), an earlier save that
+    was touched, or an advice that differs from the base plan. None for every other step."""
+    if ctx.step.kind != "page" or not isinstance(ctx.step.page, PortfolioPage):
+        return None
+    return (
+        _flag_sent()
+        or ctx.touched.get(ctx.step.id, False)
+        or values != blank_answer(ctx.consultation, ctx.step.page)
+    )
+
+
+def _flag_sent() -> bool:
+    if request.method != "POST":
+        return False
+    try:
+        return request.form.get("touched") == "1"
+    except RequestEntityTooLarge:  # the oversized body is not read: the saved answer is shown
+        return False
+
+
 def step_view(
     ctx, values: dict, result: PageResult | None = None, show_errors: bool = False, notice: str | None = None
 ) -> dict:
@@ -115,6 +139,7 @@ def step_view(
         "errors": problems,
         "field_errors": {p.field: p.inline or p.message for p in problems},
         "notice": notice,
+        "touched": touched(ctx, values),
     }
     order = ctx.respondent.option_order.get(page.id)
     if isinstance(page, PortfolioPage):

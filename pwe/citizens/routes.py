@@ -128,7 +128,13 @@ def submit(slug: str, step_id: str):
         invited.attach(ctx.row, ctx.consultation, respondent)
     if ctx.next_step is None:  # the last step
         try:
-            if responses.complete(respondent, ctx.consultation, ctx.step.id, result.answer):
+            if responses.complete(
+                respondent,
+                ctx.consultation,
+                ctx.step.id,
+                result.answer,
+                presenting.touched(ctx, result.answer),
+            ):
                 limits.count_this_request()
                 metrics.COMPLETIONS.labels(slug).inc()
         except responses.InvitationSpent:
@@ -136,7 +142,7 @@ def submit(slug: str, step_id: str):
         remember_completion(ctx.row, respondent)
         return redirect(url_for("citizens.thanks", slug=slug))
     quota_may_apply = quotas.may_stop(respondent)
-    responses.save_answer(respondent, ctx.step.id, result.answer)
+    responses.save_answer(respondent, ctx.step.id, result.answer, presenting.touched(ctx, result.answer))
     if quota_may_apply and quotas.stop_if_full(respondent, {**ctx.saved, ctx.step.id: result.answer}):
         return redirect(url_for("citizens.quota_full", slug=slug))
     return redirect(url_for("citizens.step", slug=slug, step_id=ctx.next_step.id))
@@ -274,7 +280,13 @@ def _step_context(slug: str, step_id: str):
         # no skipping ahead: every earlier step must have a valid answer first
         return redirect(url_for("citizens.step", slug=slug, step_id=open_step.id))
     return StepContext(
-        row=row, consultation=view, respondent=respondent, steps=all_steps, index=found[0], saved=saved
+        row=row,
+        consultation=view,
+        respondent=respondent,
+        steps=all_steps,
+        index=found[0],
+        saved=saved,
+        touched=responses.touched_steps(respondent),
     )
 
 

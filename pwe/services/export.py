@@ -46,6 +46,7 @@ def completed_records(slug: str) -> tuple[Consultation, str, Generator[dict, Non
             Respondent.started_at,
             Response.completed_at,
             Response.answers,
+            Response.touched,
         )
         .join(Response, Response.respondent_id == Respondent.id)
         .where(Response.consultation_id == row.id, not_voided())
@@ -60,7 +61,7 @@ def _records(query) -> Generator[dict, None, None]:
     cursor is closed when the records are, also when they are left unfinished."""
     result = db.session.execute(query)
     try:
-        for pseudonym, version, source, language, started_at, completed_at, answers in result:
+        for pseudonym, version, source, language, started_at, completed_at, answers, touched in result:
             yield {
                 "respondent": pseudonym,
                 "version": version,
@@ -69,6 +70,7 @@ def _records(query) -> Generator[dict, None, None]:
                 "started_at": started_at,
                 "completed_at": completed_at,
                 "answers": answers,
+                "touched": touched or {},
             }
     finally:
         result.close()

@@ -179,6 +179,18 @@ def saved_answers(respondent: Respondent | Start) -> dict[str, dict]:
     return {step_id: answer for step_id, answer in rows}
 
 
+def touched_steps(respondent: Respondent | Start) -> dict[str, bool]:
+    """For each saved portfolio step, whether the respondent changed anything on it."""
+    if isinstance(respondent, Start):
+        return {}
+    rows = db.session.execute(
+        select(PageAnswer.step_id, PageAnswer.touched).where(
+            PageAnswer.respondent_id == respondent.id, PageAnswer.touched.is_not(None)
+        )
+    ).all()
+    return {step_id: touched for step_id, touched in rows}
+
+
 @lru_cache(maxsize=4)
 def _upsert_statement(dialect: str):
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
@@ -186,29 +198,46 @@ def _upsert_statement(dialect: str):
         respondent_id=bindparam("respondent_id"),
         step_id=bindparam("step_id"),
         answer=bindparam("answer"),
+        touched=bindparam("touched"),
         saved_at=bindparam("saved_at"),
     )
     # an upsert, so two tabs or a double click never create a second row nor fail
     return statement.on_conflict_do_update(
         index_elements=["respondent_id", "step_id"],
-        set_={"answer": statement.excluded.answer, "saved_at": statement.excluded.saved_at},
+        set_={
+            "answer": statement.excluded.answer,
+            "touched": statement.excluded.touched,
+            "saved_at": statement.excluded.saved_at,
+        },
     )
 
 
-def _upsert(respondent_id: int, step_id: str, answer: dict) -> None:
+def _upsert(respondent_id: int, step_id: str, answer: dict, touched: bool | None = None) -> None:
     """Store a step's answer in the session's transaction (Core: no ORM bookkeeping needed)."""
     db.session.connection().execute(
         _upsert_statement(db.engine.dialect.name),
-        {"respondent_id": respondent_id, "step_id": step_id, "answer": answer, "saved_at": utcnow()},
+        {
+            "respondent_id": respondent_id,
+            "step_id": step_id,
+            "answer": answer,
+            "touched": touched,
+            "saved_at": utcnow(),
+        },
     )
 
 
-def save_answer(respondent: Respondent, step_id: str, answer: dict) -> None:
-    _upsert(respondent.id, step_id, answer)
+def save_answer(respondent: Respondent, step_id: str, answer: dict, touched: bool | None = None) -> None:
+    _upsert(respondent.id, step_id, answer, touched)
     db.session.commit()
 
 
-def complete(respondent: Respondent, consultation: Consultation, step_id: str, answer: dict) -> bool:
+def complete(
+    respondent: Respondent,
+    consultation: Consultation,
+    step_id: str,
+    answer: dict,
+    touched: bool | None = None,
+) -> bool:
     """Save the last step and freeze the response in one transaction.
 
     Returns False when the response had already been stored: the unique constraint on
@@ -216,7 +245,7 @@ def complete(respondent: Respondent, consultation: Consultation, step_id: str, a
     InvitationSpent when the respondent's invitation link can no longer be used.
     """
     try:
-        _upsert(respondent.id, step_id, answer)
+        _upsert(respondent.id, step_id, answer, touched)
         answers = saved_answers(respondent)
         frozen = {step.id: answers.get(step.id) for step in steps(consultation)}
         db.session.add(
@@ -224,6 +253,7 @@ def complete(respondent: Respondent, consultation: Consultation, step_id: str, a
                 respondent_id=respondent.id,
                 consultation_id=respondent.consultation_id,
                 answers=frozen,
+                touched=touched_steps(respondent),
             )
         )
         db.session.flush()

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from pwe.extensions import db
+from pwe.models import PageAnswer, Respondent
 from tests.e2e.respondent import BrowserRespondent, platform_text
 from tests.e2e.test_accessibility import Audit
 
@@ -101,3 +104,23 @@ def test_a_lost_session_or_blocked_cookies_are_explained_with_the_way_back(open_
     expect(page.get_by_text(platform_text("cookies_needed_text"))).to_be_visible()
     look(page, audit, "cookies-needed", device)
     assert audit.findings == []
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_portfolio_changed_and_set_back_counts_as_touched(open_page, live_server, device):
+    page = open_page(device)
+    respondent = BrowserRespondent(page, live_server, "lelylijn")
+    respondent.start()
+    step = respondent.go_to(lambda s: s.kind == "page" and s.page.type == "portfolio")
+    box = page.locator(f'input[name="{step.page.options[0].id}"]')
+    box.check()
+    box.uncheck()  # back to the base plan: still an advice given with thought
+    page.get_by_role("button", name=platform_text("next"), exact=True).click()
+    page.wait_for_url(lambda url: not url.endswith(f"/{step.id}"))
+    with live_server.app.app_context():
+        touched = db.session.scalar(
+            select(PageAnswer.touched)
+            .join(Respondent)
+            .where(Respondent.handle == respondent.view.handle, PageAnswer.step_id == step.id)
+        )
+    assert touched is True

@@ -12,6 +12,7 @@ from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import PageAnswer, Respondent, Response, utcnow
 from pwe.services.consultations import find, import_definition
+from surveys.answers import blank_answer
 from surveys.language import format_number
 from tests.pwe.visitor import (
     Visitor,
@@ -126,6 +127,33 @@ def test_blocked_cookies_are_explained_in_the_visitors_language(demo, client):
     html = response.get_data(as_text=True)
     assert "Taking part needs a cookie" in html and "one functional cookie" in html
     assert 'href="/c/lelylijn"' in html and '<html lang="en">' in html
+
+
+def test_touched_tells_the_untouched_base_plan_from_one_sent_after_changes(demo, client):
+    """The base plan sent as it came is not touched; sent after a change (the enhanced form's flag,
+    or a Recalculate with something chosen) it is, and the flag is frozen with the response."""
+    flags = []
+    for flag_sent, recalculated in ((False, False), (True, False), (False, True)):
+        visitor = Visitor(client, "lelylijn")
+        client.delete_cookie(demo.config["SESSION_COOKIE_NAME"])
+        visitor.start()
+        with demo.app_context():
+            consultation = respondent_consultation(client, "lelylijn")
+            for step in steps(consultation):
+                form = valid_form(consultation, step)
+                if step.kind == "page" and step.page.type == "portfolio":
+                    if recalculated:
+                        visitor.get(visitor.step_url(step.id))
+                        again = visitor.post(visitor.step_url(step.id), [*form, ("action", "recalculate")])
+                        assert 'name="touched" value="1"' in again.get_data(as_text=True)
+                    # the base plan, with the flag the page carried (a browser sends it back)
+                    form = [("touched", "1")] if flag_sent or recalculated else [("touched", "0")]
+                    portfolio, base_plan = step.id, blank_answer(consultation, step.page)
+                visitor.answer(step.id, form)
+            respondent = respondent_row(client, "lelylijn")
+            flags.append(respondent.response.touched)
+            assert respondent.response.answers[portfolio] == base_plan
+    assert flags == [{portfolio: False}, {portfolio: True}, {portfolio: True}]
 
 
 def test_respondent_resumes_where_they_left(demo, client):

@@ -21,7 +21,7 @@ from pwe.services.export import ExportError, write_export
 from tests.analysis.sample import DEFINITION, answers
 
 
-def add_respondent(pseudonym: str, version: str, *, completed: bool) -> None:
+def add_respondent(pseudonym: str, version: str, *, completed: bool, touched: dict | None = None) -> None:
     """A respondent who answered every step; with `completed`, their frozen response too."""
     row = find("sample")
     respondent = Respondent(
@@ -46,6 +46,7 @@ def add_respondent(pseudonym: str, version: str, *, completed: bool) -> None:
                 respondent_id=respondent.id,
                 consultation_id=row.id,
                 answers=answers(),
+                touched=touched,
                 completed_at=datetime(2024, 3, 1, 9, 20),
             )
         )
@@ -57,8 +58,8 @@ def sample(app):
     """The sample consultation with two completed respondents and one still answering."""
     with app.app_context():
         import_definition(DEFINITION, open_now=True)
-        add_respondent("bbbb", "B", completed=True)
-        add_respondent("aaaa", "A", completed=True)
+        add_respondent("bbbb", "B", completed=True)  # answered before touched was recorded
+        add_respondent("aaaa", "A", completed=True, touched={"advice": True, "land_use": False})
         add_respondent("cccc", "A", completed=False)
     return app
 
@@ -76,7 +77,7 @@ def test_export_writes_completed_respondents_and_their_choices(sample, tmp_path)
         (out / "respondents.csv", 2),
         (out / "choices.csv", 26),
         (out / "motivations.csv", 4),
-        (out / "codebook.csv", 50),
+        (out / "codebook.csv", 52),
         (out / "definition.yaml", None),
     ]
     assert (out / "definition.yaml").read_text(encoding="utf-8") == DEFINITION
@@ -92,6 +93,8 @@ def test_export_writes_completed_respondents_and_their_choices(sample, tmp_path)
     )
     assert (first["transport.bike"], first["transport.car"], first["trust"]) == ("1", "0", "dk")
     assert (first["rail"], first["why.bus"], first["variants.2"]) == ("2", "Te duur, vind ik", "none")
+    # did they change anything on the portfolio page: analysts tell "did not engage" apart
+    assert [(r["touched.advice"], r["touched.land_use"]) for r in respondents] == [("1", "0"), ("", "")]
 
     choices = read_csv(out / "choices.csv")
     assert {c["respondent"] for c in choices} == {"aaaa", "bbbb"}
@@ -113,7 +116,7 @@ def test_export_without_responses_writes_headers(app, tmp_path):
     with app.app_context():
         import_definition(DEFINITION, open_now=True)
         written = write_export("sample", tmp_path)
-    assert [rows for _, rows in written] == [0, 0, 0, 50, None]
+    assert [rows for _, rows in written] == [0, 0, 0, 52, None]
     assert (
         (tmp_path / "respondents.csv")
         .read_text(encoding="utf-8")

@@ -87,7 +87,14 @@
       return true;
     }
 
+    // A portfolio page records that the respondent changed something, even if they end at the
+    // base plan again: analysts tell "did not engage" from "advised the base plan".
+    var touchedField = stepForm.querySelector('input[name="touched"]');
+    function markTouched() { if (touchedField) { touchedField.value = "1"; } }
+    stepForm.addEventListener("change", markTouched);
+
     restored = restoreDraft();
+    if (restored) { markTouched(); }
     stepForm.addEventListener("input", keepDraft);
     stepForm.addEventListener("change", keepDraft);
     stepForm.addEventListener("submit", function (event) {
