@@ -374,6 +374,7 @@ VOCABULARY = {
     "csrf_token",
     "action",
     "lang",
+    "touched",
     "dk",
     "none",
     "nl",
