@@ -175,6 +175,18 @@ SETTINGS: tuple[Setting, ...] = (
         "(the browser uses the address it was reached at).",
     ),
     Setting(
+        "PWE_ORGANISATION",
+        "",
+        "The organisation that runs the platform, in the footer; a consultation's `organiser` "
+        "takes its place on that consultation's pages.",
+    ),
+    Setting(
+        "PWE_CONTACT",
+        "",
+        "How to reach the organisation that runs the platform (e-mail, phone), in the footer and "
+        "on the privacy page; a consultation's `contact` takes its place there.",
+    ),
+    Setting(
         "PWE_ADMIN_IDLE_MINUTES",
         30,
         "Minutes without activity after which an official's session ends and they log in again.",

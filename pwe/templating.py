@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, g
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -58,6 +60,27 @@ def attribute_description(consultation: Consultation, attribute, lang: str) -> s
     return " ".join(p for p in parts if p)
 
 
+@dataclass(frozen=True)
+class Identity:
+    """Who is behind a page: the consultation's organiser and contact, else the platform's."""
+
+    organiser: str
+    contact: str
+    slug: str | None  # the consultation whose privacy, cookie and accessibility pages to link
+
+
+def identity() -> Identity:
+    consultation = g.get("consultation")
+    lang = current_language()
+    own = (lambda text: consultation.text(text, lang)) if consultation else (lambda text: "")
+    return Identity(
+        own(consultation.organiser if consultation else None)
+        or current_app.config.get("PWE_ORGANISATION", ""),
+        own(consultation.contact if consultation else None) or current_app.config.get("PWE_CONTACT", ""),
+        consultation.id if consultation else None,
+    )
+
+
 def init_app(app: Flask) -> None:
     def num(value) -> str:
         return "" if value is None else format_number(value, g.lang)
@@ -81,4 +104,5 @@ def init_app(app: Flask) -> None:
         language_name=language_name,
         platform_languages=LANGUAGES,
         OPT_OUT=OPT_OUT,
+        identity=identity,
     )

@@ -204,6 +204,11 @@ class Consultation:
     pages: tuple[Page, ...] = ()
     versions: tuple[Version, ...] = ()
     thanks: Text = EMPTY
+    next_steps: Text = EMPTY  # what happens with the advice, on the thank-you and closed pages
+    organiser: Text = EMPTY  # the body that asks for the advice
+    contact: Text = EMPTY  # how to reach the organiser
+    privacy_statement: Text = EMPTY  # the full statement on its own page; `privacy` is its summary
+    accessibility: Text = EMPTY  # the accessibility statement (toegankelijkheidsverklaring)
     version_id: str | None = None  # set on the copy returned by for_version
 
     @property

@@ -464,18 +464,20 @@ def advice_summary(consultation: Consultation, answers: dict, option_order: dict
     return sections
 
 
-def _chosen_variant(consultation: Consultation, page: PairsPage, index: int, letter, lang: str) -> str:
-    """A pair choice as what was chosen: the variant's attributes, or the opt-out's text."""
+def _chosen_variant(
+    consultation: Consultation, page: PairsPage, index: int, letter, lang: str
+) -> str | list[str]:
+    """A pair choice as what was chosen: the variant's attributes, one line each (a letter alone
+    means nothing once the pair is out of sight), or the opt-out's text."""
     if letter == OPT_OUT:
         return consultation.text(page.opt_out, lang)
     variants = page.sets[index]
     by_letter = dict(zip(variant_letters(variants), variants))
     if letter not in by_letter:
         return _("Variant %(letter)s", letter=letter or "")
-    values = ", ".join(
-        f"{consultation.text(consultation.attribute(a).label, lang)} "
+    return [
+        f"{consultation.text(consultation.attribute(a).label, lang)}: "
         f"{format_number(by_letter[letter][a], lang)} "
         f"{consultation.text(consultation.attribute(a).unit, lang)}".strip()
         for a in page.attributes
-    )
-    return f"{_('Variant %(letter)s', letter=letter)}: {values}"
+    ]

@@ -37,6 +37,7 @@ from pwe.errors import SESSION_LOST, SESSION_LOST_TEXT, error_page
 from pwe.flow import next_open_step, step_by_id, steps
 from pwe.i18n import current_language
 from pwe.services import consultations, invitations, quotas, responses
+from pwe.templating import identity
 from surveys.language import format_number
 
 # why a start or a submission was refused, with how long to wait
@@ -160,6 +161,29 @@ def check(slug: str, step_id: str):
     view = presenting.step_view(ctx, result.answer, result, show_errors=False)
     html = render_template("citizens/_live_summary.html", **view)
     return jsonify({"ok": result.ok, "html": html})
+
+
+ABOUT_PAGES = ("privacy", "cookies", "accessibility")
+
+
+@bp.get("/c/<slug>/about/<what>")
+def about(slug: str, what: str):
+    """The privacy statement, the cookie note and the accessibility statement of a consultation."""
+    if what not in ABOUT_PAGES:
+        abort(404)
+    row, consultation = load_consultation(slug, allow_closed=True)
+    who = identity()
+    return render_template(
+        "citizens/about.html",
+        row=row,
+        c=consultation,
+        what=what,
+        organiser=who.organiser,
+        contact=who.contact,
+        cookie_name=current_app.config["SESSION_COOKIE_NAME"],
+        # what the cookie note promises is what the session does
+        cookie_days=current_app.permanent_session_lifetime.days,
+    )
 
 
 @bp.get("/c/<slug>/thanks")

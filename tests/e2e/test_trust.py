@@ -4,6 +4,7 @@ or being too young, a lost session, a shared device, the thank-you page, the ide
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,25 @@ def test_a_portfolio_changed_and_set_back_counts_as_touched(open_page, live_serv
             .where(Respondent.handle == respondent.view.handle, PageAnswer.step_id == step.id)
         )
     assert touched is True
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_the_footer_leads_to_privacy_cookies_and_accessibility(open_page, live_server, device):
+    page = open_page(device)
+    audit = Audit(page)
+    page.goto("/c/ruimte-2050")
+    # the demo disclaimer is a paragraph of its own, not merged into the first one
+    first = page.locator("main .pwe-prose p").first
+    expect(first).to_have_text(re.compile(r"^Let op: dit is een demo.*illustratie\.$"))
+    footer = page.get_by_role("contentinfo")
+    expect(footer).to_contain_text("Een raadpleging van Demonstratieplatform")
+    for key, name in (
+        ("privacy_title", "privacy"),
+        ("cookies_title", "cookies"),
+        ("accessibility_title", "accessibility"),
+    ):
+        page.goto("/c/ruimte-2050")
+        footer.get_by_role("link", name=platform_text(key)).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(platform_text(key))
+        look(page, audit, f"about-{name}", device)
+    assert audit.findings == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -154,6 +154,42 @@ def test_touched_tells_the_untouched_base_plan_from_one_sent_after_changes(demo,
             flags.append(respondent.response.touched)
             assert respondent.response.answers[portfolio] == base_plan
     assert flags == [{portfolio: False}, {portfolio: True}, {portfolio: True}]
+
+
+def test_footer_names_the_organiser_and_links_privacy_cookies_and_accessibility(demo, client):
+    landing = client.get("/c/lelylijn").get_data(as_text=True)
+    assert "Een raadpleging van Demonstratieplatform" in landing and "pwe-demo@example.org" in landing
+    for what, heading in (
+        ("privacy", "Privacyverklaring"),
+        ("cookies", "Cookies"),
+        ("accessibility", "Toegankelijkheidsverklaring"),
+    ):
+        assert f'href="/c/lelylijn/about/{what}"' in landing
+        page = client.get(f"/c/lelylijn/about/{what}").get_data(as_text=True)
+        assert f'<h1 class="nl-heading nl-heading--level-1">{heading}</h1>' in page
+    privacy = client.get("/c/lelylijn/about/privacy").get_data(as_text=True)
+    assert privacy.count('<p class="utrecht-paragraph">Wat wij bewaren') == 1  # paragraphs kept
+    assert "één functioneel cookie" in client.get("/c/lelylijn/about/cookies").get_data(as_text=True)
+    assert "WCAG" in client.get("/c/lelylijn/about/accessibility").get_data(as_text=True)
+    assert client.get("/c/lelylijn/about/elsewhere").status_code == 404
+
+
+def test_platform_pages_name_the_organisation_from_the_settings(demo, client):
+    demo.config.update(PWE_ORGANISATION="Gemeente Voorbeeld", PWE_CONTACT="070 123 45 67")
+    home = client.get("/").get_data(as_text=True)
+    assert "Een raadpleging van Gemeente Voorbeeld" in home and "070 123 45 67" in home
+
+
+def test_thanks_says_what_happens_next_and_shows_pairs_by_their_attributes(demo, client):
+    with demo.app_context():
+        find("lelylijn").results_expected_on = date(2031, 6, 1)
+        db.session.commit()
+    complete(demo, client, "lelylijn")
+    html = client.get("/c/lelylijn/thanks").get_data(as_text=True)
+    assert "Wat gebeurt er met uw advies?" in html and "publiceert" in html
+    assert "De resultaten worden verwacht op 1 juni 2031." in html
+    assert "Variant A:" not in html and '<ul class="pwe-variant-lines"><li>' in html
+    assert 'href="/">Naar de startpagina</a>' in html
 
 
 def test_respondent_resumes_where_they_left(demo, client):
@@ -313,5 +349,5 @@ def test_the_thank_you_page_shows_what_each_chosen_variant_was(demo, client):
         first = pairs.sets[0][0]
         attribute = consultation.attribute(pairs.attributes[0])
     html = client.get("/c/lelylijn/thanks").get_data(as_text=True)
-    expected = f"Variant A: {attribute.label.by_lang['nl']} {format_number(first[attribute.id], 'nl')}"
+    expected = f"<li>{attribute.label.by_lang['nl']}: {format_number(first[attribute.id], 'nl')}"
     assert expected in html
