@@ -423,7 +423,7 @@ def pair_sets(consultation: Consultation, page: PairsPage) -> list[dict]:
 def advice_summary(consultation: Consultation, answers: dict, option_order: dict) -> list[dict]:
     """The respondent's own advice for the thank-you page: portfolios, points and pair choices."""
     lang = g.lang
-    sections = []
+    sections: list[dict] = []
     for page in consultation.pages:
         answer = answers.get(page.id) or {}
         title = consultation.text(page.title, lang)
@@ -453,14 +453,14 @@ def advice_summary(consultation: Consultation, answers: dict, option_order: dict
             ]
             sections.append({"kind": "points", "title": title, "rows": rows, "totals": []})
         elif isinstance(page, PairsPage):
-            rows = [
+            variants: list[tuple[str, str | list[str]]] = [
                 (
                     _("Choice %(number)s of %(total)s", number=i + 1, total=len(page.sets)),
                     _chosen_variant(consultation, page, i, answer.get(str(i + 1)), lang),
                 )
                 for i in range(len(page.sets))
             ]
-            sections.append({"kind": "pairs", "title": title, "rows": rows, "totals": []})
+            sections.append({"kind": "pairs", "title": title, "rows": variants, "totals": []})
     return sections
 
 

@@ -188,7 +188,7 @@ def touched_steps(respondent: Respondent | Start) -> dict[str, bool]:
             PageAnswer.respondent_id == respondent.id, PageAnswer.touched.is_not(None)
         )
     ).all()
-    return {step_id: touched for step_id, touched in rows}
+    return {step_id: bool(touched) for step_id, touched in rows}
 
 
 @lru_cache(maxsize=4)
