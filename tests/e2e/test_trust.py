@@ -93,7 +93,10 @@ def test_a_lost_session_or_blocked_cookies_are_explained_with_the_way_back(open_
     expect(page.get_by_role("heading", level=1)).to_have_text(platform_text("session_lost_title"))
     look(page, audit, "session-lost", device)
     page.get_by_role("link", name=platform_text("back_to_place")).click()
-    expect(page).to_have_url(second)  # the saved first step is kept: back on the second
+    # the saved first step is kept: back on the second (the stale page had the same address)
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(platform_text("session_lost_title"))
+    expect(page).to_have_url(second)
+    expect(page.locator("form.pwe-step-form")).to_be_visible()
 
     page.context.clear_cookies()
     page.goto("/c/lelylijn")
