@@ -23,6 +23,22 @@ SCREENSHOTS = os.environ.get("PWE_E2E_SCREENSHOTS")
 
 DEVICES = ["mobile", "desktop"]
 
+# the platform texts these tests look for, by their msgids
+DECLINED = (
+    "You chose not to take part. That is perfectly fine: taking part is voluntary. Nothing "
+    "about you has been stored."
+)
+TOO_YOUNG = (
+    "Only people aged %(age)s or older can take part in this consultation. Nothing about you "
+    "has been stored. Thank you for wanting to share your views!"
+)
+COOKIES_NEEDED = (
+    "Your browser did not send our cookie back. We use one functional cookie. It tells us which"
+    " steps you have already answered, so you can continue where you were, and it stops another"
+    " website from sending anything on your behalf. It holds no answers and we do not track you"
+    " with it."
+)
+
 
 def look(page: Page, audit: Audit, name: str, device: str) -> None:
     """axe on the page, and its screenshot when asked for."""
@@ -38,17 +54,27 @@ def test_saying_no_and_being_too_young_get_a_polite_page(open_page, live_server,
     respondent = BrowserRespondent(page, live_server, "ruimte-2050")
     before = live_server.respondent_count()
     respondent.open_landing()
-    page.get_by_label(platform_text("consent_decline_label"), exact=True).check()
-    page.get_by_role("button", name=platform_text("start"), exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(platform_text("declined_title"))
-    expect(page.get_by_text(platform_text("declined_consent"))).to_be_visible()
+    look(page, audit, "landing", device)
+    page.get_by_label(platform_text("I would rather not take part."), exact=True).check()
+    page.get_by_role("button", name=platform_text("Start"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(platform_text("Thank you for your interest"))
+    expect(page.get_by_text(platform_text(DECLINED))).to_be_visible()
     look(page, audit, "declined-consent", device)
 
-    page.get_by_role("link", name=platform_text("back_to_start")).click()
-    page.get_by_label(platform_text("consent_label"), exact=True).check()
-    page.get_by_label(platform_text("age_under_label", age=16), exact=True).check()
-    page.get_by_role("button", name=platform_text("start"), exact=True).click()
-    expect(page.get_by_text(platform_text("declined_age", age=16))).to_be_visible()
+    page.get_by_role("link", name=platform_text("Back to the start")).click()
+    page.get_by_label(
+        platform_text("I have read the privacy statement and take part voluntarily."), exact=True
+    ).check()
+    page.get_by_label(platform_text("I am younger than %(age)s.", age=16), exact=True).check()
+    page.get_by_role("button", name=platform_text("Start"), exact=True).click()
+    expect(
+        page.get_by_text(
+            platform_text(
+                TOO_YOUNG,
+                age=16,
+            )
+        )
+    ).to_be_visible()
     expect(page.locator(".utrecht-form-field-error-message")).to_have_count(0)
     look(page, audit, "declined-age", device)
     assert live_server.respondent_count() == before
@@ -69,9 +95,9 @@ def test_someone_else_on_the_device_starts_afresh_without_seeing_the_advice(open
     )
     assert session_cookie["expires"] == -1  # gone when the browser closes
 
-    page.get_by_role("button", name=platform_text("someone_else_button")).click()
+    page.get_by_role("button", name=platform_text("Someone else wants to take part")).click()
     expect(page).to_have_url(respondent.url("/c/lelylijn"))
-    expect(page.get_by_text(platform_text("already_done"))).to_have_count(0)
+    expect(page.get_by_text(platform_text("You have already taken part. Thank you!"))).to_have_count(0)
     page.goto("/c/lelylijn/thanks")
     expect(page).to_have_url(respondent.url("/c/lelylijn"))  # the advice is not shown to the next one
     respondent.start()
@@ -90,22 +116,24 @@ def test_a_lost_session_or_blocked_cookies_are_explained_with_the_way_back(open_
     second = page.url
     page.locator('input[name="csrf_token"]').first.evaluate("input => input.value = 'stale'")
     page.locator("form button[type=submit]").last.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(platform_text("session_lost_title"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(platform_text("Your session has ended"))
     look(page, audit, "session-lost", device)
-    page.get_by_role("link", name=platform_text("back_to_place")).click()
+    page.get_by_role("link", name=platform_text("Continue where you were")).click()
     # the saved first step is kept: back on the second (the stale page had the same address)
-    expect(page.get_by_role("heading", level=1)).not_to_have_text(platform_text("session_lost_title"))
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(platform_text("Your session has ended"))
     expect(page).to_have_url(second)
     expect(page.locator("form.pwe-step-form")).to_be_visible()
 
     page.context.clear_cookies()
     page.goto("/c/lelylijn")
     page.context.clear_cookies()  # a browser that refuses every cookie
-    page.get_by_label(platform_text("consent_label"), exact=True).check()
-    page.get_by_label(platform_text("age_label", age=16), exact=True).check()
-    page.get_by_role("button", name=platform_text("start"), exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(platform_text("cookies_needed_title"))
-    expect(page.get_by_text(platform_text("cookies_needed_text"))).to_be_visible()
+    page.get_by_label(
+        platform_text("I have read the privacy statement and take part voluntarily."), exact=True
+    ).check()
+    page.get_by_label(platform_text("I am %(age)s years of age or older.", age=16), exact=True).check()
+    page.get_by_role("button", name=platform_text("Start"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(platform_text("Taking part needs a cookie"))
+    expect(page.get_by_text(platform_text(COOKIES_NEEDED))).to_be_visible()
     look(page, audit, "cookies-needed", device)
     assert audit.findings == []
 
@@ -119,7 +147,7 @@ def test_a_portfolio_changed_and_set_back_counts_as_touched(open_page, live_serv
     box = page.locator(f'input[name="{step.page.options[0].id}"]')
     box.check()
     box.uncheck()  # back to the base plan: still an advice given with thought
-    page.get_by_role("button", name=platform_text("next"), exact=True).click()
+    page.get_by_role("button", name=platform_text("Next"), exact=True).click()
     page.wait_for_url(lambda url: not url.endswith(f"/{step.id}"))
     with live_server.app.app_context():
         touched = db.session.scalar(
@@ -140,13 +168,13 @@ def test_the_footer_leads_to_privacy_cookies_and_accessibility(open_page, live_s
     expect(first).to_have_text(re.compile(r"^Let op: dit is een demo.*illustratie\.$"))
     footer = page.get_by_role("contentinfo")
     expect(footer).to_contain_text("Een raadpleging van Demonstratieplatform")
-    for key, name in (
-        ("privacy_title", "privacy"),
-        ("cookies_title", "cookies"),
-        ("accessibility_title", "accessibility"),
+    for msgid, name in (
+        ("Privacy statement", "privacy"),
+        ("Cookies", "cookies"),
+        ("Accessibility statement", "accessibility"),
     ):
         page.goto("/c/ruimte-2050")
-        footer.get_by_role("link", name=platform_text(key)).click()
-        expect(page.get_by_role("heading", level=1)).to_have_text(platform_text(key))
+        footer.get_by_role("link", name=platform_text(msgid)).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(platform_text(msgid))
         look(page, audit, f"about-{name}", device)
     assert audit.findings == []
