@@ -151,12 +151,27 @@ def walk(app, client, lang: str) -> dict[str, str]:
     pages = {"home": client.get(f"/?lang={lang}").get_data(as_text=True)}
     pages["landing"] = visitor.get(f"/c/doarpshus?lang={lang}").get_data(as_text=True)
     pages["landing, no consent"] = visitor.post("/c/doarpshus", {}).get_data(as_text=True)
+    pages["declined"] = visitor.post("/c/doarpshus", {"consent": "no"}).get_data(as_text=True)
+    too_young = visitor.post("/c/doarpshus", {"consent": "yes", "age_ok": "no"})
+    pages["declined, age"] = too_young.get_data(as_text=True)
+    for what in ("privacy", "cookies", "accessibility"):
+        pages[f"about {what}"] = client.get(f"/c/doarpshus/about/{what}").get_data(as_text=True)
+    # a browser that refuses the cookie: the language can only come from Accept-Language
+    pages["cookies needed"] = (
+        app.test_client()
+        .post("/c/doarpshus", data={"consent": "yes", "age_ok": "yes"}, headers={"Accept-Language": lang})
+        .get_data(as_text=True)
+    )
     assert visitor.start(lang).status_code == 302
     with app.app_context():
         consultation = respondent_consultation(client, "doarpshus")
         for step in steps(consultation):
             url = visitor.step_url(step.id)
             pages[step.id] = visitor.get(url).get_data(as_text=True)
+            if "session lost" not in pages:  # a form whose security token no longer matches
+                token, visitor.token = visitor.token, "stale"
+                pages["session lost"] = visitor.post(url, {}).get_data(as_text=True)
+                visitor.token = token
             empty = visitor.post(url, {})
             if empty.status_code != 302:  # motivations are optional: nothing to correct
                 pages[f"{step.id}, errors"] = empty.get_data(as_text=True)
@@ -170,7 +185,7 @@ def walk(app, client, lang: str) -> dict[str, str]:
 @pytest.mark.parametrize("lang", ["nl", "fy", "en"])
 def test_every_citizen_page_speaks_only_the_chosen_language(frisian, client, lang):
     pages = walk(frisian, client, lang)
-    assert len(pages) >= 14
+    assert len(pages) >= 21
     fragments = foreign_fragments(lang)
     assert len(fragments) > 100
     for name, html in pages.items():
@@ -191,6 +206,18 @@ def test_the_frisian_pages_say_it_in_frisian_with_dutch_numbers(frisian, client)
     assert "Der is wat net goed ynfolle" in pages["goals, errors"]
     assert "Tank foar jo advys" in pages["thanks"]
     assert "Side net fûn" in pages["not found"]
+    assert "Tank foar jo belangstelling" in pages["declined"]
+    assert "Ik doch leaver net mei." in pages["landing"]
+    assert "Ik bin jonger as 16 jier." in pages["landing"]
+    assert "Kies oft jo 16 jier of âlder binne." in pages["landing, no consent"]
+    assert "minsken fan 16 jier of âlder" in pages["declined, age"]
+    assert "In rieplachting fan Gemeente Doarpsherne (demo)" in pages["landing"]
+    assert "Tagonklikheidsferklearring" in pages["about accessibility"]
+    assert "bliuwt 30 dagen nei jo lêste besite" in pages["about cookies"]
+    assert "Jo sesje is ferrûn" in pages["session lost"]
+    assert "Meidwaan kin allinnich mei in cookie" in pages["cookies needed"]
+    assert "Wat bart der mei jo advys?" in pages["thanks"]
+    assert "Immen oars wol meidwaan" in pages["thanks"]
     # the switcher names each language in its own words
     assert all(name in pages["goals"] for name in ("Nederlands", "Frysk", "English"))
 
