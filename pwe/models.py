@@ -107,6 +107,20 @@ class PageAnswer(Model):
     respondent: Mapped[Respondent] = relationship(back_populates="answers")
 
 
+class StepDraft(Model):
+    """What was typed on a step and sent without being checked ("Vorige", the language switch,
+    Recalculate): shown again over the saved answer, never an answer itself. One per step."""
+
+    __tablename__ = "step_draft"
+    __table_args__ = (UniqueConstraint("respondent_id", "step_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("respondent.id"))
+    step_id: Mapped[str] = mapped_column(String(110))
+    values: Mapped[dict] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class Response(Model):
     """A completed response: all answers frozen at completion. At most one per respondent."""
 

@@ -130,11 +130,7 @@ def step_view(
         "number": ctx.index + 1,
         "total": len(ctx.steps),
         "is_last": ctx.is_last,
-        "previous_url": (
-            url_for("citizens.step", slug=ctx.row.slug, step_id=ctx.previous_step.id)
-            if ctx.previous_step
-            else url_for("citizens.landing", slug=ctx.row.slug)
-        ),
+        "previous_url": previous_url(ctx),
         "check_url": url_for("citizens.check", slug=ctx.row.slug, step_id=ctx.step.id),
         "errors": problems,
         "field_errors": {p.field: p.inline or p.message for p in problems},
@@ -162,6 +158,13 @@ def step_view(
         sets = pair_sets(consultation, page)
         view.update(sets=sets, pair_table=pair_tables(ctx, sets))
     return view
+
+
+def previous_url(ctx) -> str:
+    """Where "Vorige" leads: the step before, or the landing page from the first step."""
+    if ctx.previous_step:
+        return url_for("citizens.step", slug=ctx.row.slug, step_id=ctx.previous_step.id)
+    return url_for("citizens.landing", slug=ctx.row.slug)
 
 
 def _problems(ctx, result: PageResult) -> list[Problem]:

@@ -23,7 +23,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from pwe import limits, metrics
-from pwe.citizens import bp, invited, presenting
+from pwe.citizens import bp, drafting, invited, presenting
 from pwe.citizens.context import (
     StepContext,
     current_respondent,
@@ -36,7 +36,8 @@ from pwe.citizens.limiting import limit_starts, limit_submissions
 from pwe.errors import SESSION_LOST, SESSION_LOST_TEXT, error_page
 from pwe.flow import next_open_step, step_by_id, steps
 from pwe.i18n import current_language
-from pwe.services import consultations, invitations, quotas, responses
+from pwe.models import Respondent
+from pwe.services import consultations, drafts, invitations, quotas, responses
 from pwe.templating import identity
 from surveys.language import format_number
 
@@ -108,7 +109,7 @@ def step(slug: str, step_id: str):
     ctx = _step_context(slug, step_id)
     if not isinstance(ctx, StepContext):
         return ctx
-    return render_template(ctx.template, **presenting.step_view(ctx, ctx.saved_or_blank()))
+    return render_template(ctx.template, **presenting.step_view(ctx, _shown(ctx)))
 
 
 @bp.post("/c/<slug>/<step_id>")
@@ -119,14 +120,19 @@ def submit(slug: str, step_id: str):
     if not isinstance(ctx, StepContext):
         return ctx
     result = _parse(ctx)
-    if request.form.get("action") == "recalculate" or not result.ok:
+    action = request.form.get("action")
+    if action in ("previous", "language"):
+        # where the respondent asked to go, with what they typed kept as a draft, unchecked
+        _keep_draft(ctx, result.answer)
+        if action == "previous":
+            return redirect(presenting.previous_url(ctx))
+        return redirect(url_for("citizens.step", slug=slug, step_id=step_id))
+    if action == "recalculate" or not result.ok:
+        _keep_draft(ctx, result.answer)
         return render_template(
             ctx.template, **presenting.step_view(ctx, result.answer, result, show_errors=True)
         ), (200 if result.ok else 422)
-    respondent = responses.persist(ctx.row, ctx.respondent, g.lang)
-    remember_respondent(ctx.row, respondent)
-    if isinstance(ctx.respondent, responses.Start):
-        invited.attach(ctx.row, ctx.consultation, respondent)
+    respondent = _persisted(ctx)
     if ctx.next_step is None:  # the last step
         try:
             if responses.complete(
@@ -144,6 +150,8 @@ def submit(slug: str, step_id: str):
         return redirect(url_for("citizens.thanks", slug=slug))
     quota_may_apply = quotas.may_stop(respondent)
     responses.save_answer(respondent, ctx.step.id, result.answer, presenting.touched(ctx, result.answer))
+    if ctx.next_step.kind == "motivation":
+        _set_aside_motivations(ctx, respondent, result.answer)
     if quota_may_apply and quotas.stop_if_full(respondent, {**ctx.saved, ctx.step.id: result.answer}):
         return redirect(url_for("citizens.quota_full", slug=slug))
     return redirect(url_for("citizens.step", slug=slug, step_id=ctx.next_step.id))
@@ -248,7 +256,7 @@ def too_large(error):
         if isinstance(ctx, StepContext):
             view = presenting.step_view(
                 ctx,
-                ctx.saved_or_blank(),
+                _shown(ctx),
                 notice=_("What you sent was too large. Shorten your texts and try again."),
             )
             return render_template(ctx.template, **view), 413
@@ -316,6 +324,43 @@ def _step_context(slug: str, step_id: str):
 
 def _parse(ctx: StepContext):
     return ctx.parse(request.form)
+
+
+def _persisted(ctx: StepContext) -> Respondent:
+    """The respondent's row, created from their start the first time a step is kept."""
+    respondent = responses.persist(ctx.row, ctx.respondent, g.lang)
+    remember_respondent(ctx.row, respondent)
+    if isinstance(ctx.respondent, responses.Start):
+        invited.attach(ctx.row, ctx.consultation, respondent)
+    return respondent
+
+
+def _shown(ctx: StepContext) -> dict:
+    """The step as the respondent left it: their draft over their saved answer."""
+    draft = drafts.load(getattr(ctx.respondent, "id", None), ctx.step.id)
+    return drafting.shown(ctx.step, ctx.saved_or_blank(), ctx.saved, draft)
+
+
+def _keep_draft(ctx: StepContext, answer: dict) -> None:
+    """Keep what was sent as the step's draft. A start gets its respondent row here, as at its
+    first saved step: the session cookie is too small for a page of texts."""
+    respondent = _persisted(ctx)
+    earlier = drafts.load(respondent.id, ctx.step.id)
+    drafts.keep(respondent.id, ctx.step.id, drafting.draft_of(ctx.step, answer, ctx.saved, earlier))
+
+
+def _set_aside_motivations(ctx: StepContext, respondent: Respondent, levels: dict) -> None:
+    """A changed choice: saved motivation texts whose question changed wait in the draft."""
+    motivation = ctx.next_step.id
+    texts = ctx.saved.get(motivation)
+    if not texts:
+        return
+    before = drafting.chosen_levels(ctx.step.page, ctx.saved)
+    kept, draft = drafting.set_aside(
+        ctx.step.page, before, levels, texts, drafts.load(respondent.id, motivation)
+    )
+    if kept != texts:
+        responses.replace_motivations(respondent, motivation, kept, draft)
 
 
 def _resume_url(slug, respondent, consultation) -> str:

@@ -48,6 +48,8 @@ def preview_step(slug: str, version: str, lang: str, step_id: str):
         )
     if request.method == "GET":
         return render_template(ctx.template, **_view(ctx, ctx.saved_or_blank()))
+    if request.form.get("action") == "previous":  # a preview keeps no drafts
+        return redirect(_previous_url(ctx))
     result = _parse(ctx)
     if request.form.get("action") == "recalculate" or not result.ok:
         return render_template(ctx.template, **_view(ctx, result.answer, result, True)), (
@@ -96,15 +98,20 @@ def _context(slug: str, version: str, lang: str, step_id: str) -> StepContext:
 
 def _view(ctx: StepContext, values: dict, result=None, show_errors: bool = False) -> dict:
     view = presenting.step_view(ctx, values, result, show_errors=show_errors)
-    place = dict(slug=ctx.row.slug, version=g.preview["version"], lang=g.preview["lang"])
-    previous = ctx.previous_step
-    view["previous_url"] = (
-        url_for("officials.preview_step", step_id=previous.id, **place)
-        if previous
-        else url_for("officials.preview_index", slug=ctx.row.slug)
-    )
-    view["check_url"] = url_for("officials.preview_check", step_id=ctx.step.id, **place)
+    view["previous_url"] = _previous_url(ctx)
+    view["check_url"] = url_for("officials.preview_check", step_id=ctx.step.id, **_place(ctx))
     return view
+
+
+def _place(ctx: StepContext) -> dict:
+    return dict(slug=ctx.row.slug, version=g.preview["version"], lang=g.preview["lang"])
+
+
+def _previous_url(ctx: StepContext) -> str:
+    previous = ctx.previous_step
+    if previous:
+        return url_for("officials.preview_step", step_id=previous.id, **_place(ctx))
+    return url_for("officials.preview_index", slug=ctx.row.slug)
 
 
 def _parse(ctx: StepContext):

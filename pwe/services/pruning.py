@@ -1,7 +1,7 @@
 """Removing unfinished respondents nobody can come back to, on demand or on a schedule.
 
 A respondent is unfinished without a response row; their last activity is the latest of their
-start and their saved steps. Completed responses are never removed here.
+start, their saved steps and their drafts. Completed responses are never removed here.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from flask import Flask
 from sqlalchemy import delete, exists, func, select, update
 
 from pwe.extensions import db
-from pwe.models import PageAnswer, Respondent, Response, utcnow
+from pwe.models import PageAnswer, Respondent, Response, StepDraft, utcnow
 from pwe.models_officials import Invitation, QuotaStop
+from pwe.services import drafts
 
 
 def prune(older_than: timedelta, now: datetime | None = None) -> int:
@@ -27,13 +28,18 @@ def prune(older_than: timedelta, now: datetime | None = None) -> int:
         .where(PageAnswer.respondent_id == Respondent.id)
         .scalar_subquery()
     )
+    last_draft = (
+        select(func.max(StepDraft.saved_at)).where(StepDraft.respondent_id == Respondent.id).scalar_subquery()
+    )
     stale = db.session.scalars(
         select(Respondent.id)
         .where(~exists().where(Response.respondent_id == Respondent.id))
         .where(func.coalesce(last_saved, Respondent.started_at) < cutoff)
+        .where(func.coalesce(last_draft, Respondent.started_at) < cutoff)
     ).all()
     for batch in (stale[i : i + 500] for i in range(0, len(stale), 500)):
         db.session.execute(delete(PageAnswer).where(PageAnswer.respondent_id.in_(batch)))
+        drafts.discard_all(batch)
         # the rows that point at them go first: an invitation link they started is free again
         # (it was never used), a quota stop goes with the respondent it stopped
         db.session.execute(

@@ -18,7 +18,7 @@ from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import OPEN_SOURCE, PageAnswer, Respondent, Response, VersionStart, new_handle, utcnow
 from pwe.models import Consultation as ConsultationRow
-from pwe.services import invitations
+from pwe.services import drafts, invitations
 from surveys.definition import Consultation, PointsPage, PortfolioPage
 from surveys.ordering import assign_version, option_order
 
@@ -227,7 +227,17 @@ def _upsert(respondent_id: int, step_id: str, answer: dict, touched: bool | None
 
 
 def save_answer(respondent: Respondent, step_id: str, answer: dict, touched: bool | None = None) -> None:
+    """Save a step's valid answer; its draft is done with."""
     _upsert(respondent.id, step_id, answer, touched)
+    drafts.discard(respondent.id, step_id)
+    db.session.commit()
+
+
+def replace_motivations(respondent: Respondent, step_id: str, texts: dict, draft: dict) -> None:
+    """The saved motivation texts that still answer their question, and the draft that keeps
+    the others (pwe.citizens.drafting), in one transaction."""
+    _upsert(respondent.id, step_id, texts)
+    drafts.save(respondent.id, step_id, draft)
     db.session.commit()
 
 
@@ -257,6 +267,7 @@ def complete(
             )
         )
         db.session.flush()
+        drafts.discard_all([respondent.id])  # never part of what was sent
         if not invitations.use_up(respondent):
             db.session.rollback()
             raise InvitationSpent(respondent.pseudonym)

@@ -16,7 +16,7 @@ from pwe.models import Consultation as ConsultationRow
 from pwe.models import PageAnswer, Respondent, Response
 from pwe.models_officials import ConsultationStatus as Status
 from pwe.models_officials import Invitation, QuotaStop, VoidedResponse
-from pwe.services import audit, invitations, lifecycle, revisions
+from pwe.services import audit, drafts, invitations, lifecycle, revisions
 from pwe.services.export import DOWNLOADS, table_csv
 from surveys.definition import Consultation, QuestionsPage
 
@@ -40,6 +40,7 @@ def erase(row: ConsultationRow, code: str, actor: str) -> None:
     db.session.execute(delete(VoidedResponse).where(VoidedResponse.response_id.in_(response_ids)))
     db.session.execute(delete(Response).where(Response.respondent_id == respondent.id))
     db.session.execute(delete(PageAnswer).where(PageAnswer.respondent_id == respondent.id))
+    drafts.discard_all([respondent.id])
     db.session.execute(delete(QuotaStop).where(QuotaStop.respondent_id == respondent.id))
     # the link stays used up: erasing must not let it be answered again
     db.session.execute(
@@ -87,6 +88,8 @@ def delete_free_texts(row: ConsultationRow, consultation: Consultation, actor: s
     for page_answer in db.session.scalars(answers):
         cleaned, _ = _without_texts({page_answer.step_id: page_answer.answer}, fields)
         page_answer.answer = cleaned[page_answer.step_id]
+    # drafts may hold texts too, and are never exported: they go whole
+    drafts.discard_all(select(Respondent.id).where(Respondent.consultation_id == row.id))
     audit.record(
         actor, "responses.delete_free_texts", f"consultation:{row.slug}", None, {"texts_removed": removed}
     )

@@ -1,4 +1,6 @@
 /* Progressive enhancement only: every page works without this file.
+   Drafts are the server's: "Vorige", the language switch and Recalculate send the step's form,
+   and the server keeps what was typed (pwe/services/drafts.py), so nothing is kept in the tab.
    - moves focus to the error summary so screen reader users hear what to fix;
    - on portfolio and points pages, asks the server (the only authority on the rules) for the
      status of the current choice after each change and shows it in the live region. */
@@ -48,59 +50,12 @@
     }).observe(summaryBox);
   }
 
-  // What was typed or chosen on a step survives "Vorige" and the language switch: it is kept in
-  // this tab (sessionStorage) until the step is sent, and put back when the step is shown again.
-  // A text is put back only under the same question, so a motivation written for "why did you
-  // choose X" never reappears under "why did you not choose X".
+  // A portfolio page records that the respondent changed something, even if they end at the
+  // base plan again: analysts tell "did not engage" from "advised the base plan".
   var stepForm = document.querySelector("form.pwe-step-form");
-  var restored = false;
-  if (stepForm && window.sessionStorage) {
-    var draftKey = "pwe-draft:" + window.location.pathname;
-
-    function questionOf(field) {
-      return field.getAttribute("data-question") || "";
-    }
-
-    function keepDraft() {
-      var draft = {};
-      Array.prototype.forEach.call(stepForm.elements, function (field) {
-        if (!field.name || field.type === "hidden" || field.type === "submit" || field.type === "button") { return; }
-        var entry = draft[field.name] || (draft[field.name] = {question: questionOf(field), values: []});
-        if ((field.type !== "radio" && field.type !== "checkbox") || field.checked) { entry.values.push(field.value); }
-      });
-      try { window.sessionStorage.setItem(draftKey, JSON.stringify(draft)); } catch (full) { /* nothing kept */ }
-    }
-
-    function restoreDraft() {
-      var draft;
-      try { draft = JSON.parse(window.sessionStorage.getItem(draftKey) || "null"); } catch (broken) { draft = null; }
-      if (!draft || document.getElementById("error-summary")) { return false; }
-      Array.prototype.forEach.call(stepForm.elements, function (field) {
-        var entry = draft[field.name];
-        if (!entry || field.type === "hidden") { return; }
-        if (field.type === "radio" || field.type === "checkbox") {
-          field.checked = entry.values.indexOf(field.value) !== -1;
-        } else if (entry.question === questionOf(field)) {
-          field.value = entry.values[0] || "";
-        }
-      });
-      return true;
-    }
-
-    // A portfolio page records that the respondent changed something, even if they end at the
-    // base plan again: analysts tell "did not engage" from "advised the base plan".
-    var touchedField = stepForm.querySelector('input[name="touched"]');
-    function markTouched() { if (touchedField) { touchedField.value = "1"; } }
-    stepForm.addEventListener("change", markTouched);
-
-    restored = restoreDraft();
-    if (restored) { markTouched(); }
-    stepForm.addEventListener("input", keepDraft);
-    stepForm.addEventListener("change", keepDraft);
-    stepForm.addEventListener("submit", function (event) {
-      var button = event.submitter;
-      if (!button || button.value !== "recalculate") { window.sessionStorage.removeItem(draftKey); }
-    });
+  var touchedField = stepForm && stepForm.querySelector('input[name="touched"]');
+  if (touchedField) {
+    stepForm.addEventListener("change", function () { touchedField.value = "1"; });
   }
 
   var form = document.querySelector("form.js-live");
@@ -165,9 +120,5 @@
 
   form.addEventListener("change", showCost);
   form.addEventListener("change", schedule);
-  if (restored) {
-    form.querySelectorAll('input[type="checkbox"]').forEach(function (box) { showCost({target: box}); });
-    schedule();
-  }
   form.addEventListener("input", schedule);
 })();
