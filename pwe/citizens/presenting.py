@@ -386,13 +386,11 @@ def motivation_questions(consultation, page: PortfolioPage, options, chosen: dic
                 option=title,
                 level=_without_step_number(level_label(consultation, option, level, lang)),
             )
-        # which question a draft text answers: the option and the level it was written for
         rows.append(
             {
                 "option": option,
                 "field": f"{MOTIVATION_PREFIX}{option.id}",
                 "label": label,
-                "question": f"{option.id}={level}",
                 "level_text": level_label(consultation, option, level, lang),
             }
         )
