@@ -22,8 +22,9 @@ Form = list[tuple[str, str]]
 
 
 def action_button(action: str) -> str:
-    """The step form's submit buttons: "next" and, without JavaScript, "recalculate"."""
-    return f'button[name="action"][value="{action}"]'
+    """The step form's submit buttons: "next", "previous" and, without JavaScript, "recalculate"
+    (not the hidden one that Enter presses)."""
+    return f'button[name="action"][value="{action}"]:not([hidden])'
 
 
 # Every named control of the step form, in document (and so tab) order.
