@@ -39,6 +39,7 @@ from pwe.i18n import current_language
 from pwe.models import Respondent
 from pwe.services import consultations, drafts, invitations, quotas, responses
 from pwe.templating import identity
+from surveys.definition import PortfolioPage
 from surveys.language import format_number
 
 # why a start or a submission was refused, with how long to wait
@@ -351,14 +352,15 @@ def _keep_draft(ctx: StepContext, answer: dict) -> None:
 
 def _set_aside_motivations(ctx: StepContext, respondent: Respondent, levels: dict) -> None:
     """A changed choice: saved motivation texts whose question changed wait in the draft."""
-    motivation = ctx.next_step.id
-    texts = ctx.saved.get(motivation)
+    page, following = ctx.step.page, ctx.next_step
+    if following is None or not isinstance(page, PortfolioPage):
+        return
+    texts = ctx.saved.get(following.id)
     if not texts:
         return
-    before = drafting.chosen_levels(ctx.step.page, ctx.saved)
-    kept, draft = drafting.set_aside(
-        ctx.step.page, before, levels, texts, drafts.load(respondent.id, motivation)
-    )
+    before = drafting.chosen_levels(page, ctx.saved)
+    kept, draft = drafting.set_aside(page, before, levels, texts, drafts.load(respondent.id, following.id))
+    motivation = following.id
     if kept != texts:
         responses.replace_motivations(respondent, motivation, kept, draft)
 
