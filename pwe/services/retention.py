@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 
 from sqlalchemy import delete, select, update
 
+from analysis.exports.safety import neutralise
 from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import Consultation as ConsultationRow
-from pwe.models import PageAnswer, Respondent, Response
+from pwe.models import PageAnswer, Respondent, Response, StepDraft
 from pwe.models_officials import ConsultationStatus as Status
 from pwe.models_officials import Invitation, QuotaStop, VoidedResponse
 from pwe.services import audit, drafts, invitations, lifecycle, revisions
@@ -118,7 +120,8 @@ def _without_texts(answers: dict, fields: dict[str, set[str] | None]) -> tuple[d
 
 def everything(row: ConsultationRow) -> bytes:
     """A zip of all the platform holds about the consultation: the definition and its
-    revisions, the exports, voided responses, invitation batches and the audit log."""
+    revisions, the exports, voided responses, what unfinished respondents saved or left as
+    drafts, invitation batches and the audit log."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("definition.yaml", row.definition_text)
@@ -146,6 +149,10 @@ def everything(row: ConsultationRow) -> bytes:
             ),
         )
         archive.writestr(
+            "unfinished.csv",
+            _csv(["respondent", "step", "kind", "saved_at", "answer"], _unfinished(row)),
+        )
+        archive.writestr(
             "invitation_batches.csv",
             _csv(
                 ["batch", "links", "started", "completed", "revoked"],
@@ -159,9 +166,36 @@ def everything(row: ConsultationRow) -> bytes:
     return out.getvalue()
 
 
+def _unfinished(row: ConsultationRow) -> list[tuple]:
+    """Saved steps and drafts of respondents without a completed response (the exports hold only
+    completed ones): a respondent's typed texts are held data until they are pruned."""
+    without_response = (
+        select(Respondent.id)
+        .outerjoin(Response, Response.respondent_id == Respondent.id)
+        .where(Respondent.consultation_id == row.id, Response.id.is_(None))
+    )
+    rows: list[tuple] = []
+    for model, kind, column in (
+        (PageAnswer, "saved", PageAnswer.answer),
+        (StepDraft, "draft", StepDraft.values),
+    ):
+        found = db.session.execute(
+            select(Respondent.pseudonym, model.step_id, model.saved_at, column)
+            .join(Respondent, Respondent.id == model.respondent_id)
+            .where(model.respondent_id.in_(without_response))
+            .order_by(Respondent.pseudonym, model.step_id)
+        ).all()
+        rows += [
+            (code, step, kind, saved_at.isoformat(), json.dumps(answer, ensure_ascii=False))
+            for code, step, saved_at, answer in found
+        ]
+    return rows
+
+
 def _csv(header: list[str], rows) -> str:
+    """A CSV file whose text cells a spreadsheet will not run as formulas."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return out.getvalue()

@@ -3,7 +3,9 @@ held about a consultation, and archiving that deletes the invitation links."""
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import zipfile
 
 from sqlalchemy import func, select
@@ -114,3 +116,28 @@ def test_the_retention_period_gives_the_date_the_answers_are_due_to_go(app, exam
         lifecycle.change_status(row, Status.closed, "test")
         assert (lifecycle.keep_until(row) - row.closed_at).days == 30
     assert "The retention period ends on" in admin.get("/admin/c/lelylijn").get_data(as_text=True)
+
+
+def test_the_zip_holds_what_unfinished_respondents_saved_and_drafted_spreadsheet_safe(app, example_texts):
+    from pwe.services import drafts
+    from tests.pwe.test_drafts import walk_to
+    from tests.pwe.visitor import respondent_row
+
+    opened(app, example_texts)
+    unfinished = app.test_client()
+    walk_to(app, unfinished, "lelylijn", lambda s: s.kind == "motivation")
+    with app.app_context():
+        respondent = respondent_row(unfinished, "lelylijn")
+        code = respondent.pseudonym
+        assert drafts.keep(respondent.id, "why-investments", {"why": '=HYPERLINK("http://x")'})
+    archive = zipfile.ZipFile(
+        io.BytesIO(logged_in(app, "analyst").get("/admin/c/lelylijn/everything.zip").get_data())
+    )
+    lines = archive.read("unfinished.csv").decode().splitlines()
+    assert lines[0] == "respondent,step,kind,saved_at,answer"
+    assert any(line.startswith(f"{code},") and ",saved," in line for line in lines[1:])
+    rows = list(csv.reader(lines))
+    draft = next(row for row in rows if row[2] == "draft")
+    # every cell a spreadsheet would read as a formula is quoted; the answer is JSON text
+    assert draft[0] == code and json.loads(draft[4]) == {"why": '=HYPERLINK("http://x")'}
+    assert not any(cell[:1] in "=+-@" for row in rows for cell in row if cell)
