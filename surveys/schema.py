@@ -63,6 +63,8 @@ SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2}\Z")
 # the web forms use these names themselves; "constraints" is the versions' key for constraint changes
 RESERVED_IDS = IGNORED_FIELDS | {"constraints"}
+# The platform's own pages at /c/<slug>/<name>, where a step with that id could not be reached.
+PLATFORM_PAGES = ("thanks", "full", "someone-else")
 QUESTION_TYPES = ("choice", "multi", "number", "text", "postcode4", "scale", "agree")
 # keys a question may only have for some types
 QUESTION_TYPE_KEYS = {
@@ -351,9 +353,26 @@ OPTION = Shape(
 # --- pages --------------------------------------------------------------------------------------
 
 
+def read_page_id(reader: ConsultationReader, value: Any, place: str) -> Any:
+    """A page's id, which is also its step's web address, so the platform's own pages are taken."""
+    if value in PLATFORM_PAGES:
+        taken = ", ".join(f'"{name}"' for name in PLATFORM_PAGES)
+        reader.report(
+            place, f'the id "{value}" is the name of a page of the platform ({taken}); choose another'
+        )
+        return None
+    return read_field_id(reader, value, place)
+
+
 def page_keys(**specific: Key) -> dict[str, Key]:
     """The keys every page has, then the type's own."""
-    return {"id": FIELD_ID, "type": Key(None, required=True), "title": TEXT, "intro": TEXT, **specific}
+    return {
+        "id": Key(read_page_id, required=True),
+        "type": Key(None, required=True),
+        "title": TEXT,
+        "intro": TEXT,
+        **specific,
+    }
 
 
 def check_portfolio(reader: ConsultationReader, values: Fields, place: str) -> None:

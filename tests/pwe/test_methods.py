@@ -90,3 +90,17 @@ def test_head_of_a_step_shows_the_page_without_saving(app, client, example_texts
     assert head.status_code == get.status_code == 200
     assert head.headers["Content-Type"] == get.headers["Content-Type"]
     assert "Reden voor" in get.get_data(as_text=True)  # the saved motivation is still there
+
+
+def test_the_platforms_pages_beside_the_steps_are_the_names_a_page_id_may_not_take(app):
+    from surveys.schema import PLATFORM_PAGES
+
+    prefix = "/c/<slug>/"
+    beside_steps = {
+        rule.rule[len(prefix) :]
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith(prefix)
+        and "/" not in rule.rule[len(prefix) :]
+        and "<" not in rule.rule[len(prefix) :]
+    }
+    assert beside_steps == set(PLATFORM_PAGES)

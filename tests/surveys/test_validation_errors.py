@@ -111,6 +111,11 @@ CASES = {
         "pages[0].questions[0].id",
         'the id "lang" is reserved',
     ),
+    "page named like a page of the platform": (
+        changed("pages[0].id", "thanks"),
+        "pages[0].id",
+        'the id "thanks" is the name of a page of the platform',
+    ),
     "attribute named like a choice-table column": (
         changed("attributes[0].id", "budget"),
         "attributes[0].id",
