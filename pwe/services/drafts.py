@@ -7,13 +7,11 @@ response only. `keep` commits; the other writers leave that to their caller's tr
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from pwe.config import BODY_LIMIT_BYTES
+from pwe.database import upsert_per_step
 from pwe.extensions import db
 from pwe.models import StepDraft, utcnow
 
@@ -41,29 +39,13 @@ def _scalar(value) -> bool:
     return value is None or isinstance(value, (str, int, float, bool))
 
 
-@lru_cache(maxsize=4)
-def _upsert_statement(dialect: str):
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(StepDraft).values(
-        respondent_id=bindparam("respondent_id"),
-        step_id=bindparam("step_id"),
-        values=bindparam("values"),
-        saved_at=bindparam("saved_at"),
-    )
-    # two tabs or a double click overwrite the one draft of a step, never fail
-    return statement.on_conflict_do_update(
-        index_elements=["respondent_id", "step_id"],
-        set_={"values": statement.excluded["values"], "saved_at": statement.excluded.saved_at},
-    )
-
-
 def save(respondent_id: int, step_id: str, values: dict) -> bool:
     """Keep `values` as the step's draft; False (nothing written) when it is too large."""
     kept = bounded(values)
     if kept is None:
         return False
     db.session.connection().execute(
-        _upsert_statement(db.engine.dialect.name),
+        upsert_per_step(StepDraft, "values"),
         {"respondent_id": respondent_id, "step_id": step_id, "values": kept, "saved_at": utcnow()},
     )
     return True

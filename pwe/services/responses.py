@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from random import Random
 
 from sqlalchemy import bindparam, func, select
@@ -14,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from pwe.database import upsert_per_step
 from pwe.extensions import db
 from pwe.flow import steps
 from pwe.models import OPEN_SOURCE, PageAnswer, Respondent, Response, VersionStart, new_handle, utcnow
@@ -191,31 +191,10 @@ def touched_steps(respondent: Respondent | Start) -> dict[str, bool]:
     return {step_id: bool(touched) for step_id, touched in rows}
 
 
-@lru_cache(maxsize=4)
-def _upsert_statement(dialect: str):
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(PageAnswer).values(
-        respondent_id=bindparam("respondent_id"),
-        step_id=bindparam("step_id"),
-        answer=bindparam("answer"),
-        touched=bindparam("touched"),
-        saved_at=bindparam("saved_at"),
-    )
-    # an upsert, so two tabs or a double click never create a second row nor fail
-    return statement.on_conflict_do_update(
-        index_elements=["respondent_id", "step_id"],
-        set_={
-            "answer": statement.excluded.answer,
-            "touched": statement.excluded.touched,
-            "saved_at": statement.excluded.saved_at,
-        },
-    )
-
-
 def _upsert(respondent_id: int, step_id: str, answer: dict, touched: bool | None = None) -> None:
     """Store a step's answer in the session's transaction (Core: no ORM bookkeeping needed)."""
     db.session.connection().execute(
-        _upsert_statement(db.engine.dialect.name),
+        upsert_per_step(PageAnswer, "answer", "touched"),
         {
             "respondent_id": respondent_id,
             "step_id": step_id,
