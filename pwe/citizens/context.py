@@ -46,6 +46,7 @@ class StepContext(Generic[Answering]):
     index: int
     saved: dict[str, dict]
     touched: dict[str, bool] = field(default_factory=dict)  # saved portfolio steps: changed or not
+    draft: dict | None = None  # what was typed on this step and sent unchecked, shown over `saved`
 
     @property
     def step(self) -> Step:

@@ -150,7 +150,13 @@ def submit(slug: str, step_id: str):
         remember_completion(ctx.row, respondent)
         return redirect(url_for("citizens.thanks", slug=slug))
     quota_may_apply = quotas.may_stop(respondent)
-    responses.save_answer(respondent, ctx.step.id, result.answer, presenting.touched(ctx, result.answer))
+    responses.save_answer(
+        respondent,
+        ctx.step.id,
+        result.answer,
+        presenting.touched(ctx, result.answer),
+        drafted=ctx.draft is not None,
+    )
     if ctx.next_step.kind == "motivation":
         _set_aside_motivations(ctx, respondent, result.answer)
     if quota_may_apply and quotas.stop_if_full(respondent, {**ctx.saved, ctx.step.id: result.answer}):
@@ -306,8 +312,8 @@ def _step_context(slug: str, step_id: str):
     found = step_by_id(view, step_id)
     if found is None:
         abort(404)
-    saved = responses.saved_answers(respondent)
-    open_step = next_open_step(view, set(saved))
+    done = responses.progress(respondent, step_id)
+    open_step = next_open_step(view, set(done.saved))
     all_steps = steps(view)
     if open_step is not None and found[0] > all_steps.index(open_step):
         # no skipping ahead: every earlier step must have a valid answer first
@@ -318,8 +324,9 @@ def _step_context(slug: str, step_id: str):
         respondent=respondent,
         steps=all_steps,
         index=found[0],
-        saved=saved,
-        touched=responses.touched_steps(respondent),
+        saved=done.saved,
+        touched=done.touched,
+        draft=done.draft,
     )
 
 
@@ -338,16 +345,14 @@ def _persisted(ctx: StepContext) -> Respondent:
 
 def _shown(ctx: StepContext) -> dict:
     """The step as the respondent left it: their draft over their saved answer."""
-    draft = drafts.load(getattr(ctx.respondent, "id", None), ctx.step.id)
-    return drafting.shown(ctx.step, ctx.saved_or_blank(), ctx.saved, draft)
+    return drafting.shown(ctx.step, ctx.saved_or_blank(), ctx.saved, ctx.draft)
 
 
 def _keep_draft(ctx: StepContext, answer: dict) -> None:
     """Keep what was sent as the step's draft. A start gets its respondent row here, as at its
     first saved step: the session cookie is too small for a page of texts."""
     respondent = _persisted(ctx)
-    earlier = drafts.load(respondent.id, ctx.step.id)
-    drafts.keep(respondent.id, ctx.step.id, drafting.draft_of(ctx.step, answer, ctx.saved, earlier))
+    drafts.keep(respondent.id, ctx.step.id, drafting.draft_of(ctx.step, answer, ctx.saved, ctx.draft))
 
 
 def _set_aside_motivations(ctx: StepContext, respondent: Respondent, levels: dict) -> None:

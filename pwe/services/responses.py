@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from random import Random
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, false, func, null, select, true, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +16,16 @@ from sqlalchemy.orm import joinedload
 from pwe.database import upsert_per_step
 from pwe.extensions import db
 from pwe.flow import steps
-from pwe.models import OPEN_SOURCE, PageAnswer, Respondent, Response, VersionStart, new_handle, utcnow
+from pwe.models import (
+    OPEN_SOURCE,
+    PageAnswer,
+    Respondent,
+    Response,
+    StepDraft,
+    VersionStart,
+    new_handle,
+    utcnow,
+)
 from pwe.models import Consultation as ConsultationRow
 from pwe.services import drafts, invitations
 from surveys.definition import Consultation, PointsPage, PortfolioPage
@@ -179,16 +188,41 @@ def saved_answers(respondent: Respondent | Start) -> dict[str, dict]:
     return {step_id: answer for step_id, answer in rows}
 
 
-def touched_steps(respondent: Respondent | Start) -> dict[str, bool]:
-    """For each saved portfolio step, whether the respondent changed anything on it."""
+@dataclass(frozen=True)
+class Progress:
+    """What a respondent has done so far, as a step page needs it."""
+
+    saved: dict[str, dict]  # step id -> the saved valid answer
+    touched: dict[str, bool]  # saved portfolio steps: whether anything was changed on the page
+    draft: dict | None = None  # the unchecked draft of the step asked about, if any
+
+
+# One round trip for all three: every step page and submission reads them.
+_PROGRESS = union_all(
+    select(PageAnswer.step_id, PageAnswer.answer, PageAnswer.touched, false().label("is_draft")).where(
+        PageAnswer.respondent_id == bindparam("respondent_id")
+    ),
+    select(StepDraft.step_id, StepDraft.values, null(), true()).where(
+        StepDraft.respondent_id == bindparam("respondent_id"), StepDraft.step_id == bindparam("step_id")
+    ),
+)
+
+
+def progress(respondent: Respondent | Start, step_id: str | None = None) -> Progress:
+    """The respondent's saved answers, which portfolio steps they touched, and the draft of
+    `step_id` (none asked: None)."""
     if isinstance(respondent, Start):
-        return {}
-    rows = db.session.execute(
-        select(PageAnswer.step_id, PageAnswer.touched).where(
-            PageAnswer.respondent_id == respondent.id, PageAnswer.touched.is_not(None)
-        )
-    ).all()
-    return {step_id: bool(touched) for step_id, touched in rows}
+        return Progress({}, {})
+    saved, touched, draft = {}, {}, None
+    rows = db.session.execute(_PROGRESS, {"respondent_id": respondent.id, "step_id": step_id})
+    for row_step, value, was_touched, is_draft in rows:
+        if is_draft:
+            draft = value
+            continue
+        saved[row_step] = value
+        if was_touched is not None:
+            touched[row_step] = bool(was_touched)
+    return Progress(saved, touched, draft)
 
 
 def _upsert(respondent_id: int, step_id: str, answer: dict, touched: bool | None = None) -> None:
@@ -205,10 +239,17 @@ def _upsert(respondent_id: int, step_id: str, answer: dict, touched: bool | None
     )
 
 
-def save_answer(respondent: Respondent, step_id: str, answer: dict, touched: bool | None = None) -> None:
-    """Save a step's valid answer; its draft is done with."""
+def save_answer(
+    respondent: Respondent,
+    step_id: str,
+    answer: dict,
+    touched: bool | None = None,
+    drafted: bool = True,
+) -> None:
+    """Save a step's valid answer; its draft, if it has one (`drafted`), is done with."""
     _upsert(respondent.id, step_id, answer, touched)
-    drafts.discard(respondent.id, step_id)
+    if drafted:
+        drafts.discard(respondent.id, step_id)
     db.session.commit()
 
 
@@ -235,14 +276,14 @@ def complete(
     """
     try:
         _upsert(respondent.id, step_id, answer, touched)
-        answers = saved_answers(respondent)
-        frozen = {step.id: answers.get(step.id) for step in steps(consultation)}
+        stored = progress(respondent)
+        frozen = {step.id: stored.saved.get(step.id) for step in steps(consultation)}
         db.session.add(
             Response(
                 respondent_id=respondent.id,
                 consultation_id=respondent.consultation_id,
                 answers=frozen,
-                touched=touched_steps(respondent),
+                touched=stored.touched,
             )
         )
         db.session.flush()
