@@ -10,9 +10,12 @@ import tempfile
 from pathlib import Path
 
 bind = ["127.0.0.1:8000"]
-# sync workers: each request holds one worker, so twice the cores (plus one) keeps the cores busy
-# while some workers wait for the database
-workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
+# sync workers: each request holds one worker. One more than the cores keeps them busy while a
+# worker waits for the database, which answers a request's few short queries in well under a
+# millisecond on the same host or network; more workers only take turns on the same cores (on 2
+# cores, 3 workers served 13% more citizen requests per second than 5: docs/performance.md).
+# With the database far away (several ms per round trip), raise WEB_CONCURRENCY.
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() + 1)
 worker_class = "sync"
 # the app is imported once and forked: workers start at once, also after one was killed;
 # an upgrade therefore restarts gunicorn (a HUP would keep the old code)

@@ -119,7 +119,8 @@ def cpu_seconds(master: int) -> float:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
+        # utime, stime, and those of its ended children (workers recycled after max_requests)
+        total += sum(int(value) for value in fields[11:15])
     return total / ticks
 
 
