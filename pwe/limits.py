@@ -51,8 +51,6 @@ def init_app(app: Flask) -> None:
     # Redis unreachable: count in memory meanwhile rather than turn respondents away
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault("PWE_RATE_LIMIT", settings.BY_NAME["PWE_RATE_LIMIT"].default)
-    # off: Flask-Limiter does no work at all per request, rather than checking an empty limit
-    app.config.setdefault("RATELIMIT_ENABLED", app.config["PWE_RATE_LIMIT"] != settings.RATE_LIMIT_OFF)
     limiter.init_app(app)
 
 

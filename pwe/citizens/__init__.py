@@ -1,6 +1,6 @@
 """The citizens' blueprint: landing page, the steps of a consultation, the thank-you page."""
 
-from flask import Blueprint
+from flask import Blueprint, g
 
 from pwe.extensions import db
 
@@ -10,9 +10,16 @@ bp = Blueprint("citizens", __name__)
 @bp.before_request
 def keep_rows_after_commit() -> None:
     # A citizen request reads its consultation and respondent, commits once or twice, and ends:
-    # expiring them at each commit would only read the same rows again. The session is the
-    # request's own (removed at teardown), so this reaches no other request.
+    # expiring them at each commit would only read the same rows again.
+    g.expired_on_commit = db.session().expire_on_commit
     db.session().expire_on_commit = False
+
+
+@bp.teardown_request
+def expire_rows_after_commit_again(_error) -> None:
+    # the session outlives the request where an app context was pushed around it (CLI, tests)
+    if "expired_on_commit" in g and db.session.registry.has():
+        db.session().expire_on_commit = g.pop("expired_on_commit")
 
 
 from pwe.citizens import invited, routes  # noqa: E402,F401  (registers the views on bp)

@@ -58,9 +58,9 @@ def keep(respondent_id: int, step_id: str, values: dict) -> bool:
     return saved
 
 
-_LOAD = select(StepDraft.values).where(
-    StepDraft.respondent_id == bindparam("respondent_id"), StepDraft.step_id == bindparam("step_id")
-)
+# the draft of one respondent's step (there is at most one), with bound parameters
+OF_STEP = (StepDraft.respondent_id == bindparam("respondent_id"), StepDraft.step_id == bindparam("step_id"))
+_LOAD = select(StepDraft.values).where(*OF_STEP)
 
 
 def load(respondent_id: int | None, step_id: str) -> dict | None:
@@ -72,7 +72,7 @@ def load(respondent_id: int | None, step_id: str) -> dict | None:
 def discard(respondent_id: int, step_id: str) -> None:
     """Delete one step's draft: it was saved validly."""
     db.session.execute(
-        delete(StepDraft).where(StepDraft.respondent_id == respondent_id, StepDraft.step_id == step_id)
+        delete(StepDraft).where(*OF_STEP), {"respondent_id": respondent_id, "step_id": step_id}
     )
 
 

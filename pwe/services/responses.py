@@ -192,9 +192,7 @@ _PROGRESS = union_all(
     select(PageAnswer.step_id, PageAnswer.answer, PageAnswer.touched, false().label("is_draft")).where(
         PageAnswer.respondent_id == bindparam("respondent_id")
     ),
-    select(StepDraft.step_id, StepDraft.values, null(), true()).where(
-        StepDraft.respondent_id == bindparam("respondent_id"), StepDraft.step_id == bindparam("step_id")
-    ),
+    select(StepDraft.step_id, StepDraft.values, null(), true()).where(*drafts.OF_STEP),
 )
 
 
