@@ -14,6 +14,8 @@ from pathlib import Path
 from babel.core import negotiate_locale
 from flask import Flask, g, request, session
 from flask_babel import Babel, get_translations, refresh
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from surveys.language import FALLBACK, LANGUAGES, compile_stale, platform_language
 
@@ -63,6 +65,52 @@ def _translations():
     return found
 
 
+def gettext(text: str) -> str:
+    return _translations().ugettext(text)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translations().ungettext(singular, plural, n)
+
+
+def pgettext(context: str, text: str) -> str:
+    return _translations().upgettext(context, text)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return _translations().unpgettext(context, singular, plural, n)
+
+
+@pass_eval_context
+def _template_gettext(eval_ctx, string: str, /, **variables):
+    return _formatted(eval_ctx, gettext(string), variables)
+
+
+@pass_eval_context
+def _template_ngettext(eval_ctx, singular: str, plural: str, num: int, /, **variables):
+    variables.setdefault("num", num)
+    return _formatted(eval_ctx, ngettext(singular, plural, num), variables)
+
+
+@pass_eval_context
+def _template_pgettext(eval_ctx, context: str, string: str, /, **variables):
+    variables.setdefault("context", context)
+    return _formatted(eval_ctx, pgettext(context, string), variables)
+
+
+@pass_eval_context
+def _template_npgettext(eval_ctx, context: str, singular: str, plural: str, num: int, /, **variables):
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    return _formatted(eval_ctx, npgettext(context, singular, plural, num), variables)
+
+
+def _formatted(eval_ctx, message: str, variables: dict):
+    # as Jinja's new-style gettext: always a format string, so "%%" reads the same with or
+    # without values; in an escaped template the message is trusted and the values are not
+    return (Markup(message) if eval_ctx.autoescape else message) % variables
+
+
 def platform_locale() -> str:
     """The locale of the platform's words and numbers: the request's language, or for a
     consultation in a language the platform does not speak, its default language if the platform
@@ -76,15 +124,20 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DOMAIN", DOMAIN)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", FALLBACK)
     Babel(app, locale_selector=platform_locale)
-    # the i18n extension Flask-Babel added attaches this method at run time (Environment.extend)
+    # the i18n extension Flask-Babel added attaches this method at run time (Environment.extend);
+    # it also makes {% trans %} blocks pass their variables the new-style way
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda text: _translations().ugettext(text),
-        ngettext=lambda singular, plural, n: _translations().ungettext(singular, plural, n),
-        pgettext=lambda context, text: _translations().upgettext(context, text),
-        npgettext=lambda context, singular, plural, n: _translations().unpgettext(
-            context, singular, plural, n
-        ),
-        newstyle=True,
+        gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext, newstyle=True
+    )
+    # The extension's new-style wrappers reach the catalog through three template calls per
+    # message; a step page asks for dozens. These do the same (the message trusted, the values
+    # escaped, always formatted) in one call.
+    app.jinja_env.globals.update(
+        _=_template_gettext,
+        gettext=_template_gettext,
+        ngettext=_template_ngettext,
+        pgettext=_template_pgettext,
+        npgettext=_template_npgettext,
     )
 
     @app.before_request

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, get_template_attribute, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from pwe.caching import BoundedCache
 from pwe.i18n import current_language
 from surveys.answers import OPT_OUT
 from surveys.definition import Consultation, Option
@@ -81,6 +82,45 @@ def identity() -> Identity:
     )
 
 
+# Parts of the layout that are the same on many pages, rendered once per process. A key holds
+# everything its part depends on; the request's own path is put in after.
+_LAYOUT: BoundedCache[str] = BoundedCache(512)
+_PATH = "pwe-path-of-this-page"
+
+
+def language_switcher(languages, form_id: str | None = None) -> Markup:
+    """The languages the page is offered in, each linking to (or, with form_id, a button of that
+    form sending to) this page in that language."""
+    key = ("languages", tuple(languages), *_languages_of_page(), form_id)
+
+    def render() -> str:
+        macro = get_template_attribute("_macros.html", "language_switcher")
+        return str(macro(languages, form_id, _PATH))
+
+    return Markup(_LAYOUT.get(key, render).replace(_PATH, str(escape(request.path))))
+
+
+def footer() -> Markup:
+    """Who is behind the page, with the consultation's privacy, cookie and accessibility links."""
+    who = identity()
+    key = ("footer", who, *_languages_of_page(), request.script_root)
+    return Markup(
+        _LAYOUT.get(key, lambda: current_app.jinja_env.get_template("_footer.html").render(who=who))
+    )
+
+
+def _languages_of_page() -> tuple[str, str | None]:
+    # the platform's words follow the consultation's default where they lack its language
+    return current_language(), g.get("lang_default")
+
+
+def static_url(filename: str) -> str:
+    """url_for("static", filename=...), built once per file and mount point."""
+    return _LAYOUT.get(
+        ("static", filename, request.script_root), lambda: url_for("static", filename=filename)
+    )
+
+
 def init_app(app: Flask) -> None:
     def num(value) -> str:
         return "" if value is None else format_number(value, g.lang)
@@ -105,4 +145,7 @@ def init_app(app: Flask) -> None:
         platform_languages=LANGUAGES,
         OPT_OUT=OPT_OUT,
         identity=identity,
+        language_switcher=language_switcher,
+        footer=footer,
+        static_url=static_url,
     )

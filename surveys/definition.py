@@ -8,6 +8,7 @@ Texts are normalised to a {language: text} map; see `Text`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 Number = int | float
@@ -231,7 +232,15 @@ class Consultation:
         return next(c for c in self.constraints if c.id == constraint_id)
 
     def for_version(self, version_id: str | None) -> Consultation:
-        """This consultation with a design version's changes applied (itself for None)."""
+        """This consultation with a design version's changes applied (itself for None); made
+        once per version, as every page of a respondent asks for theirs."""
         from surveys.versions import apply_version
 
-        return apply_version(self, version_id)
+        made = self._versions.get(version_id)
+        if made is None:
+            made = self._versions[version_id] = apply_version(self, version_id)
+        return made
+
+    @cached_property
+    def _versions(self) -> dict[str | None, Consultation]:
+        return {}  # not a field: a copy made by dataclasses.replace starts without

@@ -44,6 +44,7 @@ def platform_language(lang: str | None, default: str | None = None) -> str:
     return default if default is not None and default in LANGUAGES else FALLBACK
 
 
+@lru_cache(maxsize=64)
 def language_name(code: str) -> str:
     """A language named in its own words (Nederlands, English, Frysk), so a reader finds theirs
     whatever language the page is in."""
@@ -64,6 +65,8 @@ def babel_locale(lang: str) -> str:
     return "en_GB" if code == "en" else code
 
 
+# Babel formats slowly, and the pages write the same few numbers over and over
+@lru_cache(maxsize=4096, typed=True)
 def format_number(value: Any, lang: str) -> str:
     """A number as its readers write it: 2.000,5 in Dutch and Frisian, 2,000.5 in English; every
     decimal the value has is kept (a level of 0.25 is not rounded to 0.3)."""

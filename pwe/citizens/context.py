@@ -86,7 +86,7 @@ class StepContext(Generic[Answering]):
 
 def load_consultation(slug: str, allow_closed: bool = False) -> tuple[ConsultationRow, Consultation]:
     """The consultation behind a URL, and the request's language set from its languages."""
-    row = consultations.find(slug)
+    row = find_consultation(slug)
     if row is None:
         abort(404)
     status = lifecycle.effective_status(row)
@@ -104,6 +104,11 @@ def load_consultation(slug: str, allow_closed: bool = False) -> tuple[Consultati
     return row, consultation
 
 
+def find_consultation(slug: str) -> ConsultationRow | None:
+    """The stored consultation `slug`, read with the respondent this session holds there."""
+    return consultations.find(slug, respondent_handle=_session_handle(slug))
+
+
 def current_respondent(row: ConsultationRow) -> Respondent | Start | None:
     """Who this session is in `row`: their respondent row, their start (consented, nothing saved
     yet), or None. Reading never writes: GET and HEAD change nothing."""
@@ -112,7 +117,7 @@ def current_respondent(row: ConsultationRow) -> Respondent | Start | None:
         return _completed(row, entry)
     start = Start.from_session(entry) if isinstance(entry, dict) else None
     handle = start.handle if start else entry
-    if not isinstance(handle, str) or not handle:
+    if not _is_handle(handle):
         return None
     respondent = responses.by_handle(handle)
     if respondent is not None:
@@ -120,6 +125,18 @@ def current_respondent(row: ConsultationRow) -> Respondent | Start | None:
     if start is None or start.definition_hash != row.definition_hash:
         return None  # the definition changed before this start saved anything: begin again
     return start
+
+
+def _session_handle(slug: str) -> str | None:
+    """The handle this session holds for the consultation `slug`, if any."""
+    entry = session.get(SESSION_KEY, {}).get(slug)
+    if isinstance(entry, dict):
+        entry = entry.get("done", entry.get("handle"))
+    return entry if _is_handle(entry) else None
+
+
+def _is_handle(value) -> bool:
+    return isinstance(value, str) and bool(value)
 
 
 def remember_respondent(row: ConsultationRow, respondent: Respondent | Start) -> None:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from flask import request
 
+from pwe.citizens.context import find_consultation
 from pwe.flow import steps
 from pwe.limits import configured_limit, counted, invited, limiter
-from pwe.services.consultations import definition_of, find
+from pwe.services.consultations import definition_of
 
 
 def _not_the_last_step() -> bool:
     """Saving an ordinary step is never limited; only the submission that completes a response."""
     args = request.view_args or {}
-    row = find(args.get("slug", ""))
+    row = find_consultation(args.get("slug", ""))
     return row is None or steps(definition_of(row))[-1].id != args.get("step_id")
 
 

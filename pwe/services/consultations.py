@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from flask import g, has_request_context
 from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from pwe.caching import BoundedCache
 from pwe.extensions import db
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import Respondent, utcnow
 from pwe.models_officials import ConsultationStatus as Status
-from pwe.services import audit, lifecycle, revisions
+from pwe.services import audit, lifecycle, responses, revisions
 from pwe.services.responses import started_count
 from surveys.definition import Consultation
 from surveys.load import definition_hash, parse
@@ -117,17 +118,33 @@ def definition_of(row: ConsultationRow) -> Consultation:
 
 
 _BY_SLUG = select(ConsultationRow).where(ConsultationRow.slug == bindparam("slug"))
+_BY_SLUG_WITH_RESPONDENT = (
+    select(ConsultationRow, Respondent)
+    .outerjoin(Respondent, Respondent.handle == bindparam("handle"))
+    .options(joinedload(Respondent.response))
+    .where(ConsultationRow.slug == bindparam("slug"))
+)
 
 
-def find(slug: str) -> ConsultationRow | None:
+def find(slug: str, respondent_handle: str | None = None) -> ConsultationRow | None:
     """The stored consultation `slug`; looked up once per request (the limits, the view and the
-    templates all ask)."""
+    templates all ask). With the handle a citizen's session holds, their respondent row (or that
+    there is none) comes in the same query, and responses.by_handle answers without one."""
     found = g.setdefault("consultation_rows", {}) if has_request_context() else {}
     row = found.get(slug)
-    if row is None or inspect(row).detached or inspect(row).deleted:
+    if row is not None and not inspect(row).detached and not inspect(row).deleted:
+        return row
+    if respondent_handle is None:
         row = db.session.scalar(_BY_SLUG, {"slug": slug})
+    else:
+        pair = db.session.execute(
+            _BY_SLUG_WITH_RESPONDENT, {"slug": slug, "handle": respondent_handle}
+        ).one_or_none()
+        row, respondent = pair if pair is not None else (None, None)
         if row is not None:
-            found[slug] = row
+            responses.loaded(respondent_handle, respondent)
+    if row is not None:
+        found[slug] = row
     return row
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from random import Random
 
-from sqlalchemy import bindparam, false, func, null, select, true, union_all
+from flask import g, has_request_context
+from sqlalchemy import bindparam, false, func, inspect, null, select, true, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -150,10 +151,12 @@ def persist(row: ConsultationRow, respondent: Respondent | Start, language: str)
             db.session.commit()
         except IntegrityError:  # the same start saved in another tab at the same moment
             db.session.rollback()
+            _loaded_in_request().pop(respondent.handle, None)  # it was not there when read
             existing = by_handle(respondent.handle)
             if existing is None:
                 raise
             return persist(row, existing, language)
+        loaded(created.handle, created)
         return created
     if respondent.language != language:  # an unchanged row is not flushed
         respondent.language = language
@@ -291,4 +294,26 @@ def complete(
 
 
 def by_handle(handle: str) -> Respondent | None:
-    return db.session.scalar(_BY_HANDLE, {"handle": handle})
+    """The respondent whose session holds `handle`, read at most once per request."""
+    known = _loaded_in_request()
+    if handle in known:
+        respondent = known[handle]
+        if respondent is None or not (inspect(respondent).detached or inspect(respondent).deleted):
+            return respondent
+    respondent = known[handle] = db.session.scalar(_BY_HANDLE, {"handle": handle})
+    return respondent
+
+
+def loaded(handle: str, respondent: Respondent | None) -> None:
+    """What a query of this request found for `handle` (consultations.find reads it along)."""
+    _loaded_in_request()[handle] = respondent
+
+
+def forget_loaded() -> None:
+    """At the end of a request: what it read is not kept for the next one."""
+    if has_request_context():
+        g.pop("respondents_by_handle", None)
+
+
+def _loaded_in_request() -> dict[str, Respondent | None]:
+    return g.setdefault("respondents_by_handle", {}) if has_request_context() else {}
