@@ -7,7 +7,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from threading import Lock
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from flask import g, has_request_context
+from sqlalchemy import inspect
 
 Value = TypeVar("Value")
 
@@ -36,3 +39,27 @@ class BoundedCache(Generic[Value]):
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+
+
+_OF_REQUEST = "rows_of_request"
+
+
+def rows_of_request(kind: str) -> dict[Hashable, Any]:
+    """Rows a request has read, by kind and key, so its views, limits and templates read each
+    once. Outside a request nothing is kept."""
+    if not has_request_context():
+        return {}
+    return g.setdefault(_OF_REQUEST, {}).setdefault(kind, {})
+
+
+def forget_rows_of_request() -> None:
+    """At the end of a request: an app context pushed around several (tests, commands) would
+    otherwise hand the next one rows read before it."""
+    if has_request_context():
+        g.pop(_OF_REQUEST, None)
+
+
+def still_usable(row) -> bool:
+    """A remembered row is still in the session and not deleted."""
+    state = inspect(row)
+    return not state.detached and not state.deleted

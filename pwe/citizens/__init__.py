@@ -2,8 +2,8 @@
 
 from flask import Blueprint, g
 
+from pwe.caching import forget_rows_of_request
 from pwe.extensions import db
-from pwe.services import responses
 
 bp = Blueprint("citizens", __name__)
 
@@ -21,7 +21,7 @@ def expire_rows_after_commit_again(_error) -> None:
     # the session outlives the request where an app context was pushed around it (CLI, tests)
     if "expired_on_commit" in g and db.session.registry.has():
         db.session().expire_on_commit = g.pop("expired_on_commit")
-    responses.forget_loaded()  # so does g: the next request reads its respondent afresh
+    forget_rows_of_request()  # so does g: the next request reads its rows afresh
 
 
 from pwe.citizens import invited, routes  # noqa: E402,F401  (registers the views on bp)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g, has_request_context
-from sqlalchemy import bindparam, func, inspect, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from pwe.caching import BoundedCache
+from pwe.caching import BoundedCache, rows_of_request, still_usable
 from pwe.extensions import db
 from pwe.models import Consultation as ConsultationRow
 from pwe.models import Respondent, utcnow
@@ -130,9 +129,9 @@ def find(slug: str, respondent_handle: str | None = None) -> ConsultationRow | N
     """The stored consultation `slug`; looked up once per request (the limits, the view and the
     templates all ask). With the handle a citizen's session holds, their respondent row (or that
     there is none) comes in the same query, and responses.by_handle answers without one."""
-    found = g.setdefault("consultation_rows", {}) if has_request_context() else {}
+    found = rows_of_request("consultation")
     row = found.get(slug)
-    if row is not None and not inspect(row).detached and not inspect(row).deleted:
+    if row is not None and still_usable(row):
         return row
     if respondent_handle is None:
         row = db.session.scalar(_BY_SLUG, {"slug": slug})

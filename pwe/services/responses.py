@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from random import Random
 
-from flask import g, has_request_context
-from sqlalchemy import bindparam, false, func, inspect, null, select, true, union_all
+from sqlalchemy import bindparam, false, func, null, select, true, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from pwe.caching import rows_of_request, still_usable
 from pwe.database import upsert_per_step
 from pwe.extensions import db
 from pwe.flow import steps
@@ -151,7 +151,7 @@ def persist(row: ConsultationRow, respondent: Respondent | Start, language: str)
             db.session.commit()
         except IntegrityError:  # the same start saved in another tab at the same moment
             db.session.rollback()
-            _loaded_in_request().pop(respondent.handle, None)  # it was not there when read
+            rows_of_request("respondent").pop(respondent.handle, None)  # not there when read
             existing = by_handle(respondent.handle)
             if existing is None:
                 raise
@@ -295,25 +295,13 @@ def complete(
 
 def by_handle(handle: str) -> Respondent | None:
     """The respondent whose session holds `handle`, read at most once per request."""
-    known = _loaded_in_request()
-    if handle in known:
-        respondent = known[handle]
-        if respondent is None or not (inspect(respondent).detached or inspect(respondent).deleted):
-            return respondent
+    known = rows_of_request("respondent")
+    if handle in known and (known[handle] is None or still_usable(known[handle])):
+        return known[handle]
     respondent = known[handle] = db.session.scalar(_BY_HANDLE, {"handle": handle})
     return respondent
 
 
 def loaded(handle: str, respondent: Respondent | None) -> None:
     """What a query of this request found for `handle` (consultations.find reads it along)."""
-    _loaded_in_request()[handle] = respondent
-
-
-def forget_loaded() -> None:
-    """At the end of a request: what it read is not kept for the next one."""
-    if has_request_context():
-        g.pop("respondents_by_handle", None)
-
-
-def _loaded_in_request() -> dict[str, Respondent | None]:
-    return g.setdefault("respondents_by_handle", {}) if has_request_context() else {}
+    rows_of_request("respondent")[handle] = respondent
