@@ -7,9 +7,10 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from pwe import create_app
 from pwe.database import upgrade
@@ -17,8 +18,46 @@ from pwe.extensions import db
 from surveys import examples
 
 EXAMPLES = examples.folder()
-POSTGRES_URL = os.environ.get("PWE_TEST_DATABASE_URL")
+
+
+def _postgres_url() -> str | None:
+    """The PostgreSQL database of this test process. Parallel workers (pytest -n) each get a
+    database of their own beside the configured one, since every test empties its tables."""
+    url = os.environ.get("PWE_TEST_DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    parts = urlsplit(url)
+    worker_url = urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_{worker}"))
+    _recreate(url, database_name(worker_url))
+    return worker_url
+
+
+def database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def _recreate(admin_url: str, name: str, *, drop_only: bool = False) -> None:
+    from pwe.config import normalise_database_url
+
+    admin = create_engine(normalise_database_url(admin_url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if not drop_only:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+
+
+POSTGRES_URL = _postgres_url()
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def pytest_sessionfinish(session, exitstatus):
+    configured = os.environ.get("PWE_TEST_DATABASE_URL")
+    if configured and POSTGRES_URL and POSTGRES_URL != configured:
+        _recreate(configured, database_name(POSTGRES_URL), drop_only=True)
 
 
 def make_app(database_url: str, instance_path: Path, **settings):

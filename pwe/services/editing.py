@@ -15,7 +15,9 @@ from pwe.extensions import db
 from pwe.models import Consultation as ConsultationRow
 from pwe.models_officials import ConsultationStatus as Status
 from pwe.services import audit, consultations, revisions
+from surveys import yaml_guard
 from surveys.load import Problem, definition_hash, parse, problems
+from surveys.reader import parse_yaml
 from surveys.structure import texts_only_changed
 
 
@@ -154,8 +156,8 @@ def scratch(slug: str, title: str, languages: list[str]) -> str:
 def data_of(text: str) -> dict | None:
     """The YAML data, or None when the text is no mapping (then only the YAML editor helps)."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
+        _, data = parse_yaml(text)
+    except (yaml.YAMLError, yaml_guard.Refused, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 

@@ -21,7 +21,9 @@ import requests
 from tests.pwe.visitor import read_form
 
 ROOT = Path(__file__).resolve().parents[2]
-PORTS = range(18100, 18200)
+# parallel test workers (pytest -n) each probe their own range, so two never pick one port
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+PORTS = range(18100 + 100 * _WORKER, 18200 + 100 * _WORKER)
 POSTGRES_BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
 
 

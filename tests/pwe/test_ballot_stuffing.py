@@ -333,8 +333,8 @@ def test_an_ipv6_client_counts_by_its_64_network(lelylijn):
 def test_an_unreachable_redis_does_not_turn_respondents_away(database_url, tmp_path, example_texts):
     from tests.conftest import make_app
 
-    # nothing listens on this loopback port: the limiter counts in memory meanwhile
-    app = make_app(database_url, tmp_path / "no-redis", REDIS_URL="redis://127.0.0.1:18349/0")
+    # port 1 is privileged and unused, so nothing answers: the limiter counts in memory meanwhile
+    app = make_app(database_url, tmp_path / "no-redis", REDIS_URL="redis://127.0.0.1:1/0")
     try:
         with app.app_context():
             import_definition(example_texts["lelylijn"], open_now=True)

@@ -4,6 +4,7 @@ revisions, new consultations and the preview that stores nothing."""
 from __future__ import annotations
 
 import io
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -70,6 +71,27 @@ def test_validation_messages_are_shown_and_an_invalid_draft_is_kept_but_cannot_o
     assert "not valid" in editor.get("/admin/c/lelylijn").get_data(as_text=True)
     with app.app_context():
         assert find("lelylijn").status.value == "draft"
+
+
+def test_a_draft_whose_aliases_explode_is_refused_by_the_forms_at_once(app, example_texts):
+    """The YAML editor keeps such a draft with its message; the structured forms, which read the
+    latest draft, refuse it in the same guarded way instead of expanding it."""
+    with app.app_context():
+        import_definition(example_texts["lelylijn"])
+    editor = logged_in(app, "editor")
+    laughs = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    laughs += [
+        f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]"
+        for a, b in zip("abcdefgh", "bcdefghi")
+    ]
+    bomb = "\n".join(laughs) + "\n"
+    saved = post(editor, "/admin/c/lelylijn/edit", {"definition": bomb}, token_from="/admin/c/lelylijn/edit")
+    assert saved.status_code == 302
+    assert "aliases" in editor.get("/admin/c/lelylijn/edit").get_data(as_text=True)
+    started = time.monotonic()
+    response = editor.get("/admin/c/lelylijn/form/general")
+    assert response.status_code == 409 and "YAML editor" in response.get_data(as_text=True)
+    assert time.monotonic() - started < 5
 
 
 def test_a_frozen_consultation_refuses_option_changes_and_accepts_typo_fixes(app, client, example_texts):
