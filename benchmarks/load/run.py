@@ -17,6 +17,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import secrets
 import signal
 import subprocess
@@ -111,8 +112,25 @@ def gunicorn(app: str, port: int, env: dict[str, str], folder: Path):
 def cpu_seconds(master: int) -> float:
     """CPU time used so far by gunicorn's master and its workers (Linux /proc): unlike wall
     time, it hardly depends on what else the machine is doing."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    pids = [master] + [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return _process_seconds([master, *map(int, children)])
+
+
+def postgres_seconds() -> float:
+    """CPU time used so far by the machine's PostgreSQL processes: the server and the backends
+    serving the platform (ended backends count in the server's children's time)."""
+    pids = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _command(p) == "postgres"]
+    return _process_seconds(pids)
+
+
+def _command(process: Path) -> str:
+    try:
+        return (process / "comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _process_seconds(pids: list[int]) -> float:
     total = 0
     for pid in pids:
         try:
@@ -121,7 +139,15 @@ def cpu_seconds(master: int) -> float:
             continue
         # utime, stime, and those of its ended children (workers recycled after max_requests)
         total += sum(int(value) for value in fields[11:15])
-    return total / ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, all) CPU seconds of the whole machine so far, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle and waiting for I/O
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (sum(values[:8]) - idle) / ticks, sum(values[:8]) / ticks
 
 
 def locust(user_class: str, url: str, users: int, rate: int, think: str, duration: int, folder: Path) -> dict:
@@ -129,6 +155,8 @@ def locust(user_class: str, url: str, users: int, rate: int, think: str, duratio
     result = folder / f"{user_class}-{users}.json"
     env = {**os.environ, "LOAD_THINK": think, "LOAD_RESULT": str(result), "PYTHONPATH": str(ROOT)}
     load_before = os.getloadavg()[0]
+    own_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    postgres_before, machine_before = postgres_seconds(), machine_busy()
     subprocess.run(
         [
             sys.executable,
@@ -159,6 +187,8 @@ def locust(user_class: str, url: str, users: int, rate: int, think: str, duratio
         check=False,
         timeout=duration + 300,
     )
+    own_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    postgres_used, machine_after = postgres_seconds() - postgres_before, machine_busy()
     with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
         rows = {row["Name"]: row for row in csv.DictReader(stats)}
     total = rows["Aggregated"]
@@ -172,6 +202,13 @@ def locust(user_class: str, url: str, users: int, rate: int, think: str, duratio
         "p99_ms": float(total["99%"]),
         "journeys": sum(journeys.values()),
         "load": (load_before, os.getloadavg()[0]),
+        # the load generator is a child this process waited for: its CPU time is exact
+        "locust_s": (own_after.ru_utime + own_after.ru_stime) - (own_before.ru_utime + own_before.ru_stime),
+        "postgres_s": postgres_used,
+        # cores in use over the run, whatever used them: 2.0 on 2 cores is a saturated machine
+        "cores_busy": (machine_after[0] - machine_before[0])
+        / max(1e-9, machine_after[1] - machine_before[1])
+        * (os.cpu_count() or 1),
         "pages": {name: row for name, row in rows.items() if name != "Aggregated"},
     }
 
@@ -227,7 +264,7 @@ def main() -> int:
         share = results["capacity"]["rps"] / results["bare endpoint"]["rps"]
         verdicts.append(
             (
-                f"capacity: citizen pages at {share:.0%} of the bare endpoint's requests/s "
+                f"capacity: citizen pages at {share:.1%} of the bare endpoint's requests/s "
                 f"(target >= {CAPACITY_SHARE:.0%})",
                 share >= CAPACITY_SHARE,
             )
@@ -247,6 +284,32 @@ def main() -> int:
             f"| {name} | {r['requests']} | {r['failures']} | {r['rps']:.1f} | {r['median_ms']:.0f} | "
             f"{r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['journeys'] if 'new_responses' in r else '-'} | "
             f"{r.get('new_responses', '-')} | {r['cpu_ms']:.1f} | {r['load'][0]:.1f} / {r['load'][1]:.1f} |"
+        )
+    print(
+        "\n| run | requests/s | gunicorn | PostgreSQL | locust | all three | cores busy |\n"
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    )
+    for name, r in results.items():
+        per_request = {
+            part: seconds * 1000 / max(1, r["requests"])
+            for part, seconds in (("locust", r["locust_s"]), ("postgres", r["postgres_s"]))
+        }
+        together = r["cpu_ms"] + per_request["postgres"] + per_request["locust"]
+        r["all_ms"] = together
+        print(
+            f"| {name} | {r['rps']:.1f} | {r['cpu_ms']:.1f} | {per_request['postgres']:.1f} | "
+            f"{per_request['locust']:.1f} | {together:.1f} | {r['cores_busy']:.2f} |"
+        )
+    print("\n(CPU ms per request; cores busy: the whole machine's average over the run)")
+    if "realistic" in results:
+        users, _, think = SCENARIOS["realistic"]
+        low, high = (float(part) for part in think.split(","))
+        # each page is opened (GET) and, after the thinking, sent (POST)
+        offered = users * 2 / ((low + high) / 2)
+        needed = offered * results["realistic"]["all_ms"] / 1000
+        print(
+            f"\nrealistic: {users} respondents offer about {offered:.0f} requests/s; at the CPU per "
+            f"request measured above that needs {needed:.1f} cores of the machine's {os.cpu_count()}"
         )
     print()
     for text, ok in verdicts:
