@@ -1,5 +1,5 @@
 """axe-core finds no WCAG 2.2 A/AA violation on any citizen page, error states included,
-on a phone and on a desktop."""
+on a phone and on a desktop, and without the platform's JavaScript."""
 
 from __future__ import annotations
 
@@ -40,7 +40,28 @@ class Audit:
 @pytest.mark.parametrize("viewport", ["mobile", "desktop"])
 @pytest.mark.parametrize("slug", SLUGS)
 def test_no_wcag_violation_on_any_citizen_page(open_page, live_server, slug, viewport):
-    page = open_page(viewport)
+    audit_every_page(open_page(viewport), live_server, slug, scripts=True)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_no_wcag_violation_on_any_citizen_page_without_javascript(open_page, live_server, slug):
+    """The pages as a browser without JavaScript gets them: axe is itself a script, so the
+    browser runs scripts but the platform's own are never delivered."""
+    page = open_page("mobile")
+    blocked: list[str] = []
+
+    def refuse(route):
+        blocked.append(route.request.url)
+        route.abort()
+
+    page.route("**/static/js/**", refuse)
+    audit_every_page(page, live_server, slug, scripts=False)
+    assert blocked, "the platform's script was not asked for, so nothing was left out"
+    # pwe.js marks the page it enhances; this one stayed as the server sent it
+    assert not page.evaluate("document.documentElement.classList.contains('js')")
+
+
+def audit_every_page(page: Page, live_server, slug: str, scripts: bool) -> None:
     audit = Audit(page)
     respondent = BrowserRespondent(page, live_server, slug)
     page.goto("/")
@@ -50,7 +71,7 @@ def test_no_wcag_violation_on_any_citizen_page(open_page, live_server, slug, vie
     respondent.open_landing()
     audit("landing")
     respondent.start(consent=False, age_ok=False)
-    assert_error_summary(page)
+    assert_error_summary(page, focused=scripts)  # the script moves the focus to it
     audit("landing with errors")
     respondent.start()
 
