@@ -44,6 +44,25 @@ def text_in(value: Any, lang: str) -> str:
     return "" if value is None else str(value)
 
 
+def item_names(data: dict, key: str, lang: str) -> dict[str, str]:
+    """What a form calls each limit or attribute (`key`: "constraints" or "attributes"): its label
+    and unit in `lang`, or in the consultation's first language when it has no text in `lang`;
+    its id while it has no label."""
+    items = data.get(key)
+    languages = [lang, *languages_of(data)]
+    names = {}
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            continue
+        label = next((text for code in languages if (text := text_in(item.get("label"), code).strip())), "")
+        unit = next((text for code in languages if (text := text_in(item.get("unit"), code).strip())), "")
+        if not label:
+            names[item["id"]] = item["id"]
+        else:
+            names[item["id"]] = f"{label} ({unit})" if unit else label
+    return names
+
+
 def read_text(form, place: str, languages: list[str], old: Any) -> Any:
     """A text from one input per language: a plain string stays one while every language has
     the same words; empty everywhere removes it (None)."""

@@ -7,6 +7,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from pwe.i18n import current_language
 from pwe.officials import bp, page_forms, version_form
 from pwe.officials import definition_form as df
 from pwe.officials.access import actor, requires
@@ -43,6 +44,7 @@ def _render(row, part: str, data: dict, found: list[Problem], status: int = 200,
         parts=PARTS,
         data=data,
         languages=df.languages_of(data),
+        lang=current_language(),
         problems=found,
         errors=errors,
         df=df,

@@ -287,6 +287,52 @@ def test_a_pairs_page_edits_numbers_sets_variants_and_the_money_attribute(app, e
     assert len(page.sets[4]) == 3 and page.sets[4][2] == dict.fromkeys(page.attributes, 0)
 
 
+def labels(page: str, field_prefix: str) -> list[str]:
+    return [
+        unescape(label)
+        for label in re.findall(rf'<label class="utrecht-form-label" for="{field_prefix}[^"]*">([^<]*)', page)
+    ]
+
+
+def test_numbers_of_limits_and_attributes_are_labelled_by_name_and_unit(app, example_texts):
+    """Officials see "Reistijd Amsterdam–Groningen (minuten)" beside a number, not the id, in their
+    own language when the consultation has it and in its first language otherwise."""
+    with app.app_context():
+        import_definition(example_texts["lelylijn"])
+    editor = logged_in(app, "editor")
+    dutch = editor.get("/admin/c/lelylijn/form/pages/2?lang=nl").get_data(as_text=True)
+    assert labels(dutch, "f-pages-2-sets-0-0-")[:2] == [
+        "Aantal stations onderweg (stations)",
+        "Reistijd Amsterdam–Groningen (minuten)",
+    ]
+    english = editor.get("/admin/c/lelylijn/form/pages/1/options?lang=en").get_data(as_text=True)
+    assert labels(english, "f-pages-1-options-0-use-") == ["Budget (million euro)"]
+    assert labels(english, "f-pages-1-options-0-effects-")[0] == "Travel time saved (minutes)"
+    frisian = editor.get("/admin/c/lelylijn/form/pages/2?lang=fy").get_data(as_text=True)
+    assert labels(frisian, "f-pages-2-sets-0-0-")[0] == "Aantal stations onderweg (stations)"
+
+
+def test_a_limit_or_attribute_without_a_label_is_named_by_its_id():
+    from pwe.officials.definition_form import item_names
+
+    data = {
+        "languages": ["nl", "en"],
+        "attributes": [
+            {"id": "stops", "label": {"nl": "Haltes"}},
+            {"id": "fresh"},
+            {"id": "cost", "label": {"nl": "", "en": "Cost"}, "unit": {"en": "euro"}},
+            "not a mapping",
+            {"label": {"nl": "no id"}},
+        ],
+    }
+    assert item_names(data, "attributes", "en") == {
+        "stops": "Haltes",
+        "fresh": "fresh",
+        "cost": "Cost (euro)",
+    }
+    assert item_names({"attributes": "broken"}, "attributes", "nl") == {}
+
+
 def test_a_set_left_with_one_variant_gets_its_message_beside_it(app, example_texts):
     url = "/admin/c/lelylijn/form/pages/2"
     response, _ = edited(app, example_texts, url, {"pages[2].sets[1][1].remove": "1"})
