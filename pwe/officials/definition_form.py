@@ -13,20 +13,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from flask_babel import lazy_gettext as _l
-
-from pwe.services.editing import data_of
 
 TEXT_KEYS = ("title", "intro", "privacy", "thanks")
 NUMBER_KEYS = ("min_age", "duration_minutes")
 PAGE_TYPES = ("questions", "statements", "portfolio", "points", "pairs")
-
-
-def dumped(data: dict, original_text: str) -> str:
-    if data == data_of(original_text):
-        return original_text
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
 def field_id(place: str) -> str:

@@ -13,7 +13,7 @@ from pwe.officials import definition_form as df
 from pwe.officials.access import actor, requires
 from pwe.officials.consultation_routes import consultation_or_404
 from pwe.officials.editor_routes import flash_saved
-from pwe.services import consultations, editing, revisions
+from pwe.services import consultations, editing, revisions, yaml_text
 from surveys.load import Problem, problems
 
 PARTS = {
@@ -140,7 +140,7 @@ def _save_page(slug: str, page_index: int, part: str):
 
 def _save(row, text: str, data: dict, part: str, back: str, page_index=None):
     try:
-        saved = editing.save(row, df.dumped(data, text), actor(), f"form: {part}")
+        saved = editing.save(row, yaml_text.rewritten(text, data), actor(), f"form: {part}")
     except editing.EditRefused as refused:
         return _render(row, part, data, refused.problems, 422, page_index)
     flash_saved(saved)

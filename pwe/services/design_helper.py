@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import yaml
 
 from analysis.simulation import ValueWeightsError, check_value_weights, power_analysis
+from pwe.services import yaml_text
 from pwe.services.editing import data_of
 from surveys.definition import Consultation, Number, PortfolioPage
 from surveys.design_versions import Design, Varied, VariedKind, balanced_versions
@@ -78,7 +79,7 @@ def with_versions(text: str, design: Design) -> str:
             "the definition is no YAML mapping, so it cannot take versions; correct it in the editor"
         )
     data["versions"] = design.versions
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml_text.rewritten(text, data)
 
 
 def precision(text: str, weights_text: str, page_id: str, seed: int) -> list[dict]:
