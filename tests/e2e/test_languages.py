@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from pwe.i18n import CATALOGS, DOMAIN
 from pwe.services.consultations import find, import_definition
 from surveys.language import load
+from tests.e2e.respondent import BrowserRespondent
 from tests.e2e.test_accessibility import AXE, WCAG_22_AA
 from tests.pwe.test_languages import FRISIAN, foreign_fragments
 
@@ -83,3 +84,27 @@ def test_a_frisian_respondent_sees_only_frisian(open_page, frisian_consultation,
     assert_only_frisian(page, "plan")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"fy-plan-{device}.png"), full_page=True)
+
+
+SWITCHER_STYLE = """() => [...document.querySelectorAll('.pwe-languages a, .pwe-languages button')].map(item => {
+    const style = getComputedStyle(item);
+    return [item.textContent.trim(), style.textDecorationLine, style.textDecorationColor, style.color];
+})"""
+
+
+@pytest.mark.parametrize("where", ["landing", "not found", "step"])
+def test_the_other_languages_are_underlined_in_the_headers_white(open_page, live_server, where):
+    """Links and the step page's switch buttons alike: underlined, and the underline as white as
+    the text (the theme's link blue cannot be seen on the blue header)."""
+    page = open_page("mobile")
+    if where == "step":
+        respondent = BrowserRespondent(page, live_server, "lelylijn")
+        respondent.open_landing()
+        respondent.start()  # now on the first step, whose switcher sends the step's form
+    else:
+        page.goto("/c/lelylijn" if where == "landing" else "/c/bestaat-niet")
+    shown = page.evaluate(SWITCHER_STYLE)
+    assert len(shown) >= 1, "no language to switch to"
+    for name, line, underline_colour, colour in shown:
+        assert line == "underline", (name, line)
+        assert underline_colour == colour == "rgb(255, 255, 255)", (name, underline_colour, colour)
