@@ -143,7 +143,14 @@ class Field:
     hint: str | None = None
 
 
+ID_FIELD = Field(
+    "id",
+    _l("Id"),
+    "id",
+    hint=_l("The name in the file and in the exported data; a new id is put in wherever the old one is used"),
+)
 CONSTRAINT_FIELDS = (
+    ID_FIELD,
     Field("label", _l("Label")),
     Field("unit", _l("Unit")),
     Field("description", _l("Description"), "long"),
@@ -151,6 +158,7 @@ CONSTRAINT_FIELDS = (
     Field("max", _l("Maximum"), "number"),
 )
 ATTRIBUTE_FIELDS = (
+    ID_FIELD,
     Field("label", _l("Label")),
     Field("unit", _l("Unit")),
     Field("description", _l("Description"), "long"),
@@ -237,15 +245,100 @@ def new_item(form, name: str, languages: list[str], text_key: str, **more) -> di
 
 
 def update_list_part(data: dict, form, key: str, fields, new_more: dict) -> dict:
-    """A top-level list of texts and numbers (constraints, attributes): edit, remove, add."""
+    """A top-level list of texts and numbers (constraints, attributes): edit, rename, remove, add."""
     data = copy.deepcopy(data)
     languages = languages_of(data)
-    kept = update_items(data.get(key), form, key, fields, languages)
+    items = data.get(key)
+    ids_before = _ids_by_item(items)
+    kept = update_items(items, form, key, fields, languages)
     added = new_item(form, f"new_{key[:-1]}", languages, "label", **new_more)
     if added:
         kept.append(added)
     set_list(data, key, kept)
+    rename_all(data, key, renames(ids_before, kept, kept))
     return data
+
+
+def _ids_by_item(items: Any) -> dict[int, Any]:
+    return (
+        {id(item): item.get("id") for item in items if isinstance(item, dict)}
+        if isinstance(items, list)
+        else {}
+    )
+
+
+def renames(ids_before: dict[int, Any], kept: list, among: list) -> list[tuple[str, str]]:
+    """(old id, new id) of each kept item renamed to an id no other item of `among` has; a new id
+    that is taken is left for the validator to report, and nothing else changes."""
+    taken = [item.get("id") for item in among if isinstance(item, dict)]
+    found = []
+    for item in kept:
+        old, new = ids_before.get(id(item)), item.get("id") if isinstance(item, dict) else None
+        if isinstance(old, str) and isinstance(new, str) and new and old != new and taken.count(new) == 1:
+            found.append((old, new))
+    return found
+
+
+def rename_all(data: dict, kind: str, pairs: list[tuple[str, str]]) -> None:
+    """Every (old, new) rename at once, through names no id can have, so two items that swap
+    ids swap their uses too."""
+    for number, (old, _new) in enumerate(pairs):
+        rename_references(data, kind, old, f"\0{number}")
+    for number, (_old, new) in enumerate(pairs):
+        rename_references(data, kind, f"\0{number}", new)
+
+
+def rename_references(data: dict, kind: str, old: str, new: str) -> None:
+    """Put `new` wherever the definition refers to the constraint, attribute or option `old`
+    (`kind`: "constraints", "attributes" or "options"): options' use and effects, pairs pages'
+    attributes, money attribute and variants, and the design versions' changes."""
+    pages = [page for page in _list(data.get("pages")) if isinstance(page, dict)]
+    options = [o for page in pages for o in _list(page.get("options")) if isinstance(o, dict)]
+    changes = [
+        version["changes"]
+        for version in _list(data.get("versions"))
+        if isinstance(version, dict) and isinstance(version.get("changes"), dict)
+    ]
+    option_changes = [
+        change for version in changes for key, change in version.items() if key != "constraints"
+    ]
+    option_changes = [change for change in option_changes if isinstance(change, dict)]
+    if kind == "constraints":
+        for mapping in [o.get("use") for o in options] + [c.get("use") for c in option_changes]:
+            _rename_key(mapping, old, new)
+        for version in changes:
+            _rename_key(version.get("constraints"), old, new)
+    elif kind == "attributes":
+        for mapping in [o.get("effects") for o in options] + [c.get("effects") for c in option_changes]:
+            _rename_key(mapping, old, new)
+        for page in pages:
+            if page.get("type") != "pairs":
+                continue
+            if isinstance(page.get("attributes"), list):
+                page["attributes"] = [
+                    new if attribute == old else attribute for attribute in page["attributes"]
+                ]
+            if page.get("money") == old:
+                page["money"] = new
+            for variants in _list(page.get("sets")):
+                for variant in _list(variants):
+                    _rename_key(variant, old, new)
+    elif kind == "options":
+        for version in changes:
+            _rename_key(version, old, new)
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _rename_key(mapping: Any, old: str, new: str) -> None:
+    """The key `old` of the mapping becomes `new`, in its place among the others."""
+    if not isinstance(mapping, dict) or old not in mapping or new in mapping:
+        return
+    items = list(mapping.items())
+    mapping.clear()
+    mapping.update((new if key == old else key, value) for key, value in items)
 
 
 def update_constraints(data: dict, form) -> dict:
@@ -320,11 +413,13 @@ def update_options(data: dict, page_index: int, form) -> dict:
     options = [o for o in page.get("options") or [] if isinstance(o, dict)]
     constraint_ids = [c.get("id") for c in data.get("constraints") or [] if isinstance(c, dict)]
     attribute_ids = [a.get("id") for a in data.get("attributes") or [] if isinstance(a, dict)]
+    ids_before = _ids_by_item(options)
     kept = []
     for index, option in enumerate(options):
         place = f"pages[{page_index}].options[{index}]"
         if form.get(f"{place}.remove"):
             continue
+        set_or_drop(option, "id", read_field(form, place, option.get("id"), ID_FIELD, languages))
         for key in ("title", "description"):
             set_or_drop(option, key, read_text(form, f"{place}.{key}", languages, option.get(key)))
         set_or_drop(option, "levels", _levels(form.get(f"{place}.levels", ""), option.get("levels")))
@@ -341,6 +436,10 @@ def update_options(data: dict, page_index: int, form) -> dict:
     if new_id:
         kept.append({"id": new_id, "title": {lang: new_id for lang in languages}})
     page["options"] = kept
+    every_option = [
+        o for p in _list(data.get("pages")) if isinstance(p, dict) for o in _list(p.get("options"))
+    ]
+    rename_all(data, "options", renames(ids_before, kept, every_option))
     return data
 
 

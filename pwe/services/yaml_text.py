@@ -112,11 +112,13 @@ def _unambiguous(text: str) -> str:
 
 
 def _merged_mapping(old: CommentedMap, new: dict) -> CommentedMap:
+    # a key gone from where a new one stands was most likely renamed: the new value takes its style
+    gone = {position: old[key] for position, key in enumerate(old) if key not in new}
     for key in [key for key in old if key not in new]:
         del old[key]
     for position, (key, value) in enumerate(new.items()):
         if key not in old:
-            old.insert(position, key, _written(value))
+            old.insert(position, key, _merged(gone[position], value) if position in gone else _written(value))
             continue
         merged = _merged(old[key], value)
         if list(old).index(key) == position:

@@ -333,6 +333,77 @@ def test_a_limit_or_attribute_without_a_label_is_named_by_its_id():
     assert item_names({"attributes": "broken"}, "attributes", "nl") == {}
 
 
+def attribute_index(text: str, attribute_id: str) -> int:
+    return [a["id"] for a in data_of_text(text)["attributes"]].index(attribute_id)
+
+
+def renamed_attributes(app, example_texts, renames: dict[str, str]):
+    """The attributes form of lelylijn sent with the ids of `renames` changed (old: new)."""
+    text = example_texts["lelylijn"]
+    changes = {f"attributes[{attribute_index(text, old)}].id": new for old, new in renames.items()}
+    return edited(app, example_texts, "/admin/c/lelylijn/form/attributes", changes)
+
+
+def data_of_text(text: str) -> dict:
+    data = editing.data_of(text)
+    assert data is not None
+    return data
+
+
+def test_a_renamed_attribute_is_renamed_wherever_it_is_used(app, example_texts):
+    before = parse(example_texts["lelylijn"])
+    response, text = renamed_attributes(
+        app, example_texts, {"stops": "halts", "cost_household": "cost_per_home"}
+    )
+    assert response.status_code == 302
+    after = parse(text)
+    pairs = after.page("variants")
+    assert pairs.attributes == ("halts", "travel_time", "frequency", "cost_per_home")
+    assert pairs.money == "cost_per_home"
+    assert [variant["halts"] for variant in pairs.sets[0]] == [
+        v["stops"] for v in before.page("variants").sets[0]
+    ]
+    assert not re.search(r"\bstops:|- stops\b|\bcost_household\b", text)
+
+
+def test_a_renamed_limit_or_option_is_renamed_in_the_options_and_the_versions(app, example_texts):
+    response, text = edited(
+        app, example_texts, "/admin/c/lelylijn/form/constraints", {"constraints[0].id": "money"}
+    )
+    assert response.status_code == 302
+    consultation = parse(text)
+    assert not re.search(r"\bbudget:|id: budget\b", text)
+    assert consultation.for_version("B").page("investments").options[0].use == {"money": 2500}
+    assert consultation.for_version("C").constraints[0].max == 2700
+    editor = logged_in(app, "admin")
+    url = "/admin/c/lelylijn/form/pages/1/options"
+    fields = [(name, value) for name, value in shown_fields(editor, url) if name != "pages[1].options[0].id"]
+    assert (
+        post(editor, url, [*fields, ("pages[1].options[0].id", "lelylijn_snel")], token_from=url).status_code
+        == 302
+    )
+    text = editor.get("/admin/c/lelylijn/definition.yaml").get_data(as_text=True)
+    assert "lelylijn_fast" not in text and "lelylijn_snel: {use: {money: 2500}}" in text
+    assert parse(text).for_version("B").page("investments").options[0].id == "lelylijn_snel"
+
+
+def test_two_attributes_that_swap_ids_swap_their_uses(app, example_texts):
+    before = parse(example_texts["lelylijn"]).page("variants")
+    response, text = renamed_attributes(app, example_texts, {"stops": "frequency", "frequency": "stops"})
+    assert response.status_code == 302
+    after = parse(text).page("variants")
+    assert after.attributes == ("frequency", "travel_time", "stops", "cost_household")
+    assert [v["frequency"] for v in after.sets[0]] == [v["stops"] for v in before.sets[0]]
+
+
+def test_an_id_already_taken_is_reported_beside_it_and_renames_nothing(app, example_texts):
+    response, text = renamed_attributes(app, example_texts, {"stops": "jobs"})
+    assert response.status_code == 302  # a draft keeps what cannot be valid as its latest revision
+    assert "stops: 2" in text  # the variants still use the old id
+    page = logged_in(app, "admin").get("/admin/c/lelylijn/form/attributes").get_data(as_text=True)
+    assert "jobs" in page and 'id="error-summary"' in page
+
+
 def test_a_set_left_with_one_variant_gets_its_message_beside_it(app, example_texts):
     url = "/admin/c/lelylijn/form/pages/2"
     response, _ = edited(app, example_texts, url, {"pages[2].sets[1][1].remove": "1"})
@@ -425,6 +496,9 @@ def test_a_message_on_a_new_form_lands_beside_its_field(app, example_texts):
         ("/admin/c/lelylijn/form/pages/3", {"pages[3].questions[0].choices[0].remove": "1"}),
         ("/admin/c/lelylijn/form/pages/3", {"pages[3].questions[0].type": "text"}),
         ("/admin/c/lelylijn/form/attributes", {"attributes[0].direction": "-1"}),
+        ("/admin/c/lelylijn/form/attributes", {"attributes[0].id": "minutes_saved"}),
+        ("/admin/c/lelylijn/form/constraints", {"constraints[0].id": "money"}),
+        ("/admin/c/lelylijn/form/pages/1/options", {"pages[1].options[0].id": "lelylijn_snel"}),
         ("/admin/c/lelylijn/form/versions", {"versions[1].changes.roads.use.budget": "1"}),
         ("/admin/c/lelylijn/form/versions", {"new_version": "D"}),
     ],
