@@ -13,7 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from surveys.reader import Problem
 
 TEXT_KEYS = ("title", "intro", "privacy", "thanks")
 NUMBER_KEYS = ("min_age", "duration_minutes")
@@ -39,18 +42,16 @@ def item_names(data: dict, key: str, lang: str) -> dict[str, str]:
     """What a form calls each limit or attribute (`key`: "constraints" or "attributes"): its label
     and unit in `lang`, or in the consultation's first language when it has no text in `lang`;
     its id while it has no label."""
-    items = data.get(key)
     languages = [lang, *languages_of(data)]
+
+    def first_text(value: Any) -> str:
+        return next((text for code in languages if (text := text_in(value, code).strip())), "")
+
     names = {}
-    for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-            continue
-        label = next((text for code in languages if (text := text_in(item.get("label"), code).strip())), "")
-        unit = next((text for code in languages if (text := text_in(item.get("unit"), code).strip())), "")
-        if not label:
-            names[item["id"]] = item["id"]
-        else:
-            names[item["id"]] = f"{label} ({unit})" if unit else label
+    for item in _list(data.get(key)):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            label, unit = first_text(item.get("label")), first_text(item.get("unit"))
+            names[item["id"]] = (f"{label} ({unit})" if unit else label) if label else item["id"]
     return names
 
 
@@ -192,6 +193,8 @@ def read_field(form, place: str, old: Any, field: Field, languages: list[str]) -
             return None
         return old if old == value else value
     if field.kind == "id":
+        if name not in form:  # not on the page that was sent (opened before ids were fields)
+            return old
         typed = form.get(name, "").strip()
         return (old if str(old) == typed else typed) or None
     if field.kind == "words":
@@ -255,7 +258,7 @@ def update_list_part(data: dict, form, key: str, fields, new_more: dict) -> dict
     if added:
         kept.append(added)
     set_list(data, key, kept)
-    rename_all(data, key, renames(ids_before, kept, kept))
+    rename_all(data, key, renames(data, ids_before, kept, kept, key))
     return data
 
 
@@ -267,15 +270,33 @@ def _ids_by_item(items: Any) -> dict[int, Any]:
     )
 
 
-def renames(ids_before: dict[int, Any], kept: list, among: list) -> list[tuple[str, str]]:
-    """(old id, new id) of each kept item renamed to an id no other item of `among` has; a new id
-    that is taken is left for the validator to report, and nothing else changes."""
-    taken = [item.get("id") for item in among if isinstance(item, dict)]
-    found = []
-    for item in kept:
+class IdTaken(ValueError):
+    """Items renamed to ids that others have: the form is shown again with `problems` beside
+    their id fields and `data` as typed, and nothing is saved (the uses of the old ids would be
+    left pointing at nothing)."""
+
+    def __init__(self, data: dict, problems: list[Problem]):
+        super().__init__("; ".join(map(str, problems)))
+        self.data, self.problems = data, problems
+
+
+def renames(
+    data: dict, ids_before: dict[int, Any], kept: list, among: list, place: str
+) -> list[tuple[str, str]]:
+    """(old id, new id) of each item of `kept` (the list at `place`) whose id changed; IdTaken
+    when a new id is one another item of `among` has."""
+    ids = [item.get("id") for item in among if isinstance(item, dict)]
+    found, taken = [], []
+    for index, item in enumerate(kept):
         old, new = ids_before.get(id(item)), item.get("id") if isinstance(item, dict) else None
-        if isinstance(old, str) and isinstance(new, str) and new and old != new and taken.count(new) == 1:
-            found.append((old, new))
+        if not (isinstance(old, str) and isinstance(new, str) and new and old != new):
+            continue
+        if ids.count(new) > 1:
+            message = _("The id %(id)s is already taken; choose another, or keep %(old)s.", id=new, old=old)
+            taken.append(Problem(f"{place}[{index}].id", message))
+        found.append((old, new))
+    if taken:
+        raise IdTaken(data, taken)
     return found
 
 
@@ -439,7 +460,8 @@ def update_options(data: dict, page_index: int, form) -> dict:
     every_option = [
         o for p in _list(data.get("pages")) if isinstance(p, dict) for o in _list(p.get("options"))
     ]
-    rename_all(data, "options", renames(ids_before, kept, every_option))
+    place = f"pages[{page_index}].options"
+    rename_all(data, "options", renames(data, ids_before, kept, every_option, place))
     return data
 
 

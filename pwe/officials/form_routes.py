@@ -7,7 +7,6 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from pwe.i18n import current_language
 from pwe.officials import bp, page_forms, version_form
 from pwe.officials import definition_form as df
 from pwe.officials.access import actor, requires
@@ -44,7 +43,6 @@ def _render(row, part: str, data: dict, found: list[Problem], status: int = 200,
         parts=PARTS,
         data=data,
         languages=df.languages_of(data),
-        lang=current_language(),
         problems=found,
         errors=errors,
         df=df,
@@ -82,13 +80,11 @@ def save_part(slug: str, part: str):
     update = UPDATES.get(part)
     if update is None:
         abort(404)
-    return _save(
-        row,
-        text,
-        update(data, request.form),
-        part,
-        url_for("officials.definition_part", slug=slug, part=part),
-    )
+    try:
+        changed = update(data, request.form)
+    except df.IdTaken as taken:
+        return _render(row, part, taken.data, taken.problems, 422)
+    return _save(row, text, changed, part, url_for("officials.definition_part", slug=slug, part=part))
 
 
 # a page's own form, and a portfolio page's options: (the update, the endpoint, the page's type)
@@ -135,7 +131,11 @@ def _save_page(slug: str, page_index: int, part: str):
     update, endpoint, page_type = PAGE_PARTS[part]
     _page(data, page_index, page_type)
     back = url_for(endpoint, slug=slug, page_index=page_index)
-    return _save(row, text, update(data, page_index, request.form), part, back, page_index)
+    try:
+        changed = update(data, page_index, request.form)
+    except df.IdTaken as taken:
+        return _render(row, part, taken.data, taken.problems, 422, page_index)
+    return _save(row, text, changed, part, back, page_index)
 
 
 def _save(row, text: str, data: dict, part: str, back: str, page_index=None):

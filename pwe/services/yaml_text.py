@@ -102,9 +102,7 @@ def _written(value: Any) -> Any:
 def _unambiguous(text: str) -> str:
     """The text quoted when it would be read back as another value: ruamel writes YAML 1.2, where
     "yes" and "off" are texts, and the platform reads YAML 1.1, where they are true and false."""
-    if isinstance(text, (DoubleQuotedScalarString, SingleQuotedScalarString, LiteralScalarString)):
-        return text
-    if isinstance(text, FoldedScalarString):
+    if isinstance(text, (*_STRING_STYLES, FoldedScalarString)):
         return text
     if _RESOLVER.resolve(yaml.ScalarNode, str(text), (True, False)) != _TEXT_TAG:
         return DoubleQuotedScalarString(text)

@@ -334,7 +334,7 @@ def test_a_limit_or_attribute_without_a_label_is_named_by_its_id():
 
 
 def attribute_index(text: str, attribute_id: str) -> int:
-    return [a["id"] for a in data_of_text(text)["attributes"]].index(attribute_id)
+    return [a["id"] for a in editing.data_of(text)["attributes"]].index(attribute_id)
 
 
 def renamed_attributes(app, example_texts, renames: dict[str, str]):
@@ -342,12 +342,6 @@ def renamed_attributes(app, example_texts, renames: dict[str, str]):
     text = example_texts["lelylijn"]
     changes = {f"attributes[{attribute_index(text, old)}].id": new for old, new in renames.items()}
     return edited(app, example_texts, "/admin/c/lelylijn/form/attributes", changes)
-
-
-def data_of_text(text: str) -> dict:
-    data = editing.data_of(text)
-    assert data is not None
-    return data
 
 
 def test_a_renamed_attribute_is_renamed_wherever_it_is_used(app, example_texts):
@@ -387,6 +381,23 @@ def test_a_renamed_limit_or_option_is_renamed_in_the_options_and_the_versions(ap
     assert parse(text).for_version("B").page("investments").options[0].id == "lelylijn_snel"
 
 
+def test_a_form_sent_without_its_id_fields_keeps_the_ids(app, example_texts):
+    """A page opened before ids were fields sends none: the ids stay, the other changes land."""
+    url = "/admin/c/lelylijn/form/attributes"
+    with app.app_context():
+        import_definition(example_texts["lelylijn"])
+    editor = logged_in(app, "editor")
+    fields = [(name, value) for name, value in shown_fields(editor, url) if not name.endswith(".id")]
+    fields = [
+        (name, "Reistijdwinst in minuten" if name == "attributes[0].label.nl" else value)
+        for name, value in fields
+    ]
+    assert post(editor, url, fields, token_from=url).status_code == 302
+    text = editor.get("/admin/c/lelylijn/definition.yaml").get_data(as_text=True)
+    assert parse(text).attributes[0].id == "time_saved"
+    assert parse(text).attributes[0].label.get("nl") == "Reistijdwinst in minuten"
+
+
 def test_two_attributes_that_swap_ids_swap_their_uses(app, example_texts):
     before = parse(example_texts["lelylijn"]).page("variants")
     response, text = renamed_attributes(app, example_texts, {"stops": "frequency", "frequency": "stops"})
@@ -396,12 +407,31 @@ def test_two_attributes_that_swap_ids_swap_their_uses(app, example_texts):
     assert [v["frequency"] for v in after.sets[0]] == [v["stops"] for v in before.sets[0]]
 
 
-def test_an_id_already_taken_is_reported_beside_it_and_renames_nothing(app, example_texts):
-    response, text = renamed_attributes(app, example_texts, {"stops": "jobs"})
-    assert response.status_code == 302  # a draft keeps what cannot be valid as its latest revision
-    assert "stops: 2" in text  # the variants still use the old id
-    page = logged_in(app, "admin").get("/admin/c/lelylijn/form/attributes").get_data(as_text=True)
-    assert "jobs" in page and 'id="error-summary"' in page
+def test_an_id_already_taken_is_refused_beside_its_field_with_the_rest_kept(app, example_texts):
+    """Saving it would leave the old id's uses pointing at nothing: nothing is saved, and the form
+    comes back with what was typed and the message beside the id."""
+    stops = attribute_index(example_texts["lelylijn"], "stops")
+    response, text = edited(
+        app,
+        example_texts,
+        "/admin/c/lelylijn/form/attributes",
+        {f"attributes[{stops}].id": "jobs", "attributes[0].label.nl": "Minder reistijd"},
+    )
+    assert response.status_code == 422 and text == example_texts["lelylijn"]
+    page = response.get_data(as_text=True)
+    field = f"f-attributes-{stops}-id"
+    assert re.search(rf'id="e-{field}"[^>]*>.*already taken', page, re.S)
+    assert f'href="#{field}"' in page
+    assert f'id="{field}" value="jobs"' in page and 'value="Minder reistijd"' in page
+    options = "/admin/c/lelylijn/form/pages/1/options"
+    editor = logged_in(app, "admin")
+    fields = [
+        (name, value) for name, value in shown_fields(editor, options) if name != "pages[1].options[1].id"
+    ]
+    refused = post(
+        editor, options, [*fields, ("pages[1].options[1].id", "lelylijn_fast")], token_from=options
+    )
+    assert refused.status_code == 422 and 'id="e-f-pages-1-options-1-id"' in refused.get_data(as_text=True)
 
 
 def test_a_set_left_with_one_variant_gets_its_message_beside_it(app, example_texts):
